@@ -1,0 +1,17 @@
+/**
+ * One jest config for the whole suite. Integration suites run on PGlite by default and on real
+ * PostgreSQL when DATABASE_URL is set (each suite gets its own database; see test/helpers).
+ * Type checking is `npm run typecheck`'s job, so tests are transpiled only (fast).
+ * @type {import('jest').Config}
+ */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test', '<rootDir>/flows'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
+  },
+  testTimeout: 60_000,
+  maxWorkers: 2,
+  setupFiles: ['reflect-metadata'],
+};

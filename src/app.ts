@@ -1,0 +1,147 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import { Server as SocketServer } from 'socket.io';
+import { VisitorTokens } from '../channels/webchat/visitor-token';
+import { WebchatChannel } from '../channels/webchat/webchat-channel';
+import type { Config } from './config';
+import { ConversationIngest } from './conversations/ingest';
+import { ConversationQueries } from './conversations/conversation-queries';
+import { MessageStatusUpdater } from './conversations/message-status';
+import { EventBus } from './core/events';
+import { errorHandler, notFound } from './http/errors';
+import { healthRouter } from './http/health';
+import { staticPagesRouter } from './http/static-pages';
+import { createLogger, type Logger } from './logger';
+import { ChannelRegistry } from './outbound/channel-registry';
+import { OutboundService } from './outbound/outbound-service';
+import { resolveSecret } from './secret';
+import { seedDemoData, type SeedResult } from './seed/demo-data';
+import { openStore, type Store } from './store/data-source';
+
+export interface AppOptions {
+  logger?: Logger;
+  /** Overrides where PGlite keeps its files (tests use `memory://`). */
+  pgliteDataDir?: string;
+}
+
+export interface App {
+  config: Config;
+  log: Logger;
+  store: Store;
+  bus: EventBus;
+  ingest: ConversationIngest;
+  outbound: OutboundService;
+  statuses: MessageStatusUpdater;
+  queries: ConversationQueries;
+  channels: ChannelRegistry;
+  express: Express;
+  http: HttpServer;
+  io: SocketServer;
+  seed: SeedResult;
+  listen(): Promise<AddressInfo>;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: the only place that wires concrete pieces together. `main.ts` and every
+ * test build the hub through this function.
+ */
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const log = options.logger ?? createLogger(config.LOG_LEVEL);
+  const store = await openStore({
+    databaseUrl: config.DATABASE_URL,
+    pgliteDataDir: options.pgliteDataDir ?? path.join(config.RAPPORT_DATA_DIR, 'pglite'),
+    poolSize: config.DATABASE_POOL_SIZE,
+  });
+  try {
+    await store.dataSource.runMigrations({ transaction: 'each' });
+    const shouldSeed = config.RAPPORT_SEED_DEMO ?? store.kind === 'pglite';
+    const seed = shouldSeed
+      ? await seedDemoData(store.dataSource, {
+          email: config.RAPPORT_ADMIN_EMAIL,
+          password: config.RAPPORT_ADMIN_PASSWORD,
+        })
+      : { seeded: false };
+    return assemble(config, log, store, seed);
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+function assemble(config: Config, log: Logger, store: Store, seed: SeedResult): App {
+  const { dataSource } = store;
+  const secret = resolveSecret(config.RAPPORT_SECRET, config.RAPPORT_DATA_DIR);
+  const bus = new EventBus((event, error) => log.error({ err: error, event }, 'event listener failed'));
+  const channels = new ChannelRegistry();
+  const ingest = new ConversationIngest(dataSource, bus);
+  const statuses = new MessageStatusUpdater(dataSource, bus);
+  const queries = new ConversationQueries(dataSource);
+  const outbound = new OutboundService(dataSource, bus, statuses, channels, log);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  const http = createServer(app);
+  // Web chat is embedded on other sites: any origin may open it. Its visitors authenticate with
+  // a token in the handshake, never a cookie.
+  const io = new SocketServer(http, { cors: { origin: true, credentials: false }, serveClient: true });
+
+  // Channels.
+  const webchat = new WebchatChannel(
+    {
+      ingest: (inbound) => ingest.ingest(inbound),
+      openConversationId: (visitorId) => queries.openConversationFor('webchat', visitorId),
+      history: (visitorId, options) => queries.customerHistory('webchat', visitorId, options),
+    },
+    new VisitorTokens(secret),
+    log,
+  );
+  webchat.attach(io);
+  channels.register(webchat);
+
+  // Listeners: thin fan-out points, listed here and nowhere else.
+  bus.on('message.received', ({ message, conversation }) => {
+    log.debug({ conversationId: conversation.id, channel: message.channel, messageId: message.id }, 'message received');
+  });
+
+  // HTTP routes. Webhook routers parse their own bodies (signatures need the raw bytes).
+  const channelModes = () =>
+    Object.fromEntries(channels.list().map((adapter) => [adapter.channel, adapter.mode ?? 'live']));
+  app.use(healthRouter(dataSource, store.kind, channelModes));
+  app.use(staticPagesRouter());
+  app.use(notFound);
+  app.use(errorHandler(log));
+
+  let closed = false;
+  return {
+    config,
+    log,
+    store,
+    bus,
+    ingest,
+    outbound,
+    statuses,
+    queries,
+    channels,
+    express: app,
+    http,
+    io,
+    seed,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(config.PORT, config.HOST, () => resolve(http.address() as AddressInfo));
+      }),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
+      await bus.drain();
+      await store.close();
+    },
+  };
+}

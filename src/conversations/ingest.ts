@@ -1,0 +1,207 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { EventBus } from '../core/events';
+import { validateInbound } from '../core/inbound-schema';
+import type { ChannelName, InboundMessage, IngestOutcome } from '../core/types';
+import {
+  CONVERSATION_COLUMNS,
+  MESSAGE_COLUMNS,
+  conversationView,
+  messageView,
+  type ConversationRow,
+  type MessageRow,
+} from './views';
+
+/** SMS and WhatsApp share E.164 addresses: the same number is the same person on both. */
+const PHONE_CHANNELS: readonly ChannelName[] = ['sms', 'whatsapp'];
+
+const UNIQUE_VIOLATION = '23505';
+const MAX_ATTEMPTS = 4;
+
+/**
+ * The common case as one atomic statement: the identity is known and has an open conversation.
+ * Inserts the message (a retried provider id inserts nothing), bumps the conversation and the
+ * contact's last-seen time, and returns both rows. No rows back means either no open
+ * conversation (take the slow path) or a duplicate (look it up).
+ */
+const APPEND_TO_OPEN_CONVERSATION = `
+  WITH conv AS (
+    SELECT c.id, c.contact_id
+      FROM conversations c
+      JOIN contact_identities i ON i.id = c.identity_id
+     WHERE i.channel = $1 AND i.address = $2 AND c.status <> 'resolved'
+     FOR UPDATE OF c
+  ), msg AS (
+    INSERT INTO messages (conversation_id, contact_id, channel, direction, author_kind, body,
+                          attachments, provider_message_id, status, raw, sent_at)
+    SELECT conv.id, conv.contact_id, $1, 'inbound', 'contact', $4, $5::jsonb, $3, 'received', $6::jsonb, $7
+      FROM conv
+    ON CONFLICT DO NOTHING
+    RETURNING ${MESSAGE_COLUMNS}
+  ), bumped AS (
+    UPDATE conversations c
+       SET last_message_at = msg.created_at,
+           last_inbound_at = msg.created_at,
+           unread_count = c.unread_count + 1,
+           status = CASE WHEN c.status IN ('pending', 'snoozed') THEN 'open' ELSE c.status END,
+           updated_at = now()
+      FROM msg
+     WHERE c.id = msg.conversation_id
+    RETURNING ${CONVERSATION_COLUMNS.split(', ')
+      .map((column) => `c.${column}`)
+      .join(', ')}
+  ), seen AS (
+    UPDATE contacts SET last_seen_at = msg.created_at FROM msg WHERE contacts.id = msg.contact_id
+  )
+  SELECT row_to_json(msg.*) AS message, row_to_json(bumped.*) AS conversation
+    FROM msg, bumped`;
+
+/** Thrown inside a transaction when a concurrent one won a race; the attempt is retried. */
+class LostRace extends Error {}
+
+/**
+ * Stores what customers send. `ingest()` resolves the contact by channel identity, finds the
+ * open conversation or opens one, stores the message — all in one transaction — and only after
+ * the commit publishes `message.received`.
+ */
+export class ConversationIngest {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly bus: EventBus,
+  ) {}
+
+  async ingest(input: InboundMessage): Promise<IngestOutcome> {
+    const inbound = validateInbound(input);
+    const params = [
+      inbound.channel,
+      inbound.from,
+      inbound.providerMessageId,
+      inbound.text ?? null,
+      JSON.stringify(inbound.attachments ?? []),
+      inbound.raw === undefined ? null : JSON.stringify(inbound.raw),
+      inbound.sentAt ?? new Date(),
+    ];
+
+    const appended = await this.appendToOpenConversation(this.dataSource.manager, params);
+    if (appended) {
+      const outcome = { ...appended, duplicate: false, isNewConversation: false, isNewContact: false };
+      this.afterCommit(outcome);
+      return outcome;
+    }
+    const existing = await this.findExisting(inbound.channel, inbound.providerMessageId);
+    if (existing) return existing;
+
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const outcome = await this.dataSource.transaction((manager) => this.openAndAppend(manager, inbound, params));
+        this.afterCommit(outcome);
+        return outcome;
+      } catch (error) {
+        const raced = error instanceof LostRace || (error as { code?: string }).code === UNIQUE_VIOLATION;
+        if (!raced || attempt >= MAX_ATTEMPTS) throw error;
+        const duplicate = await this.findExisting(inbound.channel, inbound.providerMessageId);
+        if (duplicate) return duplicate;
+      }
+    }
+  }
+
+  /** The first message of an identity, or the first after its conversation was resolved. */
+  private async openAndAppend(
+    manager: EntityManager,
+    inbound: InboundMessage,
+    params: unknown[],
+  ): Promise<IngestOutcome> {
+    const { identityId, contactId, isNewContact } = await this.resolveIdentity(manager, inbound);
+    const opened: { id: string }[] = await manager.query(
+      `INSERT INTO conversations (contact_id, identity_id, channel) VALUES ($1, $2, $3)
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [contactId, identityId, inbound.channel],
+    );
+    const appended = await this.appendToOpenConversation(manager, params);
+    if (!appended) throw new LostRace('the message was stored concurrently');
+    return { ...appended, duplicate: false, isNewConversation: opened.length === 1, isNewContact };
+  }
+
+  private async resolveIdentity(
+    manager: EntityManager,
+    inbound: InboundMessage,
+  ): Promise<{ identityId: string; contactId: string; isNewContact: boolean }> {
+    const replyContext = inbound.replyContext === undefined ? null : JSON.stringify(inbound.replyContext);
+    const found: { id: string; contact_id: string }[] = await manager
+      .query(
+        `UPDATE contact_identities SET reply_context = COALESCE($3::jsonb, reply_context)
+        WHERE channel = $1 AND address = $2 RETURNING id, contact_id`,
+        [inbound.channel, inbound.from, replyContext],
+      )
+      .then(([rows]: [{ id: string; contact_id: string }[]]) => rows);
+    if (found.length === 1) return { identityId: found[0].id, contactId: found[0].contact_id, isNewContact: false };
+
+    let contactId = await this.findContactByPhone(manager, inbound);
+    const isNewContact = contactId === null;
+    if (contactId === null) {
+      const isPhone = PHONE_CHANNELS.includes(inbound.channel);
+      const [contact]: { id: string }[] = await manager.query(
+        'INSERT INTO contacts (display_name, phone) VALUES ($1, $2) RETURNING id',
+        [inbound.senderName ?? null, isPhone ? inbound.from : null],
+      );
+      contactId = contact.id;
+    }
+    const created: { id: string }[] = await manager.query(
+      `INSERT INTO contact_identities (contact_id, channel, address, reply_context)
+       VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT DO NOTHING RETURNING id`,
+      [contactId, inbound.channel, inbound.from, replyContext],
+    );
+    // Another transaction created this identity first: start over and use theirs.
+    if (created.length === 0) throw new LostRace('the identity was created concurrently');
+    return { identityId: created[0].id, contactId, isNewContact };
+  }
+
+  /** A new WhatsApp number that already texted by SMS (or the reverse) joins that contact. */
+  private async findContactByPhone(manager: EntityManager, inbound: InboundMessage): Promise<string | null> {
+    if (!PHONE_CHANNELS.includes(inbound.channel)) return null;
+    const rows: { contact_id: string }[] = await manager.query(
+      `SELECT contact_id FROM contact_identities WHERE channel = ANY($1) AND address = $2
+       UNION ALL SELECT id FROM contacts WHERE phone = $2
+       LIMIT 1`,
+      [PHONE_CHANNELS, inbound.from],
+    );
+    return rows[0]?.contact_id ?? null;
+  }
+
+  private async appendToOpenConversation(
+    manager: EntityManager,
+    params: unknown[],
+  ): Promise<Pick<IngestOutcome, 'message' | 'conversation'> | null> {
+    const rows: { message: MessageRow; conversation: ConversationRow }[] = await manager.query(
+      APPEND_TO_OPEN_CONVERSATION,
+      params,
+    );
+    if (rows.length === 0) return null;
+    return { message: messageView(rows[0].message), conversation: conversationView(rows[0].conversation) };
+  }
+
+  private async findExisting(channel: ChannelName, providerMessageId: string): Promise<IngestOutcome | null> {
+    const rows: { message: MessageRow; conversation: ConversationRow }[] = await this.dataSource.query(
+      `SELECT row_to_json(m.*) AS message, row_to_json(c.*) AS conversation
+         FROM messages m JOIN conversations c ON c.id = m.conversation_id
+        WHERE m.channel = $1 AND m.provider_message_id = $2`,
+      [channel, providerMessageId],
+    );
+    if (rows.length === 0) return null;
+    return {
+      message: messageView(rows[0].message),
+      conversation: conversationView(rows[0].conversation),
+      duplicate: true,
+      isNewConversation: false,
+      isNewContact: false,
+    };
+  }
+
+  private afterCommit(outcome: IngestOutcome): void {
+    this.bus.publish('message.received', {
+      message: outcome.message,
+      conversation: outcome.conversation,
+      isNewConversation: outcome.isNewConversation,
+      isNewContact: outcome.isNewContact,
+    });
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Every error a client can see, declared once with a stable code, a human message and an HTTP
+ * status. Routes and socket handlers map these; nothing else (no stack trace) reaches a client.
+ */
+
+export interface ErrorSpec {
+  status: number;
+  message: string;
+}
+
+export const ERRORS = {
+  VALIDATION_FAILED: { status: 400, message: 'The request is not valid' },
+  MALFORMED_JSON: { status: 400, message: 'The request body is not valid JSON' },
+  EMPTY_MESSAGE: { status: 400, message: 'A message needs text or at least one attachment' },
+  MESSAGE_TOO_LARGE: { status: 413, message: 'The message text is larger than 64 KiB' },
+  UNAUTHENTICATED: { status: 401, message: 'Authentication is required' },
+  INVALID_TOKEN: { status: 401, message: 'The token is invalid or has expired' },
+  FORBIDDEN: { status: 403, message: 'You are not allowed to do this' },
+  NOT_FOUND: { status: 404, message: 'Not found' },
+  CONVERSATION_NOT_FOUND: { status: 404, message: 'Conversation not found' },
+  CHANNEL_UNAVAILABLE: { status: 409, message: 'That channel is not configured on this hub' },
+  CONFLICT: { status: 409, message: 'The request conflicts with the current state' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests' },
+  INTERNAL: { status: 500, message: 'Something went wrong on our side' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class AppError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly details?: unknown,
+  ) {
+    super(message ?? ERRORS[code].message);
+    this.name = 'AppError';
+    this.status = ERRORS[code].status;
+  }
+
+  /** The body a client sees: the code and message, never internals. */
+  toJSON(): { code: ErrorCode; message: string; details?: unknown } {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+/** Any thrown value as an AppError: known ones pass through, the rest become INTERNAL. */
+export function toAppError(error: unknown): AppError {
+  return error instanceof AppError ? error : new AppError('INTERNAL');
+}

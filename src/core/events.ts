@@ -1,0 +1,108 @@
+import { EventEmitter } from 'node:events';
+import type { ChannelName, ConversationStatus, MessageStatus } from './types';
+
+/** Snapshots carried by events: plain data, safe to serialize to sockets. */
+export interface MessageView {
+  id: string;
+  conversationId: string;
+  contactId: string;
+  channel: ChannelName;
+  direction: 'inbound' | 'outbound';
+  authorKind: 'contact' | 'bot' | 'agent' | 'system';
+  authorUserId: string | null;
+  body: string | null;
+  attachments: { url: string; contentType: string; name?: string }[];
+  status: MessageStatus;
+  errorCode: string | null;
+  isPrivate: boolean;
+  createdAt: string;
+}
+
+export interface ConversationView {
+  id: string;
+  contactId: string;
+  channel: ChannelName;
+  status: ConversationStatus;
+  handledBy: 'bot' | 'human';
+  assigneeId: string | null;
+  team: string | null;
+  lastMessageAt: string | null;
+}
+
+/**
+ * Every event on the hub's bus, by name. Listeners are thin fan-out points wired in app.ts;
+ * the names live here and nowhere else.
+ */
+export interface HubEvents {
+  /** A customer's message was committed to the store (published after the commit). */
+  'message.received': {
+    message: MessageView;
+    conversation: ConversationView;
+    isNewConversation: boolean;
+    isNewContact: boolean;
+  };
+  /** The hub created an outbound message (bot, agent, system); its status may still change. */
+  'message.created': { message: MessageView; conversation: ConversationView };
+  /** A message's delivery status moved forward. */
+  'message.status': {
+    messageId: string;
+    conversationId: string;
+    status: MessageStatus;
+    errorCode: string | null;
+  };
+  /** Status, assignee, team, labels or handled-by changed. */
+  'conversation.updated': { conversation: ConversationView };
+  /** The bot handed the conversation to people (a flow's handoff step, or a keyword). */
+  'conversation.handoff': {
+    conversation: ConversationView;
+    team: string | null;
+    reason: string;
+    /** What the flow learned so far, as label → answer, for the person who picks it up. */
+    summary: Record<string, string>;
+  };
+  /** Someone asked the flow engine to start a flow in a conversation (e.g. "send CSAT survey"). */
+  'flow.requested': { conversationId: string; flowId: string; requestedByUserId: string | null };
+  /** A customer or an agent started or stopped typing. */
+  'typing.changed': {
+    conversationId: string;
+    who: 'contact' | 'agent';
+    typing: boolean;
+    userId?: string;
+    name?: string;
+  };
+}
+
+export type HubEventName = keyof HubEvents;
+type Listener<K extends HubEventName> = (payload: HubEvents[K]) => void | Promise<void>;
+
+/**
+ * An in-process typed bus. A listener's failure is reported, never thrown back at the
+ * publisher: the message is already committed, and one broken listener must not stop the rest.
+ */
+export class EventBus {
+  private readonly emitter = new EventEmitter();
+  private readonly pending = new Set<Promise<unknown>>();
+
+  constructor(private readonly onListenerError: (event: string, error: unknown) => void) {
+    this.emitter.setMaxListeners(100);
+  }
+
+  on<K extends HubEventName>(event: K, listener: Listener<K>): () => void {
+    const wrapped = (payload: HubEvents[K]): void => {
+      const run = (async () => listener(payload))().catch((error: unknown) => this.onListenerError(event, error));
+      this.pending.add(run);
+      void run.finally(() => this.pending.delete(run));
+    };
+    this.emitter.on(event, wrapped);
+    return () => this.emitter.off(event, wrapped);
+  }
+
+  publish<K extends HubEventName>(event: K, payload: HubEvents[K]): void {
+    this.emitter.emit(event, payload);
+  }
+
+  /** Resolves once every listener started so far has finished (tests, graceful shutdown). */
+  async drain(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+}

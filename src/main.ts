@@ -1,0 +1,59 @@
+import 'reflect-metadata';
+import { createApp } from './app';
+import { ConfigError, loadConfig } from './config';
+
+/** Starts the hub: `npm start`. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const app = await createApp(config);
+  const address = await app.listen();
+  const url = config.PUBLIC_URL ?? `http://${address.address}:${address.port}`;
+  const channels = app.channels.list().map((adapter) => `${adapter.channel} (${adapter.mode ?? 'live'})`);
+  app.log.info({ url, database: app.store.kind, channels }, 'Rapport is running');
+
+  const lines = [
+    '',
+    `  Rapport is running at ${url}`,
+    `    demo shop with web chat   ${url}/`,
+    `    team inbox                ${url}/inbox`,
+    `    health                    ${url}/health`,
+    `  Database: ${app.store.kind === 'pglite' ? `embedded PGlite in ${config.RAPPORT_DATA_DIR}/pglite` : 'PostgreSQL (DATABASE_URL)'}`,
+    `  Channels: ${channels.join(', ')}`,
+  ];
+  if (app.seed.admin) {
+    lines.push(
+      '',
+      '  Demo data seeded. Sign in to the inbox with:',
+      `    email     ${app.seed.admin.email}`,
+      `    password  ${app.seed.admin.password}`,
+      '  (shown once; set RAPPORT_ADMIN_PASSWORD to choose it)',
+    );
+  }
+  console.log(`${lines.join('\n')}\n`);
+
+  const shutdown = (signal: string) => {
+    app.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error('Rapport failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

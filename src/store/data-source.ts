@@ -1,0 +1,98 @@
+import 'reflect-metadata';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+
+export type DatabaseKind = 'postgres' | 'pglite';
+
+export interface StoreOptions {
+  /** A postgres:// URL; without it the hub runs on embedded PGlite. */
+  databaseUrl?: string;
+  /** Where PGlite keeps its files; `memory://` keeps them in memory (tests). */
+  pgliteDataDir?: string;
+  poolSize?: number;
+}
+
+export interface Store {
+  dataSource: DataSource;
+  kind: DatabaseKind;
+  /** Closes the connections and, on the embedded database, PGlite itself. */
+  close(): Promise<void>;
+}
+
+const common = {
+  type: 'postgres',
+  entities: ENTITIES,
+  migrations: MIGRATIONS,
+  migrationsTableName: 'migrations',
+  // gen_random_uuid() comes from pgcrypto; uuid-ossp does not exist in PGlite.
+  uuidExtension: 'pgcrypto',
+  synchronize: false,
+  logging: false,
+} as const;
+
+/** Options for real PostgreSQL: the only thing that differs from PGlite is the connection. */
+export function postgresOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {
+  return { ...common, url: databaseUrl, poolSize, extra: { max: poolSize } };
+}
+
+/**
+ * Builds the store's DataSource without connecting: PostgreSQL when a URL is given, else PGlite
+ * in-process through its node-postgres shim, so TypeORM's own postgres driver (and every query)
+ * is the same on both. The PGlite pool has exactly one connection: PGlite is one session, and
+ * one connection is what serialises transactions correctly (DEPENDENCIES.md).
+ */
+export function createStore(options: StoreOptions): Store {
+  if (options.databaseUrl) {
+    const dataSource = new DataSource(postgresOptions(options.databaseUrl, options.poolSize));
+    return {
+      dataSource,
+      kind: 'postgres',
+      close: async () => {
+        if (dataSource.isInitialized) await dataSource.destroy();
+      },
+    };
+  }
+
+  const dataDir = options.pgliteDataDir ?? 'memory://';
+  const inMemory = dataDir.startsWith('memory://');
+  if (!inMemory) mkdirSync(path.resolve(dataDir), { recursive: true });
+  const pglite = new PGlite(inMemory ? dataDir : path.resolve(dataDir), { extensions: { pgcrypto } });
+  const pgConfig = createPgConfig(pglite);
+  const dataSource = new DataSource({
+    ...common,
+    host: pgConfig.host,
+    port: pgConfig.port,
+    username: pgConfig.user,
+    password: pgConfig.password,
+    database: pgConfig.database,
+    poolSize: 1,
+    // The idle timeout would close the single shim connection between requests.
+    extra: { max: 1, connection: pgConfig.connection, idleTimeoutMillis: 0 },
+  });
+  return {
+    dataSource,
+    kind: 'pglite',
+    close: async () => {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}
+
+/** Creates the store and connects; the caller runs migrations. */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const store = createStore(options);
+  try {
+    await store.dataSource.initialize();
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+  return store;
+}

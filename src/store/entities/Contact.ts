@@ -1,0 +1,52 @@
+import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { ContactIdentity } from './ContactIdentity';
+
+/** A person, whatever channels they write on: one profile, one timeline. */
+@Entity({ name: 'contacts' })
+export class Contact {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'display_name', type: 'varchar', length: 200, nullable: true })
+  displayName!: string | null;
+
+  @Column({ name: 'first_name', type: 'varchar', length: 100, nullable: true })
+  firstName!: string | null;
+
+  @Column({ name: 'last_name', type: 'varchar', length: 100, nullable: true })
+  lastName!: string | null;
+
+  @Column({ type: 'varchar', length: 320, nullable: true })
+  email!: string | null;
+
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  phone!: string | null;
+
+  @Column({ type: 'varchar', length: 35, nullable: true })
+  locale!: string | null;
+
+  @Column({ name: 'time_zone', type: 'varchar', length: 64, nullable: true })
+  timeZone!: string | null;
+
+  @Column({ type: 'date', nullable: true })
+  birthday!: string | null;
+
+  /** What we learn about the person: preferences, answers, anything a flow sets. */
+  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  attributes!: Record<string, unknown>;
+
+  @Column({ type: 'text', array: true, default: () => "'{}'::text[]" })
+  tags!: string[];
+
+  @Column({ name: 'last_seen_at', type: 'timestamptz', nullable: true })
+  lastSeenAt!: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+
+  @OneToMany('ContactIdentity', (identity: ContactIdentity) => identity.contact)
+  identities?: ContactIdentity[];
+}

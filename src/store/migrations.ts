@@ -1,0 +1,4 @@
+import { Foundation1795943077980 } from '../../migrations/1795943077980-Foundation';
+
+/** Every migration in order; a schema change adds one file in migrations/ and one line here. */
+export const MIGRATIONS = [Foundation1795943077980];

@@ -1,0 +1,204 @@
+import { AppError } from '../../src/core/errors';
+import type { HubEvents } from '../../src/core/events';
+import type { InboundMessage } from '../../src/core/types';
+import { startTestApp, type TestApp } from '../helpers/test-app';
+
+let hub: TestApp;
+let sequence = 0;
+
+beforeAll(async () => {
+  hub = await startTestApp();
+});
+afterAll(async () => {
+  await hub.close();
+});
+
+const query = <T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> =>
+  hub.app.store.dataSource.query(sql, params);
+
+function sms(from: string, text: string, overrides: Partial<InboundMessage> = {}): InboundMessage {
+  sequence += 1;
+  return { channel: 'sms', from, providerMessageId: `SM${Date.now()}${sequence}`, text, ...overrides };
+}
+
+async function count(table: string, where = 'true', params: unknown[] = []): Promise<number> {
+  const [row] = await query<{ count: string }>(`SELECT count(*) FROM ${table} WHERE ${where}`, params);
+  return Number(row.count);
+}
+
+describe('ingest', () => {
+  it('creates the contact, identity and conversation for a first message and stores it', async () => {
+    const outcome = await hub.app.ingest.ingest(sms('+14155550100', 'Hello there'));
+
+    expect(outcome).toMatchObject({ duplicate: false, isNewContact: true, isNewConversation: true });
+    expect(outcome.message).toMatchObject({
+      direction: 'inbound',
+      authorKind: 'contact',
+      body: 'Hello there',
+      status: 'received',
+    });
+    expect(outcome.conversation).toMatchObject({ status: 'open', handledBy: 'bot', channel: 'sms' });
+    const [identity] = await query('SELECT * FROM contact_identities WHERE channel = $1 AND address = $2', [
+      'sms',
+      '+14155550100',
+    ]);
+    expect(identity.contact_id).toBe(outcome.message.contactId);
+    const [conversation] = await query('SELECT * FROM conversations WHERE id = $1', [outcome.conversation.id]);
+    expect(conversation).toMatchObject({ unread_count: 1, identity_id: identity.id });
+  });
+
+  it('appends later messages to the same open conversation', async () => {
+    const first = await hub.app.ingest.ingest(sms('+14155550101', 'one'));
+    const second = await hub.app.ingest.ingest(sms('+14155550101', 'two'));
+
+    expect(second.conversation.id).toBe(first.conversation.id);
+    expect(second).toMatchObject({ isNewContact: false, isNewConversation: false });
+    expect(await count('messages', 'conversation_id = $1', [first.conversation.id])).toBe(2);
+    const [conversation] = await query('SELECT unread_count FROM conversations WHERE id = $1', [first.conversation.id]);
+    expect(conversation.unread_count).toBe(2);
+  });
+
+  it('stores a redelivered provider message once and returns the message already stored', async () => {
+    const inbound = sms('+14155550102', 'only once');
+    const first = await hub.app.ingest.ingest(inbound);
+    const retry = await hub.app.ingest.ingest(inbound);
+
+    expect(retry.duplicate).toBe(true);
+    expect(retry.message.id).toBe(first.message.id);
+    expect(await count('messages', 'provider_message_id = $1', [inbound.providerMessageId])).toBe(1);
+  });
+
+  it('stores one message when the same provider id arrives five times at once', async () => {
+    const inbound = sms('+14155550103', 'racing retries');
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => hub.app.ingest.ingest(inbound)));
+
+    expect(new Set(outcomes.map((outcome) => outcome.message.id)).size).toBe(1);
+    expect(outcomes.filter((outcome) => !outcome.duplicate)).toHaveLength(1);
+    expect(await count('messages', 'provider_message_id = $1', [inbound.providerMessageId])).toBe(1);
+    expect(await count('contact_identities', 'address = $1', ['+14155550103'])).toBe(1);
+  });
+
+  it('opens one contact and one conversation when a new sender sends several messages at once', async () => {
+    const outcomes = await Promise.all(
+      ['a', 'b', 'c', 'd'].map((text) => hub.app.ingest.ingest(sms('+14155550104', text))),
+    );
+
+    expect(new Set(outcomes.map((outcome) => outcome.conversation.id)).size).toBe(1);
+    expect(outcomes.filter((outcome) => outcome.isNewContact)).toHaveLength(1);
+    expect(
+      await count('contacts c JOIN contact_identities i ON i.contact_id = c.id', 'i.address = $1', ['+14155550104']),
+    ).toBe(1);
+    expect(await count('messages', 'conversation_id = $1', [outcomes[0].conversation.id])).toBe(4);
+  });
+
+  it('treats the same number on SMS and WhatsApp as one contact with a conversation per channel', async () => {
+    const bySms = await hub.app.ingest.ingest(sms('+14155550105', 'by text'));
+    const byWhatsApp = await hub.app.ingest.ingest(sms('+14155550105', 'by whatsapp', { channel: 'whatsapp' }));
+
+    expect(byWhatsApp.message.contactId).toBe(bySms.message.contactId);
+    expect(byWhatsApp.isNewContact).toBe(false);
+    expect(byWhatsApp.conversation.id).not.toBe(bySms.conversation.id);
+    expect(byWhatsApp.conversation.channel).toBe('whatsapp');
+  });
+
+  it('opens a new conversation after the previous one was resolved, for the same contact', async () => {
+    const first = await hub.app.ingest.ingest(sms('+14155550106', 'first visit'));
+    await query("UPDATE conversations SET status = 'resolved' WHERE id = $1", [first.conversation.id]);
+    const next = await hub.app.ingest.ingest(sms('+14155550106', 'back again'));
+
+    expect(next.conversation.id).not.toBe(first.conversation.id);
+    expect(next).toMatchObject({ isNewConversation: true, isNewContact: false });
+    expect(next.message.contactId).toBe(first.message.contactId);
+  });
+
+  it('reopens a pending or snoozed conversation when the customer writes', async () => {
+    const first = await hub.app.ingest.ingest(sms('+14155550107', 'hi'));
+    await query("UPDATE conversations SET status = 'snoozed' WHERE id = $1", [first.conversation.id]);
+    const next = await hub.app.ingest.ingest(sms('+14155550107', 'anyone?'));
+
+    expect(next.conversation).toMatchObject({ id: first.conversation.id, status: 'open' });
+  });
+
+  it('publishes message.received after the commit, once per stored message', async () => {
+    const seen: HubEvents['message.received'][] = [];
+    const committed: number[] = [];
+    const off = hub.app.bus.on('message.received', async (event) => {
+      seen.push(event);
+      committed.push(await count('messages', 'id = $1', [event.message.id]));
+    });
+    const inbound = sms('+14155550108', 'tell everyone');
+    await hub.app.ingest.ingest(inbound);
+    await hub.app.ingest.ingest(inbound);
+    await hub.app.bus.drain();
+    off();
+
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ isNewContact: true, isNewConversation: true, message: { body: 'tell everyone' } });
+    expect(committed).toEqual([1]);
+  });
+
+  it('keeps media as attachments and the raw payload for audit', async () => {
+    const outcome = await hub.app.ingest.ingest(
+      sms('+14155550109', '', {
+        attachments: [{ url: 'https://media.example.com/cat.jpg', contentType: 'image/jpeg' }],
+        raw: { Latitude: '51.5', Longitude: '-0.12' },
+      }),
+    );
+    const [row] = await query('SELECT attachments, raw, body FROM messages WHERE id = $1', [outcome.message.id]);
+
+    expect(row.attachments).toEqual([{ url: 'https://media.example.com/cat.jpg', contentType: 'image/jpeg' }]);
+    expect(row.raw).toEqual({ Latitude: '51.5', Longitude: '-0.12' });
+    expect(row.body).toBeNull();
+  });
+
+  describe('rejects bad input and stores nothing', () => {
+    const cases: [string, InboundMessage, string][] = [
+      [
+        'a message with neither text nor media',
+        { channel: 'sms', from: '+14155550190', providerMessageId: 'SMempty', text: '   ' },
+        'EMPTY_MESSAGE',
+      ],
+      [
+        'a text over 64 KiB',
+        { channel: 'sms', from: '+14155550191', providerMessageId: 'SMhuge', text: 'x'.repeat(64 * 1024 + 1) },
+        'MESSAGE_TOO_LARGE',
+      ],
+      [
+        'an unknown channel',
+        { channel: 'fax' as never, from: '+14155550192', providerMessageId: 'SMfax', text: 'hi' },
+        'VALIDATION_FAILED',
+      ],
+      [
+        'a missing sender',
+        { channel: 'sms', from: '', providerMessageId: 'SMnofrom', text: 'hi' },
+        'VALIDATION_FAILED',
+      ],
+      [
+        'an attachment that is not an http(s) URL',
+        {
+          channel: 'sms',
+          from: '+14155550193',
+          providerMessageId: 'SMjs',
+          attachments: [{ url: 'javascript:alert(1)', contentType: 'text/html' }],
+        },
+        'VALIDATION_FAILED',
+      ],
+    ];
+
+    it.each(cases)('%s', async (_name, inbound, code) => {
+      const before = await count('messages');
+      const contactsBefore = await count('contacts');
+      const failure = await hub.app.ingest.ingest(inbound).catch((error: unknown) => error);
+
+      expect(failure).toBeInstanceOf(AppError);
+      expect((failure as AppError).code).toBe(code);
+      expect(await count('messages')).toBe(before);
+      expect(await count('contacts')).toBe(contactsBefore);
+    });
+
+    it('accepts exactly 64 KiB of text', async () => {
+      const outcome = await hub.app.ingest.ingest(sms('+14155550194', 'y'.repeat(64 * 1024)));
+      expect(outcome.message.body).toHaveLength(64 * 1024);
+    });
+  });
+});

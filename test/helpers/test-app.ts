@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { createApp, type App } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { createTestDatabase } from './database';
+
+export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-signing';
+
+export interface TestApp {
+  app: App;
+  /** The hub's base URL, e.g. http://127.0.0.1:41234 */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the real hub through `createApp`, on its own database (PGlite in memory, or a fresh
+ * PostgreSQL database when DATABASE_URL is set), listening on a free port on 127.0.0.1.
+ * `env` sets any configuration variable as the environment would.
+ */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'rapport-test-'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    RAPPORT_SECRET: TEST_SECRET,
+    RAPPORT_DATA_DIR: dataDir,
+    RAPPORT_SEED_DEMO: 'false',
+    ...(database.url ? { DATABASE_URL: database.url } : {}),
+    ...env,
+  });
+  const app = await createApp(config, {
+    pgliteDataDir: 'memory://',
+    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+  });
+  const address = await app.listen();
+  return {
+    app,
+    url: `http://127.0.0.1:${address.port}`,
+    close: async () => {
+      await app.close();
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
