@@ -69,7 +69,6 @@ export class Foundation1795943077980 implements MigrationInterface {
       "CREATE UNIQUE INDEX uq_conversations_open_identity ON conversations (identity_id) WHERE status <> 'resolved'",
     );
     await db.query('CREATE INDEX ix_conversations_contact ON conversations (contact_id)');
-    await db.query('CREATE INDEX ix_conversations_last_message ON conversations (last_message_at DESC)');
     await db.query(`
       CREATE TABLE messages (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventBus } from '../core/events';
 import { validateInbound } from '../core/inbound-schema';
+import { preparedQuery } from '../store/prepared-query';
 import type { ChannelName, InboundMessage, IngestOutcome } from '../core/types';
 import {
   CONVERSATION_COLUMNS,
@@ -29,7 +30,6 @@ const APPEND_TO_OPEN_CONVERSATION = `
       FROM conversations c
       JOIN contact_identities i ON i.id = c.identity_id
      WHERE i.channel = $1 AND i.address = $2 AND c.status <> 'resolved'
-     FOR UPDATE OF c
   ), msg AS (
     INSERT INTO messages (conversation_id, contact_id, channel, direction, author_kind, body,
                           attachments, provider_message_id, status, raw, sent_at)
@@ -50,7 +50,10 @@ const APPEND_TO_OPEN_CONVERSATION = `
       .map((column) => `c.${column}`)
       .join(', ')}
   ), seen AS (
-    UPDATE contacts SET last_seen_at = msg.created_at FROM msg WHERE contacts.id = msg.contact_id
+    -- Last-seen is kept to the minute: rewriting the contact on every message costs throughput.
+    UPDATE contacts SET last_seen_at = msg.created_at FROM msg
+     WHERE contacts.id = msg.contact_id
+       AND (contacts.last_seen_at IS NULL OR contacts.last_seen_at < msg.created_at - interval '1 minute')
   )
   SELECT row_to_json(msg.*) AS message, row_to_json(bumped.*) AS conversation
     FROM msg, bumped`;
@@ -171,7 +174,9 @@ export class ConversationIngest {
     manager: EntityManager,
     params: unknown[],
   ): Promise<Pick<IngestOutcome, 'message' | 'conversation'> | null> {
-    const rows: { message: MessageRow; conversation: ConversationRow }[] = await manager.query(
+    const rows = await preparedQuery<{ message: MessageRow; conversation: ConversationRow }>(
+      manager,
+      'rapport_ingest_append',
       APPEND_TO_OPEN_CONVERSATION,
       params,
     );

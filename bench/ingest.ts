@@ -1,0 +1,142 @@
+/**
+ * bench:ingest — many concurrent web chat visitors sending messages to the hub, against the same
+ * load on a bare baseline: a socket.io server doing one INSERT per message, nothing else.
+ *
+ *   npm run bench:ingest                       # embedded PGlite
+ *   DATABASE_URL=postgres://… npm run bench:ingest   # real PostgreSQL (a scratch database is made)
+ *
+ * Options (env): BENCH_VISITORS (default 50), BENCH_MESSAGES per visitor (default 60).
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import { PGlite } from '@electric-sql/pglite';
+import { Pool } from 'pg';
+import pino from 'pino';
+import { Server } from 'socket.io';
+import { io, type Socket } from 'socket.io-client';
+import { createApp } from '../src/app';
+import { loadConfig } from '../src/config';
+import { createTestDatabase } from '../test/helpers/database';
+import { formatRow, summarize, type LoadResult } from './lib/stats';
+
+const VISITORS = Number(process.env.BENCH_VISITORS ?? 50);
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 60);
+
+/** Each visitor connects, then sends its messages one after another, waiting for each ack. */
+async function drive(label: string, url: string, auth: () => Record<string, unknown>): Promise<LoadResult> {
+  const sockets: Socket[] = await Promise.all(
+    Array.from(
+      { length: VISITORS },
+      () =>
+        new Promise<Socket>((resolve, reject) => {
+          const socket = io(url, { auth: auth(), transports: ['websocket'], reconnection: false, forceNew: true });
+          socket.once('connect', () => resolve(socket));
+          socket.once('connect_error', reject);
+        }),
+    ),
+  );
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    sockets.map(async (socket, visitor) => {
+      for (let n = 0; n < MESSAGES; n++) {
+        const sentAt = performance.now();
+        const ack: { id?: string; error?: unknown } = await socket.emitWithAck('message', {
+          text: `visitor ${visitor} message ${n}: is the mystery book club on Thursday?`,
+        });
+        if (!ack.id) throw new Error(`${label}: message refused: ${JSON.stringify(ack)}`);
+        latencies.push(performance.now() - sentAt);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  sockets.forEach((socket) => socket.disconnect());
+  return { label, operations: VISITORS * MESSAGES, seconds, latenciesMs: latencies };
+}
+
+/** The bare baseline: socket.io + one INSERT per message on the same kind of database. */
+async function baseline(databaseUrl: string | undefined): Promise<LoadResult> {
+  let insert: (body: string) => Promise<string>;
+  let close: () => Promise<void>;
+  const ddl =
+    'CREATE TABLE bench_messages (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), body text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())';
+  const sql = 'INSERT INTO bench_messages (body) VALUES ($1) RETURNING id';
+  if (databaseUrl) {
+    const pool = new Pool({ connectionString: databaseUrl, max: 10 });
+    await pool.query(ddl);
+    insert = async (body) => (await pool.query<{ id: string }>(sql, [body])).rows[0].id;
+    close = () => pool.end();
+  } else {
+    const { pgcrypto } = await import('@electric-sql/pglite/contrib/pgcrypto');
+    const pglite = await PGlite.create({ extensions: { pgcrypto } });
+    await pglite.exec('CREATE EXTENSION IF NOT EXISTS pgcrypto');
+    await pglite.exec(ddl);
+    insert = async (body) => (await pglite.query<{ id: string }>(sql, [body])).rows[0].id;
+    close = () => pglite.close();
+  }
+  const http = createServer();
+  const server = new Server(http);
+  server.of('/webchat').on('connection', (socket) => {
+    socket.on('message', async (input: { text: string }, ack: (answer: unknown) => void) => {
+      ack({ id: await insert(input.text) });
+    });
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const { port } = http.address() as AddressInfo;
+  try {
+    await drive('warm-up', `http://127.0.0.1:${port}/webchat`, () => ({}));
+    return await drive('baseline: socket.io + one INSERT', `http://127.0.0.1:${port}/webchat`, () => ({}));
+  } finally {
+    server.close();
+    await close();
+  }
+}
+
+async function hub(databaseUrl: string | undefined): Promise<LoadResult> {
+  const config = loadConfig({
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    RAPPORT_SECRET: 'bench-secret-bench-secret-bench-secret!',
+    RAPPORT_DATA_DIR: os.tmpdir(),
+    RAPPORT_SEED_DEMO: 'false',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  });
+  const app = await createApp(config, { pgliteDataDir: 'memory://', logger: pino({ level: 'silent' }) });
+  const { port } = await app.listen();
+  try {
+    await drive('warm-up', `http://127.0.0.1:${port}/webchat`, () => ({}));
+    return await drive('Rapport hub: full ingest pipeline', `http://127.0.0.1:${port}/webchat`, () => ({}));
+  } finally {
+    await app.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const hubDatabase = await createTestDatabase();
+  const baselineDatabase = await createTestDatabase();
+  const kind = hubDatabase.url ? 'PostgreSQL' : 'PGlite';
+  try {
+    const base = summarize(await baseline(baselineDatabase.url));
+    const full = summarize(await hub(hubDatabase.url));
+    console.log(
+      `\nbench:ingest on ${kind} — ${VISITORS} visitors × ${MESSAGES} messages, ${os.cpus().length} cores, Node ${process.version}\n`,
+    );
+    console.log('| run | messages/s | p50 ack ms | p99 ack ms |');
+    console.log('|---|---|---|---|');
+    console.log(formatRow(base));
+    console.log(formatRow(full));
+    console.log(`\nratio hub/baseline (messages/s): ${(full.perSecond / base.perSecond).toFixed(2)}`);
+  } finally {
+    await hubDatabase.drop();
+    await baselineDatabase.drop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
