@@ -14,6 +14,7 @@ import { errorHandler, notFound } from './http/errors';
 import { healthRouter } from './http/health';
 import { staticPagesRouter } from './http/static-pages';
 import { createLogger, type Logger } from './logger';
+import { attachSocketAdapter } from './realtime/socket-adapter';
 import { ChannelRegistry } from './outbound/channel-registry';
 import { OutboundService } from './outbound/outbound-service';
 import { resolveSecret } from './secret';
@@ -64,14 +65,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           password: config.RAPPORT_ADMIN_PASSWORD,
         })
       : { seeded: false };
-    return assemble(config, log, store, seed);
+    return await assemble(config, log, store, seed);
   } catch (error) {
     await store.close().catch(() => undefined);
     throw error;
   }
 }
 
-function assemble(config: Config, log: Logger, store: Store, seed: SeedResult): App {
+async function assemble(config: Config, log: Logger, store: Store, seed: SeedResult): Promise<App> {
   const { dataSource } = store;
   const secret = resolveSecret(config.RAPPORT_SECRET, config.RAPPORT_DATA_DIR);
   const bus = new EventBus((event, error) => log.error({ err: error, event }, 'event listener failed'));
@@ -88,6 +89,7 @@ function assemble(config: Config, log: Logger, store: Store, seed: SeedResult): 
   // Web chat is embedded on other sites: any origin may open it. Its visitors authenticate with
   // a token in the handshake, never a cookie.
   const io = new SocketServer(http, { cors: { origin: true, credentials: false }, serveClient: true });
+  const closeSocketAdapter = await attachSocketAdapter(io, config, log);
 
   // Channels.
   const webchat = new WebchatChannel(
@@ -139,6 +141,7 @@ function assemble(config: Config, log: Logger, store: Store, seed: SeedResult): 
       if (closed) return;
       closed = true;
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      await closeSocketAdapter();
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
       await bus.drain();
       await store.close();

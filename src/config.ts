@@ -5,23 +5,42 @@ const booleanFlag = z
   .transform((value) => ['true', '1', 'yes'].includes(value));
 
 /** Every setting the hub reads, from the environment, once, at start. */
-const configSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  PUBLIC_URL: z.url().optional(),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
-    .optional(),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-  RAPPORT_DATA_DIR: z.string().min(1).default('./data'),
-  RAPPORT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  RAPPORT_SEED_DEMO: booleanFlag.optional(),
-  RAPPORT_ADMIN_EMAIL: z.email().default('admin@rapport.local'),
-  RAPPORT_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PUBLIC_URL: z.url().optional(),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    RAPPORT_DATA_DIR: z.string().min(1).default('./data'),
+    RAPPORT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    RAPPORT_SEED_DEMO: booleanFlag.optional(),
+    RAPPORT_ADMIN_EMAIL: z.email().default('admin@rapport.local'),
+    RAPPORT_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+    /** How socket.io events reach clients connected to other hub processes. */
+    SOCKET_ADAPTER: z.enum(['none', 'postgres', 'redis']).default('none'),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((config, context) => {
+    if (config.SOCKET_ADAPTER === 'postgres' && !config.DATABASE_URL) {
+      context.addIssue({
+        code: 'custom',
+        path: ['SOCKET_ADAPTER'],
+        message: 'postgres needs DATABASE_URL (PGlite is one process)',
+      });
+    }
+    if (config.SOCKET_ADAPTER === 'redis' && !config.REDIS_URL) {
+      context.addIssue({ code: 'custom', path: ['SOCKET_ADAPTER'], message: 'redis needs REDIS_URL' });
+    }
+  });
 
 export type Config = z.infer<typeof configSchema>;
 

@@ -28,4 +28,10 @@ describe('configuration', () => {
     expect(loadConfig({ RAPPORT_SEED_DEMO: 'true' }).RAPPORT_SEED_DEMO).toBe(true);
     expect(loadConfig({ RAPPORT_SEED_DEMO: '0' }).RAPPORT_SEED_DEMO).toBe(false);
   });
+
+  it('needs a database server for the postgres socket adapter, and a URL for redis', () => {
+    expect(() => loadConfig({ SOCKET_ADAPTER: 'postgres' })).toThrow(/SOCKET_ADAPTER: postgres needs DATABASE_URL/);
+    expect(() => loadConfig({ SOCKET_ADAPTER: 'redis' })).toThrow(/SOCKET_ADAPTER: redis needs REDIS_URL/);
+    expect(loadConfig({ SOCKET_ADAPTER: 'redis', REDIS_URL: 'redis://127.0.0.1:6379' }).SOCKET_ADAPTER).toBe('redis');
+  });
 });

@@ -1,0 +1,79 @@
+import type { App } from '../../src/app';
+import { createApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import pino from 'pino';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { TEST_SECRET } from '../helpers/test-app';
+import { Visitor } from '../helpers/webchat-visitor';
+
+/**
+ * Two hub processes behind a load balancer share one database: a visitor connected to one hub
+ * must receive what the other hub sends. Needs a real PostgreSQL server (LISTEN/NOTIFY), so it
+ * runs in the PostgreSQL pass (DATABASE_URL set); PGlite is one process by design.
+ */
+const describeOnPostgres = process.env.DATABASE_URL ? describe : describe.skip;
+
+describeOnPostgres('several hub processes on one PostgreSQL', () => {
+  let database: TestDatabase;
+  const hubs: { app: App; url: string }[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    for (let n = 0; n < 2; n++) {
+      const config = loadConfig({
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        RAPPORT_SECRET: TEST_SECRET,
+        RAPPORT_SEED_DEMO: 'false',
+        RAPPORT_DATA_DIR: '/tmp',
+        DATABASE_URL: database.url!,
+        SOCKET_ADAPTER: 'postgres',
+      });
+      // One after the other: the first migrates, the second finds the schema in place.
+      const app = await createApp(config, { logger: pino({ level: 'silent' }) });
+      const { port } = await app.listen();
+      hubs.push({ app, url: `http://127.0.0.1:${port}` });
+    }
+  });
+  afterAll(async () => {
+    for (const hub of hubs) await hub.app.close();
+    await database.drop();
+  });
+
+  it('delivers a reply sent by one hub to a visitor connected to the other', async () => {
+    const [hubA, hubB] = hubs;
+    const visitor = await Visitor.connect(hubA.url);
+    try {
+      const announced = visitor.nextSession();
+      await visitor.send({ text: 'hello from behind the load balancer' });
+      const { conversationId } = await announced;
+
+      const reply = await hubB.app.outbound.send({
+        conversationId: conversationId!,
+        text: 'answered by hub B',
+        authorKind: 'agent',
+      });
+
+      const [received] = await visitor.waitForMessages(1, 10_000);
+      expect(received).toMatchObject({ id: reply.id, text: 'answered by hub B' });
+    } finally {
+      visitor.close();
+    }
+  });
+
+  it('accepts a returning visitor on either hub with the token the other issued', async () => {
+    const [hubA, hubB] = hubs;
+    const first = await Visitor.connect(hubA.url);
+    const announced = first.nextSession();
+    await first.send({ text: 'started on A' });
+    const { token, conversationId } = await announced;
+    first.close();
+
+    const again = await Visitor.connect(hubB.url, token);
+    try {
+      expect(again.session?.conversationId).toBe(conversationId);
+    } finally {
+      again.close();
+    }
+  });
+});
