@@ -12,6 +12,7 @@ import { MessageStatusUpdater } from './conversations/message-status';
 import { EventBus } from './core/events';
 import { errorHandler, notFound } from './http/errors';
 import { healthRouter } from './http/health';
+import { HubMetrics } from './http/metrics';
 import { staticPagesRouter } from './http/static-pages';
 import { createLogger, type Logger } from './logger';
 import { attachSocketAdapter } from './realtime/socket-adapter';
@@ -33,6 +34,7 @@ export interface App {
   store: Store;
   bus: EventBus;
   ingest: ConversationIngest;
+  metrics: HubMetrics;
   outbound: OutboundService;
   statuses: MessageStatusUpdater;
   queries: ConversationQueries;
@@ -77,7 +79,9 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
   const secret = resolveSecret(config.RAPPORT_SECRET, config.RAPPORT_DATA_DIR);
   const bus = new EventBus((event, error) => log.error({ err: error, event }, 'event listener failed'));
   const channels = new ChannelRegistry();
-  const ingest = new ConversationIngest(dataSource, bus);
+  const metrics = new HubMetrics();
+  metrics.listen(bus);
+  const ingest = new ConversationIngest(dataSource, bus, metrics.ingestSeconds);
   const statuses = new MessageStatusUpdater(dataSource, bus);
   const queries = new ConversationQueries(dataSource);
   const outbound = new OutboundService(dataSource, bus, statuses, channels, log);
@@ -113,6 +117,7 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
   const channelModes = () =>
     Object.fromEntries(channels.list().map((adapter) => [adapter.channel, adapter.mode ?? 'live']));
   app.use(healthRouter(dataSource, store.kind, channelModes));
+  app.use(metrics.router(config.METRICS_TOKEN));
   app.use(staticPagesRouter());
   app.use(notFound);
   app.use(errorHandler(log));
@@ -124,6 +129,7 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
     store,
     bus,
     ingest,
+    metrics,
     outbound,
     statuses,
     queries,

@@ -1,3 +1,4 @@
+import type { Histogram } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventBus } from '../core/events';
 import { validateInbound } from '../core/inbound-schema';
@@ -70,9 +71,22 @@ export class ConversationIngest {
   constructor(
     private readonly dataSource: DataSource,
     private readonly bus: EventBus,
+    private readonly timing?: Histogram<'channel' | 'outcome'>,
   ) {}
 
   async ingest(input: InboundMessage): Promise<IngestOutcome> {
+    const stopTimer = this.timing?.startTimer({ channel: input.channel });
+    try {
+      const outcome = await this.store(input);
+      stopTimer?.({ outcome: outcome.duplicate ? 'duplicate' : 'stored' });
+      return outcome;
+    } catch (error) {
+      stopTimer?.({ outcome: 'rejected' });
+      throw error;
+    }
+  }
+
+  private async store(input: InboundMessage): Promise<IngestOutcome> {
     const inbound = validateInbound(input);
     const params = [
       inbound.channel,
