@@ -29,7 +29,7 @@
 
   var css =
     ':host{all:initial}*{box-sizing:border-box;font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif}' +
-    '.launcher{position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;border:0;background:#4f46e5;color:#fff;font-size:26px;cursor:pointer;box-shadow:0 6px 20px rgba(0,0,0,.25);z-index:2147483646}' +
+    '.launcher{position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;border:0;background:#4f46e5;color:#fff;display:flex;align-items:center;justify-content:center;cursor:pointer;box-shadow:0 6px 20px rgba(0,0,0,.25);z-index:2147483646}' +
     '.panel{position:fixed;right:20px;bottom:88px;width:360px;max-width:calc(100vw - 24px);height:520px;max-height:calc(100vh - 110px);background:#fff;border-radius:14px;box-shadow:0 12px 40px rgba(0,0,0,.25);display:none;flex-direction:column;overflow:hidden;z-index:2147483647}' +
     '.panel.open{display:flex}.head{background:#4f46e5;color:#fff;padding:14px 16px;font-weight:600;display:flex;justify-content:space-between;align-items:center}' +
     '.head small{font-weight:400;opacity:.85;display:block;font-size:12px}.close{background:none;border:0;color:#fff;font-size:20px;cursor:pointer}' +
@@ -59,7 +59,21 @@
     style.textContent = css;
     root.appendChild(style);
 
-    var launcher = el('button', 'launcher', '💬');
+    var launcher = el('button', 'launcher');
+    // An inline icon: emoji fonts are not on every machine.
+    var svgNs = 'http://www.w3.org/2000/svg';
+    var icon = document.createElementNS(svgNs, 'svg');
+    icon.setAttribute('viewBox', '0 0 24 24');
+    icon.setAttribute('width', '26');
+    icon.setAttribute('height', '26');
+    var bubblePath = document.createElementNS(svgNs, 'path');
+    bubblePath.setAttribute('fill', 'currentColor');
+    bubblePath.setAttribute(
+      'd',
+      'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2zm3 6v2h2V9H7zm4 0v2h2V9h-2zm4 0v2h2V9h-2z',
+    );
+    icon.appendChild(bubblePath);
+    launcher.appendChild(icon);
     launcher.setAttribute('aria-label', title);
     var panel = el('div', 'panel');
     panel.setAttribute('role', 'dialog');
