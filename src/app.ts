@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import express, { type Express } from 'express';
 import { Server as SocketServer } from 'socket.io';
+import { registerBotFramework } from '../channels/botframework/register-bot-framework';
 import { VisitorTokens } from '../channels/webchat/visitor-token';
 import { WebchatChannel } from '../channels/webchat/webchat-channel';
 import type { Config } from './config';
@@ -101,6 +102,7 @@ function assemble(config: Config, log: Logger, store: Store, seed: SeedResult): 
   );
   webchat.attach(io);
   channels.register(webchat);
+  registerBotFramework({ config, express: app, channels, ingest, queries, bus, log });
 
   // Listeners: thin fan-out points, listed here and nowhere else.
   bus.on('message.received', ({ message, conversation }) => {

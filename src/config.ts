@@ -21,6 +21,13 @@ const configSchema = z.object({
   RAPPORT_ADMIN_EMAIL: z.email().default('admin@rapport.local'),
   RAPPORT_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  // Bot Framework (Teams, Direct Line, Web Chat): enabled when MICROSOFT_APP_ID is set, or when
+  // BOTFRAMEWORK_AUTH=disabled for local development only (never accepted in production).
+  MICROSOFT_APP_ID: z.string().trim().min(1).optional(),
+  MICROSOFT_APP_PASSWORD: z.string().min(1).optional(),
+  MICROSOFT_APP_TENANT_ID: z.string().trim().min(1).optional(),
+  BOTFRAMEWORK_AUTH: z.enum(['enabled', 'disabled']).default('enabled'),
 });
 
 export type Config = z.infer<typeof configSchema>;
