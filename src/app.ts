@@ -19,6 +19,7 @@ import { ChannelRegistry } from './outbound/channel-registry';
 import { OutboundService } from './outbound/outbound-service';
 import { resolveSecret } from './secret';
 import { seedDemoData, type SeedResult } from './seed/demo-data';
+import { registerSlack } from './slack/register-slack';
 import { openStore, type Store } from './store/data-source';
 
 export interface AppOptions {
@@ -103,6 +104,7 @@ function assemble(config: Config, log: Logger, store: Store, seed: SeedResult): 
   webchat.attach(io);
   channels.register(webchat);
   registerBotFramework({ config, express: app, channels, ingest, queries, bus, log });
+  registerSlack({ config, express: app, dataSource, bus, outbound, log });
 
   // Listeners: thin fan-out points, listed here and nowhere else.
   bus.on('message.received', ({ message, conversation }) => {

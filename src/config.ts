@@ -28,6 +28,21 @@ const configSchema = z.object({
   MICROSOFT_APP_PASSWORD: z.string().min(1).optional(),
   MICROSOFT_APP_TENANT_ID: z.string().trim().min(1).optional(),
   BOTFRAMEWORK_AUTH: z.enum(['enabled', 'disabled']).default('enabled'),
+
+  // Slack (agents answer from threads): enabled when the token, signing secret and channel are set.
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xoxb-/, 'must be a bot token (xoxb-…)')
+    .optional(),
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  SLACK_CHANNEL: z
+    .string()
+    .regex(/^[CG][A-Z0-9]+$/, 'must be a channel id such as C0123ABCD')
+    .optional(),
+  /** Tests and simulations only: the Web API base URL, e.g. a local fake. */
+  SLACK_API_URL: z.url().optional(),
+  SLACK_MIRROR: z.enum(['handoff', 'all']).default('handoff'),
+  SLACK_CSAT_FLOW_ID: z.string().min(1).default('post-purchase-feedback'),
 });
 
 export type Config = z.infer<typeof configSchema>;
