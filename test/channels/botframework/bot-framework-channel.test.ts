@@ -233,6 +233,21 @@ describe('Bot Framework channel', () => {
     expect(seen).toEqual([{ conversationId, who: 'contact', typing: true }]);
   });
 
+  it('shows the customer that an agent is typing, through the connector API', async () => {
+    await post(activity({ user: 'u-agent-typing', conversation: 'c-agent-typing', text: 'hello' }));
+    const [identity] = await query<{ reply_context: Record<string, unknown> }>(
+      "SELECT reply_context FROM contact_identities WHERE address = 'directline:u-agent-typing'",
+    );
+    const before = connector.posts.length;
+
+    await hub.app.channels
+      .get('botframework')
+      ?.sendTyping?.('directline:u-agent-typing', await conversationOf('u-agent-typing'), identity.reply_context);
+
+    const [out] = (await connector.waitForPosts(before + 1)).slice(before);
+    expect(out).toMatchObject({ conversationId: 'c-agent-typing', activity: { type: 'typing' } });
+  });
+
   it('publishes nothing for a typing activity from someone with no conversation', async () => {
     const seen: unknown[] = [];
     const off = hub.app.bus.on('typing.changed', (event) => void seen.push(event));
