@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import express, { type Express } from 'express';
 import { Server as SocketServer } from 'socket.io';
+import { registerBotFramework } from '../channels/botframework/register-bot-framework';
 import { VisitorTokens } from '../channels/webchat/visitor-token';
 import { WebchatChannel } from '../channels/webchat/webchat-channel';
 import type { Config } from './config';
@@ -20,6 +21,7 @@ import { ChannelRegistry } from './outbound/channel-registry';
 import { OutboundService } from './outbound/outbound-service';
 import { resolveSecret } from './secret';
 import { seedDemoData, type SeedResult } from './seed/demo-data';
+import { registerSlack } from './slack/register-slack';
 import { openStore, type Store } from './store/data-source';
 
 export interface AppOptions {
@@ -107,6 +109,8 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
   );
   webchat.attach(io);
   channels.register(webchat);
+  registerBotFramework({ config, express: app, channels, ingest, queries, bus, log });
+  registerSlack({ config, express: app, dataSource, bus, outbound, log });
 
   // Listeners: thin fan-out points, listed here and nowhere else.
   bus.on('message.received', ({ message, conversation }) => {

@@ -29,6 +29,28 @@ const configSchema = z
       .optional(),
     /** When set, `GET /metrics` requires `Authorization: Bearer <token>`. */
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    // Bot Framework (Teams, Direct Line, Web Chat): enabled when MICROSOFT_APP_ID is set, or when
+    // BOTFRAMEWORK_AUTH=disabled for local development only (never accepted in production).
+    MICROSOFT_APP_ID: z.string().trim().min(1).optional(),
+    MICROSOFT_APP_PASSWORD: z.string().min(1).optional(),
+    MICROSOFT_APP_TENANT_ID: z.string().trim().min(1).optional(),
+    BOTFRAMEWORK_AUTH: z.enum(['enabled', 'disabled']).default('enabled'),
+
+    // Slack (agents answer from threads): enabled when the token, signing secret and channel are set.
+    SLACK_BOT_TOKEN: z
+      .string()
+      .regex(/^xoxb-/, 'must be a bot token (xoxb-…)')
+      .optional(),
+    SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+    SLACK_CHANNEL: z
+      .string()
+      .regex(/^[CG][A-Z0-9]+$/, 'must be a channel id such as C0123ABCD')
+      .optional(),
+    /** Tests and simulations only: the Web API base URL, e.g. a local fake. */
+    SLACK_API_URL: z.url().optional(),
+    SLACK_MIRROR: z.enum(['handoff', 'all']).default('handoff'),
+    /** The flow the Slack thread's "Send CSAT survey" button starts. */
+    SLACK_CSAT_FLOW_ID: z.string().min(1).default('post-purchase'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((config, context) => {

@@ -100,6 +100,7 @@ export class ConversationIngest {
 
     const appended = await this.appendToOpenConversation(this.dataSource.manager, params);
     if (appended) {
+      if (inbound.replyContext) await this.refreshReplyContext(inbound);
       const outcome = { ...appended, duplicate: false, isNewConversation: false, isNewContact: false };
       this.afterCommit(outcome);
       return outcome;
@@ -170,6 +171,18 @@ export class ConversationIngest {
     // Another transaction created this identity first: start over and use theirs.
     if (created.length === 0) throw new LostRace('the identity was created concurrently');
     return { identityId: created[0].id, contactId, isNewContact };
+  }
+
+  /**
+   * A known customer may write from a new provider conversation (a new Direct Line session)
+   * while the hub's conversation is still open: replies must go where they wrote last.
+   */
+  private async refreshReplyContext(inbound: InboundMessage): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE contact_identities SET reply_context = $3::jsonb
+        WHERE channel = $1 AND address = $2 AND reply_context IS DISTINCT FROM $3::jsonb`,
+      [inbound.channel, inbound.from, JSON.stringify(inbound.replyContext)],
+    );
   }
 
   /** A new WhatsApp number that already texted by SMS (or the reverse) joins that contact. */

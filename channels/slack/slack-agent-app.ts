@@ -1,0 +1,165 @@
+import { App, ExpressReceiver, LogLevel, type BlockButtonAction, type Logger, type webApi } from '@slack/bolt';
+import { ACTION_CLAIM, ACTION_CSAT, ACTION_RESOLVE, slackToPlainText } from './slack-blocks';
+import type { HubUser, SlackHub, SlackLogger } from './slack-hub';
+import { NOTE_MODAL, SHORTCUT_NOTE, noteModal, noteFromSubmission } from './slack-note';
+
+/** A thread reply that starts like this is an internal note, not a message to the customer. */
+const NOTE_PREFIX = /^\s*\/rapport\s+note\b\s*/i;
+
+export interface SlackAgentAppOptions {
+  token: string;
+  signingSecret: string;
+  channel: string;
+  apiUrl?: string;
+  csatFlowId: string;
+}
+
+/**
+ * The Slack app agents work in: Bolt in HTTP mode behind an ExpressReceiver whose router serves
+ * `POST /webhooks/slack` (events, buttons and shortcuts alike). Bolt verifies the signing secret
+ * and refuses stale requests; events are acknowledged before any work is done.
+ */
+export function createSlackAgentApp(options: SlackAgentAppOptions, hub: SlackHub, log: SlackLogger) {
+  const logger = boltLogger(log);
+  const receiver = new ExpressReceiver({
+    signingSecret: options.signingSecret,
+    endpoints: '/webhooks/slack',
+    logger,
+  });
+  const app = new App({
+    token: options.token,
+    receiver,
+    logger,
+    clientOptions: {
+      ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+      // A 429 waits for Retry-After, then retries; bounded so a stuck Slack cannot pile up work.
+      retryConfig: { retries: 5, factor: 2, minTimeout: 200, maxTimeout: 10_000 },
+    },
+  });
+  const notify = (threadTs: string, text: string) =>
+    app.client.chat.postMessage({ channel: options.channel, thread_ts: threadTs, text });
+  const whoIs = (client: webApi.WebClient, slackUserId: string) => hubUserFor(client, hub, slackUserId);
+  const refuseUnknown = (client: webApi.WebClient, user: string, threadTs: string, what: string) =>
+    client.chat.postEphemeral({
+      channel: options.channel,
+      user,
+      thread_ts: threadTs,
+      text:
+        `Your Slack account's email does not match a Rapport user, so ${what}. ` +
+        'Ask a Rapport admin to add you with the same email address.',
+    });
+
+  // Slack redelivers events it thinks were lost (X-Slack-Retry-Num); the event id decides.
+  app.use(async ({ body, next }) => {
+    const eventId = (body as { event_id?: unknown }).event_id;
+    if (typeof eventId === 'string' && !(await hub.firstDelivery(eventId))) {
+      log.debug({ eventId, channel: 'slack' }, 'Slack event already processed');
+      return;
+    }
+    await next();
+  });
+
+  app.event('message', async ({ event, client }) => {
+    if (event.subtype !== undefined || event.channel !== options.channel) return;
+    if (!event.thread_ts || event.thread_ts === event.ts || 'bot_id' in event) return;
+    const conversationId = await hub.conversationForThread(event.channel, event.thread_ts);
+    if (!conversationId || !event.user) return;
+    const raw = event.text ?? '';
+    const isNote = NOTE_PREFIX.test(raw);
+    const text = slackToPlainText(raw.replace(NOTE_PREFIX, '')).trim();
+    if (!text) return;
+    const agent = await whoIs(client, event.user);
+    if (!agent) {
+      await refuseUnknown(client, event.user, event.thread_ts, 'nothing was sent to the customer');
+      return;
+    }
+    if (isNote) {
+      await hub.addNote(conversationId, text, agent);
+      return;
+    }
+    const sent = await hub.reply({ conversationId, text, author: agent });
+    if (sent.status === 'failed') {
+      await notify(event.thread_ts, `:warning: Not delivered to the customer (${sent.errorCode ?? 'failed'}).`);
+    }
+  });
+
+  const button = (
+    actionId: string,
+    act: (conversationId: string, agent: HubUser, threadTs: string) => Promise<unknown>,
+  ) =>
+    app.action<BlockButtonAction>(actionId, async ({ ack, action, body, client }) => {
+      await ack();
+      const threadTs = body.message?.thread_ts ?? body.message?.ts ?? body.container.message_ts;
+      const thread = await hub.threadFor(action.value ?? '');
+      if (!thread || thread.threadTs !== threadTs) return;
+      const agent = await whoIs(client, body.user.id);
+      if (!agent) return void (await refuseUnknown(client, body.user.id, threadTs, 'nothing was changed'));
+      await act(action.value as string, agent, threadTs);
+    });
+  button(ACTION_CLAIM, async (conversationId, agent, threadTs) => {
+    await hub.claim(conversationId, agent);
+    await notify(threadTs, `:raising_hand: Claimed by ${agent.name}.`);
+  });
+  button(ACTION_RESOLVE, async (conversationId, agent, threadTs) => {
+    await hub.resolve(conversationId, agent);
+    await notify(threadTs, `:white_check_mark: Resolved by ${agent.name}.`);
+  });
+  button(ACTION_CSAT, async (conversationId, agent, threadTs) => {
+    hub.requestFlow(conversationId, options.csatFlowId, agent);
+    await notify(threadTs, `:bar_chart: ${agent.name} sent the satisfaction survey.`);
+  });
+
+  // "Add internal note" on any message of a thread opens a modal; its text is stored, never sent.
+  app.shortcut({ callback_id: SHORTCUT_NOTE, type: 'message_action' }, async ({ ack, shortcut, client }) => {
+    await ack();
+    const threadTs = (shortcut.message.thread_ts as string | undefined) ?? shortcut.message.ts;
+    const conversationId = await hub.conversationForThread(shortcut.channel.id, threadTs);
+    if (!conversationId) {
+      await client.chat.postEphemeral({
+        channel: shortcut.channel.id,
+        user: shortcut.user.id,
+        text: 'Notes can only be added in a Rapport conversation thread.',
+      });
+      return;
+    }
+    await client.views.open({ trigger_id: shortcut.trigger_id, view: noteModal(conversationId, threadTs) });
+  });
+  app.view(NOTE_MODAL, async ({ ack, view, body, client }) => {
+    await ack();
+    const note = noteFromSubmission(view);
+    if (!note) return;
+    const agent = await whoIs(client, body.user.id);
+    if (!agent) return void (await refuseUnknown(client, body.user.id, note.threadTs, 'the note was not saved'));
+    await hub.addNote(note.conversationId, note.text, agent);
+    await notify(note.threadTs, `:memo: ${agent.name} added an internal note in Rapport.`);
+  });
+
+  app.error(async (error) => {
+    log.error({ err: error, channel: 'slack' }, 'Slack listener failed');
+  });
+
+  return { app, receiver, client: app.client };
+}
+
+/** Slack user → hub user, by the email on their Slack profile (needs users:read.email). */
+async function hubUserFor(client: webApi.WebClient, hub: SlackHub, slackUserId: string): Promise<HubUser | null> {
+  const info = await client.users.info({ user: slackUserId });
+  const email = info.user?.profile?.email;
+  return email ? hub.userByEmail(email) : null;
+}
+
+function boltLogger(log: SlackLogger): Logger {
+  const write =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...messages: unknown[]) =>
+      log[level]({ channel: 'slack' }, messages.map((message) => String(message)).join(' '));
+  return {
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    setLevel: () => undefined,
+    getLevel: () => LogLevel.DEBUG,
+    setName: () => undefined,
+  };
+}

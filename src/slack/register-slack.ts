@@ -1,0 +1,68 @@
+import type { Express } from 'express';
+import type { DataSource } from 'typeorm';
+import { createSlackAgentApp } from '../../channels/slack/slack-agent-app';
+import type { SlackHub, SlackLogger } from '../../channels/slack/slack-hub';
+import { SlackMirror } from '../../channels/slack/slack-mirror';
+import { resolveSlackSettings, type SlackConfig } from '../../channels/slack/slack-settings';
+import type { EventBus } from '../core/events';
+import type { OutboundService } from '../outbound/outbound-service';
+import { ConversationActions } from './conversation-actions';
+import { loadMirrorCard } from './mirror-card-query';
+import { SlackThreadStore } from './slack-thread-store';
+
+export interface SlackWiring {
+  config: SlackConfig;
+  express: Express;
+  dataSource: DataSource;
+  bus: EventBus;
+  outbound: Pick<OutboundService, 'send'>;
+  log: SlackLogger;
+}
+
+/**
+ * Wires the Slack app when it is configured: mounts `/webhooks/slack` (before any JSON parser:
+ * Bolt verifies signatures over the raw body) and subscribes the mirror to the bus.
+ */
+export function registerSlack(wiring: SlackWiring): void {
+  const settings = resolveSlackSettings(wiring.config);
+  if (!settings.enabled) {
+    wiring.log.info({ channel: 'slack' }, `Slack not enabled: ${settings.reason}`);
+    return;
+  }
+  const { dataSource, bus, outbound, log } = wiring;
+  const threads = new SlackThreadStore(dataSource);
+  const actions = new ConversationActions(dataSource, bus);
+  const hub: SlackHub = {
+    firstDelivery: (eventId) => threads.firstDelivery(eventId),
+    reserveThread: (conversationId, slackChannel) => threads.reserveThread(conversationId, slackChannel),
+    setThreadTs: (conversationId, threadTs) => threads.setThreadTs(conversationId, threadTs),
+    releaseThread: (conversationId) => threads.releaseThread(conversationId),
+    threadFor: (conversationId) => threads.threadFor(conversationId),
+    conversationForThread: (slackChannel, threadTs) => threads.conversationForThread(slackChannel, threadTs),
+    mirrorCard: (conversationId) => loadMirrorCard(dataSource, conversationId),
+    userByEmail: (email) => actions.userByEmail(email),
+    reply: ({ conversationId, text, author }) =>
+      outbound.send({
+        conversationId,
+        text,
+        authorKind: 'agent',
+        authorUserId: author.id,
+        authorName: author.name,
+        metadata: { source: 'slack' },
+      }),
+    addNote: (conversationId, text, author) => actions.addNote(conversationId, text, author, 'slack'),
+    claim: (conversationId, user) => actions.claim(conversationId, user),
+    resolve: (conversationId) => actions.resolve(conversationId),
+    requestFlow: (conversationId, flowId, user) =>
+      bus.publish('flow.requested', { conversationId, flowId, requestedByUserId: user.id }),
+  };
+  const slack = createSlackAgentApp(settings, hub, log);
+  wiring.express.use(slack.receiver.router);
+
+  const mirror = new SlackMirror(slack.client, hub, settings, log);
+  bus.on('conversation.handoff', (event) => mirror.onHandoff(event));
+  bus.on('message.received', (event) => {
+    if (!event.message.isPrivate) return mirror.onMessageReceived(event);
+  });
+  log.info({ channel: 'slack', mirror: settings.mirror }, 'Slack enabled');
+}

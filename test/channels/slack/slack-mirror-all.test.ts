@@ -1,0 +1,90 @@
+import { resolveSlackSettings } from '../../../channels/slack/slack-settings';
+import { loadConfig } from '../../../src/config';
+import { startFakeSlack, type FakeSlack } from '../../helpers/fake-slack';
+import { startTestApp, type TestApp } from '../../helpers/test-app';
+import { SIGNING_SECRET, SLACK_CHANNEL } from './slack-test-kit';
+
+describe('Slack mirror of every new conversation (SLACK_MIRROR=all)', () => {
+  let hub: TestApp;
+  let slack: FakeSlack;
+  beforeAll(async () => {
+    slack = await startFakeSlack();
+    hub = await startTestApp({
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_CHANNEL,
+      SLACK_API_URL: slack.apiUrl,
+      SLACK_MIRROR: 'all',
+    });
+  });
+  afterAll(async () => {
+    await hub.close();
+    await slack.close();
+  });
+
+  it('opens a thread for a new conversation without a handoff and keeps its messages in it', async () => {
+    const first = await hub.app.ingest.ingest({
+      channel: 'sms',
+      from: '+14155550142',
+      providerMessageId: 'SM-all-1',
+      text: 'Do you ship to Canada?',
+      senderName: 'Mary',
+    });
+    await hub.app.bus.drain();
+    await hub.app.ingest.ingest({
+      channel: 'sms',
+      from: '+14155550142',
+      providerMessageId: 'SM-all-2',
+      text: 'And Mexico?',
+    });
+    await hub.app.bus.drain();
+
+    const posts = slack.callsTo('chat.postMessage');
+    const [opening, transcript, later] = posts;
+    expect(posts).toHaveLength(3);
+    expect(JSON.stringify(opening.args.blocks)).toContain('Mary · SMS');
+    expect(JSON.stringify(opening.args.blocks)).toContain('+14155550142');
+    expect(transcript.args).toMatchObject({
+      thread_ts: expect.any(String),
+      text: '*Customer:* Do you ship to Canada?',
+    });
+    expect(later.args).toMatchObject({ thread_ts: transcript.args.thread_ts, text: '*Customer:* And Mexico?' });
+    const [thread] = await hub.app.store.dataSource.query(
+      'SELECT thread_ts FROM slack_threads WHERE conversation_id = $1',
+      [first.conversation.id],
+    );
+    expect(thread.thread_ts).toBe(transcript.args.thread_ts);
+  });
+});
+
+describe('Slack settings', () => {
+  const settings = (env: Record<string, string>) => resolveSlackSettings(loadConfig(env));
+
+  it('stays off when no Slack variable is set', () => {
+    expect(settings({})).toEqual({ enabled: false, reason: 'SLACK_BOT_TOKEN is not set' });
+  });
+
+  it('names the missing variables when only some are set', () => {
+    expect(() => settings({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(/^SLACK_SIGNING_SECRET, SLACK_CHANNEL: required/);
+  });
+
+  it('refuses a token that is not a bot token, naming the variable', () => {
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxp-user-token' })).toThrow(/SLACK_BOT_TOKEN/);
+  });
+
+  it('mirrors handed-off conversations only, unless told otherwise', () => {
+    expect(
+      settings({
+        SLACK_BOT_TOKEN: 'xoxb-1',
+        SLACK_SIGNING_SECRET: 's',
+        SLACK_CHANNEL: 'C1',
+        SLACK_API_URL: 'http://127.0.0.1:1/api',
+      }),
+    ).toMatchObject({
+      enabled: true,
+      mirror: 'handoff',
+      csatFlowId: 'post-purchase',
+      apiUrl: 'http://127.0.0.1:1/api/',
+    });
+  });
+});
