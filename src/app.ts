@@ -6,6 +6,7 @@ import { Server as SocketServer } from 'socket.io';
 import { VisitorTokens } from '../channels/webchat/visitor-token';
 import { WebchatChannel } from '../channels/webchat/webchat-channel';
 import type { Config } from './config';
+import { registerConsent } from './consent/register-consent';
 import { ConversationIngest } from './conversations/ingest';
 import { ConversationQueries } from './conversations/conversation-queries';
 import { MessageStatusUpdater } from './conversations/message-status';
@@ -16,6 +17,7 @@ import { staticPagesRouter } from './http/static-pages';
 import { createLogger, type Logger } from './logger';
 import { ChannelRegistry } from './outbound/channel-registry';
 import { OutboundService } from './outbound/outbound-service';
+import { registerPhoneChannels } from './outbound/register-phone-channels';
 import { resolveSecret } from './secret';
 import { seedDemoData, type SeedResult } from './seed/demo-data';
 import { openStore, type Store } from './store/data-source';
@@ -64,14 +66,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           password: config.RAPPORT_ADMIN_PASSWORD,
         })
       : { seeded: false };
-    return assemble(config, log, store, seed);
+    return await assemble(config, log, store, seed);
   } catch (error) {
     await store.close().catch(() => undefined);
     throw error;
   }
 }
 
-function assemble(config: Config, log: Logger, store: Store, seed: SeedResult): App {
+async function assemble(config: Config, log: Logger, store: Store, seed: SeedResult): Promise<App> {
   const { dataSource } = store;
   const secret = resolveSecret(config.RAPPORT_SECRET, config.RAPPORT_DATA_DIR);
   const bus = new EventBus((event, error) => log.error({ err: error, event }, 'event listener failed'));
@@ -101,6 +103,29 @@ function assemble(config: Config, log: Logger, store: Store, seed: SeedResult): 
   );
   webchat.attach(io);
   channels.register(webchat);
+
+  // Consent (every channel) and SMS/WhatsApp through Twilio, live or sandbox, with the durable
+  // outbound queue. The consent listener is registered first so STOP is recorded before others act.
+  const consents = registerConsent({ dataSource, bus, outbound, helpText: config.TWILIO_HELP_TEXT, log });
+  const selfUrl = () => {
+    const address = http.address();
+    const port = address && typeof address === 'object' ? address.port : config.PORT;
+    const host = ['0.0.0.0', '::'].includes(config.HOST) ? '127.0.0.1' : config.HOST;
+    return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  };
+  const phone = await registerPhoneChannels({
+    config,
+    secret,
+    app,
+    dataSource,
+    ingest: { ingest: (inbound) => ingest.ingest(inbound) },
+    outbound,
+    statuses,
+    consents,
+    channels,
+    log,
+    selfUrl,
+  });
 
   // Listeners: thin fan-out points, listed here and nowhere else.
   bus.on('message.received', ({ message, conversation }) => {
@@ -140,6 +165,8 @@ function assemble(config: Config, log: Logger, store: Store, seed: SeedResult): 
       closed = true;
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
+      await bus.drain();
+      await phone.stop();
       await bus.drain();
       await store.close();
     },

@@ -21,6 +21,34 @@ const configSchema = z.object({
   RAPPORT_ADMIN_EMAIL: z.email().default('admin@rapport.local'),
   RAPPORT_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  // Twilio (SMS + WhatsApp). Without an account SID and auth token both run in the sandbox.
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits')
+    .optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  TWILIO_SMS_FROM: z.string().min(3).optional(),
+  TWILIO_MESSAGING_SERVICE_SID: z
+    .string()
+    .regex(/^MG[0-9a-fA-F]{32}$/, 'must look like MG followed by 32 hex digits')
+    .optional(),
+  TWILIO_WHATSAPP_FROM: z.string().min(3).optional(),
+  /** Tests and simulations only: where the REST client sends its requests instead of api.twilio.com. */
+  TWILIO_API_URL: z.url().optional(),
+  /** Region for numbers written without a country code, e.g. US, GB, DE. */
+  TWILIO_DEFAULT_REGION: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as US')
+    .default('US'),
+  TWILIO_HELP_TEXT: z
+    .string()
+    .min(1)
+    .max(1600)
+    .default('Rapport: reply STOP to unsubscribe, START to subscribe again. Msg & data rates may apply.'),
+  // The durable outbound queue (SMS, WhatsApp).
+  OUTBOUND_RETRY_LIMIT: z.coerce.number().int().min(0).max(20).default(6),
+  OUTBOUND_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(2),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -35,7 +63,12 @@ export class ConfigError extends Error {
 /** Parses the environment; an invalid value fails with a message naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
-  const result = configSchema.safeParse(present);
+  const result = configSchema
+    .refine((config) => Boolean(config.TWILIO_ACCOUNT_SID) === Boolean(config.TWILIO_AUTH_TOKEN), {
+      path: ['TWILIO_AUTH_TOKEN'],
+      message: 'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN go together: set both (live) or neither (sandbox)',
+    })
+    .safeParse(present);
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
