@@ -32,6 +32,7 @@ type Executor = { executeSql(text: string, values: unknown[]): Promise<{ rows: u
  */
 export class OutboundQueue {
   private readonly workerIds: string[] = [];
+  private nextWorker = 0;
 
   private constructor(
     private readonly boss: PgBoss,
@@ -82,9 +83,13 @@ export class OutboundQueue {
     }
   }
 
-  /** Wakes the workers now instead of at their next poll (a job was just committed). */
+  /**
+   * Wakes one worker now instead of at its next poll (a job was just committed); one, in turn,
+   * because waking all of them for one job only adds empty fetches.
+   */
   notify(): void {
-    for (const id of this.workerIds) this.boss.notifyWorker(id);
+    if (this.workerIds.length === 0) return;
+    this.boss.notifyWorker(this.workerIds[this.nextWorker++ % this.workerIds.length]);
   }
 
   onError(listener: (error: Error) => void): void {
