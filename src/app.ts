@@ -7,6 +7,7 @@ import { registerBotFramework } from '../channels/botframework/register-bot-fram
 import { VisitorTokens } from '../channels/webchat/visitor-token';
 import { WebchatChannel } from '../channels/webchat/webchat-channel';
 import type { Config } from './config';
+import { registerConsent } from './consent/register-consent';
 import { ConversationIngest } from './conversations/ingest';
 import { ConversationQueries } from './conversations/conversation-queries';
 import { MessageStatusUpdater } from './conversations/message-status';
@@ -19,6 +20,7 @@ import { createLogger, type Logger } from './logger';
 import { attachSocketAdapter } from './realtime/socket-adapter';
 import { ChannelRegistry } from './outbound/channel-registry';
 import { OutboundService } from './outbound/outbound-service';
+import { registerPhoneChannels } from './outbound/register-phone-channels';
 import { resolveSecret } from './secret';
 import { seedDemoData, type SeedResult } from './seed/demo-data';
 import { registerSlack } from './slack/register-slack';
@@ -112,6 +114,29 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
   registerBotFramework({ config, express: app, channels, ingest, queries, bus, log });
   registerSlack({ config, express: app, dataSource, bus, outbound, log });
 
+  // Consent (every channel) and SMS/WhatsApp through Twilio, live or sandbox, with the durable
+  // outbound queue. The consent listener is registered first so STOP is recorded before others act.
+  const consents = registerConsent({ dataSource, bus, outbound, helpText: config.TWILIO_HELP_TEXT, log });
+  const selfUrl = () => {
+    const address = http.address();
+    const port = address && typeof address === 'object' ? address.port : config.PORT;
+    const host = ['0.0.0.0', '::'].includes(config.HOST) ? '127.0.0.1' : config.HOST;
+    return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  };
+  const phone = await registerPhoneChannels({
+    config,
+    secret,
+    app,
+    dataSource,
+    ingest: { ingest: (inbound) => ingest.ingest(inbound) },
+    outbound,
+    statuses,
+    consents,
+    channels,
+    log,
+    selfUrl,
+  });
+
   // Listeners: thin fan-out points, listed here and nowhere else.
   bus.on('message.received', ({ message, conversation }) => {
     log.debug({ conversationId: conversation.id, channel: message.channel, messageId: message.id }, 'message received');
@@ -153,6 +178,8 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await closeSocketAdapter();
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
+      await bus.drain();
+      await phone.stop();
       await bus.drain();
       await store.close();
     },

@@ -51,9 +51,43 @@ const configSchema = z
     SLACK_MIRROR: z.enum(['handoff', 'all']).default('handoff'),
     /** The flow the Slack thread's "Send CSAT survey" button starts. */
     SLACK_CSAT_FLOW_ID: z.string().min(1).default('post-purchase'),
+    // Twilio (SMS + WhatsApp). Without an account SID and auth token both run in the sandbox.
+    TWILIO_ACCOUNT_SID: z
+      .string()
+      .regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits')
+      .optional(),
+    TWILIO_AUTH_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    TWILIO_SMS_FROM: z.string().min(3).optional(),
+    TWILIO_MESSAGING_SERVICE_SID: z
+      .string()
+      .regex(/^MG[0-9a-fA-F]{32}$/, 'must look like MG followed by 32 hex digits')
+      .optional(),
+    TWILIO_WHATSAPP_FROM: z.string().min(3).optional(),
+    /** Tests and simulations only: where the REST client sends its requests instead of api.twilio.com. */
+    TWILIO_API_URL: z.url().optional(),
+    /** Region for numbers written without a country code, e.g. US, GB, DE. */
+    TWILIO_DEFAULT_REGION: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as US')
+      .default('US'),
+    TWILIO_HELP_TEXT: z
+      .string()
+      .min(1)
+      .max(1600)
+      .default('Rapport: reply STOP to unsubscribe, START to subscribe again. Msg & data rates may apply.'),
+    // The durable outbound queue (SMS, WhatsApp).
+    OUTBOUND_RETRY_LIMIT: z.coerce.number().int().min(0).max(20).default(6),
+    OUTBOUND_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(2),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((config, context) => {
+    if (Boolean(config.TWILIO_ACCOUNT_SID) !== Boolean(config.TWILIO_AUTH_TOKEN)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['TWILIO_AUTH_TOKEN'],
+        message: 'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN go together: set both (live) or neither (sandbox)',
+      });
+    }
     if (config.SOCKET_ADAPTER === 'postgres' && !config.DATABASE_URL) {
       context.addIssue({
         code: 'custom',

@@ -34,6 +34,17 @@ export class MessageStatusUpdater {
     private readonly bus: EventBus,
   ) {}
 
+  /**
+   * Records the provider's id on a message that has none yet (a callback that outran the worker,
+   * or a send whose answer was lost). Never replaces an id already stored.
+   */
+  async attachProviderId(messageId: string, providerMessageId: string): Promise<void> {
+    await this.dataSource.query(
+      'UPDATE messages SET provider_message_id = $2 WHERE id = $1 AND provider_message_id IS NULL',
+      [messageId, providerMessageId],
+    );
+  }
+
   /** Returns true when the status moved; publishes `message.status` only then. */
   async advance(messageId: string, change: StatusChange): Promise<boolean> {
     const [rows] = (await this.dataSource.query(ADVANCE_STATUS, [

@@ -21,6 +21,16 @@ export const ERRORS = {
   CHANNEL_UNAVAILABLE: { status: 409, message: 'That channel is not configured on this hub' },
   CONFLICT: { status: 409, message: 'The request conflicts with the current state' },
   RATE_LIMITED: { status: 429, message: 'Too many requests' },
+  // Twilio (SMS, WhatsApp) and consent.
+  INVALID_SIGNATURE: { status: 403, message: 'The request signature is missing or does not match' },
+  INVALID_PHONE_NUMBER: { status: 400, message: 'The phone number is not a valid number' },
+  CONTACT_OPTED_OUT: { status: 409, message: 'The contact has opted out of messages on this channel' },
+  WHATSAPP_WINDOW_CLOSED: {
+    status: 409,
+    message: 'The customer last wrote more than 24 hours ago: WhatsApp only allows an approved template now',
+  },
+  SMS_TOO_LONG: { status: 413, message: 'An SMS body may have at most 1600 characters' },
+  TEMPLATE_NOT_SUPPORTED: { status: 400, message: 'Templates can only be sent on WhatsApp' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side' },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -50,6 +50,13 @@ export interface HubEvents {
     status: MessageStatus;
     errorCode: string | null;
   };
+  /** A contact opted out of (or back into) messages on one channel. */
+  'consent.changed': {
+    contactId: string;
+    channel: ChannelName;
+    status: 'opted_in' | 'opted_out';
+    source: string;
+  };
   /** Status, assignee, team, labels or handled-by changed. */
   'conversation.updated': { conversation: ConversationView };
   /** The bot handed the conversation to people (a flow's handoff step, or a keyword). */

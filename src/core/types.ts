@@ -41,6 +41,14 @@ export type ConversationStatus = 'open' | 'pending' | 'resolved' | 'snoozed';
 export type HandledBy = 'bot' | 'human';
 export type UserRole = 'admin' | 'manager' | 'agent';
 
+/** A provider-approved template (WhatsApp content template): the only thing allowed outside the 24-hour window. */
+export interface MessageTemplate {
+  /** Twilio Content SID, `HX…`. */
+  contentSid: string;
+  /** Values for the template's placeholders, by position or name ("1": "Ada"). */
+  contentVariables?: Record<string, string>;
+}
+
 /** What the hub hands a channel adapter to deliver. */
 export interface OutboundEnvelope {
   messageId: string;
@@ -56,6 +64,8 @@ export interface OutboundEnvelope {
   authorName?: string;
   createdAt: Date;
   replyContext?: Record<string, unknown>;
+  /** Send this approved template instead of free text (WhatsApp outside the 24-hour window). */
+  template?: MessageTemplate;
 }
 
 /**
@@ -63,8 +73,15 @@ export interface OutboundEnvelope {
  * them on the message (`failed` with the code) instead of letting them kill a worker.
  */
 export type SendResult =
-  | { ok: true; providerMessageId?: string; status: 'sent' | 'delivered' }
-  | { ok: false; errorCode: string; errorMessage: string; permanent: boolean };
+  | { ok: true; providerMessageId?: string; status: 'queued' | 'sent' | 'delivered' }
+  | {
+      ok: false;
+      errorCode: string;
+      errorMessage: string;
+      permanent: boolean;
+      /** The request may have reached the provider (connection lost mid-call): resending could duplicate it. */
+      mayHaveBeenSent?: boolean;
+    };
 
 /** What the hub answers when a channel hands it an inbound message. */
 export interface IngestOutcome {

@@ -1,8 +1,8 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../core/errors';
 import type { EventBus, MessageView } from '../core/events';
 import { MAX_TEXT_BYTES, attachmentSchema } from '../core/inbound-schema';
-import type { Attachment, OutboundEnvelope, SendResult } from '../core/types';
+import type { Attachment, ChannelName, MessageTemplate, OutboundEnvelope, SendResult } from '../core/types';
 import type { Logger } from '../logger';
 import type { MessageStatusUpdater } from '../conversations/message-status';
 import {
@@ -14,6 +14,7 @@ import {
   type MessageRow,
 } from '../conversations/views';
 import type { ChannelRegistry } from './channel-registry';
+import type { OutboundGuard, OutboundTarget } from './outbound-guard';
 
 export interface SendRequest {
   conversationId: string;
@@ -25,16 +26,44 @@ export interface SendRequest {
   authorUserId?: string | null;
   authorName?: string;
   metadata?: Record<string, unknown>;
+  /** An approved template instead of free text (WhatsApp, e.g. outside the 24-hour window). */
+  template?: MessageTemplate;
 }
+
+/** The durable queue some channels send through (see outbound-queue.ts). */
+export interface QueuePort {
+  /** Adds the message's send job inside the transaction that writes the message. */
+  enqueue(manager: EntityManager, job: { messageId: string }): Promise<void>;
+  /** Wakes the workers after the commit. */
+  notify(): void;
+}
+
+const INSERT_OUTBOUND = `
+  WITH msg AS (
+    INSERT INTO messages (conversation_id, contact_id, channel, direction, author_kind, author_user_id,
+                          body, attachments, status, metadata)
+    VALUES ($1, $2, $3, 'outbound', $4, $5, $6, $7::jsonb, 'queued', $8::jsonb)
+    RETURNING ${MESSAGE_COLUMNS}
+  ), bumped AS (
+    UPDATE conversations SET last_message_at = msg.created_at, updated_at = now() FROM msg
+     WHERE conversations.id = msg.conversation_id
+  )
+  SELECT * FROM msg`;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * The one way a message leaves the hub. Writes it (`queued`), tells listeners, hands it to the
- * conversation's own channel and records what the provider said. A provider failure becomes the
- * message's state (`failed` with a code); it is never thrown at the caller.
+ * The one way a message leaves the hub. Every send passes the guards (consent, WhatsApp window,
+ * SMS length) before anything is written; a refusal is an AppError for the caller. Then it writes
+ * the message (`queued`) and tells listeners. Queued channels (SMS, WhatsApp) commit the message
+ * and its send job in one transaction and a worker delivers it; the others are handed to their
+ * channel at once. A provider failure becomes the message's state (`failed` with a code); it is
+ * never thrown at the caller.
  */
 export class OutboundService {
+  private readonly guards: OutboundGuard[] = [];
+  private queue?: { port: QueuePort; channels: ReadonlySet<ChannelName> };
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly bus: EventBus,
@@ -42,6 +71,16 @@ export class OutboundService {
     private readonly channels: ChannelRegistry,
     private readonly log: Logger,
   ) {}
+
+  /** Adds a rule every send must pass (wired in app.ts). */
+  addGuard(guard: OutboundGuard): void {
+    this.guards.push(guard);
+  }
+
+  /** Sends these channels through the durable queue instead of at once. */
+  useQueue(port: QueuePort, channels: ChannelName[]): void {
+    this.queue = { port, channels: new Set(channels) };
+  }
 
   async send(request: SendRequest): Promise<MessageView> {
     const text = request.text?.trim() ? request.text : undefined;
@@ -52,32 +91,42 @@ export class OutboundService {
         throw new AppError('VALIDATION_FAILED', 'An attachment needs an http(s) url and a content type');
       return parsed.data;
     });
-    if (text === undefined && attachments.length === 0) throw new AppError('EMPTY_MESSAGE');
+    const template = request.template ? parseTemplate(request.template) : undefined;
+    if (text === undefined && attachments.length === 0 && !template) throw new AppError('EMPTY_MESSAGE');
     if (!UUID.test(request.conversationId)) throw new AppError('CONVERSATION_NOT_FOUND');
 
     const target = await this.findTarget(request.conversationId);
-    const [row]: MessageRow[] = await this.dataSource.query(
-      `WITH msg AS (
-         INSERT INTO messages (conversation_id, contact_id, channel, direction, author_kind, author_user_id,
-                               body, attachments, status, metadata)
-         VALUES ($1, $2, $3, 'outbound', $4, $5, $6, $7::jsonb, 'queued', $8::jsonb)
-         RETURNING ${MESSAGE_COLUMNS}
-       ), bumped AS (
-         UPDATE conversations SET last_message_at = msg.created_at, updated_at = now() FROM msg
-          WHERE conversations.id = msg.conversation_id
-       )
-       SELECT * FROM msg`,
-      [
-        target.conversation.id,
-        target.conversation.contactId,
-        target.conversation.channel,
-        request.authorKind,
-        request.authorUserId ?? null,
-        text ?? null,
-        JSON.stringify(attachments),
-        JSON.stringify({ ...(request.metadata ?? {}), ...(request.choices ? { choices: request.choices } : {}) }),
-      ],
-    );
+    const metadata: Record<string, unknown> = {
+      ...(request.metadata ?? {}),
+      ...(request.choices ? { choices: request.choices } : {}),
+    };
+    const draft = { text, attachments, choices: request.choices, template };
+    for (const guard of this.guards) Object.assign(metadata, await guard.check(target, draft));
+
+    const params = [
+      target.conversation.id,
+      target.conversation.contactId,
+      target.conversation.channel,
+      request.authorKind,
+      request.authorUserId ?? null,
+      text ?? null,
+      JSON.stringify(attachments),
+      JSON.stringify(metadata),
+    ];
+    const queue = this.queue?.channels.has(target.conversation.channel) ? this.queue.port : undefined;
+    if (queue) {
+      const row = await this.dataSource.transaction(async (manager) => {
+        const [inserted]: MessageRow[] = await manager.query(INSERT_OUTBOUND, params);
+        await queue.enqueue(manager, { messageId: inserted.id });
+        return inserted;
+      });
+      const queued = messageView(row);
+      this.bus.publish('message.created', { message: queued, conversation: target.conversation });
+      queue.notify();
+      return queued;
+    }
+
+    const [row]: MessageRow[] = await this.dataSource.query(INSERT_OUTBOUND, params);
     const message = messageView(row);
     this.bus.publish('message.created', { message, conversation: target.conversation });
 
@@ -93,6 +142,7 @@ export class OutboundService {
       authorName: request.authorName,
       createdAt: new Date(message.createdAt),
       replyContext: target.replyContext ?? undefined,
+      template,
     };
     const result = await this.deliver(envelope);
     if (result.ok) {
@@ -111,7 +161,8 @@ export class OutboundService {
     return { ...message, status: 'failed', errorCode: result.errorCode };
   }
 
-  private async deliver(envelope: OutboundEnvelope): Promise<SendResult> {
+  /** Hands an envelope to its channel; a missing channel or a throwing adapter becomes a failure. */
+  async deliver(envelope: OutboundEnvelope): Promise<SendResult> {
     const adapter = this.channels.get(envelope.channel);
     if (!adapter) {
       return {
@@ -130,18 +181,38 @@ export class OutboundService {
     }
   }
 
-  private async findTarget(conversationId: string) {
-    const rows: (ConversationRow & { address: string; reply_context: Record<string, unknown> | null })[] =
-      await this.dataSource.query(
-        `SELECT ${CONVERSATION_COLUMNS.split(', ')
-          .map((column) => `c.${column}`)
-          .join(', ')},
-                i.address, i.reply_context
-           FROM conversations c JOIN contact_identities i ON i.id = c.identity_id
-          WHERE c.id = $1`,
-        [conversationId],
-      );
+  private async findTarget(conversationId: string): Promise<OutboundTarget> {
+    const rows: (ConversationRow & {
+      address: string;
+      reply_context: Record<string, unknown> | null;
+      last_inbound_at: Date | string | null;
+    })[] = await this.dataSource.query(
+      `SELECT ${CONVERSATION_COLUMNS.split(', ')
+        .map((column) => `c.${column}`)
+        .join(', ')},
+              c.last_inbound_at, i.address, i.reply_context
+         FROM conversations c JOIN contact_identities i ON i.id = c.identity_id
+        WHERE c.id = $1`,
+      [conversationId],
+    );
     if (rows.length === 0) throw new AppError('CONVERSATION_NOT_FOUND');
-    return { conversation: conversationView(rows[0]), address: rows[0].address, replyContext: rows[0].reply_context };
+    const row = rows[0];
+    return {
+      conversation: conversationView(row),
+      address: row.address,
+      replyContext: row.reply_context,
+      lastInboundAt: row.last_inbound_at === null ? null : new Date(row.last_inbound_at),
+    };
   }
+}
+
+const TEMPLATE_SID = /^HX[0-9a-fA-F]{32}$/;
+
+function parseTemplate(template: MessageTemplate): MessageTemplate {
+  const variables = template.contentVariables ?? {};
+  const valid =
+    TEMPLATE_SID.test(template.contentSid) &&
+    Object.entries(variables).every(([key, value]) => key.length > 0 && typeof value === 'string');
+  if (!valid) throw new AppError('VALIDATION_FAILED', 'A template needs a contentSid (HX…) and string variables');
+  return { contentSid: template.contentSid, contentVariables: variables };
 }

@@ -1,6 +1,12 @@
 import { Foundation1795943077980 } from '../../migrations/1795943077980-Foundation';
+import { ConsentAndOutboundAttempts1795943979651 } from '../../migrations/1795943979651-ConsentAndOutboundAttempts';
 import { SocketIoAttachments1795944165000 } from '../../migrations/1795944165000-SocketIoAttachments';
 import { SlackThreads1795944187844 } from '../../migrations/1795944187844-SlackThreads';
 
 /** Every migration in order; a schema change adds one file in migrations/ and one line here. */
-export const MIGRATIONS = [Foundation1795943077980, SocketIoAttachments1795944165000, SlackThreads1795944187844];
+export const MIGRATIONS = [
+  Foundation1795943077980,
+  ConsentAndOutboundAttempts1795943979651,
+  SocketIoAttachments1795944165000,
+  SlackThreads1795944187844,
+];

@@ -116,12 +116,23 @@ describe('outbound', () => {
   });
 
   it('marks a message failed when its channel is not configured on this hub', async () => {
-    const message = await hub.app.outbound.send({
-      conversationId: await conversationOn('sms'),
-      text: 'hi',
-      authorKind: 'bot',
-    });
-    expect(await messageRow(message.id)).toMatchObject({ status: 'failed', error_code: 'CHANNEL_UNAVAILABLE' });
+    // A hub without MICROSOFT_APP_ID has no Bot Framework channel.
+    const bare = await startTestApp();
+    try {
+      const { conversation } = await bare.app.ingest.ingest({
+        channel: 'botframework',
+        from: 'msteams:someone',
+        providerMessageId: 'orphan-1',
+        text: 'hello',
+      });
+      const message = await bare.app.outbound.send({ conversationId: conversation.id, text: 'hi', authorKind: 'bot' });
+      const [row] = await bare.app.store.dataSource.query('SELECT status, error_code FROM messages WHERE id = $1', [
+        message.id,
+      ]);
+      expect(row).toEqual({ status: 'failed', error_code: 'CHANNEL_UNAVAILABLE' });
+    } finally {
+      await bare.close();
+    }
   });
 
   it.each([

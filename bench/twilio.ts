@@ -1,0 +1,197 @@
+/**
+ * `npm run bench:twilio`: signed inbound Twilio webhooks per second through the real hub (signature
+ * check, parse, ingest, `message.received`, a reply queued through the outbound queue), against a
+ * bare baseline in the same run: express + urlencoded + one INSERT with pg. Then p99 latency at
+ * half the hub's measured maximum rate. DATABASE_URL=postgres://… runs on PostgreSQL (a fresh
+ * database per run); without it, on in-memory PGlite. 127.0.0.1 only, bounded.
+ */
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cpus } from 'node:os';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import express from 'express';
+import { Pool, type PoolConfig } from 'pg';
+import pino from 'pino';
+import twilio from 'twilio';
+import { createApp } from '../src/app';
+import { loadConfig } from '../src/config';
+import { createTestDatabase } from '../test/helpers/database';
+import { startFakeTwilio } from '../test/helpers/fake-twilio';
+
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
+const WARMUP = 200;
+const AUTH_TOKEN = 'bench-auth-token-0123456789abcdef';
+const ACCOUNT_SID = `AC${'0123456789abcdef'.repeat(2)}`;
+const PUBLIC_URL = 'https://hub.example.com';
+
+interface Prepared {
+  body: string;
+  signature: string;
+}
+
+/** Builds signed requests up front, so signing costs the client nothing during the run. */
+function prepare(count: number, prefix: string): Prepared[] {
+  return Array.from({ length: count }, (_, index) => {
+    const sid = `SM${prefix}${randomBytes(14).toString('hex')}`;
+    const params = {
+      MessageSid: sid,
+      AccountSid: ACCOUNT_SID,
+      From: `+1415555${String(index % 500).padStart(4, '0')}`,
+      To: '+14155550100',
+      Body: `hello ${index}`,
+      NumMedia: '0',
+    };
+    return {
+      body: new URLSearchParams(params).toString(),
+      signature: twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${PUBLIC_URL}/webhooks/twilio`, params),
+    };
+  });
+}
+
+async function post(url: string, request: Prepared): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': request.signature },
+    body: request.body,
+  });
+  await response.arrayBuffer();
+  if (response.status !== 200) throw new Error(`answered ${response.status}`);
+  return performance.now() - started;
+}
+
+/** Closed loop: CONCURRENCY clients back to back. */
+async function maxRate(url: string, requests: Prepared[]): Promise<{ rate: number; latencies: number[] }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < requests.length) latencies.push(await post(url, requests[next++]));
+    }),
+  );
+  return { rate: requests.length / ((performance.now() - started) / 1000), latencies };
+}
+
+/** Open loop: requests started at a fixed rate, whatever the answers do. */
+async function fixedRate(url: string, requests: Prepared[], rate: number): Promise<number[]> {
+  const interval = 1000 / rate;
+  const started = performance.now();
+  return Promise.all(
+    requests.map(async (request, index) => {
+      const due = started + index * interval;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      return post(url, request);
+    }),
+  );
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** The bare baseline: parse the form, one INSERT, answer. */
+async function baseline(poolConfig: PoolConfig): Promise<{ url: string; close(): Promise<void> }> {
+  const pool = new Pool(poolConfig);
+  await pool.query('CREATE TABLE IF NOT EXISTS bench_baseline (id bigserial PRIMARY KEY, sid text UNIQUE, body text)');
+  const app = express();
+  app.post('/webhooks/twilio', express.urlencoded({ extended: false }), async (req, res) => {
+    await pool.query('INSERT INTO bench_baseline (sid, body) VALUES ($1, $2)', [req.body.MessageSid, req.body.Body]);
+    res.type('text/xml').send('<Response/>');
+  });
+  const server = createServer(app);
+  const url = await listen(server);
+  return {
+    url,
+    close: async () => {
+      await new Promise((resolve) => server.close(resolve));
+      await pool.end();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const database = await createTestDatabase();
+  const kind = database.url ? 'PostgreSQL' : 'PGlite';
+  const fake = await startFakeTwilio();
+  const pglite = database.url ? undefined : new PGlite();
+  const poolConfig: PoolConfig = database.url
+    ? { connectionString: database.url, max: 10 }
+    : { ...createPgConfig(pglite as PGlite), max: 1 };
+
+  const base = await baseline(poolConfig);
+  await maxRate(`${base.url}/webhooks/twilio`, prepare(WARMUP, 'w'));
+  const baseRun = await maxRate(`${base.url}/webhooks/twilio`, prepare(REQUESTS, 'b'));
+  await base.close();
+
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    RAPPORT_SECRET: 'bench-secret-that-is-long-enough-for-signing',
+    RAPPORT_DATA_DIR: `/tmp/rapport-bench-${process.pid}`,
+    RAPPORT_SEED_DEMO: 'false',
+    TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+    TWILIO_SMS_FROM: '+14155550100',
+    TWILIO_API_URL: fake.url,
+    PUBLIC_URL,
+    ...(database.url ? { DATABASE_URL: database.url } : {}),
+  });
+  const app = await createApp(config, { pgliteDataDir: 'memory://', logger: pino({ level: 'silent' }) });
+  let replies = 0;
+  // A one-line bot: every message gets a reply through the outbound queue (row + job, one transaction).
+  app.bus.on('message.received', async ({ conversation }) => {
+    await app.outbound.send({ conversationId: conversation.id, text: 'Thanks, we got it', authorKind: 'bot' });
+    replies += 1;
+  });
+  const address = await app.listen();
+  const hubUrl = `http://127.0.0.1:${address.port}/webhooks/twilio`;
+  await maxRate(hubUrl, prepare(WARMUP, 'x'));
+  const hubRun = await maxRate(hubUrl, prepare(REQUESTS, 'h'));
+  await app.bus.drain();
+  const queuedReplies = replies - WARMUP;
+
+  const halfRate = hubRun.rate / 2;
+  const halfCount = Math.max(200, Math.round(halfRate * 5));
+  const halfRun = await fixedRate(hubUrl, prepare(halfCount, 'f'), halfRate);
+  await app.bus.drain();
+  await app.close();
+  if (pglite) await pglite.close();
+  await database.drop();
+  await fake.close();
+
+  const row = (name: string, run: { rate: number; latencies: number[] }) =>
+    `| ${name} | ${run.rate.toFixed(0)} | ${percentile(run.latencies, 50).toFixed(1)} | ${percentile(run.latencies, 99).toFixed(1)} |`;
+  console.log(
+    [
+      `bench:twilio on ${kind}, ${cpus().length} cores, Node ${process.versions.node}, ${CONCURRENCY} concurrent clients, ${REQUESTS} requests each`,
+      '',
+      '| server | webhooks/s | p50 ms | p99 ms |',
+      '|---|---|---|---|',
+      row('baseline: express + one INSERT (pg)', baseRun),
+      row('hub: signed, ingested, event, reply queued', hubRun),
+      '',
+      `ratio hub/baseline: ${(hubRun.rate / baseRun.rate).toFixed(2)}`,
+      `replies queued during the run: ${queuedReplies} of ${REQUESTS}`,
+      `at half the maximum (${halfRate.toFixed(0)}/s, ${halfCount} requests, open loop): p50 ${percentile(halfRun, 50).toFixed(1)} ms, p99 ${percentile(halfRun, 99).toFixed(1)} ms`,
+    ].join('\n'),
+  );
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

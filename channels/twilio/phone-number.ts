@@ -1,0 +1,27 @@
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+
+const WHATSAPP_PREFIX = 'whatsapp:';
+
+/** A Twilio address split into its channel and the bare number (`whatsapp:+1…` → whatsapp, `+1…`). */
+export function splitTwilioAddress(address: string): { channel: 'sms' | 'whatsapp'; number: string } {
+  const trimmed = address.trim();
+  return trimmed.toLowerCase().startsWith(WHATSAPP_PREFIX)
+    ? { channel: 'whatsapp', number: trimmed.slice(WHATSAPP_PREFIX.length) }
+    : { channel: 'sms', number: trimmed };
+}
+
+/**
+ * The number in E.164 (`+14155550123`), or null when it is not a valid phone number. Numbers
+ * without a country code are read in `defaultRegion`. E.164 is what makes the same person on SMS
+ * and WhatsApp one contact.
+ */
+export function toE164(number: string, defaultRegion: string): string | null {
+  const parsed = parsePhoneNumberFromString(number, defaultRegion as CountryCode);
+  return parsed?.isValid() ? parsed.number : null;
+}
+
+/** The address Twilio expects for a channel: WhatsApp numbers carry the `whatsapp:` prefix. */
+export function twilioAddress(channel: 'sms' | 'whatsapp', number: string): string {
+  if (channel === 'sms') return number;
+  return number.startsWith(WHATSAPP_PREFIX) ? number : `${WHATSAPP_PREFIX}${number}`;
+}

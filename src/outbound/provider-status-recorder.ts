@@ -1,0 +1,61 @@
+import type { DataSource } from 'typeorm';
+import type { MessageStatusUpdater } from '../conversations/message-status';
+import type { ChannelName, MessageStatus } from '../core/types';
+import type { Logger } from '../logger';
+
+/** A provider's delivery report, as a channel hands it over (see channels/twilio/parse-status.ts). */
+export interface ProviderStatusReport {
+  providerMessageId: string;
+  messageId?: string;
+  status: MessageStatus;
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+/** Provider codes that mean "the person unsubscribed": the hub records the opt-out too. */
+const UNSUBSCRIBED_CODES = new Set(['21610']);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface ConsentRecorder {
+  set(contactId: string, channel: ChannelName, status: 'opted_out', source: string): Promise<void>;
+}
+
+/**
+ * Applies delivery reports: finds the outbound message by the provider's id (or, before that id
+ * is recorded, by our id carried in the callback URL) and moves its status forward only, so
+ * duplicates and out-of-order callbacks change nothing.
+ */
+export class ProviderStatusRecorder {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly statuses: MessageStatusUpdater,
+    private readonly consents: ConsentRecorder,
+    private readonly log: Logger,
+  ) {}
+
+  async recordStatus(report: ProviderStatusReport): Promise<void> {
+    const fallbackId = report.messageId && UUID.test(report.messageId) ? report.messageId : null;
+    const rows: { id: string; contact_id: string; channel: ChannelName }[] = await this.dataSource.query(
+      `SELECT id, contact_id, channel FROM messages
+        WHERE direction = 'outbound'
+          AND (provider_message_id = $1 OR (id = $2::uuid AND provider_message_id IS NULL))
+        LIMIT 1`,
+      [report.providerMessageId, fallbackId],
+    );
+    if (rows.length === 0) {
+      this.log.debug({ providerMessageId: report.providerMessageId }, 'status callback for an unknown message');
+      return;
+    }
+    const { id, contact_id: contactId, channel } = rows[0];
+    await this.statuses.attachProviderId(id, report.providerMessageId);
+    await this.statuses.advance(id, {
+      status: report.status,
+      errorCode: report.errorCode ?? null,
+      errorMessage: report.errorMessage ?? null,
+    });
+    if (report.errorCode && UNSUBSCRIBED_CODES.has(report.errorCode)) {
+      await this.consents.set(contactId, channel, 'opted_out', `provider:${report.errorCode}`);
+    }
+  }
+}
