@@ -11,6 +11,9 @@ import { openStore } from '../src/store/data-source';
 const ROOT = path.resolve(__dirname, '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
+// Two full starts of the hub in child processes: generous on a shared, busy machine.
+jest.setTimeout(240_000);
+
 interface Running {
   child: ChildProcess;
   url: string;
@@ -27,7 +30,7 @@ function startHub(env: Record<string, string>): Promise<Running> {
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`hub did not start:\n${output}`)), 50_000);
+    const timer = setTimeout(() => reject(new Error(`hub did not start:\n${output}`)), 110_000);
     child.stdout!.on('data', () => {
       const match = /Rapport is running at (http:\/\/\S+)/.exec(output);
       if (match && output.includes('Channels:')) {
