@@ -12,6 +12,7 @@ import { MessageStatusUpdater } from './conversations/message-status';
 import { EventBus } from './core/events';
 import { errorHandler, notFound } from './http/errors';
 import { healthRouter } from './http/health';
+import { registerInbox, type Inbox } from './inbox/register-inbox';
 import { staticPagesRouter } from './http/static-pages';
 import { createLogger, type Logger } from './logger';
 import { ChannelRegistry } from './outbound/channel-registry';
@@ -39,6 +40,8 @@ export interface App {
   express: Express;
   http: HttpServer;
   io: SocketServer;
+  /** The team inbox: users, sessions, API tokens, the /api routes and the /inbox namespace. */
+  inbox: Inbox;
   seed: SeedResult;
   listen(): Promise<AddressInfo>;
   close(): Promise<void>;
@@ -95,6 +98,13 @@ function assemble(config: Config, log: Logger, store: Store, seed: SeedResult): 
       ingest: (inbound) => ingest.ingest(inbound),
       openConversationId: (visitorId) => queries.openConversationFor('webchat', visitorId),
       history: (visitorId, options) => queries.customerHistory('webchat', visitorId, options),
+      typing: (visitorId, typing) =>
+        void queries
+          .openConversationFor('webchat', visitorId)
+          .then((conversationId) => {
+            if (conversationId) bus.publish('typing.changed', { conversationId, who: 'contact', typing });
+          })
+          .catch((error: unknown) => log.warn({ err: error, channel: 'webchat' }, 'typing relay failed')),
     },
     new VisitorTokens(secret),
     log,
@@ -112,6 +122,8 @@ function assemble(config: Config, log: Logger, store: Store, seed: SeedResult): 
     Object.fromEntries(channels.list().map((adapter) => [adapter.channel, adapter.mode ?? 'live']));
   app.use(healthRouter(dataSource, store.kind, channelModes));
   app.use(staticPagesRouter());
+  // The team inbox: /api, the /inbox UI and the /inbox socket namespace.
+  const inbox = registerInbox({ config, express: app, io, bus, dataSource, outbound, channels, log });
   app.use(notFound);
   app.use(errorHandler(log));
 
@@ -129,6 +141,7 @@ function assemble(config: Config, log: Logger, store: Store, seed: SeedResult): 
     express: app,
     http,
     io,
+    inbox,
     seed,
     listen: () =>
       new Promise((resolve, reject) => {
@@ -138,6 +151,7 @@ function assemble(config: Config, log: Logger, store: Store, seed: SeedResult): 
     close: async () => {
       if (closed) return;
       closed = true;
+      inbox.realtime.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
       await bus.drain();
