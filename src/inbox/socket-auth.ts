@@ -22,7 +22,9 @@ function readCookie(header: string | undefined, name: string): string | undefine
  */
 function sameOrigin(headers: IncomingHttpHeaders, publicUrl: string | undefined): boolean {
   const origin = headers.origin;
-  if (!origin) return false;
+  // Browsers omit Origin on same-origin GETs (socket.io's polling handshake) but always send
+  // Sec-Fetch-Site, which page scripts cannot forge.
+  if (!origin) return headers['sec-fetch-site'] === 'same-origin';
   try {
     const url = new URL(origin);
     if (publicUrl && url.origin === new URL(publicUrl).origin) return true;
