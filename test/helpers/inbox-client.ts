@@ -67,13 +67,24 @@ export async function createUser(hub: TestApp, role: UserRole, teams: string[] =
 export type InboxSocket = Socket<InboxServerEvents, InboxClientEvents>;
 
 /** Opens an `/inbox` socket with the given credentials; resolves once connected (or rejects with connect_error). */
-export function connectInbox(hub: TestApp, as: Credentials, options: { origin?: string } = {}): Promise<InboxSocket> {
+export function connectInbox(
+  hub: TestApp,
+  as: Credentials,
+  options: { origin?: string | null; headers?: Record<string, string> } = {},
+): Promise<InboxSocket> {
   const socket: InboxSocket = connect(`${hub.url}/inbox`, {
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
     auth: 'token' in as ? { token: as.token } : {},
-    extraHeaders: 'cookie' in as ? { cookie: as.cookie, origin: options.origin ?? hub.url } : {},
+    extraHeaders:
+      'cookie' in as
+        ? {
+            cookie: as.cookie,
+            ...(options.origin === null ? {} : { origin: options.origin ?? hub.url }),
+            ...options.headers,
+          }
+        : {},
   });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));

@@ -116,6 +116,21 @@ describe('who may open an /inbox socket', () => {
     });
   });
 
+  it('without an Origin header, accepts only what the browser marks Sec-Fetch-Site: same-origin', async () => {
+    await expect(
+      connectInbox(hub, agent.session, { origin: null, headers: { 'sec-fetch-site': 'cross-site' } }),
+    ).rejects.toMatchObject({ data: { code: 'ORIGIN_NOT_ALLOWED' } });
+    await expect(connectInbox(hub, agent.session, { origin: null })).rejects.toMatchObject({
+      data: { code: 'ORIGIN_NOT_ALLOWED' },
+    });
+    const socket = await connectInbox(hub, agent.session, {
+      origin: null,
+      headers: { 'sec-fetch-site': 'same-origin' },
+    });
+    expect(socket.connected).toBe(true);
+    socket.close();
+  });
+
   it('accepts the session cookie from a page of the hub itself', async () => {
     const socket = await connectInbox(hub, agent.session);
     expect(socket.connected).toBe(true);
