@@ -15,6 +15,7 @@ import { EventBus } from './core/events';
 import { errorHandler, notFound } from './http/errors';
 import { healthRouter } from './http/health';
 import { HubMetrics } from './http/metrics';
+import { registerInbox, type Inbox } from './inbox/register-inbox';
 import { staticPagesRouter } from './http/static-pages';
 import { createLogger, type Logger } from './logger';
 import { attachSocketAdapter } from './realtime/socket-adapter';
@@ -46,6 +47,8 @@ export interface App {
   express: Express;
   http: HttpServer;
   io: SocketServer;
+  /** The team inbox: users, sessions, API tokens, the /api routes and the /inbox namespace. */
+  inbox: Inbox;
   seed: SeedResult;
   listen(): Promise<AddressInfo>;
   close(): Promise<void>;
@@ -105,6 +108,13 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
       ingest: (inbound) => ingest.ingest(inbound),
       openConversationId: (visitorId) => queries.openConversationFor('webchat', visitorId),
       history: (visitorId, options) => queries.customerHistory('webchat', visitorId, options),
+      typing: (visitorId, typing) =>
+        void queries
+          .openConversationFor('webchat', visitorId)
+          .then((conversationId) => {
+            if (conversationId) bus.publish('typing.changed', { conversationId, who: 'contact', typing });
+          })
+          .catch((error: unknown) => log.warn({ err: error, channel: 'webchat' }, 'typing relay failed')),
     },
     new VisitorTokens(secret),
     log,
@@ -148,6 +158,8 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
   app.use(healthRouter(dataSource, store.kind, channelModes));
   app.use(metrics.router(config.METRICS_TOKEN));
   app.use(staticPagesRouter());
+  // The team inbox: /api, the /inbox UI and the /inbox socket namespace.
+  const inbox = registerInbox({ config, express: app, io, bus, dataSource, outbound, channels, log });
   app.use(notFound);
   app.use(errorHandler(log));
 
@@ -166,6 +178,7 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
     express: app,
     http,
     io,
+    inbox,
     seed,
     listen: () =>
       new Promise((resolve, reject) => {
@@ -175,6 +188,7 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
     close: async () => {
       if (closed) return;
       closed = true;
+      inbox.realtime.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await closeSocketAdapter();
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));

@@ -20,6 +20,8 @@ export interface WebchatHub extends InboundSink {
   openConversationId(visitorId: string): Promise<string | null>;
   /** Messages of the visitor's current conversation the visitor may see (no internal notes). */
   history(visitorId: string, options: { before?: string; limit: number }): Promise<MessageView[]>;
+  /** The visitor started or stopped typing (shown to agents). */
+  typing?(visitorId: string, typing: boolean): void;
 }
 
 export interface WebchatLogger {
@@ -117,6 +119,10 @@ export class WebchatChannel implements ChannelAdapter {
         }
       });
 
+      socket.on('typing', (state) => {
+        if (typeof state?.typing === 'boolean') this.hub.typing?.(visitorId, state.typing);
+      });
+
       socket.on('history', async (query, ack) => {
         const reply = typeof ack === 'function' ? ack : () => undefined;
         const parsed = historyQuerySchema.safeParse(query ?? {});
@@ -132,6 +138,15 @@ export class WebchatChannel implements ChannelAdapter {
         }
       });
     });
+  }
+
+  /** Shows (or hides) "… is typing" in the visitor's widget. */
+  showTyping(visitorId: string, typing: boolean, name?: string): void {
+    this.namespace?.to(room(visitorId)).emit('typing', { typing, ...(name ? { name } : {}) });
+  }
+
+  async sendTyping(to: string): Promise<void> {
+    this.showTyping(to, true);
   }
 
   async send(envelope: OutboundEnvelope): Promise<SendResult> {

@@ -16,6 +16,13 @@ export const ERRORS = {
   UNAUTHENTICATED: { status: 401, message: 'Authentication is required' },
   INVALID_TOKEN: { status: 401, message: 'The token is invalid or has expired' },
   FORBIDDEN: { status: 403, message: 'You are not allowed to do this' },
+  // The team inbox: sign-in, CSRF and the people in it.
+  INVALID_CREDENTIALS: { status: 401, message: 'The email or password is not right' },
+  CSRF_FAILED: { status: 403, message: 'The request is missing a valid X-CSRF-Token header' },
+  ORIGIN_NOT_ALLOWED: { status: 403, message: 'Requests from this origin are not allowed' },
+  CONTACT_NOT_FOUND: { status: 404, message: 'Contact not found' },
+  USER_NOT_FOUND: { status: 404, message: 'User not found' },
+  EMAIL_TAKEN: { status: 409, message: 'A user with that email already exists' },
   NOT_FOUND: { status: 404, message: 'Not found' },
   CONVERSATION_NOT_FOUND: { status: 404, message: 'Conversation not found' },
   CHANNEL_UNAVAILABLE: { status: 409, message: 'That channel is not configured on this hub' },

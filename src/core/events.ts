@@ -69,6 +69,11 @@ export interface HubEvents {
   };
   /** Someone asked the flow engine to start a flow in a conversation (e.g. "send CSAT survey"). */
   'flow.requested': { conversationId: string; flowId: string; requestedByUserId: string | null };
+  /**
+   * Sign-ins ended (logout, password change, a revoked token, a deactivated user): the live
+   * sockets opened with them must close. `wholeUser` ends every session and token of the user.
+   */
+  'access.revoked': { userId: string; sessionIds: string[]; tokenIds: string[]; wholeUser: boolean };
   /** A customer or an agent started or stopped typing. */
   'typing.changed': {
     conversationId: string;

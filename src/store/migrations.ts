@@ -1,4 +1,5 @@
 import { Foundation1795943077980 } from '../../migrations/1795943077980-Foundation';
+import { Inbox1795943884730 } from '../../migrations/1795943884730-Inbox';
 import { ConsentAndOutboundAttempts1795943979651 } from '../../migrations/1795943979651-ConsentAndOutboundAttempts';
 import { SocketIoAttachments1795944165000 } from '../../migrations/1795944165000-SocketIoAttachments';
 import { SlackThreads1795944187844 } from '../../migrations/1795944187844-SlackThreads';
@@ -6,6 +7,7 @@ import { SlackThreads1795944187844 } from '../../migrations/1795944187844-SlackT
 /** Every migration in order; a schema change adds one file in migrations/ and one line here. */
 export const MIGRATIONS = [
   Foundation1795943077980,
+  Inbox1795943884730,
   ConsentAndOutboundAttempts1795943979651,
   SocketIoAttachments1795944165000,
   SlackThreads1795944187844,

@@ -57,6 +57,10 @@ export class Conversation {
   @Column({ name: 'last_inbound_at', type: 'timestamptz', nullable: true })
   lastInboundAt!: Date | null;
 
+  /** Free-form labels agents put on a conversation (lower-case). */
+  @Column({ type: 'text', array: true, default: () => "'{}'::text[]" })
+  labels!: string[];
+
   @Column({ name: 'unread_count', type: 'integer', default: 0 })
   unreadCount!: number;
 

@@ -1,15 +1,18 @@
+import { ApiToken } from './ApiToken';
+import { CannedResponse } from './CannedResponse';
 import { Consent } from './Consent';
 import { Contact } from './Contact';
 import { ContactIdentity } from './ContactIdentity';
 import { Conversation } from './Conversation';
 import { Message } from './Message';
 import { OutboundAttempt } from './OutboundAttempt';
+import { Session } from './Session';
 import { SlackEvent } from './SlackEvent';
 import { SlackThread } from './SlackThread';
 import { User } from './User';
 
-export { Consent, Contact, ContactIdentity, Conversation, Message, OutboundAttempt, User };
-export { SlackEvent, SlackThread };
+export { ApiToken, CannedResponse, Consent, Contact, ContactIdentity, Conversation, Message, OutboundAttempt, Session };
+export { SlackEvent, SlackThread, User };
 
 /** Every entity the data source knows; a new table adds its class here and a migration. */
 export const ENTITIES = [
@@ -18,8 +21,11 @@ export const ENTITIES = [
   Conversation,
   Message,
   User,
-  SlackEvent,
-  SlackThread,
+  Session,
+  ApiToken,
+  CannedResponse,
   Consent,
   OutboundAttempt,
+  SlackEvent,
+  SlackThread,
 ];

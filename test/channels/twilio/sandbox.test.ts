@@ -48,10 +48,14 @@ describe('the Twilio sandbox (no credentials)', () => {
     expect(listed.messages).toHaveLength(1);
     expect(listed.messages[0]).toMatchObject({ to: '+14155550600', body: 'Sandbox help text' });
     // The stand-in called the status callback like Twilio: the message is delivered in the store.
-    const [row] = await hub.app.store.dataSource.query(
-      "SELECT status FROM messages WHERE direction = 'outbound' AND provider_message_id = $1",
-      [listed.messages[0].sid],
-    );
+    // The callback is asynchronous: the stand-in may list it before the hub has stored it.
+    const row = await waitFor(async () => {
+      const [stored] = await hub.app.store.dataSource.query(
+        "SELECT status FROM messages WHERE direction = 'outbound' AND provider_message_id = $1",
+        [listed.messages[0].sid],
+      );
+      return stored?.status === 'delivered' ? stored : undefined;
+    });
     expect(row.status).toBe('delivered');
   });
 

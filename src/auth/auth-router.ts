@@ -1,0 +1,88 @@
+import { Router, type CookieOptions, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { parseInput } from '../http/validate';
+import type { ApiTokenStore } from './api-token-store';
+import { csrfGuard, principal, requireAuth, SESSION_COOKIE } from './authenticate';
+import { passwordSchema } from './passwords';
+import type { SessionStore } from './session-store';
+import type { UserDirectory, UserView } from './user-directory';
+import { AppError } from '../core/errors';
+
+export interface AuthRouterDeps {
+  users: UserDirectory;
+  sessions: SessionStore;
+  tokens: ApiTokenStore;
+  /** True when the hub is served over https (PUBLIC_URL), so the cookie is marked Secure. */
+  secureCookies: boolean;
+}
+
+const loginSchema = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(200) });
+const logoutSchema = z.object({ everywhere: z.boolean().optional() });
+const passwordChangeSchema = z.object({ currentPassword: z.string().min(1).max(200), newPassword: passwordSchema });
+const tokenSchema = z.object({ name: z.string().trim().min(1).max(100) });
+const idParam = z.object({ id: z.uuid() });
+
+/** Sign in and out, the current user, password change and the caller's own API tokens. */
+export function authRouter(deps: AuthRouterDeps): Router {
+  const router = Router();
+  const cookieOptions = (req: Request): CookieOptions => ({
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: deps.secureCookies || req.secure,
+    path: '/',
+  });
+  const me = (user: UserView | ReturnType<typeof principal>, csrfToken?: string) => ({
+    user: { id: user.id, email: user.email, name: user.name, role: user.role, teams: user.teams },
+    ...(csrfToken ? { csrfToken } : {}),
+  });
+
+  router.post('/auth/login', async (req, res: Response) => {
+    const { email, password } = parseInput(loginSchema, req.body);
+    const user = await deps.users.verifyLogin(email, password);
+    if (!user) throw new AppError('INVALID_CREDENTIALS');
+    const session = await deps.sessions.create(user.id, req.get('user-agent'));
+    res.cookie(SESSION_COOKIE, session.token, { ...cookieOptions(req), expires: session.expiresAt });
+    res.json(me(user, session.csrfToken));
+  });
+
+  router.get('/auth/me', requireAuth, (req, res) => {
+    const caller = principal(req);
+    res.json(me(caller, caller.csrfToken));
+  });
+
+  router.post('/auth/logout', requireAuth, csrfGuard, async (req, res) => {
+    const caller = principal(req);
+    const { everywhere } = parseInput(logoutSchema, req.body);
+    if (everywhere) await deps.sessions.endOthers(caller.id, null);
+    else if (caller.sessionId) await deps.sessions.end(caller.id, caller.sessionId);
+    res.clearCookie(SESSION_COOKIE, cookieOptions(req));
+    res.status(204).end();
+  });
+
+  router.post('/auth/password', requireAuth, csrfGuard, async (req, res) => {
+    const caller = principal(req);
+    const { currentPassword, newPassword } = parseInput(passwordChangeSchema, req.body);
+    await deps.users.changePassword(caller.id, currentPassword, newPassword);
+    // Whoever else knew the old password is signed out, and their live sockets closed.
+    await deps.sessions.endOthers(caller.id, caller.sessionId ?? null);
+    res.status(204).end();
+  });
+
+  router.get('/tokens', requireAuth, async (req, res) => {
+    res.json({ tokens: await deps.tokens.list(principal(req).id) });
+  });
+
+  router.post('/tokens', requireAuth, csrfGuard, async (req, res) => {
+    const { name } = parseInput(tokenSchema, req.body);
+    const created = await deps.tokens.create(principal(req).id, name);
+    res.status(201).json({ token: created.token, ...created.info });
+  });
+
+  router.delete('/tokens/:id', requireAuth, csrfGuard, async (req, res) => {
+    const { id } = parseInput(idParam, req.params);
+    await deps.tokens.revoke(principal(req).id, id);
+    res.status(204).end();
+  });
+
+  return router;
+}

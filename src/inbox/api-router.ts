@@ -1,0 +1,59 @@
+import cookieParser from 'cookie-parser';
+import express, { Router } from 'express';
+import type { DataSource } from 'typeorm';
+import type { ApiTokenStore } from '../auth/api-token-store';
+import { authenticate, csrfGuard, requireAuth } from '../auth/authenticate';
+import { authRouter } from '../auth/auth-router';
+import type { SessionStore } from '../auth/session-store';
+import type { UserDirectory } from '../auth/user-directory';
+import { usersRouter } from '../auth/users-router';
+import { apiDocsPage } from './api-docs-page';
+import type { CannedResponses } from './canned-responses';
+import type { MergeResult } from './contact-merge';
+import type { ContactService } from './contact-service';
+import { contactsRouter } from './contacts-router';
+import { conversationsRouter } from './conversations-router';
+import type { InboxCommands } from './inbox-commands';
+import type { InboxQueries } from './inbox-queries';
+import { openApiDocument } from './openapi';
+
+export interface ApiDeps {
+  dataSource: DataSource;
+  users: UserDirectory;
+  sessions: SessionStore;
+  tokens: ApiTokenStore;
+  queries: InboxQueries;
+  commands: InboxCommands;
+  contacts: ContactService;
+  canned: CannedResponses;
+  onMerged: (result: MergeResult) => void;
+  secureCookies: boolean;
+  publicUrl?: string;
+}
+
+/**
+ * The REST API under `/api`: its own JSON body parser, cookie and token authentication, CSRF
+ * checks for cookie sessions, and the OpenAPI document at /api/openapi.json and /api/docs.
+ * Errors go through the hub's error handler as `{ error: { code, message } }`.
+ */
+export function apiRouter(deps: ApiDeps): Router {
+  const router = Router();
+  router.use(express.json({ limit: '256kb' }), cookieParser());
+
+  router.get('/openapi.json', (req, res) => {
+    res.json(openApiDocument(`${deps.publicUrl ?? `${req.protocol}://${req.get('host')}`}/api`));
+  });
+  router.get('/docs', (req, res) => {
+    res.type('html').send(apiDocsPage(openApiDocument(`${req.protocol}://${req.get('host')}/api`)));
+  });
+
+  router.use(authenticate(deps.sessions, deps.tokens));
+  router.use(
+    authRouter({ users: deps.users, sessions: deps.sessions, tokens: deps.tokens, secureCookies: deps.secureCookies }),
+  );
+  router.use(usersRouter(deps.users));
+  router.use(['/conversations', '/contacts', '/canned-responses'], requireAuth, csrfGuard);
+  router.use(conversationsRouter(deps.queries, deps.commands));
+  router.use(contactsRouter(deps.dataSource, deps.contacts, deps.canned, deps.onMerged));
+  return router;
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/** Request schemas of the inbox API: the routes validate with them and the OpenAPI document shows them. */
+
+export const idParam = z.object({ id: z.uuid() });
+
+export const conversationListQuery = z.object({
+  status: z.enum(['open', 'pending', 'resolved', 'snoozed', 'all']).default('open'),
+  assignee: z.enum(['me', 'unassigned', 'anyone']).default('anyone'),
+  team: z.string().trim().min(1).max(100).optional(),
+  channel: z.string().trim().min(1).max(32).optional(),
+  label: z.string().trim().min(1).max(40).optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+  cursor: z.string().min(1).max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+});
+
+export const messageListQuery = z
+  .object({
+    before: z.uuid().optional(),
+    after: z.uuid().optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .refine((query) => !(query.before && query.after), { message: 'use before or after, not both' });
+
+export const messageInput = z.object({
+  text: z.string().min(1).max(70_000),
+  /** true writes an internal note: agents see it, the customer never does. */
+  private: z.boolean().default(false),
+});
+
+export const assignmentInput = z.object({
+  assigneeId: z.uuid().nullable(),
+  team: z.string().trim().max(100).nullable().optional(),
+});
+
+export const statusInput = z.object({ status: z.enum(['open', 'pending', 'resolved', 'snoozed']) });
+
+const label = z
+  .string()
+  .trim()
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} _-]{0,39}$/u, 'letters, digits, space, _ or -, up to 40');
+export const labelsInput = z.object({ labels: z.array(label).max(30) });
+
+const nullableText = (max: number) => z.string().trim().max(max).nullable().optional();
+export const contactChangesInput = z.object({
+  displayName: nullableText(200),
+  firstName: nullableText(100),
+  lastName: nullableText(100),
+  email: z.email().max(320).nullable().optional(),
+  phone: nullableText(32),
+  locale: nullableText(35),
+  timeZone: nullableText(64),
+  birthday: z.iso.date().nullable().optional(),
+  attributes: z
+    .record(z.string().min(1).max(100), z.unknown())
+    .refine((value) => Object.keys(value).length <= 100, 'at most 100 attributes')
+    .optional(),
+  tags: z.array(z.string().trim().min(1).max(50)).max(50).optional(),
+});
+
+export const mergeInput = z.object({
+  /** The contact that disappears; its identities, conversations and messages move to the one in the path. */
+  mergeContactId: z.uuid(),
+});
+
+export const cannedResponseInput = z.object({
+  shortCode: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,49}$/i, 'letters, digits, _ or -'),
+  title: z.string().trim().max(200).nullable().optional(),
+  body: z.string().min(1).max(10_000),
+});
+export const cannedResponseQuery = z.object({ q: z.string().trim().max(50).optional() });

@@ -1,0 +1,65 @@
+import { Router } from 'express';
+import { principal } from '../auth/authenticate';
+import { parseInput } from '../http/validate';
+import {
+  assignmentInput,
+  conversationListQuery,
+  idParam,
+  labelsInput,
+  messageInput,
+  messageListQuery,
+  statusInput,
+} from './api-schemas';
+import type { InboxCommands } from './inbox-commands';
+import type { InboxQueries } from './inbox-queries';
+
+/** `/api/conversations…`: the list, one thread, and what agents do in it. */
+export function conversationsRouter(queries: InboxQueries, commands: InboxCommands): Router {
+  const router = Router();
+
+  router.get('/conversations', async (req, res) => {
+    res.json(await queries.list(principal(req), parseInput(conversationListQuery, req.query)));
+  });
+
+  router.get('/conversations/:id', async (req, res) => {
+    const { id } = parseInput(idParam, req.params);
+    res.json(await queries.get(principal(req), id));
+  });
+
+  router.get('/conversations/:id/messages', async (req, res) => {
+    const { id } = parseInput(idParam, req.params);
+    res.json(await queries.messages(principal(req), id, parseInput(messageListQuery, req.query)));
+  });
+
+  router.post('/conversations/:id/messages', async (req, res) => {
+    const { id } = parseInput(idParam, req.params);
+    const input = parseInput(messageInput, req.body);
+    const caller = principal(req);
+    const message = input.private
+      ? await commands.note(caller, id, input.text)
+      : await commands.reply(caller, id, input.text);
+    res.status(201).json(message);
+  });
+
+  router.post('/conversations/:id/assignment', async (req, res) => {
+    const { id } = parseInput(idParam, req.params);
+    res.json(await commands.assign(principal(req), id, parseInput(assignmentInput, req.body)));
+  });
+
+  router.post('/conversations/:id/status', async (req, res) => {
+    const { id } = parseInput(idParam, req.params);
+    res.json(await commands.setStatus(principal(req), id, parseInput(statusInput, req.body).status));
+  });
+
+  router.put('/conversations/:id/labels', async (req, res) => {
+    const { id } = parseInput(idParam, req.params);
+    res.json(await commands.setLabels(principal(req), id, parseInput(labelsInput, req.body).labels));
+  });
+
+  router.post('/conversations/:id/read', async (req, res) => {
+    const { id } = parseInput(idParam, req.params);
+    res.json(await commands.markRead(principal(req), id));
+  });
+
+  return router;
+}

@@ -1,0 +1,170 @@
+import type { Namespace, Server } from 'socket.io';
+import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+import type { ApiTokenStore } from '../auth/api-token-store';
+import type { Principal } from '../auth/principal';
+import type { SessionStore } from '../auth/session-store';
+import type { EventBus, HubEvents, MessageView } from '../core/events';
+import type { Logger } from '../logger';
+import { audienceRooms, roomsOf, type Audience } from './access';
+import type { InboxQueries } from './inbox-queries';
+import type { InboxClientEvents, InboxServerEvents, PresenceEntry } from './realtime-events';
+import { authenticateHandshake } from './socket-auth';
+
+interface SocketData {
+  principal: Principal;
+}
+type InboxNamespace = Namespace<InboxClientEvents, InboxServerEvents, Record<string, never>, SocketData>;
+
+const typingSchema = z.object({ conversationId: z.uuid(), typing: z.boolean() });
+/** Presence changes are coalesced: 200 agents connecting at once send a handful of updates, not 200². */
+const PRESENCE_DEBOUNCE_MS = 150;
+
+/**
+ * The live inbox on the socket.io namespace `/inbox`. Each socket joins rooms for its user, role
+ * and teams (access.ts); every event goes to the rooms of the conversation's audience, so an agent
+ * only ever receives what the REST API would show them. Room fan-out works unchanged across
+ * processes with a socket.io cluster adapter.
+ */
+export class InboxRealtime {
+  private namespace?: InboxNamespace;
+  private presenceTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly deps: {
+      dataSource: DataSource;
+      bus: EventBus;
+      queries: InboxQueries;
+      sessions: SessionStore;
+      tokens: ApiTokenStore;
+      log: Logger;
+      publicUrl?: string;
+    },
+  ) {}
+
+  attach(io: Server): void {
+    const namespace = io.of('/inbox') as unknown as InboxNamespace;
+    this.namespace = namespace;
+    const { sessions, tokens, publicUrl } = this.deps;
+
+    namespace.use((socket, next) => {
+      authenticateHandshake(socket.handshake, sessions, tokens, publicUrl).then(
+        (result) => {
+          if (!result.ok) return next(Object.assign(new Error(result.error.message), { data: result.error }));
+          socket.data.principal = result.principal;
+          next();
+        },
+        (error: unknown) => next(error instanceof Error ? error : new Error('handshake failed')),
+      );
+    });
+
+    namespace.on('connection', (socket) => {
+      const caller = socket.data.principal;
+      void socket.join(roomsOf(caller));
+      this.schedulePresence();
+      socket.on('typing', async (payload) => {
+        const parsed = typingSchema.safeParse(payload);
+        if (!parsed.success) return;
+        const visible = await this.deps.queries.find(parsed.data.conversationId, caller).catch(() => null);
+        if (!visible) return;
+        this.deps.bus.publish('typing.changed', { ...parsed.data, who: 'agent', userId: caller.id, name: caller.name });
+      });
+      socket.on('disconnect', () => this.schedulePresence());
+    });
+    this.listen();
+  }
+
+  /** Those who could see a conversation before a reassignment, and no longer can, drop it. */
+  audienceChanged(conversationId: string, previous: Audience, next: Audience): void {
+    this.namespace
+      ?.to(audienceRooms(previous))
+      .except(audienceRooms(next))
+      .emit('conversation.removed', { conversationId });
+  }
+
+  /** Re-sends conversations whose data changed outside the usual events (a contact merge). */
+  async refresh(conversationIds: string[]): Promise<void> {
+    for (const id of conversationIds) await this.conversationUpdated(id);
+  }
+
+  close(): void {
+    clearTimeout(this.presenceTimer);
+  }
+
+  private listen(): void {
+    const { bus } = this.deps;
+    bus.on('message.received', (event) => this.messageCreated(event.message, event.isNewConversation));
+    bus.on('message.created', (event) => this.messageCreated(event.message, false));
+    bus.on('message.status', async (event) => {
+      const audience = await this.audienceOf(event.conversationId);
+      if (audience) this.to(audience).emit('message.status', event);
+    });
+    bus.on('conversation.updated', (event) => this.conversationUpdated(event.conversation.id));
+    bus.on('conversation.handoff', async (event: HubEvents['conversation.handoff']) => {
+      const audience = await this.audienceOf(event.conversation.id);
+      if (!audience) return;
+      this.to(audience).emit('conversation.handoff', {
+        conversationId: event.conversation.id,
+        reason: event.reason,
+        summary: event.summary,
+      });
+      await this.conversationUpdated(event.conversation.id);
+    });
+    bus.on('typing.changed', async (event) => {
+      const audience = await this.audienceOf(event.conversationId);
+      if (audience) this.to(audience).emit('typing', event);
+    });
+    bus.on('access.revoked', (event) => {
+      const rooms = event.wholeUser
+        ? [`user:${event.userId}`]
+        : [...event.sessionIds.map((id) => `session:${id}`), ...event.tokenIds.map((id) => `token:${id}`)];
+      if (rooms.length > 0) this.namespace?.in(rooms).disconnectSockets(true);
+    });
+  }
+
+  private async messageCreated(message: MessageView, isNewConversation: boolean): Promise<void> {
+    const conversation = await this.deps.queries.find(message.conversationId);
+    if (!conversation) return;
+    const target = this.to(conversation);
+    if (isNewConversation) target.emit('conversation.created', conversation);
+    target.emit('message.created', { message, conversation });
+  }
+
+  private async conversationUpdated(conversationId: string): Promise<void> {
+    const conversation = await this.deps.queries.find(conversationId);
+    if (conversation) this.to(conversation).emit('conversation.updated', conversation);
+  }
+
+  private async audienceOf(conversationId: string): Promise<Audience | null> {
+    const rows: { assignee_id: string | null; team: string | null }[] = await this.deps.dataSource.query(
+      'SELECT assignee_id, team FROM conversations WHERE id = $1',
+      [conversationId],
+    );
+    return rows[0] ? { assigneeId: rows[0].assignee_id, team: rows[0].team } : null;
+  }
+
+  private to(audience: Audience) {
+    if (!this.namespace) throw new Error('InboxRealtime is not attached');
+    return this.namespace.to(audienceRooms(audience));
+  }
+
+  private schedulePresence(): void {
+    if (this.presenceTimer) return;
+    this.presenceTimer = setTimeout(() => {
+      this.presenceTimer = undefined;
+      void this.broadcastPresence().catch((error: unknown) => this.deps.log.warn({ err: error }, 'presence failed'));
+    }, PRESENCE_DEBOUNCE_MS);
+  }
+
+  /** Everyone online, from the sockets themselves (so it holds across processes with an adapter). */
+  private async broadcastPresence(): Promise<void> {
+    if (!this.namespace) return;
+    const sockets = await this.namespace.fetchSockets();
+    const online = new Map<string, PresenceEntry>();
+    for (const socket of sockets) {
+      const { id, name } = socket.data.principal;
+      online.set(id, { userId: id, name, online: true });
+    }
+    this.namespace.emit('presence.changed', { users: [...online.values()] });
+  }
+}

@@ -1,0 +1,70 @@
+import type { MessageView } from '../core/events';
+import type { InboxConversation, InboxMessage } from './realtime-events';
+
+/** The hub's MessageView must fit the UI's InboxMessage: a mismatch fails the type check here. */
+export const asInboxMessage = (message: MessageView): InboxMessage => message;
+
+/**
+ * A conversation with what the list shows: contact name, assignee name, labels, unread count and
+ * a preview of the last message. `sort_us` (µs since the epoch of the last activity) keys the cursor.
+ */
+export const SUMMARY_SELECT = `
+  SELECT c.id, c.contact_id, c.channel, c.status, c.handled_by, c.assignee_id, c.team, c.labels,
+         c.unread_count, c.last_message_at, c.created_at, u.name AS assignee_name,
+         COALESCE(ct.display_name, NULLIF(concat_ws(' ', ct.first_name, ct.last_name), ''), ct.email, ct.phone)
+           AS contact_name,
+         (SELECT left(m.body, 160) FROM messages m WHERE m.conversation_id = c.id
+           ORDER BY m.created_at DESC, m.id DESC LIMIT 1) AS last_message_preview,
+         (extract(epoch FROM COALESCE(c.last_message_at, c.created_at)) * 1000000)::bigint AS sort_us
+    FROM conversations c
+    JOIN contacts ct ON ct.id = c.contact_id
+    LEFT JOIN users u ON u.id = c.assignee_id`;
+
+export interface SummaryRow {
+  id: string;
+  contact_id: string;
+  contact_name: string | null;
+  channel: string;
+  status: InboxConversation['status'];
+  handled_by: InboxConversation['handledBy'];
+  assignee_id: string | null;
+  assignee_name: string | null;
+  team: string | null;
+  labels: string[] | null;
+  unread_count: number;
+  last_message_at: Date | string | null;
+  last_message_preview: string | null;
+  created_at: Date | string;
+  sort_us: string;
+}
+
+const iso = (value: Date | string): string => new Date(value).toISOString();
+
+export function summaryOf(row: SummaryRow): InboxConversation {
+  return {
+    id: row.id,
+    contactId: row.contact_id,
+    contactName: row.contact_name,
+    channel: row.channel,
+    status: row.status,
+    handledBy: row.handled_by,
+    assigneeId: row.assignee_id,
+    assigneeName: row.assignee_name,
+    team: row.team,
+    labels: row.labels ?? [],
+    unreadCount: Number(row.unread_count),
+    lastMessageAt: row.last_message_at === null ? null : iso(row.last_message_at),
+    lastMessagePreview: row.last_message_preview,
+    createdAt: iso(row.created_at),
+  };
+}
+
+/** Opaque list cursors: the sort key and id of the last row seen, base64url-encoded. */
+export function encodeCursor(sortMicros: string, id: string): string {
+  return Buffer.from(`${sortMicros}.${id}`, 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { sortMicros: string; id: string } | null {
+  const match = /^(\d{1,20})\.([0-9a-f-]{36})$/i.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  return match ? { sortMicros: match[1], id: match[2] } : null;
+}

@@ -1,0 +1,97 @@
+import type { Express } from 'express';
+import type { Server } from 'socket.io';
+import type { DataSource } from 'typeorm';
+import { WebchatChannel } from '../../channels/webchat/webchat-channel';
+import { ApiTokenStore } from '../auth/api-token-store';
+import { SessionStore } from '../auth/session-store';
+import { UserDirectory } from '../auth/user-directory';
+import type { Config } from '../config';
+import type { EventBus } from '../core/events';
+import type { Logger } from '../logger';
+import type { ChannelRegistry } from '../outbound/channel-registry';
+import type { OutboundService } from '../outbound/outbound-service';
+import { apiRouter } from './api-router';
+import { CannedResponses } from './canned-responses';
+import { ContactService } from './contact-service';
+import { InboxCommands } from './inbox-commands';
+import { inboxPageRouter } from './inbox-page';
+import { InboxQueries } from './inbox-queries';
+import { InboxRealtime } from './inbox-realtime';
+import { DEFAULT_PROFILE_SECTIONS, type ProfileSection } from './profile-sections';
+
+export interface InboxDeps {
+  config: Config;
+  express: Express;
+  io: Server;
+  bus: EventBus;
+  dataSource: DataSource;
+  outbound: OutboundService;
+  channels: ChannelRegistry;
+  log: Logger;
+  /** More contact-profile sections from other parts of the hub (see profile-sections.ts). */
+  profileSections?: ProfileSection[];
+}
+
+export interface Inbox {
+  users: UserDirectory;
+  sessions: SessionStore;
+  tokens: ApiTokenStore;
+  queries: InboxQueries;
+  commands: InboxCommands;
+  realtime: InboxRealtime;
+}
+
+/**
+ * The team inbox: people and sign-in, the REST API at /api, live events on /inbox and the UI at
+ * /inbox. Called once from app.ts, before the not-found handler.
+ */
+export function registerInbox(deps: InboxDeps): Inbox {
+  const { dataSource, bus, log, config } = deps;
+  const users = new UserDirectory(dataSource, bus);
+  const sessions = new SessionStore(dataSource, bus);
+  const tokens = new ApiTokenStore(dataSource, bus);
+  const queries = new InboxQueries(dataSource);
+  const realtime = new InboxRealtime({ dataSource, bus, queries, sessions, tokens, log, publicUrl: config.PUBLIC_URL });
+  const commands = new InboxCommands(dataSource, bus, deps.outbound, queries, (id, previous, next) =>
+    realtime.audienceChanged(id, previous, next),
+  );
+  const contacts = new ContactService(dataSource, [...DEFAULT_PROFILE_SECTIONS, ...(deps.profileSections ?? [])]);
+
+  deps.express.use(
+    '/api',
+    apiRouter({
+      dataSource,
+      users,
+      sessions,
+      tokens,
+      queries,
+      commands,
+      contacts,
+      canned: new CannedResponses(dataSource),
+      onMerged: (result) => void realtime.refresh(result.movedConversationIds),
+      secureCookies: config.PUBLIC_URL?.startsWith('https:') ?? false,
+      publicUrl: config.PUBLIC_URL,
+    }),
+  );
+  deps.express.use(inboxPageRouter());
+  realtime.attach(deps.io);
+
+  // An agent typing shows in the customer's channel, where the channel can show it.
+  bus.on('typing.changed', async (event) => {
+    if (event.who !== 'agent') return;
+    const rows: { channel: string; address: string; reply_context: Record<string, unknown> | null }[] =
+      await dataSource.query(
+        `SELECT c.channel, i.address, i.reply_context FROM conversations c
+           JOIN contact_identities i ON i.id = c.identity_id WHERE c.id = $1`,
+        [event.conversationId],
+      );
+    const target = rows[0];
+    if (!target) return;
+    const adapter = deps.channels.get(target.channel as never);
+    if (adapter instanceof WebchatChannel) adapter.showTyping(target.address, event.typing, event.name);
+    else if (event.typing)
+      await adapter?.sendTyping?.(target.address, event.conversationId, target.reply_context ?? undefined);
+  });
+
+  return { users, sessions, tokens, queries, commands, realtime };
+}

@@ -1,0 +1,143 @@
+import type { Controller } from './controller';
+import { h, replace } from './dom';
+import { contactLabel } from './state';
+
+const SECTION_TITLES: Record<string, string> = {
+  consents: 'Consent',
+  flowAnswers: 'Flow answers',
+  feedback: 'Feedback',
+};
+const HIDDEN_FIELDS = new Set(['id', 'contact_id', 'conversation_id', 'updated_at']);
+
+const show = (value: unknown): string =>
+  value === null || value === undefined ? '—' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+
+/** The contact panel: who this is, what we know, their other channels, and an edit form. */
+export function createContactView(controller: Controller) {
+  const state = controller.state;
+  const root = h('aside', { class: 'pane pane-contact', attrs: { 'aria-label': 'Contact' } });
+  let editing = false;
+
+  function form(): HTMLElement {
+    const contact = state.contact!;
+    const field = (name: string, label: string, value: string | null) =>
+      h('label', {}, label, h('input', { attrs: { name, value: value ?? '' } }));
+    const node = h(
+      'form',
+      { class: 'contact-form' },
+      field('displayName', 'Name', contact.displayName),
+      field('email', 'Email', contact.email),
+      field('phone', 'Phone', contact.phone),
+      field('tags', 'Tags (comma-separated)', contact.tags.join(', ')),
+      h(
+        'div',
+        { class: 'row' },
+        h('button', { attrs: { type: 'submit' } }, 'Save'),
+        h('button', { attrs: { type: 'button' }, on: { click: () => ((editing = false), render()) } }, 'Cancel'),
+      ),
+      h('div', { class: 'composer-error', attrs: { role: 'alert' } }),
+    );
+    node.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const data = new FormData(node as HTMLFormElement);
+      const text = (name: string) => String(data.get(name) ?? '').trim() || null;
+      controller
+        .saveContact({
+          displayName: text('displayName'),
+          email: text('email'),
+          phone: text('phone'),
+          tags: String(data.get('tags') ?? '')
+            .split(',')
+            .map((t) => t.trim())
+            .filter(Boolean),
+        })
+        .then(() => ((editing = false), render()))
+        .catch((error: Error) => (node.querySelector('.composer-error')!.textContent = error.message));
+    });
+    return node;
+  }
+
+  function render(): void {
+    const contact = state.contact;
+    if (!contact) return replace(root, h('div', { class: 'empty' }, state.selectedId ? 'Loading…' : ''));
+    const attributes = Object.entries(contact.attributes);
+    const others = contact.conversations.filter((c) => c.id !== state.selectedId);
+    replace(
+      root,
+      h(
+        'button',
+        { class: 'back', on: { click: () => ((state.view = 'thread'), (document.body.dataset.view = 'thread')) } },
+        '‹ Conversation',
+      ),
+      h('h2', {}, contact.displayName ?? contactLabel({ contactName: null, contactId: contact.id })),
+      editing ? form() : h('button', { class: 'edit', on: { click: () => ((editing = true), render()) } }, 'Edit'),
+      h(
+        'dl',
+        {},
+        ...pairs([
+          ['Email', contact.email],
+          ['Phone', contact.phone],
+          ['Time zone', contact.timeZone],
+          ['Locale', contact.locale],
+          ['Birthday', contact.birthday],
+        ]),
+      ),
+      contact.tags.length > 0 &&
+        h('div', { class: 'tags' }, ...contact.tags.map((tag) => h('span', { class: 'label' }, tag))),
+      h('h3', {}, 'Channels'),
+      h(
+        'ul',
+        { class: 'identities' },
+        ...contact.identities.map((i) =>
+          h('li', {}, h('span', { class: `badge ch-${i.channel}` }, i.channel), ' ', i.address),
+        ),
+      ),
+      others.length > 0 && h('h3', {}, 'Other conversations'),
+      others.length > 0 &&
+        h(
+          'ul',
+          { class: 'others' },
+          ...others.map((c) =>
+            h(
+              'li',
+              {},
+              h(
+                'button',
+                { class: 'link', on: { click: () => void controller.select(c.id) } },
+                `${c.channel} · ${c.status}`,
+                ' — ',
+                c.lastMessagePreview ?? '',
+              ),
+            ),
+          ),
+        ),
+      attributes.length > 0 && h('h3', {}, 'What we know'),
+      attributes.length > 0 &&
+        h('dl', {}, ...pairs(attributes.map(([key, value]) => [key.replace(/_/g, ' '), show(value)]))),
+      ...Object.entries(contact.sections)
+        .filter(([, rows]) => rows.length > 0)
+        .flatMap(([key, rows]) => [
+          h('h3', {}, SECTION_TITLES[key] ?? key),
+          ...rows.map((row) =>
+            h(
+              'dl',
+              { class: 'section-row' },
+              ...pairs(
+                Object.entries(row)
+                  .filter(([name]) => !HIDDEN_FIELDS.has(name))
+                  .map(([name, value]) => [name.replace(/_/g, ' '), show(value)]),
+              ),
+            ),
+          ),
+        ]),
+    );
+  }
+
+  return { root, render };
+}
+
+function pairs(entries: [string, string | null][]): HTMLElement[] {
+  return entries
+    .filter(([, value]) => value !== null && value !== '')
+    .flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]);
+}

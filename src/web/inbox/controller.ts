@@ -1,0 +1,264 @@
+import { io, type Socket } from 'socket.io-client';
+import type {
+  InboxClientEvents,
+  InboxConversation,
+  InboxMessage,
+  InboxServerEvents,
+  InboxUser,
+  Page,
+} from '../../inbox/realtime-events';
+import { call } from './api';
+import { initialState, matchesFilters, type CannedResponse, type ContactProfile, type State } from './state';
+
+export interface Views {
+  list(): void;
+  thread(options?: { scroll?: boolean }): void;
+  messageStatus(message: InboxMessage): void;
+  contact(): void;
+  chrome(): void;
+}
+
+type InboxSocket = Socket<InboxServerEvents, InboxClientEvents>;
+
+/**
+ * The inbox's brain: loads from the API, follows the live socket, and tells the views what to
+ * redraw. After a reconnect it refetches the list and the open thread from the last message it
+ * has, so nothing sent while offline is missed and nothing is shown twice (messages are keyed by id).
+ */
+export class Controller {
+  readonly state: State;
+  private socket?: InboxSocket;
+  private views?: Views;
+  private typingTimer?: number;
+  private typingSent = false;
+
+  constructor(me: InboxUser) {
+    this.state = initialState(me);
+  }
+
+  async start(views: Views): Promise<void> {
+    this.views = views;
+    const [users, canned] = await Promise.all([
+      call<{ users: (InboxUser & { active: boolean })[] }>('GET', '/users'),
+      call<{ items: CannedResponse[] }>('GET', '/canned-responses'),
+    ]);
+    this.state.users = users.users.filter((user) => user.active);
+    this.state.canned = canned.items;
+    await this.reloadList();
+    this.connect();
+  }
+
+  stop(): void {
+    this.socket?.close();
+  }
+
+  async reloadList(): Promise<void> {
+    const page = await call<Page<InboxConversation>>('GET', `/conversations?${this.query()}`);
+    this.state.conversations = new Map(page.items.map((c) => [c.id, c]));
+    if (this.state.selectedId) {
+      const selected = await this.fetchConversation(this.state.selectedId);
+      if (selected) this.state.conversations.set(selected.id, selected);
+    }
+    this.state.nextCursor = page.nextCursor;
+    this.views?.list();
+  }
+
+  async loadMore(): Promise<void> {
+    if (!this.state.nextCursor) return;
+    const page = await call<Page<InboxConversation>>(
+      'GET',
+      `/conversations?${this.query()}&cursor=${encodeURIComponent(this.state.nextCursor)}`,
+    );
+    for (const conversation of page.items) this.state.conversations.set(conversation.id, conversation);
+    this.state.nextCursor = page.nextCursor;
+    this.views?.list();
+  }
+
+  async select(conversationId: string): Promise<void> {
+    const state = this.state;
+    this.stopTyping();
+    state.selectedId = conversationId;
+    state.messages = new Map();
+    state.contact = null;
+    state.view = 'thread';
+    this.views?.chrome();
+    this.views?.list();
+    const page = await call<Page<InboxMessage>>('GET', `/conversations/${conversationId}/messages?limit=50`);
+    if (state.selectedId !== conversationId) return;
+    for (const message of page.items) state.messages.set(message.id, message);
+    state.olderCursor = page.nextCursor;
+    this.views?.thread({ scroll: true });
+    const conversation = await call<InboxConversation>('POST', `/conversations/${conversationId}/read`);
+    this.upsert(conversation);
+    state.contact = await call<ContactProfile>('GET', `/contacts/${conversation.contactId}`);
+    this.views?.contact();
+  }
+
+  async loadOlder(): Promise<void> {
+    const { selectedId, olderCursor } = this.state;
+    if (!selectedId || !olderCursor) return;
+    const page = await call<Page<InboxMessage>>(
+      'GET',
+      `/conversations/${selectedId}/messages?limit=50&before=${olderCursor}`,
+    );
+    for (const message of page.items) this.state.messages.set(message.id, message);
+    this.state.olderCursor = page.nextCursor;
+    this.views?.thread();
+  }
+
+  selected(): InboxConversation | undefined {
+    return this.state.selectedId ? this.state.conversations.get(this.state.selectedId) : undefined;
+  }
+
+  async send(text: string): Promise<void> {
+    const id = this.state.selectedId;
+    if (!id || !text.trim()) return;
+    this.stopTyping();
+    const message = await call<InboxMessage>('POST', `/conversations/${id}/messages`, {
+      text,
+      private: this.state.composerMode === 'note',
+    });
+    this.addMessage(message);
+  }
+
+  async assign(assigneeId: string | null): Promise<void> {
+    const id = this.state.selectedId;
+    if (id) this.upsert(await call<InboxConversation>('POST', `/conversations/${id}/assignment`, { assigneeId }));
+  }
+
+  async setStatus(status: InboxConversation['status']): Promise<void> {
+    const id = this.state.selectedId;
+    if (id) this.upsert(await call<InboxConversation>('POST', `/conversations/${id}/status`, { status }));
+  }
+
+  async setLabels(labels: string[]): Promise<void> {
+    const id = this.state.selectedId;
+    if (id) this.upsert(await call<InboxConversation>('PUT', `/conversations/${id}/labels`, { labels }));
+  }
+
+  async saveContact(changes: Record<string, unknown>): Promise<void> {
+    const contact = this.state.contact;
+    if (!contact) return;
+    this.state.contact = await call<ContactProfile>('PATCH', `/contacts/${contact.id}`, changes);
+    this.views?.contact();
+  }
+
+  /** Tells the customer (and colleagues) that I am typing; notes are never announced. */
+  typing(): void {
+    const id = this.state.selectedId;
+    if (!id || this.state.composerMode === 'note') return;
+    if (!this.typingSent) this.socket?.emit('typing', { conversationId: id, typing: true });
+    this.typingSent = true;
+    window.clearTimeout(this.typingTimer);
+    this.typingTimer = window.setTimeout(() => this.stopTyping(), 2000);
+  }
+
+  stopTyping(): void {
+    window.clearTimeout(this.typingTimer);
+    if (this.typingSent && this.state.selectedId) {
+      this.socket?.emit('typing', { conversationId: this.state.selectedId, typing: false });
+    }
+    this.typingSent = false;
+  }
+
+  private connect(): void {
+    const socket: InboxSocket = io('/inbox', { withCredentials: true, transports: ['websocket', 'polling'] });
+    this.socket = socket;
+    let connectedBefore = false;
+    socket.on('connect', () => {
+      this.state.online = true;
+      this.views?.chrome();
+      if (connectedBefore) void this.catchUp();
+      connectedBefore = true;
+    });
+    socket.on('disconnect', () => {
+      this.state.online = false;
+      this.views?.chrome();
+    });
+    socket.on('presence.changed', ({ users }) => {
+      this.state.presence = users;
+      this.views?.chrome();
+    });
+    socket.on('conversation.created', (conversation) => this.upsert(conversation));
+    socket.on('conversation.updated', (conversation) => this.upsert(conversation));
+    socket.on('conversation.removed', ({ conversationId }) => {
+      this.state.conversations.delete(conversationId);
+      this.views?.list();
+    });
+    socket.on('conversation.handoff', ({ conversationId, reason, summary }) => {
+      this.state.handoffs.set(conversationId, { reason, summary });
+      if (conversationId === this.state.selectedId) this.views?.thread();
+    });
+    socket.on('message.created', ({ message, conversation }) => {
+      this.upsert(conversation);
+      this.state.typing.delete(message.conversationId);
+      this.addMessage(message);
+      if (message.conversationId === this.state.selectedId && message.direction === 'inbound') {
+        void call<InboxConversation>('POST', `/conversations/${message.conversationId}/read`).then((c) =>
+          this.upsert(c),
+        );
+      }
+    });
+    socket.on('message.status', ({ messageId, status, errorCode }) => {
+      const message = this.state.messages.get(messageId);
+      if (!message) return;
+      message.status = status;
+      message.errorCode = errorCode;
+      this.views?.messageStatus(message);
+    });
+    socket.on('typing', (event) => {
+      if (event.who === 'agent' && event.userId === this.state.me.id) return;
+      if (event.typing) {
+        const name = event.who === 'contact' ? 'Customer' : (event.name ?? 'A colleague');
+        this.state.typing.set(event.conversationId, { name, until: Date.now() + 6000 });
+      } else this.state.typing.delete(event.conversationId);
+      if (event.conversationId === this.state.selectedId) this.views?.thread();
+    });
+  }
+
+  /** After a reconnect: the list afresh, and the open thread from the last message we have. */
+  private async catchUp(): Promise<void> {
+    await this.reloadList();
+    const id = this.state.selectedId;
+    if (!id) return;
+    const known = [...this.state.messages.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    let after = known[known.length - 1]?.id;
+    for (;;) {
+      const query = after ? `after=${after}&limit=200` : 'limit=50';
+      const page = await call<Page<InboxMessage>>('GET', `/conversations/${id}/messages?${query}`);
+      for (const message of page.items) this.state.messages.set(message.id, message);
+      if (!after || !page.nextCursor) break;
+      after = page.nextCursor;
+    }
+    this.views?.thread({ scroll: true });
+  }
+
+  private addMessage(message: InboxMessage): void {
+    if (message.conversationId !== this.state.selectedId) return;
+    const known = this.state.messages.get(message.id);
+    // A later status already seen (a tick that overtook the message) is kept.
+    if (known) message.status = known.status === 'queued' ? message.status : known.status;
+    this.state.messages.set(message.id, message);
+    this.views?.thread({ scroll: true });
+  }
+
+  private upsert(conversation: InboxConversation): void {
+    const isSelected = conversation.id === this.state.selectedId;
+    if (matchesFilters(this.state, conversation) || isSelected) {
+      this.state.conversations.set(conversation.id, conversation);
+    } else this.state.conversations.delete(conversation.id);
+    this.views?.list();
+    if (isSelected) this.views?.thread();
+  }
+
+  private async fetchConversation(id: string): Promise<InboxConversation | null> {
+    return call<InboxConversation>('GET', `/conversations/${id}`).catch(() => null);
+  }
+
+  private query(): string {
+    const { status, assignee, q } = this.state.filters;
+    const params = new URLSearchParams({ status, assignee, limit: '30' });
+    if (q.trim()) params.set('q', q.trim());
+    return params.toString();
+  }
+}

@@ -1,0 +1,161 @@
+import {
+  api,
+  collect,
+  connectInbox,
+  createUser,
+  nextEvent,
+  type InboxSocket,
+  type TestUser,
+} from '../helpers/inbox-client';
+import { eventually, inboundSms, webchatVisitor } from '../helpers/inbox-fixtures';
+import { startTestApp, type TestApp } from '../helpers/test-app';
+
+let hub: TestApp;
+let supportAgent: TestUser;
+let billingAgent: TestUser;
+let manager: TestUser;
+const sockets: InboxSocket[] = [];
+
+beforeAll(async () => {
+  hub = await startTestApp();
+  supportAgent = await createUser(hub, 'agent', ['support']);
+  billingAgent = await createUser(hub, 'agent', ['billing']);
+  manager = await createUser(hub, 'manager');
+});
+afterEach(() => {
+  for (const socket of sockets.splice(0)) socket.close();
+});
+afterAll(async () => {
+  await hub.close();
+});
+
+async function open(user: TestUser): Promise<InboxSocket> {
+  const socket = await connectInbox(hub, user.session);
+  sockets.push(socket);
+  return socket;
+}
+
+describe('live events on /inbox', () => {
+  it('delivers a new message to the agents who may see it, and to no one else', async () => {
+    const [support, billing, boss] = await Promise.all([open(supportAgent), open(billingAgent), open(manager)]);
+    const billingSaw = collect(billing, 'message.created');
+    const from = '+14155558801';
+    const first = await inboundSms(hub, 'first', { from });
+    await hub.app.store.dataSource.query("UPDATE conversations SET team = 'support' WHERE id = $1", [
+      first.conversation.id,
+    ]);
+
+    const supportGot = nextEvent(support, 'message.created', (e) => e.message.body === 'second');
+    const bossGot = nextEvent(boss, 'message.created', (e) => e.message.body === 'second');
+    await inboundSms(hub, 'second', { from });
+
+    const event = await supportGot;
+    expect(event.conversation).toMatchObject({ id: first.conversation.id, team: 'support', unreadCount: 2 });
+    await bossGot;
+    await hub.app.bus.drain();
+    expect(billingSaw.map((e) => e.message.body)).not.toContain('second');
+  });
+
+  it('announces a new conversation', async () => {
+    const boss = await open(manager);
+    const created = nextEvent(boss, 'conversation.created', (c) => c.lastMessagePreview === 'brand new');
+    await inboundSms(hub, 'brand new');
+    expect(await created).toMatchObject({ status: 'open', unreadCount: 1, handledBy: 'bot' });
+  });
+
+  it('sends delivery ticks for a reply', async () => {
+    const boss = await open(manager);
+    const visitor = await webchatVisitor(hub);
+    await visitor.send('hello?');
+    const conversationId = await visitor.conversationId();
+    const ticked = nextEvent(boss, 'message.status', (e) => e.conversationId === conversationId);
+
+    const reply = await api<{ id: string }>(hub, 'POST', `/conversations/${conversationId}/messages`, {
+      as: manager.session,
+      body: { text: 'Hi there' },
+    });
+    expect(await ticked).toEqual({ messageId: reply.body.id, conversationId, status: 'sent', errorCode: null });
+    visitor.socket.close();
+  });
+
+  it('tells agents about status, label and assignment changes, and drops it for those who lose it', async () => {
+    const [support, boss] = await Promise.all([open(supportAgent), open(manager)]);
+    const { conversation } = await inboundSms(hub, 'change me', { team: 'support' });
+    const base = `/conversations/${conversation.id}`;
+
+    const resolved = nextEvent(
+      support,
+      'conversation.updated',
+      (c) => c.id === conversation.id && c.status === 'resolved',
+    );
+    await api(hub, 'POST', `${base}/status`, { as: manager.session, body: { status: 'resolved' } });
+    await resolved;
+    const labelled = nextEvent(
+      boss,
+      'conversation.updated',
+      (c) => c.id === conversation.id && c.labels.includes('vip'),
+    );
+    await api(hub, 'PUT', `${base}/labels`, { as: manager.session, body: { labels: ['vip'] } });
+    await labelled;
+
+    const removed = nextEvent(support, 'conversation.removed', (e) => e.conversationId === conversation.id);
+    const assigned = nextEvent(
+      boss,
+      'conversation.updated',
+      (c) => c.id === conversation.id && c.assigneeId === billingAgent.id,
+    );
+    await api(hub, 'POST', `${base}/assignment`, { as: manager.session, body: { assigneeId: billingAgent.id } });
+    await removed;
+    await assigned;
+  });
+
+  it('shows a visitor typing to the agent, and the agent typing in the widget', async () => {
+    const boss = await open(manager);
+    const visitor = await webchatVisitor(hub);
+    await visitor.send('typing test');
+    const conversationId = await visitor.conversationId();
+
+    const visitorTyping = nextEvent(boss, 'typing', (e) => e.conversationId === conversationId && e.who === 'contact');
+    visitor.socket.emit('typing', { typing: true });
+    expect(await visitorTyping).toMatchObject({ typing: true });
+
+    boss.emit('typing', { conversationId, typing: true });
+    await eventually(() => expect(visitor.typing).toContainEqual({ typing: true, name: expect.any(String) }));
+    boss.emit('typing', { conversationId, typing: false });
+    await eventually(() => expect(visitor.typing[visitor.typing.length - 1]).toMatchObject({ typing: false }));
+    visitor.socket.close();
+  });
+
+  it("ignores an agent's typing in a conversation they may not see", async () => {
+    const billing = await open(billingAgent);
+    const visitor = await webchatVisitor(hub);
+    await visitor.send('secret');
+    const conversationId = await visitor.conversationId();
+    await hub.app.store.dataSource.query("UPDATE conversations SET team = 'support' WHERE id = $1", [conversationId]);
+
+    billing.emit('typing', { conversationId, typing: true });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await hub.app.bus.drain();
+    expect(visitor.typing).toEqual([]);
+    visitor.socket.close();
+  });
+
+  it('shows who is online and notices when someone leaves', async () => {
+    const boss = await open(manager);
+    const both = nextEvent(boss, 'presence.changed', (p) => p.users.some((u) => u.userId === supportAgent.id));
+    const support = await open(supportAgent);
+    expect((await both).users.map((u) => u.userId)).toEqual(expect.arrayContaining([manager.id, supportAgent.id]));
+
+    const left = nextEvent(boss, 'presence.changed', (p) => !p.users.some((u) => u.userId === supportAgent.id));
+    support.close();
+    await left;
+  });
+
+  it('resets the unread count for everyone when an agent reads the conversation', async () => {
+    const boss = await open(manager);
+    const { conversation } = await inboundSms(hub, 'unread');
+    const read = nextEvent(boss, 'conversation.updated', (c) => c.id === conversation.id && c.unreadCount === 0);
+    await api(hub, 'POST', `/conversations/${conversation.id}/read`, { as: supportAgent.session });
+    await read;
+  });
+});

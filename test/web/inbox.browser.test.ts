@@ -1,0 +1,221 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { buildInboxUi } from '../../scripts/build-inbox';
+import { startTestApp, type TestApp } from '../helpers/test-app';
+
+/**
+ * The inbox and the widget in real headless Chromium against the real hub. Set
+ * RAPPORT_SCREENSHOTS=docs to refresh the screenshots the README shows.
+ */
+const ADMIN = { email: 'admin@rapport.local', password: 'demo-admin-password' };
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const SHOTS = process.env.RAPPORT_SCREENSHOTS
+  ? path.resolve(process.env.RAPPORT_SCREENSHOTS)
+  : path.resolve('test-results', 'screenshots');
+
+let hub: TestApp;
+let browser: Browser;
+let agentContext: BrowserContext;
+let agent: Page;
+const dialogs: string[] = [];
+
+beforeAll(async () => {
+  await buildInboxUi();
+  mkdirSync(SHOTS, { recursive: true });
+  hub = await startTestApp({ RAPPORT_SEED_DEMO: 'true', RAPPORT_ADMIN_PASSWORD: ADMIN.password });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  agentContext = await browser.newContext({ viewport: { width: 1366, height: 800 } });
+  agent = await agentContext.newPage();
+  agent.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await hub?.close();
+});
+
+async function signIn(page: Page): Promise<void> {
+  await page.goto(`${hub.url}/inbox`);
+  await page.getByLabel('Email').fill(ADMIN.email);
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('.connection.on').waitFor();
+}
+
+async function openWidget(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  const page = await context.newPage();
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await page.goto(`${hub.url}/`);
+  await page.locator('#rapport-webchat .launcher').click();
+  await page.locator('#rapport-webchat textarea').waitFor();
+  return page;
+}
+
+async function visitorSays(page: Page, text: string): Promise<void> {
+  await page.locator('#rapport-webchat textarea').fill(text);
+  await page.locator('#rapport-webchat textarea').press('Enter');
+}
+
+const thread = () => agent.locator('.pane-thread .log');
+
+async function openConversationWith(text: string): Promise<void> {
+  await agent.locator('.conv', { hasText: text }).first().click();
+  await thread().locator('.msg', { hasText: text }).first().waitFor();
+}
+
+describe('the team inbox in a browser', () => {
+  it('refuses a wrong password and signs in the demo admin', async () => {
+    await agent.goto(`${hub.url}/inbox`);
+    await agent.getByLabel('Email').fill(ADMIN.email);
+    await agent.getByLabel('Password').fill('wrong-password');
+    await agent.getByRole('button', { name: 'Sign in' }).click();
+    await expectText(agent.locator('.login-error'), 'The email or password is not right');
+
+    await signIn(agent);
+    await agent.locator('.conv', { hasText: 'Maya Chen' }).waitFor();
+  });
+
+  it('shows a visitor’s message live, and the visitor receives the reply, with typing both ways', async () => {
+    const visitor = await openWidget();
+    await visitorSays(visitor, 'Hello, do you sell gift cards?');
+
+    await agent.locator('.conv', { hasText: 'Hello, do you sell gift cards?' }).waitFor();
+    await openConversationWith('Hello, do you sell gift cards?');
+    await agent.locator('.handler.bot').waitFor();
+    await agent.locator('.banner.bot').waitFor();
+
+    // The widget announces typing once per burst (1.5 s quiet ends it); start a new burst.
+    await visitor.waitForTimeout(1600);
+    await visitor.locator('#rapport-webchat textarea').pressSequentially('One more', { delay: 20 });
+    await expectText(agent.locator('.typing'), 'Customer is typing…');
+    await agent.locator('.composer textarea').pressSequentially('We d', { delay: 20 });
+    await expectText(visitor.locator('#rapport-webchat .typing'), 'is typing…');
+    await agent.locator('.composer textarea').fill('We do — from £10, in store and online.');
+    await agent.locator('.composer textarea').press('Enter');
+
+    await visitor.locator('#rapport-webchat .msg.hub', { hasText: 'We do — from £10' }).waitFor();
+    await thread().locator('.msg.out .tick-sent').first().waitFor();
+    await agent.locator('.handler.human').waitFor();
+    await visitor.locator('#rapport-webchat textarea').fill('');
+    await visitor.screenshot({ path: path.join(SHOTS, 'widget.png') });
+    await visitor.context().close();
+  });
+
+  it('shows markup and javascript: links in messages as inert text', async () => {
+    const visitor = await openWidget();
+    const markup = '<img src=x onerror=alert(1)>';
+    const link = '[win a prize](javascript:alert(2)) javascript:alert(3)';
+    await visitorSays(visitor, markup);
+    await visitorSays(visitor, link);
+
+    await agent.locator('.conv', { hasText: 'javascript:alert(3)' }).waitFor();
+    await openConversationWith(link);
+    await expectText(thread().locator('.msg .body').filter({ hasText: 'onerror' }), markup);
+    expect(await thread().locator('img').count()).toBe(0);
+    expect(await agent.locator('a[href^="javascript"]').count()).toBe(0);
+    expect(await visitor.locator('#rapport-webchat img').count()).toBe(0);
+    await agent.waitForTimeout(300);
+    expect(dialogs).toEqual([]);
+    await visitor.context().close();
+  });
+
+  it('assigns a conversation, and writes a note the visitor never receives', async () => {
+    const visitor = await openWidget();
+    await visitorSays(visitor, 'Can someone check my order #1042?');
+    await agent.locator('.conv', { hasText: 'order #1042' }).waitFor();
+    await openConversationWith('order #1042');
+
+    await agent.getByRole('button', { name: 'Assign to me' }).click();
+    await expectText(agent.locator('.conv.selected .conv-meta'), 'Demo Admin');
+    const [row] = await hub.app.store.dataSource.query(
+      'SELECT c.assignee_id, u.email FROM conversations c JOIN users u ON u.id = c.assignee_id WHERE c.last_message_at IS NOT NULL AND u.email = $1',
+      [ADMIN.email],
+    );
+    expect(row).toBeDefined();
+
+    await agent.locator('.thread-head .title').click();
+    await agent.keyboard.press('n');
+    await agent.locator('.composer.note-mode').waitFor();
+    await agent.locator('.composer textarea').fill('Order 1042 shipped yesterday — only for us');
+    await agent.locator('.composer textarea').press('Enter');
+    await thread().locator('.msg.note', { hasText: 'only for us' }).waitFor();
+    await agent.keyboard.press('Escape');
+
+    await agent.locator('.composer .tab', { hasText: 'Reply' }).click();
+    await agent.locator('.composer textarea').fill('It shipped yesterday!');
+    await agent.locator('.composer textarea').press('Enter');
+    await visitor.locator('#rapport-webchat .msg.hub', { hasText: 'It shipped yesterday!' }).waitFor();
+    const seen = (await visitor.evaluate('window.__rapportWidget.messages.map((message) => message.text)')) as string[];
+    expect(seen.join('\n')).not.toContain('only for us');
+    await visitor.context().close();
+  });
+
+  it('catches up after a dropped connection and shows each message once', async () => {
+    const visitor = await openWidget();
+    await visitorSays(visitor, 'Are you still there?');
+    await agent.locator('.conv', { hasText: 'Are you still there?' }).waitFor();
+    await openConversationWith('Are you still there?');
+
+    for (const socket of hub.app.io.of('/inbox').sockets.values()) socket.conn.close();
+    await visitorSays(visitor, 'Sent while the agent was offline');
+    await agent.locator('.connection.on').waitFor();
+    await thread().locator('.msg', { hasText: 'Sent while the agent was offline' }).waitFor();
+    await visitorSays(visitor, 'And one more after');
+    await thread().locator('.msg', { hasText: 'And one more after' }).waitFor();
+    await agent.waitForTimeout(300);
+
+    expect(await thread().locator('.msg', { hasText: 'Sent while the agent was offline' }).count()).toBe(1);
+    expect(await thread().locator('.msg', { hasText: 'Are you still there?' }).count()).toBe(1);
+    await visitor.context().close();
+  });
+
+  it('works on a phone: one pane at a time', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const phone = await context.newPage();
+    await signIn(phone);
+    await phone.locator('.conv', { hasText: 'Maya Chen' }).click();
+    await phone.locator('.pane-thread .msg').first().waitFor();
+    expect(await phone.locator('.pane-list').isVisible()).toBe(false);
+    await phone.screenshot({ path: path.join(SHOTS, 'inbox-phone.png') });
+    await phone.locator('.profile-btn').click();
+    await phone.locator('.pane-contact h2', { hasText: 'Maya Chen' }).waitFor();
+    await phone.locator('.pane-contact .back').click();
+    await phone.locator('.thread-head .back').click();
+    await phone.locator('.pane-list').waitFor();
+    await context.close();
+  });
+
+  it('signs out: back to the sign-in form, and the old session no longer works', async () => {
+    await agent.locator('.conv', { hasText: 'Maya Chen' }).click();
+    await agent.locator('.pane-contact h2', { hasText: 'Maya Chen' }).waitFor();
+    await agent.screenshot({ path: path.join(SHOTS, 'inbox.png') });
+
+    const cookies = await agentContext.cookies();
+    const session = cookies.find((cookie) => cookie.name === 'rapport_session');
+    expect(session?.httpOnly).toBe(true);
+    await agent.getByRole('button', { name: 'Sign out' }).click();
+    await agent.getByRole('button', { name: 'Sign in' }).waitFor();
+
+    const me = await fetch(`${hub.url}/api/auth/me`, { headers: { cookie: `rapport_session=${session?.value}` } });
+    expect(me.status).toBe(401);
+  });
+});
+
+async function expectText(locator: ReturnType<Page['locator']>, text: string): Promise<void> {
+  await locator.filter({ hasText: text }).first().waitFor({ timeout: 10_000 });
+  expect(await locator.filter({ hasText: text }).first().textContent()).toContain(text);
+}
