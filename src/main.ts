@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createApp } from './app';
+import { createApp, type App } from './app';
 import { ConfigError, loadConfig } from './config';
 
 /** Starts the hub: `npm start`. */
@@ -14,7 +14,31 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const app = await createApp(config);
+  // Signals are handled from the first moment: a SIGTERM during start-up or right after the
+  // banner still closes the database cleanly.
+  let app: App | undefined;
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    // Still starting: main() closes the hub as soon as it exists.
+    if (!app) return;
+    app.log.info({ signal }, 'shutting down');
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+
+  app = await createApp(config);
+  if (stopping) {
+    await app.close();
+    process.exit(0);
+  }
   const address = await app.listen();
   const url = config.PUBLIC_URL ?? `http://${address.address}:${address.port}`;
   const channels = app.channels.list().map((adapter) => `${adapter.channel} (${adapter.mode ?? 'live'})`);
@@ -39,18 +63,6 @@ async function main(): Promise<void> {
     );
   }
   console.log(`${lines.join('\n')}\n`);
-
-  const shutdown = (signal: string) => {
-    app.log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    app.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 main().catch((error: unknown) => {

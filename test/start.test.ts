@@ -6,10 +6,12 @@ import { openStore } from '../src/store/data-source';
 
 /**
  * The zero-setup promise: the hub's own entry point, on a fresh data folder, with nothing but
- * Node. Runs src/main.ts through tsx so the suite needs no build step.
+ * Node. Runs src/main.ts with tsx's register hook so the suite needs no build step.
  */
 const ROOT = path.resolve(__dirname, '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+// tsx's register hook in the hub's own process: its CLI would wrap the hub in a child process
+// and relay signals, and the test must see how the hub itself handles SIGTERM.
+const NODE_ARGS = ['--require', 'tsx/cjs', 'src/main.ts'];
 
 // Two full starts of the hub in child processes: generous on a shared, busy machine.
 jest.setTimeout(240_000);
@@ -21,7 +23,7 @@ interface Running {
 }
 
 function startHub(env: Record<string, string>): Promise<Running> {
-  const child = spawn(TSX, ['src/main.ts'], {
+  const child = spawn(process.execPath, NODE_ARGS, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -66,11 +68,11 @@ describe('npm start on a fresh machine', () => {
     const widget = await fetch(`${first.url}/widget.js`);
     expect(widget.headers.get('content-type')).toContain('javascript');
     expect(first.output()).toMatch(/email\s+admin@rapport\.local\s+password\s+\S{8,}/);
-    expect(await stop(first.child)).toBe(0);
+    expect({ exit: await stop(first.child), output: first.output() }).toMatchObject({ exit: 0 });
 
     const second = await startHub({ RAPPORT_DATA_DIR: dataDir });
     expect(second.output()).not.toContain('Demo data seeded');
-    expect(await stop(second.child)).toBe(0);
+    expect({ exit: await stop(second.child), output: second.output() }).toMatchObject({ exit: 0 });
 
     const store = await openStore({ pgliteDataDir: path.join(dataDir, 'pglite') });
     try {
