@@ -13,6 +13,7 @@ import { EventBus } from './core/events';
 import { errorHandler, notFound } from './http/errors';
 import { healthRouter } from './http/health';
 import { staticPagesRouter } from './http/static-pages';
+import { registerFlows, type FlowsRuntime } from './flows-runtime/register-flows';
 import { createLogger, type Logger } from './logger';
 import { ChannelRegistry } from './outbound/channel-registry';
 import { OutboundService } from './outbound/outbound-service';
@@ -40,6 +41,8 @@ export interface App {
   http: HttpServer;
   io: SocketServer;
   seed: SeedResult;
+  /** The flow engine, when flows are enabled (RAPPORT_FLOWS_ENABLED). */
+  flows: FlowsRuntime | null;
   listen(): Promise<AddressInfo>;
   close(): Promise<void>;
 }
@@ -111,6 +114,8 @@ function assemble(config: Config, log: Logger, store: Store, seed: SeedResult): 
   const channelModes = () =>
     Object.fromEntries(channels.list().map((adapter) => [adapter.channel, adapter.mode ?? 'live']));
   app.use(healthRouter(dataSource, store.kind, channelModes));
+  // Flows: listeners on the bus, POST /api/events, the wait poller.
+  const flows = registerFlows({ config, dataSource, bus, outbound, express: app, log });
   app.use(staticPagesRouter());
   app.use(notFound);
   app.use(errorHandler(log));
@@ -130,6 +135,7 @@ function assemble(config: Config, log: Logger, store: Store, seed: SeedResult): 
     http,
     io,
     seed,
+    flows,
     listen: () =>
       new Promise((resolve, reject) => {
         http.once('error', reject);
@@ -140,6 +146,7 @@ function assemble(config: Config, log: Logger, store: Store, seed: SeedResult): 
       closed = true;
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
+      await flows?.close();
       await bus.drain();
       await store.close();
     },

@@ -1,0 +1,7 @@
+import { z } from 'zod';
+import { stepBase, template } from './base';
+
+/** Ends the run, optionally with a last message. */
+export const endStepSchema = z.strictObject({ ...stepBase, type: z.literal('end'), text: template.optional() });
+
+export type EndStep = z.infer<typeof endStepSchema>;
