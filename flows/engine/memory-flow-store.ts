@@ -50,9 +50,7 @@ export class MemoryFlowStore implements FlowStore {
       },
       loadVersion: async (flowId, version) => this.versions.get(`${flowId}@${version}`) ?? null,
       updateContact: async (patch) => {
-        pending.push(() =>
-          this.contacts.set(contact.id, applyPatch(this.contacts.get(contact.id) ?? contact, patch)),
-        );
+        pending.push(() => this.contacts.set(contact.id, applyPatch(this.contacts.get(contact.id) ?? contact, patch)));
       },
       recordFeedback: async (record) => {
         pending.push(() => this.feedback.push(record));

@@ -27,7 +27,8 @@ export class NaturalRecognizer implements Recognizer {
   classify(text: string): Recognition {
     const known = stems(text).filter((stem) => this.vocabulary.has(stem));
     if (known.length === 0) return { intent: null, confidence: 0 };
-    if (this.single) return { intent: this.single, confidence: Math.min(1, known.length / 2) };
+    // One class leaves Bayes nothing to compare: the share of the text's words the examples know is the confidence.
+    if (this.single) return { intent: this.single, confidence: known.length / stems(text).length };
     const ranked = this.classifier.getClassifications(text);
     const total = ranked.reduce((sum, item) => sum + item.value, 0);
     if (ranked.length === 0 || total <= 0) return { intent: null, confidence: 0 };

@@ -78,7 +78,8 @@ export function registerFlows(deps: FlowsDeps): FlowsRuntime | null {
   // People first: once an agent writes to the customer, the bot keeps quiet in that conversation.
   bus.on('message.created', async ({ message }) => {
     if (message.authorKind !== 'agent' || message.isPrivate) return;
-    const rows: ConversationRow[] = await dataSource.query(
+    // An UPDATE … RETURNING answers [rows, affected count] through TypeORM's postgres driver.
+    const [rows]: [ConversationRow[], number] = await dataSource.query(
       `UPDATE conversations SET handled_by = 'human', updated_at = now()
         WHERE id = $1 AND handled_by = 'bot' RETURNING ${CONVERSATION_COLUMNS}`,
       [message.conversationId],

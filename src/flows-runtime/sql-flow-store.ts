@@ -156,7 +156,8 @@ class SqlConversationTx implements ConversationTx {
   }
 
   async setHandledBy(handledBy: 'bot' | 'human', team?: string | null): Promise<ConversationView> {
-    const [row]: ConversationRow[] = await this.manager.query(
+    // An UPDATE … RETURNING answers [rows, affected count] through TypeORM's postgres driver.
+    const [[row]]: [ConversationRow[], number] = await this.manager.query(
       `UPDATE conversations SET handled_by = $2, team = COALESCE($3, team),
               status = CASE WHEN status = 'resolved' THEN status ELSE 'open' END, updated_at = now()
         WHERE id = $1 RETURNING ${CONVERSATION_COLUMNS}`,

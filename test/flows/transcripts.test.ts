@@ -26,6 +26,19 @@ beforeAll(async () => {
   hub.app.channels.register(channel('sms'));
   hub.app.channels.register(channel('whatsapp'));
 });
+/** `/pattern/` strings in expectations match by regular expression. */
+function withPatterns(value: unknown): unknown {
+  if (typeof value === 'string') {
+    const pattern = /^\/(.*)\/$/s.exec(value);
+    return pattern ? expect.stringMatching(new RegExp(pattern[1], 's')) : value;
+  }
+  if (Array.isArray(value)) return value.map(withPatterns);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withPatterns(item)]));
+  }
+  return value;
+}
+
 afterAll(async () => {
   await hub?.close();
 });
@@ -36,7 +49,7 @@ describe.each(files)('$file', ({ cases }) => {
     const difference = compareTranscript(testCase.transcript, actual);
     if (difference) throw new Error(difference);
 
-    const { expect: expected } = testCase;
+    const expected = withPatterns(testCase.expect) as typeof testCase.expect;
     const [contact] = await query<Record<string, unknown> & { tags: string[] }>(
       'SELECT * FROM contacts WHERE id = $1',
       [contactId],
