@@ -121,6 +121,11 @@ async function rapport(
   };
 }
 
+interface BenchValues {
+  drink?: string;
+  rate?: number;
+}
+
 /** botbuilder-dialogs: the same dialogue as a WaterfallDialog with prompts, state in MemoryStorage. */
 function botbuilder() {
   const storage = new MemoryStorage();
@@ -146,18 +151,19 @@ function botbuilder() {
         return step.prompt('choice', { prompt: 'Tea, coffee or juice?', choices: ['Tea', 'Coffee', 'Juice'] });
       },
       async (step) => {
-        step.values.drink = (step.result as { value: string }).value;
+        (step.values as BenchValues).drink = (step.result as { value: string }).value;
         return step.prompt('rating', { prompt: 'How was your last visit, 1 to 5?' });
       },
       async (step) => {
-        step.values.rate = step.result;
+        (step.values as BenchValues).rate = step.result as number;
         return step.prompt('text', { prompt: 'What brings you in today?' });
       },
       async (step) => {
         const recognition = recognizer.classify(String(step.result));
         const user = await profile.get(step.context, {});
-        user.drink = step.values.drink;
-        user.rating = step.values.rate;
+        const values = step.values as BenchValues;
+        user.drink = values.drink;
+        user.rating = values.rate;
         user.reason = recognition.confidence >= 0.5 ? recognition.intent : null;
         user.tags = [...new Set([...((user.tags as string[]) ?? []), 'bench'])];
         await step.context.sendActivity('Thanks, see you soon!');
