@@ -189,7 +189,7 @@ function botbuilder() {
           await adapter.processActivity({
             type: ActivityTypes.Message,
             text,
-            conversation: { id, isGroup: false, name: id },
+            conversation: { id, isGroup: false, name: id, conversationType: 'personal' },
             from: { id: `user-${id}`, name: 'Customer' },
           });
           latencies.push(performance.now() - t0);
