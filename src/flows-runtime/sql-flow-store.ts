@@ -130,7 +130,8 @@ class SqlConversationTx implements ConversationTx {
     await this.manager.query(
       `UPDATE contacts
           SET attributes = attributes || $2::jsonb,
-              tags = ARRAY(SELECT DISTINCT t FROM unnest(array_cat(tags, $3::text[])) AS t WHERE t <> ALL($4::text[])),
+              tags = ARRAY(SELECT t FROM unnest(array_cat(tags, $3::text[])) WITH ORDINALITY AS u(t, n)
+                            WHERE t <> ALL($4::text[]) GROUP BY t ORDER BY min(n)),
               ${[...sets, 'updated_at = now()'].join(', ')}
         WHERE id = $1`,
       [
