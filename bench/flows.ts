@@ -27,7 +27,7 @@ import {
 import { FlowEngine } from '../flows/engine/engine';
 import { FlowCatalog } from '../flows/engine/flow-catalog';
 import { FlowRunner } from '../flows/engine/flow-runner';
-import { MemoryFlowStore } from '../flows/engine/memory-flow-store';
+import { contactProfile, MemoryFlowStore } from '../flows/engine/memory-flow-store';
 import type { FlowStore } from '../flows/engine/ports';
 import { TemplateRenderer } from '../flows/engine/templates';
 import { TriggerMatcher } from '../flows/engine/trigger-matcher';
@@ -217,19 +217,7 @@ function memoryConversations(store: MemoryFlowStore, prefix: string, count: numb
         assigneeId: null,
         team: null,
       },
-      {
-        id: `contact-${id}`,
-        first_name: i % 2 ? 'Maya' : null,
-        last_name: null,
-        display_name: null,
-        email: null,
-        phone: null,
-        time_zone: null,
-        locale: null,
-        birthday: null,
-        attributes: {},
-        tags: [],
-      },
+      contactProfile(`contact-${id}`, { first_name: i % 2 ? 'Maya' : null }),
     );
     return id;
   });

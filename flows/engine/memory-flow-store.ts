@@ -79,6 +79,24 @@ export class MemoryFlowStore implements FlowStore {
   }
 }
 
+/** A contact we know nothing about yet, with what the caller does know. */
+export function contactProfile(id: string, known: Partial<ContactProfile> = {}): ContactProfile {
+  return {
+    id,
+    first_name: null,
+    last_name: null,
+    display_name: null,
+    email: null,
+    phone: null,
+    time_zone: null,
+    locale: null,
+    birthday: null,
+    attributes: {},
+    tags: [],
+    ...known,
+  };
+}
+
 function viewOf(conversation: ConversationInfo): ConversationView {
   return {
     id: conversation.id,

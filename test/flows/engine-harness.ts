@@ -1,7 +1,7 @@
 import { FlowEngine } from '../../flows/engine/engine';
 import { FlowCatalog } from '../../flows/engine/flow-catalog';
 import { FlowRunner } from '../../flows/engine/flow-runner';
-import { MemoryFlowStore } from '../../flows/engine/memory-flow-store';
+import { contactProfile, MemoryFlowStore } from '../../flows/engine/memory-flow-store';
 import { TemplateRenderer } from '../../flows/engine/templates';
 import { TriggerMatcher } from '../../flows/engine/trigger-matcher';
 import type { ContactProfile } from '../../flows/engine/types';
@@ -40,20 +40,7 @@ export function engineHarness(sources: string[], options: { now?: Date } = {}) {
     conversation(channel: ChannelName = 'sms', contact: Partial<ContactProfile> = {}) {
       sequence += 1;
       const id = `conversation-${sequence}`;
-      const profile: ContactProfile = {
-        id: `contact-${sequence}`,
-        first_name: null,
-        last_name: null,
-        display_name: null,
-        email: null,
-        phone: null,
-        time_zone: null,
-        locale: null,
-        birthday: null,
-        attributes: {},
-        tags: [],
-        ...contact,
-      };
+      const profile = contactProfile(`contact-${sequence}`, contact);
       store.addConversation(
         { id, contactId: profile.id, channel, status: 'open', handledBy: 'bot', assigneeId: null, team: null },
         profile,
