@@ -48,10 +48,17 @@ export class FlowRunner {
     return this.turn(input.conversationId, async (tx) => {
       const run = await this.quietOrActive(tx);
       if (run === 'quiet') return null;
+      if (run && isOptOut(input.text)) return this.stopRun(tx, run);
+      if (run?.status === 'waiting') {
+        // A paused run (a reminder later) is not woken by chatter, but a new request replaces it.
+        const match = this.deps.triggers.forMessage(input.text, false);
+        const flow = match ? this.deps.catalog.latest(match.flowId) : undefined;
+        if (!match || !flow) return null;
+        await tx.saveRun({ ...run, status: 'cancelled', stepId: null, awaiting: false, resumeAt: null });
+        await this.snapshot(tx, flow);
+        return { flow, result: this.deps.engine.start(flow, match.trigger, this.context(tx)) };
+      }
       if (run) {
-        if (isOptOut(input.text)) return this.stopRun(tx, run);
-        // A paused run (a reminder later) is not woken by chatter.
-        if (run.status !== 'active') return null;
         const flow = await this.deps.catalog.version(run.flowId, run.version, tx);
         if (!flow) return this.stopRun(tx, run);
         return { flow, result: this.deps.engine.reply(flow, run, input.text, this.context(tx)) };

@@ -205,3 +205,56 @@ describe('the engine', () => {
     });
   });
 });
+
+describe('the runner', () => {
+  const reminder = `id: reminder\nname: Reminder\ntriggers: [{ type: keyword, keywords: [remind] }]\nsteps:
+  - id: pause
+    type: wait
+    for: 2d
+  - id: nudge
+    type: end
+    text: reminder
+`;
+  const nps = `id: nps\nname: NPS\ntriggers: [{ type: keyword, keywords: [survey] }]\nsteps:
+  - id: likely
+    type: feedback
+    kind: nps
+    prompt: How likely are you to recommend us, 0 to 10?
+    tags: [quarterly]
+  - id: bye
+    type: end
+    text: "Thanks for the {{ answers.likely }}!"
+`;
+
+  it('ignores chatter during a wait, but lets a keyword start another flow in its place', async () => {
+    const harness = engineHarness([reminder, nps]);
+    const conversation = harness.conversation();
+    await harness.runner.handleMessage({ conversationId: conversation, text: 'remind me', isNewContact: false });
+    await harness.runner.handleMessage({ conversationId: conversation, text: 'thanks!', isNewContact: false });
+    expect(harness.drain(conversation)).toEqual([]);
+    await harness.runner.handleMessage({ conversationId: conversation, text: 'survey', isNewContact: false });
+
+    expect(harness.drain(conversation)).toEqual(['How likely are you to recommend us, 0 to 10?']);
+    const statuses = (harness.store.runs.get(conversation) ?? []).map((run) => `${run.flowId}:${run.status}`);
+    expect(statuses).toEqual(['reminder:cancelled', 'nps:active']);
+  });
+
+  it('records an NPS score as feedback with the flow, version and tags', async () => {
+    const harness = engineHarness([nps]);
+    const conversation = harness.conversation('whatsapp');
+    await harness.runner.handleMessage({ conversationId: conversation, text: 'survey', isNewContact: false });
+    await harness.runner.handleMessage({ conversationId: conversation, text: 'nine', isNewContact: false });
+
+    expect(harness.drain(conversation)).toEqual(['How likely are you to recommend us, 0 to 10?', 'Thanks for the 9!']);
+    expect(harness.store.feedback).toEqual([
+      expect.objectContaining({
+        kind: 'nps',
+        score: 9,
+        comment: null,
+        channel: 'whatsapp',
+        flowId: 'nps',
+        tags: ['quarterly'],
+      }),
+    ]);
+  });
+});
