@@ -33,19 +33,21 @@ export const askFields = {
 };
 
 /** Asks the customer something and waits for a valid answer. */
-export const askStepSchema = z.strictObject({
-  ...stepBase,
-  type: z.literal('ask'),
-  input: z.enum(ASK_INPUTS),
-  ...askFields,
-  options: z.array(choiceOption).min(2).max(10).optional(),
-  /** Allow several options at once ("1 and 3", "mystery, sci-fi"): stored as a list. */
-  multiple: z.boolean().optional(),
-  min: z.number().optional(),
-  max: z.number().optional(),
-  /** Longest free-text answer accepted (default 1000 characters). */
-  max_length: z.number().int().min(1).max(10000).optional(),
-});
+export const askStepSchema = z
+  .strictObject({
+    ...stepBase,
+    type: z.literal('ask'),
+    input: z.enum(ASK_INPUTS),
+    ...askFields,
+    options: z.array(choiceOption).min(2).max(10).optional(),
+    /** Allow several options at once ("1 and 3", "mystery, sci-fi"): stored as a list. */
+    multiple: z.boolean().optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    /** Longest free-text answer accepted (default 1000 characters). */
+    max_length: z.number().int().min(1).max(10000).optional(),
+  })
+  .meta({ description: 'Asks the customer and waits for a valid answer, re-asking with a helpful prompt.' });
 
 export type AskStep = z.infer<typeof askStepSchema>;
 export type ChoiceOption = z.infer<typeof choiceOption>;

@@ -13,16 +13,20 @@ export const intentDefinition = z.strictObject({
  * Classifies free text: `input` when it renders to text (e.g. the message that triggered the
  * flow), otherwise the customer's answer to `prompt`. Below `threshold` it goes to `fallback`.
  */
-export const intentStepSchema = z.strictObject({
-  ...stepBase,
-  type: z.literal('intent'),
-  input: template.optional(),
-  prompt: askFields.prompt.optional(),
-  save_as: askFields.save_as,
-  label: askFields.label,
-  intents: z.array(intentDefinition).min(1),
-  threshold: z.number().min(0).max(1).optional(),
-  fallback: stepId,
-});
+export const intentStepSchema = z
+  .strictObject({
+    ...stepBase,
+    type: z.literal('intent'),
+    input: template.optional(),
+    prompt: askFields.prompt.optional(),
+    save_as: askFields.save_as,
+    label: askFields.label,
+    intents: z.array(intentDefinition).min(1),
+    threshold: z.number().min(0).max(1).optional(),
+    fallback: stepId,
+  })
+  .meta({
+    description: 'Classifies free text by intent (trained from the examples); below the threshold goes to `fallback`.',
+  });
 
 export type IntentStep = z.infer<typeof intentStepSchema>;

@@ -10,12 +10,14 @@ const sayVariant = z.strictObject({
 });
 
 /** Sends a message. The first variant that matches wins; otherwise `text`. */
-export const sayStepSchema = z.strictObject({
-  ...stepBase,
-  type: z.literal('say'),
-  text: template,
-  variants: z.array(sayVariant).optional(),
-});
+export const sayStepSchema = z
+  .strictObject({
+    ...stepBase,
+    type: z.literal('say'),
+    text: template,
+    variants: z.array(sayVariant).optional(),
+  })
+  .meta({ description: 'Sends a message (a liquid template); the first matching variant wins.' });
 
 export type SayStep = z.infer<typeof sayStepSchema>;
 export type SayVariant = z.infer<typeof sayVariant>;

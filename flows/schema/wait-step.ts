@@ -21,6 +21,9 @@ export const waitStepSchema = z
   })
   .refine((step) => [step.for, step.until, step.at].filter((value) => value !== undefined).length === 1, {
     message: 'a wait needs exactly one of for, until or at',
+  })
+  .meta({
+    description: "Pauses the run for a duration, until a time of day in the contact's time zone, or until a moment.",
   });
 
 export type WaitStep = z.infer<typeof waitStepSchema>;
