@@ -89,7 +89,7 @@ describe('durable runs', () => {
 
     await hub.start();
     let lines: string[] = [];
-    for (let attempt = 0; attempt < 50 && lines.length < 2; attempt++) {
+    for (let attempt = 0; attempt < 150 && lines.length < 2; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       lines = await hub.botLines('+14155550403');
     }
@@ -106,13 +106,13 @@ describe('durable runs', () => {
     const app = await hub.start();
     await app.ingest.ingest(sms('+14155550404', 'survey'));
     await hub.botLines('+14155550404');
-    await Promise.all([app.ingest.ingest(sms('+14155550404', 'tea')), app.ingest.ingest(sms('+14155550404', '5'))]);
+    // Either may arrive first: "1" and "2" fit both questions, so only double-advancing would fail.
+    await Promise.all([app.ingest.ingest(sms('+14155550404', '1')), app.ingest.ingest(sms('+14155550404', '2'))]);
 
-    expect(await hub.botLines('+14155550404')).toEqual([
-      'Tea or coffee? (v1)\n\n1. Tea\n2. Coffee',
-      'How was it? (v1)',
-      'Thanks for the 5 for your Tea (v1)',
-    ]);
+    const lines = await hub.botLines('+14155550404');
+    expect(lines).toHaveLength(3);
+    expect(lines.slice(0, 2)).toEqual(['Tea or coffee? (v1)\n\n1. Tea\n2. Coffee', 'How was it? (v1)']);
+    expect(lines[2]).toMatch(/^Thanks for the (1 for your Coffee|2 for your Tea) \(v1\)$/);
     const runs = await hub.query<{ status: string }>('SELECT status FROM flow_runs');
     expect(runs).toEqual([{ status: 'done' }]);
   });

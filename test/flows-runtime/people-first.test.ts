@@ -75,6 +75,7 @@ describe('people first', () => {
     const updates: HubEvents['conversation.updated'][] = [];
     const off = hub.app.bus.on('conversation.updated', (event) => void updates.push(event));
     await hub.app.outbound.send({ conversationId: first.conversation.id, text: 'Hi, Jo here!', authorKind: 'agent' });
+    await hub.app.bus.drain();
     await hub.app.ingest.ingest(sms('+14155550502', 'when are you open?'));
 
     expect(await botLines(first.conversation.id)).toEqual(['Sure — what would you like to know?']);
