@@ -98,6 +98,7 @@ describe('people first', () => {
       agent.id,
     ]);
     await hub.app.outbound.send({ conversationId, text: 'Sorted — it arrives tomorrow!', authorKind: 'agent' });
+    await hub.app.bus.drain();
 
     hub.app.bus.publish('flow.requested', { conversationId, flowId: 'post-purchase', requestedByUserId: agent.id });
     await hub.app.bus.drain();
