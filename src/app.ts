@@ -17,6 +17,7 @@ import { healthRouter } from './http/health';
 import { HubMetrics } from './http/metrics';
 import { registerInbox, type Inbox } from './inbox/register-inbox';
 import { staticPagesRouter } from './http/static-pages';
+import { registerFlows, type FlowsRuntime } from './flows-runtime/register-flows';
 import { createLogger, type Logger } from './logger';
 import { attachSocketAdapter } from './realtime/socket-adapter';
 import { ChannelRegistry } from './outbound/channel-registry';
@@ -50,6 +51,8 @@ export interface App {
   /** The team inbox: users, sessions, API tokens, the /api routes and the /inbox namespace. */
   inbox: Inbox;
   seed: SeedResult;
+  /** The flow engine, when flows are enabled (RAPPORT_FLOWS_ENABLED). */
+  flows: FlowsRuntime | null;
   listen(): Promise<AddressInfo>;
   close(): Promise<void>;
 }
@@ -157,6 +160,8 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
     Object.fromEntries(channels.list().map((adapter) => [adapter.channel, adapter.mode ?? 'live']));
   app.use(healthRouter(dataSource, store.kind, channelModes));
   app.use(metrics.router(config.METRICS_TOKEN));
+  // Flows: listeners on the bus, POST /api/events, the wait poller.
+  const flows = registerFlows({ config, dataSource, bus, outbound, express: app, log });
   app.use(staticPagesRouter());
   // The team inbox: /api, the /inbox UI and the /inbox socket namespace.
   const inbox = registerInbox({ config, express: app, io, bus, dataSource, outbound, channels, log });
@@ -180,6 +185,7 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
     io,
     inbox,
     seed,
+    flows,
     listen: () =>
       new Promise((resolve, reject) => {
         http.once('error', reject);
@@ -192,6 +198,7 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await closeSocketAdapter();
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
+      await flows?.close();
       await bus.drain();
       await phone.stop();
       await bus.drain();

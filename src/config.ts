@@ -21,6 +21,12 @@ const configSchema = z
     RAPPORT_SEED_DEMO: booleanFlag.optional(),
     RAPPORT_ADMIN_EMAIL: z.email().default('admin@rapport.local'),
     RAPPORT_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+    // Flows (flows/, src/flows-runtime): on by default, off in tests unless a suite turns them on.
+    RAPPORT_FLOWS_ENABLED: booleanFlag.optional(),
+    RAPPORT_FLOWS_DIR: z.string().min(1).default('flows'),
+    RAPPORT_FLOWS_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
+    /** The key callers of `POST /api/events` send as `Authorization: Bearer <key>`. */
+    RAPPORT_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
     /** How socket.io events reach clients connected to other hub processes. */
     SOCKET_ADAPTER: z.enum(['none', 'postgres', 'redis']).default('none'),
     REDIS_URL: z

@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   }
   // Signals are handled from the first moment: a SIGTERM during start-up or right after the
   // banner still closes the database cleanly.
-  let app: App | undefined;
+  const hub: { app?: App } = {};
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     // Still starting: main() closes the hub as soon as it exists.
+    const { app } = hub;
     if (!app) return;
     app.log.info({ signal }, 'shutting down');
     app.close().then(
@@ -34,7 +35,8 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 
-  app = await createApp(config);
+  const app = await createApp(config);
+  hub.app = app;
   if (stopping) {
     await app.close();
     process.exit(0);

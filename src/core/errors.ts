@@ -27,6 +27,9 @@ export const ERRORS = {
   CONVERSATION_NOT_FOUND: { status: 404, message: 'Conversation not found' },
   CHANNEL_UNAVAILABLE: { status: 409, message: 'That channel is not configured on this hub' },
   CONFLICT: { status: 409, message: 'The request conflicts with the current state' },
+  // Flows (flows/, src/flows-runtime).
+  FLOW_INVALID: { status: 422, message: 'The flow file is not valid' },
+  FLOW_NOT_FOUND: { status: 404, message: 'No flow with that id' },
   RATE_LIMITED: { status: 429, message: 'Too many requests' },
   // Twilio (SMS, WhatsApp) and consent.
   INVALID_SIGNATURE: { status: 403, message: 'The request signature is missing or does not match' },

@@ -82,6 +82,23 @@ export class OutboundService {
     this.queue = { port, channels: new Set(channels) };
   }
 
+  /**
+   * Whether a free-form message could go out in this conversation now: the same guards as a
+   * send (consent, the WhatsApp window…), nothing written. Returns the refusal's code, or null.
+   * Lets a caller that is about to start something outbound-first (a flow) not start it at all.
+   */
+  async refusalFor(conversationId: string): Promise<string | null> {
+    if (!UUID.test(conversationId)) return 'CONVERSATION_NOT_FOUND';
+    try {
+      const target = await this.findTarget(conversationId);
+      for (const guard of this.guards) await guard.check(target, { text: '.', attachments: [] });
+      return null;
+    } catch (error) {
+      if (error instanceof AppError) return error.code;
+      throw error;
+    }
+  }
+
   async send(request: SendRequest): Promise<MessageView> {
     const text = request.text?.trim() ? request.text : undefined;
     if (text !== undefined && Buffer.byteLength(text, 'utf8') > MAX_TEXT_BYTES) throw new AppError('MESSAGE_TOO_LARGE');

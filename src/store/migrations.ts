@@ -3,6 +3,7 @@ import { Inbox1795943884730 } from '../../migrations/1795943884730-Inbox';
 import { ConsentAndOutboundAttempts1795943979651 } from '../../migrations/1795943979651-ConsentAndOutboundAttempts';
 import { SocketIoAttachments1795944165000 } from '../../migrations/1795944165000-SocketIoAttachments';
 import { SlackThreads1795944187844 } from '../../migrations/1795944187844-SlackThreads';
+import { Flows1795944257116 } from '../../migrations/1795944257116-Flows';
 
 /** Every migration in order; a schema change adds one file in migrations/ and one line here. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   ConsentAndOutboundAttempts1795943979651,
   SocketIoAttachments1795944165000,
   SlackThreads1795944187844,
+  Flows1795944257116,
 ];

@@ -9,10 +9,6 @@ let manager: TestUser;
 beforeAll(async () => {
   hub = await startTestApp();
   manager = await createUser(hub, 'manager');
-  // Another part of the hub (feedback) adds its own table; the profile and the merge pick it up.
-  await hub.app.store.dataSource.query(`CREATE TABLE feedback (
-    id uuid PRIMARY KEY DEFAULT gen_random_uuid(), contact_id uuid NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
-    kind varchar(10) NOT NULL, score int, comment text, created_at timestamptz NOT NULL DEFAULT now())`);
 });
 afterAll(async () => {
   await hub.close();
@@ -32,9 +28,10 @@ describe('the contact profile', () => {
       text: 'by wa',
     });
     const contactId = sms.message.contactId;
-    await hub.app.store.dataSource.query("INSERT INTO feedback (contact_id, kind, score) VALUES ($1, 'csat', 5)", [
-      contactId,
-    ]);
+    await hub.app.store.dataSource.query(
+      "INSERT INTO feedback (contact_id, channel, kind, score) VALUES ($1, 'sms', 'csat', 5)",
+      [contactId],
+    );
 
     const answer = await profile(contactId);
 
@@ -100,9 +97,10 @@ describe('merging two contacts', () => {
       "UPDATE contacts SET email = 'sam@example.com', attributes = '{\"a\":1}', tags = '{web}' WHERE id = $1",
       [merged],
     );
-    await hub.app.store.dataSource.query("INSERT INTO feedback (contact_id, kind, score) VALUES ($1, 'nps', 9)", [
-      merged,
-    ]);
+    await hub.app.store.dataSource.query(
+      "INSERT INTO feedback (contact_id, channel, kind, score) VALUES ($1, 'sms', 'nps', 9)",
+      [merged],
+    );
 
     const answer = await api<ContactProfile>(hub, 'POST', `/contacts/${survivor}/merge`, {
       as: manager.session,

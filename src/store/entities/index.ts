@@ -2,6 +2,10 @@ import { ApiToken } from './ApiToken';
 import { CannedResponse } from './CannedResponse';
 import { Consent } from './Consent';
 import { Contact } from './Contact';
+import { Feedback } from './Feedback';
+import { FlowExposure } from './FlowExposure';
+import { FlowRun } from './FlowRun';
+import { FlowVersion } from './FlowVersion';
 import { ContactIdentity } from './ContactIdentity';
 import { Conversation } from './Conversation';
 import { Message } from './Message';
@@ -13,6 +17,7 @@ import { User } from './User';
 
 export { ApiToken, CannedResponse, Consent, Contact, ContactIdentity, Conversation, Message, OutboundAttempt, Session };
 export { SlackEvent, SlackThread, User };
+export { Feedback, FlowExposure, FlowRun, FlowVersion };
 
 /** Every entity the data source knows; a new table adds its class here and a migration. */
 export const ENTITIES = [
@@ -28,4 +33,8 @@ export const ENTITIES = [
   OutboundAttempt,
   SlackEvent,
   SlackThread,
+  FlowVersion,
+  FlowRun,
+  FlowExposure,
+  Feedback,
 ];

@@ -1,0 +1,216 @@
+import type { ConversationView } from '../../src/core/events';
+import type { CompiledFlow } from './compiled-flow';
+import type { FlowEngine } from './engine';
+import type { FlowCatalog } from './flow-catalog';
+import { isOptOut } from './opt-out';
+import type { ConversationTx, FlowEvents, FlowSender, FlowStore } from './ports';
+import { renderForChannel, type RenderedMessage } from './render';
+import type { TriggerMatcher } from './trigger-matcher';
+import type { RunState, RunTrigger, TurnResult } from './types';
+
+export interface RunnerDeps {
+  store: FlowStore;
+  sender: FlowSender;
+  events: FlowEvents;
+  catalog: FlowCatalog;
+  triggers: TriggerMatcher;
+  engine: FlowEngine;
+  clock?: () => Date;
+}
+
+/** What one turn did, for callers and tests. */
+export interface TurnReport {
+  runId: string | null;
+  flowId: string | null;
+  status: RunState['status'] | null;
+  sent: RenderedMessage[];
+}
+
+type Decision = { flow: CompiledFlow; result: TurnResult } | null;
+
+const SILENT: TurnReport = { runId: null, flowId: null, status: null, sent: [] };
+
+/**
+ * Runs turns: holds the conversation (in process and by row lock), loads the run, lets the
+ * engine decide, commits the new state and what the flow learned, and only then sends and
+ * announces. A turn that fails commits nothing and sends nothing.
+ */
+export class FlowRunner {
+  private readonly chains = new Map<string, Promise<unknown>>();
+  private readonly clock: () => Date;
+
+  constructor(private readonly deps: RunnerDeps) {
+    this.clock = deps.clock ?? (() => new Date());
+  }
+
+  /** A customer's message: continue the active run, or start one a trigger names. */
+  handleMessage(input: { conversationId: string; text: string; isNewContact: boolean }): Promise<TurnReport> {
+    return this.turn(input.conversationId, async (tx) => {
+      const run = await this.quietOrActive(tx);
+      if (run === 'quiet') return null;
+      if (run && isOptOut(input.text)) return this.stopRun(tx, run);
+      if (run?.status === 'waiting') {
+        // A paused run (a reminder later) is not woken by chatter, but a new request replaces it.
+        const match = this.deps.triggers.forMessage(input.text, false);
+        const flow = match ? this.deps.catalog.latest(match.flowId) : undefined;
+        if (!match || !flow) return null;
+        await tx.saveRun({ ...run, status: 'cancelled', stepId: null, awaiting: false, resumeAt: null });
+        await this.snapshot(tx, flow);
+        return { flow, result: this.deps.engine.start(flow, match.trigger, this.context(tx)) };
+      }
+      if (run) {
+        const flow = await this.deps.catalog.version(run.flowId, run.version, tx);
+        if (!flow) return this.stopRun(tx, run);
+        return { flow, result: this.deps.engine.reply(flow, run, input.text, this.context(tx)) };
+      }
+      if (isOptOut(input.text)) return null;
+      const match = this.deps.triggers.forMessage(input.text, input.isNewContact);
+      const flow = match ? this.deps.catalog.latest(match.flowId) : undefined;
+      if (!match || !flow) return null;
+      await this.snapshot(tx, flow);
+      return { flow, result: this.deps.engine.start(flow, match.trigger, this.context(tx)) };
+    });
+  }
+
+  /**
+   * Starts a flow outbound (an API event, an agent's request). It replaces a run in progress;
+   * with `handBack`, a conversation people were handling goes back to the bot first.
+   */
+  startFlow(input: {
+    conversationId: string;
+    flowId: string;
+    trigger: RunTrigger;
+    handBack?: boolean;
+  }): Promise<TurnReport> {
+    const flow = this.deps.catalog.latest(input.flowId);
+    if (!flow) return Promise.resolve(SILENT);
+    return this.turn(input.conversationId, async (tx) => {
+      let handedBack: ConversationView | null = null;
+      if (input.handBack && tx.conversation.handledBy === 'human') handedBack = await tx.setHandledBy('bot');
+      const run = handedBack ? await tx.activeRun() : await this.quietOrActive(tx);
+      if (run === 'quiet') return null;
+      if (run) await tx.saveRun({ ...run, status: 'cancelled', stepId: null, awaiting: false });
+      await this.snapshot(tx, flow);
+      const context = this.context(tx, handedBack);
+      return { flow, result: this.deps.engine.start(flow, input.trigger, context) };
+    });
+  }
+
+  /** Resumes waiting runs that are due; returns how many turns ran. */
+  async resumeDue(limit = 50): Promise<number> {
+    const conversationIds = await this.deps.store.dueRuns(this.clock(), limit);
+    for (const conversationId of conversationIds) {
+      await this.turn(conversationId, async (tx) => {
+        const run = await this.quietOrActive(tx);
+        if (run === 'quiet' || !run || run.status !== 'waiting' || !run.resumeAt) return null;
+        if (new Date(run.resumeAt) > this.clock()) return null;
+        const flow = await this.deps.catalog.version(run.flowId, run.version, tx);
+        if (!flow) return this.stopRun(tx, run);
+        return { flow, result: this.deps.engine.resume(flow, run, this.context(tx)) };
+      });
+    }
+    return conversationIds.length;
+  }
+
+  /** People first: in a conversation people handle, the bot says nothing and drops its run. */
+  private async quietOrActive(tx: ConversationTx): Promise<RunState | null | 'quiet'> {
+    const run = await tx.activeRun();
+    if (tx.conversation.handledBy === 'human' || tx.conversation.status === 'resolved') {
+      if (run) await tx.saveRun({ ...run, status: 'cancelled', stepId: null, awaiting: false });
+      return 'quiet';
+    }
+    return run;
+  }
+
+  /** The version's source is stored before its first run, so a later edit cannot change that run. */
+  private async snapshot(tx: ConversationTx, flow: CompiledFlow): Promise<void> {
+    await tx.saveVersion(flow.id, flow.version, flow.source);
+  }
+
+  private async stopRun(tx: ConversationTx, run: RunState): Promise<null> {
+    await tx.saveRun({ ...run, status: 'cancelled', stepId: null, awaiting: false });
+    return null;
+  }
+
+  private context(tx: ConversationTx, view?: ConversationView | null) {
+    const conversation = view ? { ...tx.conversation, handledBy: view.handledBy } : tx.conversation;
+    return { contact: tx.contact, conversation, now: this.clock() };
+  }
+
+  /** One turn: serialized per conversation, decided and committed in the store, then sent. */
+  private turn(conversationId: string, decide: (tx: ConversationTx) => Promise<Decision>): Promise<TurnReport> {
+    const previous = this.chains.get(conversationId) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      const committed = await this.deps.store.inConversation(conversationId, async (tx) => {
+        const decision = await decide(tx);
+        return decision ? { ...(await this.commit(tx, decision)), channel: tx.conversation.channel } : null;
+      });
+      if (!committed) return SILENT;
+      const sent: RenderedMessage[] = [];
+      for (const effect of committed.result.effects) {
+        if (effect.type !== 'send') continue;
+        for (const message of renderForChannel(committed.channel, effect)) {
+          await this.deps.sender.send(conversationId, message);
+          sent.push(message);
+        }
+      }
+      if (committed.handoff) this.deps.events.handedOff(committed.handoff);
+      const { state } = committed;
+      return { runId: state.id ?? null, flowId: state.flowId, status: state.status, sent };
+    });
+    const settled = next.catch(() => undefined);
+    this.chains.set(conversationId, settled);
+    void settled.finally(() => {
+      if (this.chains.get(conversationId) === settled) this.chains.delete(conversationId);
+    });
+    return next;
+  }
+
+  /** Persists the run and applies what the turn learned, inside the conversation's transaction. */
+  private async commit(tx: ConversationTx, { flow, result }: { flow: CompiledFlow; result: TurnResult }) {
+    const state = await tx.saveRun(result.state);
+    let handoff: Parameters<FlowEvents['handedOff']>[0] | null = null;
+    const { conversation, contact } = tx;
+    for (const effect of result.effects) {
+      switch (effect.type) {
+        case 'contact':
+          await tx.updateContact(effect.patch);
+          break;
+        case 'feedback':
+          await tx.recordFeedback({
+            kind: effect.kind,
+            score: effect.score,
+            comment: effect.comment,
+            sentiment: effect.sentiment,
+            tags: effect.tags,
+            contactId: contact.id,
+            conversationId: conversation.id,
+            channel: conversation.channel,
+            flowId: flow.id,
+            flowVersion: flow.version,
+            variant: state.variant,
+            agentId: conversation.assigneeId,
+          });
+          break;
+        case 'exposure':
+          await tx.recordExposure({
+            runId: state.id as string,
+            contactId: contact.id,
+            flowId: flow.id,
+            flowVersion: flow.version,
+            stepId: effect.stepId,
+            variant: effect.variant,
+          });
+          break;
+        case 'handoff': {
+          const view = await tx.setHandledBy('human', effect.team);
+          handoff = { conversation: view, team: effect.team, reason: effect.reason, summary: effect.summary };
+          break;
+        }
+        case 'send':
+          break;
+      }
+    }
+    return { state, result, handoff };
+  }
+}

@@ -1,0 +1,111 @@
+import type { ConversationView } from '../../src/core/events';
+import { applyPatch } from './engine';
+import type { ConversationTx, ExposureRecord, FeedbackRecord, FlowStore } from './ports';
+import type { ContactProfile, ConversationInfo, RunState } from './types';
+
+/**
+ * The flow store in memory: for the benchmark (an in-process comparison with no database) and
+ * for trying flows without one. Turns are serialized by the runner; writes apply when the turn's
+ * work succeeds, like a commit.
+ */
+export class MemoryFlowStore implements FlowStore {
+  readonly contacts = new Map<string, ContactProfile>();
+  readonly conversations = new Map<string, ConversationInfo>();
+  readonly runs = new Map<string, RunState[]>();
+  readonly versions = new Map<string, string>();
+  readonly feedback: FeedbackRecord[] = [];
+  readonly exposures: ExposureRecord[] = [];
+  private sequence = 0;
+
+  addConversation(conversation: ConversationInfo, contact: ContactProfile): void {
+    this.contacts.set(contact.id, contact);
+    this.conversations.set(conversation.id, conversation);
+  }
+
+  async inConversation<T>(conversationId: string, work: (tx: ConversationTx) => Promise<T>): Promise<T | null> {
+    const conversation = this.conversations.get(conversationId);
+    const contact = conversation && this.contacts.get(conversation.contactId);
+    if (!conversation || !contact) return null;
+    const pending: (() => void)[] = [];
+    const runs = this.runs.get(conversationId) ?? [];
+    const tx: ConversationTx = {
+      conversation,
+      contact,
+      activeRun: async () => runs.find((run) => run.status === 'active' || run.status === 'waiting') ?? null,
+      saveRun: async (run) => {
+        const saved = run.id ? run : { ...run, id: `run-${++this.sequence}` };
+        pending.push(() => {
+          const list = this.runs.get(conversationId) ?? [];
+          const index = list.findIndex((item) => item.id === saved.id);
+          if (index === -1) list.push(saved);
+          else list[index] = saved;
+          this.runs.set(conversationId, list);
+        });
+        return saved;
+      },
+      saveVersion: async (flowId, version, source) => {
+        pending.push(() =>
+          this.versions.set(`${flowId}@${version}`, this.versions.get(`${flowId}@${version}`) ?? source),
+        );
+      },
+      loadVersion: async (flowId, version) => this.versions.get(`${flowId}@${version}`) ?? null,
+      updateContact: async (patch) => {
+        pending.push(() => this.contacts.set(contact.id, applyPatch(this.contacts.get(contact.id) ?? contact, patch)));
+      },
+      recordFeedback: async (record) => {
+        pending.push(() => this.feedback.push(record));
+      },
+      recordExposure: async (exposure) => {
+        pending.push(() => this.exposures.push(exposure));
+      },
+      setHandledBy: async (handledBy, team) => {
+        const updated = { ...conversation, handledBy, team: team ?? conversation.team };
+        pending.push(() => this.conversations.set(conversationId, updated));
+        return viewOf(updated);
+      },
+    };
+    const result = await work(tx);
+    for (const apply of pending) apply();
+    return result;
+  }
+
+  async dueRuns(now: Date, limit: number): Promise<string[]> {
+    const due: string[] = [];
+    for (const [conversationId, runs] of this.runs) {
+      if (runs.some((run) => run.status === 'waiting' && run.resumeAt && new Date(run.resumeAt) <= now))
+        due.push(conversationId);
+    }
+    return due.slice(0, limit);
+  }
+}
+
+/** A contact we know nothing about yet, with what the caller does know. */
+export function contactProfile(id: string, known: Partial<ContactProfile> = {}): ContactProfile {
+  return {
+    id,
+    first_name: null,
+    last_name: null,
+    display_name: null,
+    email: null,
+    phone: null,
+    time_zone: null,
+    locale: null,
+    birthday: null,
+    attributes: {},
+    tags: [],
+    ...known,
+  };
+}
+
+function viewOf(conversation: ConversationInfo): ConversationView {
+  return {
+    id: conversation.id,
+    contactId: conversation.contactId,
+    channel: conversation.channel,
+    status: conversation.status,
+    handledBy: conversation.handledBy,
+    assigneeId: conversation.assigneeId,
+    team: conversation.team,
+    lastMessageAt: null,
+  };
+}

@@ -1,0 +1,71 @@
+import type { ConversationView } from '../../src/core/events';
+import type { ContactPatch, ContactProfile, ConversationInfo, FeedbackEffect, RunState } from './types';
+
+/** A feedback record as the runner hands it to the store. */
+export interface FeedbackRecord extends Omit<FeedbackEffect, 'type' | 'stepId'> {
+  contactId: string;
+  conversationId: string;
+  channel: ConversationInfo['channel'];
+  flowId: string;
+  flowVersion: string;
+  variant: string | null;
+  /** The conversation's assignee when the feedback was given. */
+  agentId: string | null;
+}
+
+export interface ExposureRecord {
+  runId: string;
+  contactId: string;
+  flowId: string;
+  flowVersion: string;
+  stepId: string;
+  variant: string;
+}
+
+/**
+ * Exclusive access to one conversation's flow state for one turn. Everything written through it
+ * commits together when the turn's work returns (or not at all).
+ */
+export interface ConversationTx {
+  readonly conversation: ConversationInfo;
+  readonly contact: ContactProfile;
+  /** The run that is active or waiting in this conversation, if any. */
+  activeRun(): Promise<RunState | null>;
+  /** Inserts (no id yet) or updates the run; returns it with its id. */
+  saveRun(run: RunState): Promise<RunState>;
+  /** Snapshots a flow version's source (once; later calls change nothing). */
+  saveVersion(flowId: string, version: string, source: string): Promise<void>;
+  /** The source of a flow version snapshotted earlier, for runs started on an older version. */
+  loadVersion(flowId: string, version: string): Promise<string | null>;
+  updateContact(patch: ContactPatch): Promise<void>;
+  recordFeedback(record: FeedbackRecord): Promise<void>;
+  recordExposure(exposure: ExposureRecord): Promise<void>;
+  /** Marks the conversation as handled by people (or by the bot again) and returns its new view. */
+  setHandledBy(handledBy: 'bot' | 'human', team?: string | null): Promise<ConversationView>;
+}
+
+/** Where runs, flow versions and what flows learn are kept. */
+export interface FlowStore {
+  /**
+   * Runs `work` holding the conversation's lock (a row lock in SQL), so two quick messages
+   * cannot advance the same run twice. Resolves to null when the conversation does not exist.
+   */
+  inConversation<T>(conversationId: string, work: (tx: ConversationTx) => Promise<T>): Promise<T | null>;
+  /** Conversations whose waiting run is due. */
+  dueRuns(now: Date, limit: number): Promise<string[]>;
+}
+
+/** How the engine's messages leave: the hub's outbound service, with the bot as author. */
+export interface FlowSender {
+  send(conversationId: string, message: { text: string; choices?: string[] }): Promise<void>;
+}
+
+/** What the runner tells the rest of the hub after a turn commits. */
+export interface FlowEvents {
+  handedOff(event: {
+    conversation: ConversationView;
+    team: string | null;
+    reason: string;
+    summary: Record<string, string>;
+  }): void;
+}

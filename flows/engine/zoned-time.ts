@@ -1,0 +1,73 @@
+/** Minutes since local midnight in a time zone (UTC when the zone is unknown or invalid). */
+export function localMinutes(now: Date, timeZone: string | null): number {
+  const parts = zonedParts(now, timeZone);
+  return parts.hour * 60 + parts.minute;
+}
+
+/** The next instant after `now` at which the wall clock in `timeZone` reads `hh:mm`. */
+export function nextLocalTime(now: Date, clock: string, timeZone: string | null): Date {
+  const [hour, minute] = clock.split(':').map(Number);
+  const local = zonedParts(now, timeZone);
+  for (let dayOffset = 0; dayOffset <= 2; dayOffset++) {
+    const guess = Date.UTC(local.year, local.month - 1, local.day + dayOffset, hour, minute);
+    // Correct the UTC guess by the zone's offset at that moment (twice, for DST edges).
+    let instant = guess - offsetMs(new Date(guess), timeZone);
+    instant = guess - offsetMs(new Date(instant), timeZone);
+    if (instant > now.getTime()) return new Date(instant);
+  }
+  return new Date(now.getTime() + 24 * 3600_000);
+}
+
+interface Parts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function zonedParts(date: Date, timeZone: string | null): Parts {
+  const zone = validZone(timeZone);
+  let format = formatters.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(zone, format);
+  }
+  const values = Object.fromEntries(format.formatToParts(date).map((part) => [part.type, Number(part.value)]));
+  return {
+    year: values.year,
+    month: values.month,
+    day: values.day,
+    hour: values.hour,
+    minute: values.minute,
+    second: values.second,
+  };
+}
+
+function offsetMs(date: Date, timeZone: string | null): number {
+  const p = zonedParts(date, timeZone);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return asUtc - Math.floor(date.getTime() / 1000) * 1000;
+}
+
+function validZone(timeZone: string | null): string {
+  if (!timeZone) return 'UTC';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return timeZone;
+  } catch {
+    return 'UTC';
+  }
+}

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { stepBase, template } from './base';
+import { conditionSchema } from './condition';
+
+/** A variant of a message, used when its condition holds or the contact is in its segment. */
+const sayVariant = z.strictObject({
+  when: conditionSchema.optional(),
+  segment: z.string().min(1).optional(),
+  text: template,
+});
+
+/** Sends a message. The first variant that matches wins; otherwise `text`. */
+export const sayStepSchema = z
+  .strictObject({
+    ...stepBase,
+    type: z.literal('say'),
+    text: template,
+    variants: z.array(sayVariant).optional(),
+  })
+  .meta({ description: 'Sends a message (a liquid template); the first matching variant wins.' });
+
+export type SayStep = z.infer<typeof sayStepSchema>;
+export type SayVariant = z.infer<typeof sayVariant>;

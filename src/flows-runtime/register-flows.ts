@@ -1,0 +1,119 @@
+import path from 'node:path';
+import type { Express } from 'express';
+import type { DataSource } from 'typeorm';
+import { FlowEngine } from '../../flows/engine/engine';
+import { FlowCatalog } from '../../flows/engine/flow-catalog';
+import { FlowRunner } from '../../flows/engine/flow-runner';
+import { TemplateRenderer } from '../../flows/engine/templates';
+import { TriggerMatcher } from '../../flows/engine/trigger-matcher';
+import { naturalRecognizer } from '../../flows/nlu/natural-recognizer';
+import { NaturalSentiment } from '../../flows/nlu/natural-sentiment';
+import { loadFlowsFromDir, type LoadedFlow } from '../../flows/schema/load-flow';
+import type { Config } from '../config';
+import { CONVERSATION_COLUMNS, conversationView, type ConversationRow } from '../conversations/views';
+import type { EventBus } from '../core/events';
+import type { Logger } from '../logger';
+import type { OutboundService } from '../outbound/outbound-service';
+import { eventsApi } from './events-api';
+import { FlowConversations } from './flow-conversations';
+import { SqlFlowStore } from './sql-flow-store';
+
+export interface FlowsRuntime {
+  runner: FlowRunner;
+  catalog: FlowCatalog;
+  conversations: FlowConversations;
+  /** Resumes waiting runs that are due now (the poller calls it; tests may too). */
+  resumeDue(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface FlowsDeps {
+  config: Config;
+  dataSource: DataSource;
+  bus: EventBus;
+  outbound: OutboundService;
+  express: Express;
+  log: Logger;
+  /** Flows to run instead of the folder's (the chat command runs one file). */
+  flows?: LoadedFlow[];
+  clock?: () => Date;
+}
+
+/**
+ * Wires the flow engine into the hub: loads and validates `flows/*.yaml` (an invalid flow stops
+ * the start), listens for customer messages, agent replies and flow requests, serves
+ * `POST /api/events`, and polls for waits that are due. Waits are rows in `flow_runs` with a
+ * `resume_at`, polled by a timer: durable across restarts without a second job system.
+ */
+export function registerFlows(deps: FlowsDeps): FlowsRuntime | null {
+  const { config, dataSource, bus, outbound, log } = deps;
+  if (!(config.RAPPORT_FLOWS_ENABLED ?? config.NODE_ENV !== 'test')) return null;
+  const flows = deps.flows ?? loadFlowsFromDir(path.resolve(config.RAPPORT_FLOWS_DIR));
+  const catalog = new FlowCatalog(flows, naturalRecognizer);
+  const triggers = new TriggerMatcher(catalog.list(), naturalRecognizer);
+  const store = new SqlFlowStore(dataSource, (conversation) => bus.publish('conversation.updated', { conversation }));
+  const runner = new FlowRunner({
+    store,
+    catalog,
+    triggers,
+    engine: new FlowEngine({ templates: new TemplateRenderer(), sentiment: new NaturalSentiment() }),
+    sender: {
+      send: async (conversationId, message) => {
+        await outbound.send({ conversationId, text: message.text, choices: message.choices, authorKind: 'bot' });
+      },
+    },
+    events: { handedOff: (event) => bus.publish('conversation.handoff', event) },
+    clock: deps.clock,
+  });
+  const conversations = new FlowConversations(dataSource);
+  log.info({ flows: flows.map((loaded) => `${loaded.flow.id}@${loaded.version}`) }, 'flows loaded');
+
+  bus.on('message.received', async ({ message, isNewContact }) => {
+    if (!message.body) return;
+    await runner.handleMessage({ conversationId: message.conversationId, text: message.body, isNewContact });
+  });
+  bus.on('flow.requested', async ({ conversationId, flowId }) => {
+    await runner.startFlow({ conversationId, flowId, trigger: { kind: 'requested' }, handBack: true });
+  });
+  // People first: once an agent writes to the customer, the bot keeps quiet in that conversation.
+  bus.on('message.created', async ({ message }) => {
+    if (message.authorKind !== 'agent' || message.isPrivate) return;
+    // An UPDATE … RETURNING answers [rows, affected count] through TypeORM's postgres driver.
+    const [rows]: [ConversationRow[], number] = await dataSource.query(
+      `UPDATE conversations SET handled_by = 'human', updated_at = now()
+        WHERE id = $1 AND handled_by = 'bot' RETURNING ${CONVERSATION_COLUMNS}`,
+      [message.conversationId],
+    );
+    if (rows.length === 1) bus.publish('conversation.updated', { conversation: conversationView(rows[0]) });
+  });
+  deps.express.use(
+    eventsApi({
+      apiKey: config.RAPPORT_API_KEY,
+      runner,
+      triggers,
+      conversations,
+      refusalFor: (conversationId) => outbound.refusalFor(conversationId),
+    }),
+  );
+
+  let polling: Promise<unknown> | null = null;
+  const resumeDue = () => runner.resumeDue();
+  const timer = setInterval(() => {
+    if (polling) return;
+    polling = resumeDue()
+      .catch((error: unknown) => log.error({ err: error }, 'resuming waiting flow runs failed'))
+      .finally(() => (polling = null));
+  }, config.RAPPORT_FLOWS_POLL_MS);
+  timer.unref();
+
+  return {
+    runner,
+    catalog,
+    conversations,
+    resumeDue,
+    close: async () => {
+      clearInterval(timer);
+      await polling;
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { openStore, type Store } from '../../src/store/data-source';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+
+const FLOW_TABLES = ['feedback', 'flow_exposures', 'flow_runs', 'flow_versions'];
+let database: TestDatabase;
+let store: Store;
+
+async function tables(): Promise<string[]> {
+  const rows: { table_name: string }[] = await store.dataSource.query(
+    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name = ANY($1) ORDER BY 1",
+    [FLOW_TABLES],
+  );
+  return rows.map((row) => row.table_name);
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  store = await openStore({ databaseUrl: database.url, pgliteDataDir: 'memory://' });
+  await store.dataSource.runMigrations({ transaction: 'each' });
+});
+afterAll(async () => {
+  await store.close();
+  await database.drop();
+});
+
+describe('the flows migration', () => {
+  it('creates the flow tables, drops them on the way down, and creates them again', async () => {
+    expect(await tables()).toEqual(FLOW_TABLES);
+    await store.dataSource.undoLastMigration({ transaction: 'each' });
+    expect(await tables()).toEqual([]);
+    await store.dataSource.runMigrations({ transaction: 'each' });
+    expect(await tables()).toEqual(FLOW_TABLES);
+  });
+
+  it('refuses a feedback score outside its scale', async () => {
+    const [contact]: { id: string }[] = await store.dataSource.query(
+      "INSERT INTO contacts (first_name) VALUES ('Q') RETURNING id",
+    );
+    const insert = (kind: string, score: number | null) =>
+      store.dataSource.query('INSERT INTO feedback (contact_id, channel, kind, score) VALUES ($1, $2, $3, $4)', [
+        contact.id,
+        'sms',
+        kind,
+        score,
+      ]);
+    await expect(insert('csat', 6)).rejects.toThrow(/ck_feedback_score/);
+    await expect(insert('nps', 11)).rejects.toThrow(/ck_feedback_score/);
+    await expect(insert('comment', 3)).rejects.toThrow(/ck_feedback_score/);
+    await expect(insert('nps', 0)).resolves.toBeDefined();
+  });
+});
