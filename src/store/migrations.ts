@@ -4,6 +4,7 @@ import { ConsentAndOutboundAttempts1795943979651 } from '../../migrations/179594
 import { SocketIoAttachments1795944165000 } from '../../migrations/1795944165000-SocketIoAttachments';
 import { SlackThreads1795944187844 } from '../../migrations/1795944187844-SlackThreads';
 import { Flows1795944257116 } from '../../migrations/1795944257116-Flows';
+import { FeedbackReview1795944777059 } from '../../migrations/1795944777059-FeedbackReview';
 
 /** Every migration in order; a schema change adds one file in migrations/ and one line here. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   SocketIoAttachments1795944165000,
   SlackThreads1795944187844,
   Flows1795944257116,
+  FeedbackReview1795944777059,
 ];

@@ -1,0 +1,251 @@
+import { Writable } from 'node:stream';
+import { AppError } from '../../src/core/errors';
+import type { HubEvents } from '../../src/core/events';
+import { csvField, streamFeedbackCsv } from '../../src/feedback-review/csv-export';
+import { FeedbackList } from '../../src/feedback-review/feedback-list';
+import { parseFeedbackFilter, type FeedbackViewer } from '../../src/feedback-review/filters';
+import { FeedbackReviewActions } from '../../src/feedback-review/review-actions';
+import { StandoutTermsAnalysis, termsOf } from '../../src/feedback-review/standout-terms';
+import { seedFeedback, type FeedbackWorld } from '../helpers/feedback-seed';
+import { startTestApp, type TestApp } from '../helpers/test-app';
+
+let hub: TestApp;
+let world: FeedbackWorld;
+let list: FeedbackList;
+let actions: FeedbackReviewActions;
+let manager: FeedbackViewer;
+
+beforeAll(async () => {
+  hub = await startTestApp();
+  world = await seedFeedback(hub.app.store.dataSource, {
+    records: 600,
+    seed: 7,
+    start: new Date('2026-09-01T00:00:00Z'),
+    days: 60,
+  });
+  const [row] = await hub.app.store.dataSource.query(
+    "INSERT INTO users (email, name, role) VALUES ('boss@example.com', 'Mona Manager', 'manager') RETURNING id",
+  );
+  manager = { userId: row.id, role: 'manager' };
+  list = new FeedbackList(hub.app.store.dataSource);
+  actions = new FeedbackReviewActions(hub.app.store.dataSource, hub.app.bus, list);
+});
+afterAll(async () => {
+  await hub.close();
+});
+
+const all = parseFeedbackFilter({});
+
+describe('feedback threads list', () => {
+  it('pages through every record once, newest first, even when several share a timestamp', async () => {
+    const [{ contact_id: contactId }] = await hub.app.store.dataSource.query('SELECT contact_id FROM feedback LIMIT 1');
+    await hub.app.store.dataSource.query(
+      `INSERT INTO feedback (contact_id, channel, kind, score, created_at)
+       SELECT $1, 'sms', 'csat', 3, '2026-09-15 10:00:00.123456+00' FROM generate_series(1, 7)`,
+      [contactId],
+    );
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let previous = Infinity;
+    do {
+      const page = await list.page(all, manager, { cursor, limit: 50 });
+      for (const item of page.items) {
+        expect(Date.parse(item.createdAt)).toBeLessThanOrEqual(previous);
+        previous = Date.parse(item.createdAt);
+        seen.push(item.id);
+      }
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+
+    expect(seen).toHaveLength(world.feedback.length + 7);
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it('filters by score range, comment, channel and flow', async () => {
+    const filter = parseFeedbackFilter({
+      scoreMin: '0',
+      scoreMax: '2',
+      withComment: 'true',
+      channel: 'sms',
+      flowId: 'post-purchase',
+      kind: 'csat',
+    });
+    const page = await list.page(filter, manager, { limit: 500 });
+    const expected = world.feedback.filter(
+      (r) =>
+        r.kind === 'csat' && r.score! <= 2 && r.comment !== null && r.channel === 'sms' && r.flowId === 'post-purchase',
+    );
+    expect(page.items.map((item) => item.id).sort()).toEqual(expected.map((r) => r.id).sort());
+    for (const item of page.items)
+      expect(item).toMatchObject({ kind: 'csat', channel: 'sms', contact: { name: expect.any(String) } });
+  });
+
+  it('refuses a cursor it did not give out', async () => {
+    const forged = Buffer.from(JSON.stringify(["2026-01-01'; DROP TABLE feedback; --", 'x'])).toString('base64url');
+    await expect(list.page(all, manager, { cursor: forged, limit: 10 })).rejects.toThrow(/cursor/);
+    await expect(list.page(all, manager, { cursor: 'garbage', limit: 10 })).rejects.toThrow(AppError);
+  });
+
+  it("answers 'not found' when an agent asks for another agent's feedback", async () => {
+    const [ana, ben] = world.agents;
+    const bens = world.feedback.find((r) => r.agentId === ben.id)!;
+    await expect(list.one(bens.id, { userId: ana.id, role: 'agent' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(list.one(bens.id, { userId: ben.id, role: 'agent' })).resolves.toMatchObject({ id: bens.id });
+  });
+
+  it('opens the whole conversation around a rating', async () => {
+    const record = world.feedback[0];
+    await hub.app.store.dataSource.query(
+      `INSERT INTO messages (conversation_id, contact_id, channel, direction, author_kind, body, status)
+       VALUES ($1, $2, $3, 'inbound', 'contact', 'The parcel came a week late', 'received')`,
+      [record.conversationId, record.contactId, record.channel],
+    );
+    const thread = await list.thread(record.id, manager);
+    expect(thread.feedback.id).toBe(record.id);
+    expect(thread.messages.map((message: { body: string }) => message.body)).toContain('The parcel came a week late');
+  });
+});
+
+describe('reviewing feedback', () => {
+  it('marks a rating reviewed by the manager, and the reviewed filter follows', async () => {
+    const record = world.feedback[1];
+    const reviewed = await actions.markReviewed(record.id, manager, true);
+    expect(reviewed).toMatchObject({ reviewedBy: manager.userId, reviewedAt: expect.any(String) });
+
+    const unreviewed = await list.page(parseFeedbackFilter({ reviewed: 'false' }), manager, { limit: 1000 });
+    expect(unreviewed.items.map((item) => item.id)).not.toContain(record.id);
+    expect((await actions.markReviewed(record.id, manager, false)).reviewedAt).toBeNull();
+  });
+
+  it('tags a rating, without duplicates', async () => {
+    const tagged = await actions.setTags(world.feedback[2].id, manager, ['shipping', 'shipping', 'damaged']);
+    expect(tagged.tags).toEqual(['shipping', 'damaged']);
+    await expect(actions.setTags(world.feedback[2].id, manager, ['x'.repeat(51)])).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+  });
+
+  it('leaves an internal note in the thread that the inbox hears about and the customer never gets', async () => {
+    const created: HubEvents['message.created'][] = [];
+    const off = hub.app.bus.on('message.created', (event) => void created.push(event));
+    const note = await actions.addNote(world.feedback[3].id, manager, 'Call her back about the refund');
+    await hub.app.bus.drain();
+    off();
+
+    expect(note).toMatchObject({
+      isPrivate: true,
+      body: 'Call her back about the refund',
+      authorUserId: manager.userId,
+    });
+    expect(created.map((event) => event.message.id)).toEqual([note.id]);
+    const [row] = await hub.app.store.dataSource.query(
+      'SELECT status, provider_message_id FROM messages WHERE id = $1',
+      [note.id],
+    );
+    expect(row).toEqual({ status: 'sent', provider_message_id: null });
+  });
+
+  it("assigns a follow-up to an agent, reopening the conversation in that agent's inbox", async () => {
+    const record = world.feedback.find((r) => r.kind === 'csat' && r.score === 1)!;
+    const agent = world.agents[2];
+    const updates: string[] = [];
+    const off = hub.app.bus.on('conversation.updated', (event) => void updates.push(event.conversation.id));
+    const result = await actions.assignFollowUp(record.id, manager, agent.id);
+    await hub.app.bus.drain();
+    off();
+
+    expect(result.followUp).toMatchObject({ userId: agent.id, name: agent.name });
+    const [conversation] = await hub.app.store.dataSource.query(
+      'SELECT status, assignee_id, handled_by FROM conversations WHERE id = $1',
+      [record.conversationId],
+    );
+    expect(conversation).toEqual({ status: 'open', assignee_id: agent.id, handled_by: 'human' });
+    expect(updates).toEqual([record.conversationId]);
+  });
+
+  it('lets only managers and admins review, and only to real users', async () => {
+    const agent: FeedbackViewer = { userId: world.agents[0].id, role: 'agent' };
+    const [own]: { id: string }[] = await hub.app.store.dataSource.query(
+      'SELECT id FROM feedback WHERE agent_id = $1 AND follow_up_user_id IS NULL LIMIT 1',
+      [agent.userId],
+    );
+    await expect(actions.markReviewed(own.id, agent, true)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(actions.assignFollowUp(own.id, manager, '00000000-0000-4000-8000-000000000000')).rejects.toMatchObject(
+      {
+        code: 'VALIDATION_FAILED',
+      },
+    );
+    await expect(actions.assignFollowUp(own.id, manager, 'not-a-uuid')).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+    const [row] = await hub.app.store.dataSource.query('SELECT follow_up_user_id FROM feedback WHERE id = $1', [
+      own.id,
+    ]);
+    expect(row.follow_up_user_id).toBeNull();
+  });
+});
+
+describe('what customers are saying', () => {
+  it('finds the words and phrases that stand out in negative against positive comments, linked to their comments', async () => {
+    const result = await new StandoutTermsAnalysis(hub.app.store.dataSource).compute(all, manager, { limit: 10 });
+    const negative = result.negative.map((term) => term.term);
+    const positive = result.positive.map((term) => term.term);
+
+    expect(negative).toEqual(expect.arrayContaining(['late', 'damaged']));
+    expect(negative.some((term) => term.includes(' '))).toBe(true);
+    expect(positive).toEqual(expect.arrayContaining(['great']));
+    expect(negative.filter((term) => positive.includes(term))).toEqual([]);
+
+    const late = result.negative.find((term) => term.term === 'late')!;
+    const comments: { comment: string }[] = await hub.app.store.dataSource.query(
+      'SELECT comment FROM feedback WHERE id = ANY($1)',
+      [late.feedbackIds],
+    );
+    expect(comments.length).toBe(late.feedbackIds.length);
+    for (const { comment } of comments) expect(termsOf(comment)).toContain('late');
+  });
+
+  it('splits comments into words and two-word phrases without stop words', () => {
+    expect(termsOf('The delivery was LATE, and the box was damaged!')).toEqual([
+      'delivery',
+      'late',
+      'box',
+      'damaged',
+      'delivery late',
+      'late box',
+      'box damaged',
+    ]);
+  });
+});
+
+describe('CSV export', () => {
+  class Collect extends Writable {
+    text = '';
+    override _write(chunk: Buffer, _encoding: string, done: () => void) {
+      this.text += chunk.toString();
+      done();
+    }
+  }
+
+  it('streams every matching record, not a page, in small batches', async () => {
+    const out = new Collect();
+    const filter = parseFeedbackFilter({ kind: 'nps' });
+    const written = await streamFeedbackCsv(hub.app.store.dataSource, filter, manager, out, 37);
+    const lines = out.text.trimEnd().split('\r\n');
+
+    const expected = world.feedback.filter((r) => r.kind === 'nps');
+    expect(written).toBe(expected.length);
+    expect(lines[0]).toBe(
+      'id,created_at,kind,score,comment,sentiment_label,sentiment_score,channel,flow_id,variant,contact_id,contact_name,agent_name,conversation_id,tags,reviewed_at,follow_up',
+    );
+    expect(new Set(lines.slice(1).map((line) => line.split(',')[0]))).toEqual(new Set(expected.map((r) => r.id)));
+  });
+
+  it('quotes fields and defuses spreadsheet formulas in comments', () => {
+    expect(csvField('late, and "damaged"')).toBe('"late, and ""damaged"""');
+    expect(csvField('=HYPERLINK("http://evil")')).toBe(`"'=HYPERLINK(""http://evil"")"`);
+    expect(csvField('line one\nline two')).toBe('"line one\nline two"');
+    expect(csvField(-3)).toBe('-3');
+    expect(csvField(null)).toBe('');
+  });
+});
