@@ -15,6 +15,7 @@ import { EventBus } from './core/events';
 import { errorHandler, notFound } from './http/errors';
 import { healthRouter } from './http/health';
 import { HubMetrics } from './http/metrics';
+import { registerFeedbackReview } from './feedback-review/register-feedback-review';
 import { registerInbox, type Inbox } from './inbox/register-inbox';
 import { staticPagesRouter } from './http/static-pages';
 import { registerFlows, type FlowsRuntime } from './flows-runtime/register-flows';
@@ -164,7 +165,23 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
   const flows = registerFlows({ config, dataSource, bus, outbound, express: app, log });
   app.use(staticPagesRouter());
   // The team inbox: /api, the /inbox UI and the /inbox socket namespace.
-  const inbox = registerInbox({ config, express: app, io, bus, dataSource, outbound, channels, log });
+  const feedbackReview = registerFeedbackReview({
+    dataSource,
+    bus,
+    log,
+    autoFollowUp: config.FEEDBACK_AUTO_FOLLOW_UP,
+  });
+  const inbox = registerInbox({
+    config,
+    express: app,
+    io,
+    bus,
+    dataSource,
+    outbound,
+    channels,
+    log,
+    apiExtensions: [feedbackReview.api],
+  });
   app.use(notFound);
   app.use(errorHandler(log));
 

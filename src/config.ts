@@ -27,6 +27,8 @@ const configSchema = z
     RAPPORT_FLOWS_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
     /** The key callers of `POST /api/events` send as `Authorization: Bearer <key>`. */
     RAPPORT_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** Open a follow-up for every detractor (CSAT ≤ 2, NPS ≤ 6) automatically. */
+    FEEDBACK_AUTO_FOLLOW_UP: booleanFlag.default(true),
     /** How socket.io events reach clients connected to other hub processes. */
     SOCKET_ADAPTER: z.enum(['none', 'postgres', 'redis']).default('none'),
     REDIS_URL: z

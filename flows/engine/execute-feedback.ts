@@ -20,9 +20,17 @@ function questionOf(step: FeedbackStep): Question {
   };
 }
 
-/** Asks for a CSAT score, an NPS score or a comment. */
+/** Asks for a CSAT score, an NPS score or a comment, and records that it asked. */
 export function executeFeedback(input: ExecInput<FeedbackStep>): Execution {
-  return ask(input, questionOf(input.step));
+  const asked = ask(input, questionOf(input.step));
+  const { step } = input;
+  return {
+    ...asked,
+    effects: [
+      ...asked.effects,
+      { type: 'feedback_requested', kind: step.kind, stepId: step.id, tags: step.tags ?? [] },
+    ],
+  };
 }
 
 /** Records the answer as feedback (a comment with its sentiment) and keeps it in `answers`. */

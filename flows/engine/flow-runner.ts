@@ -155,6 +155,7 @@ export class FlowRunner {
         }
       }
       if (committed.handoff) this.deps.events.handedOff(committed.handoff);
+      for (const stored of committed.feedback) this.deps.events.feedbackRecorded?.(stored);
       const { state } = committed;
       return { runId: state.id ?? null, flowId: state.flowId, status: state.status, sent };
     });
@@ -170,14 +171,29 @@ export class FlowRunner {
   private async commit(tx: ConversationTx, { flow, result }: { flow: CompiledFlow; result: TurnResult }) {
     const state = await tx.saveRun(result.state);
     let handoff: Parameters<FlowEvents['handedOff']>[0] | null = null;
+    const feedback: Parameters<NonNullable<FlowEvents['feedbackRecorded']>>[0][] = [];
     const { conversation, contact } = tx;
     for (const effect of result.effects) {
       switch (effect.type) {
         case 'contact':
           await tx.updateContact(effect.patch);
           break;
-        case 'feedback':
-          await tx.recordFeedback({
+        case 'feedback_requested':
+          if (effect.kind === 'comment') break; // a comment is not rated: only ratings count as requests
+          await tx.recordFeedbackRequest({
+            kind: effect.kind,
+            stepId: effect.stepId,
+            tags: effect.tags,
+            contactId: contact.id,
+            conversationId: conversation.id,
+            channel: conversation.channel,
+            flowId: flow.id,
+            variant: state.variant,
+            agentId: conversation.assigneeId,
+          });
+          break;
+        case 'feedback': {
+          const stored = await tx.recordFeedback({
             kind: effect.kind,
             score: effect.score,
             comment: effect.comment,
@@ -191,7 +207,14 @@ export class FlowRunner {
             variant: state.variant,
             agentId: conversation.assigneeId,
           });
+          feedback.push({
+            ...stored,
+            conversationId: conversation.id,
+            contactId: contact.id,
+            agentId: conversation.assigneeId,
+          });
           break;
+        }
         case 'exposure':
           await tx.recordExposure({
             runId: state.id as string,
@@ -211,6 +234,6 @@ export class FlowRunner {
           break;
       }
     }
-    return { state, result, handoff };
+    return { state, result, handoff, feedback };
   }
 }

@@ -1,6 +1,6 @@
 import type { ConversationView } from '../../src/core/events';
 import { applyPatch } from './engine';
-import type { ConversationTx, ExposureRecord, FeedbackRecord, FlowStore } from './ports';
+import type { ConversationTx, ExposureRecord, FeedbackRecord, FlowStore, FeedbackRequestRecord } from './ports';
 import type { ContactProfile, ConversationInfo, RunState } from './types';
 
 /**
@@ -14,6 +14,7 @@ export class MemoryFlowStore implements FlowStore {
   readonly runs = new Map<string, RunState[]>();
   readonly versions = new Map<string, string>();
   readonly feedback: FeedbackRecord[] = [];
+  readonly feedbackRequests: FeedbackRequestRecord[] = [];
   readonly exposures: ExposureRecord[] = [];
   private sequence = 0;
 
@@ -54,6 +55,14 @@ export class MemoryFlowStore implements FlowStore {
       },
       recordFeedback: async (record) => {
         pending.push(() => this.feedback.push(record));
+        return {
+          feedbackId: `memory-${this.feedback.length + pending.length}`,
+          kind: record.kind,
+          score: record.score,
+        };
+      },
+      recordFeedbackRequest: async (request) => {
+        pending.push(() => this.feedbackRequests.push(request));
       },
       recordExposure: async (exposure) => {
         pending.push(() => this.exposures.push(exposure));

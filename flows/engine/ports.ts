@@ -1,6 +1,26 @@
 import type { ConversationView } from '../../src/core/events';
 import type { ContactPatch, ContactProfile, ConversationInfo, FeedbackEffect, RunState } from './types';
 
+/** A feedback request (a feedback step asked), as the runner hands it to the store. */
+export interface FeedbackRequestRecord {
+  kind: 'csat' | 'nps' | 'comment';
+  stepId: string;
+  tags: string[];
+  contactId: string;
+  conversationId: string;
+  channel: ConversationInfo['channel'];
+  flowId: string;
+  variant: string | null;
+  agentId: string | null;
+}
+
+/** What storing an answer produced: the record it is kept on (a comment joins its rating). */
+export interface StoredFeedback {
+  feedbackId: string;
+  kind: 'csat' | 'nps' | 'comment';
+  score: number | null;
+}
+
 /** A feedback record as the runner hands it to the store. */
 export interface FeedbackRecord extends Omit<FeedbackEffect, 'type' | 'stepId'> {
   contactId: string;
@@ -38,7 +58,9 @@ export interface ConversationTx {
   /** The source of a flow version snapshotted earlier, for runs started on an older version. */
   loadVersion(flowId: string, version: string): Promise<string | null>;
   updateContact(patch: ContactPatch): Promise<void>;
-  recordFeedback(record: FeedbackRecord): Promise<void>;
+  /** Stores an answer; answers the open request of its kind; a comment joins the rating before it. */
+  recordFeedback(record: FeedbackRecord): Promise<StoredFeedback>;
+  recordFeedbackRequest(request: FeedbackRequestRecord): Promise<void>;
   recordExposure(exposure: ExposureRecord): Promise<void>;
   /** Marks the conversation as handled by people (or by the bot again) and returns its new view. */
   setHandledBy(handledBy: 'bot' | 'human', team?: string | null): Promise<ConversationView>;
@@ -68,4 +90,8 @@ export interface FlowEvents {
     reason: string;
     summary: Record<string, string>;
   }): void;
+  /** Feedback was stored (after the commit), e.g. for the managers' follow-ups. */
+  feedbackRecorded?(
+    event: StoredFeedback & { conversationId: string; contactId: string; agentId: string | null },
+  ): void;
 }

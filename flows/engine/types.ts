@@ -72,8 +72,17 @@ export interface FeedbackEffect {
   stepId: string;
 }
 
+/** A feedback step asked its question for the first time (re-asks are not new requests). */
+export interface FeedbackRequestEffect {
+  type: 'feedback_requested';
+  kind: 'csat' | 'nps' | 'comment';
+  stepId: string;
+  tags: string[];
+}
+
 /** What a turn asks the outside world to do; the runner applies them through ports. */
 export type Effect =
+  | FeedbackRequestEffect
   | { type: 'send'; text: string; choices?: string[]; numbered?: boolean }
   | { type: 'contact'; patch: ContactPatch }
   | FeedbackEffect

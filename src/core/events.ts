@@ -67,6 +67,16 @@ export interface HubEvents {
     /** What the flow learned so far, as label → answer, for the person who picks it up. */
     summary: Record<string, string>;
   };
+  /** A customer's rating or comment was stored (a comment may join the rating before it). */
+  'feedback.recorded': {
+    feedbackId: string;
+    kind: 'csat' | 'nps' | 'comment';
+    score: number | null;
+    conversationId: string;
+    contactId: string;
+    /** The conversation's assignee when the feedback was given. */
+    agentId: string | null;
+  };
   /** Someone asked the flow engine to start a flow in a conversation (e.g. "send CSAT survey"). */
   'flow.requested': { conversationId: string; flowId: string; requestedByUserId: string | null };
   /**

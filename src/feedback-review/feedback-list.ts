@@ -18,7 +18,8 @@ export interface FeedbackItem {
   agent: { id: string; name: string } | null;
   reviewedAt: string | null;
   reviewedBy: string | null;
-  followUp: { userId: string; name: string | null; at: string } | null;
+  /** A follow-up was opened: by a manager for a person, or automatically for the team (userId null). */
+  followUp: { userId: string | null; name: string | null; at: string } | null;
 }
 
 export interface FeedbackPage {
@@ -82,10 +83,9 @@ export function toFeedbackItem(row: FeedbackRow): FeedbackItem {
     agent: row.agent_id ? { id: row.agent_id, name: row.agent_name ?? 'Unknown agent' } : null,
     reviewedAt: iso(row.reviewed_at),
     reviewedBy: row.reviewed_by,
-    followUp:
-      row.follow_up_user_id && row.follow_up_at
-        ? { userId: row.follow_up_user_id, name: row.follow_up_name, at: iso(row.follow_up_at)! }
-        : null,
+    followUp: row.follow_up_at
+      ? { userId: row.follow_up_user_id, name: row.follow_up_name, at: iso(row.follow_up_at)! }
+      : null,
   };
 }
 

@@ -74,15 +74,22 @@ export class FeedbackReviewActions {
     const parsedAgent = z.uuid().safeParse(agentId);
     if (!parsedAgent.success) throw new AppError('VALIDATION_FAILED', 'agentId: must be a user id');
     const feedback = await this.list.one(id, viewer);
-    await this.openFollowUp(feedback.id, feedback.conversationId, parsedAgent.data);
+    await this.openFollowUp(feedback.id, feedback.conversationId, parsedAgent.data, { takeOver: true });
     return this.list.one(id, viewer);
   }
 
   /**
    * Opens a follow-up in one transaction: the rating records who follows up; the conversation is
    * reopened (or stays open) for that person. Without an agent it goes back to the team inbox.
+   * `takeOver` hands the conversation to people at once (a manager's assignment); an automatic
+   * follow-up leaves a dialogue in progress to the bot, which hands off itself when it should.
    */
-  async openFollowUp(feedbackId: string, conversationId: string | null, agentId: string | null): Promise<void> {
+  async openFollowUp(
+    feedbackId: string,
+    conversationId: string | null,
+    agentId: string | null,
+    options: { takeOver: boolean },
+  ): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       if (agentId) {
         const [agent]: { id: string }[] = await manager.query(
@@ -99,11 +106,12 @@ export class FeedbackReviewActions {
       // A newer conversation with the contact may already be open: the partial unique index allows one.
       await manager.query(
         `UPDATE conversations c
-            SET status = 'open', assignee_id = COALESCE($2, c.assignee_id), handled_by = 'human', updated_at = now()
+            SET status = 'open', assignee_id = COALESCE($2, c.assignee_id),
+                handled_by = CASE WHEN $3 THEN 'human' ELSE c.handled_by END, updated_at = now()
           WHERE c.id = $1
             AND (c.status <> 'resolved' OR NOT EXISTS (
                   SELECT 1 FROM conversations o WHERE o.identity_id = c.identity_id AND o.status <> 'resolved' AND o.id <> c.id))`,
-        [conversationId, agentId],
+        [conversationId, agentId, options.takeOver],
       );
     });
     if (conversationId)

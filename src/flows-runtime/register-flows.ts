@@ -62,7 +62,10 @@ export function registerFlows(deps: FlowsDeps): FlowsRuntime | null {
         await outbound.send({ conversationId, text: message.text, choices: message.choices, authorKind: 'bot' });
       },
     },
-    events: { handedOff: (event) => bus.publish('conversation.handoff', event) },
+    events: {
+      handedOff: (event) => bus.publish('conversation.handoff', event),
+      feedbackRecorded: (event) => bus.publish('feedback.recorded', event),
+    },
     clock: deps.clock,
   });
   const conversations = new FlowConversations(dataSource);

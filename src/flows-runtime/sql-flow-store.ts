@@ -4,7 +4,7 @@ import type { ConversationTx, ExposureRecord, FlowStore } from '../../flows/engi
 import type { ContactPatch, ContactProfile, ConversationInfo, RunState } from '../../flows/engine/types';
 import { CONVERSATION_COLUMNS, conversationView, type ConversationRow } from '../conversations/views';
 import type { ConversationView } from '../core/events';
-import { recordFeedback } from '../feedback/record-feedback';
+import { recordFeedback, recordFeedbackRequest } from '../feedback/record-feedback';
 
 const LIVE = "status IN ('active', 'waiting')";
 const ENDED = ['done', 'handed_off', 'gave_up', 'cancelled'];
@@ -144,8 +144,12 @@ class SqlConversationTx implements ConversationTx {
     );
   }
 
-  async recordFeedback(record: Parameters<ConversationTx['recordFeedback']>[0]): Promise<void> {
-    await recordFeedback((sql, params) => this.manager.query(sql, params), record);
+  async recordFeedback(record: Parameters<ConversationTx['recordFeedback']>[0]) {
+    return recordFeedback((sql, params) => this.manager.query(sql, params), record);
+  }
+
+  async recordFeedbackRequest(request: Parameters<ConversationTx['recordFeedbackRequest']>[0]): Promise<void> {
+    await recordFeedbackRequest((sql, params) => this.manager.query(sql, params), request);
   }
 
   async recordExposure(exposure: ExposureRecord): Promise<void> {

@@ -29,6 +29,14 @@ export interface ApiDeps {
   onMerged: (result: MergeResult) => void;
   secureCookies: boolean;
   publicUrl?: string;
+  /** Routers of other parts (feedback review) behind the same sign-in and CSRF checks. */
+  extensions?: ApiExtension[];
+}
+
+/** A router mounted under /api for the given paths, after authentication and the CSRF guard. */
+export interface ApiExtension {
+  paths: string[];
+  router: Router;
 }
 
 /**
@@ -55,5 +63,9 @@ export function apiRouter(deps: ApiDeps): Router {
   router.use(['/conversations', '/contacts', '/canned-responses'], requireAuth, csrfGuard);
   router.use(conversationsRouter(deps.queries, deps.commands));
   router.use(contactsRouter(deps.dataSource, deps.contacts, deps.canned, deps.onMerged));
+  for (const extension of deps.extensions ?? []) {
+    router.use(extension.paths, requireAuth, csrfGuard);
+    router.use(extension.router);
+  }
   return router;
 }

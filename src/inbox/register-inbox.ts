@@ -10,7 +10,7 @@ import type { EventBus } from '../core/events';
 import type { Logger } from '../logger';
 import type { ChannelRegistry } from '../outbound/channel-registry';
 import type { OutboundService } from '../outbound/outbound-service';
-import { apiRouter } from './api-router';
+import { apiRouter, type ApiExtension } from './api-router';
 import { CannedResponses } from './canned-responses';
 import { ContactService } from './contact-service';
 import { InboxCommands } from './inbox-commands';
@@ -30,6 +30,8 @@ export interface InboxDeps {
   log: Logger;
   /** More contact-profile sections from other parts of the hub (see profile-sections.ts). */
   profileSections?: ProfileSection[];
+  /** More /api routes from other parts of the hub, behind the inbox's sign-in. */
+  apiExtensions?: ApiExtension[];
 }
 
 export interface Inbox {
@@ -71,6 +73,7 @@ export function registerInbox(deps: InboxDeps): Inbox {
       onMerged: (result) => void realtime.refresh(result.movedConversationIds),
       secureCookies: config.PUBLIC_URL?.startsWith('https:') ?? false,
       publicUrl: config.PUBLIC_URL,
+      extensions: deps.apiExtensions,
     }),
   );
   deps.express.use(inboxPageRouter());

@@ -1,0 +1,99 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { DataSource } from 'typeorm';
+import { principal } from '../auth/authenticate';
+import { parseInput } from '../http/validate';
+import { streamFeedbackCsv } from './csv-export';
+import type { FeedbackDashboard } from './dashboard';
+import type { FeedbackList } from './feedback-list';
+import { parseFeedbackFilter, type FeedbackViewer } from './filters';
+import type { FeedbackReviewActions } from './review-actions';
+import type { StandoutTermsAnalysis } from './standout-terms';
+
+const idParam = z.object({ id: z.uuid() });
+const pageQuery = z.object({ cursor: z.string().max(500).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
+
+export interface FeedbackRouterDeps {
+  dataSource: DataSource;
+  dashboard: FeedbackDashboard;
+  list: FeedbackList;
+  actions: FeedbackReviewActions;
+  terms: StandoutTermsAnalysis;
+}
+
+const viewerOf = (req: Request): FeedbackViewer => {
+  const { id, role } = principal(req);
+  return { userId: id, role };
+};
+
+/** Splits the paging parameters from the filters in one query string. */
+function filterOf(query: Request['query']) {
+  const { cursor: _cursor, limit: _limit, ...filters } = query;
+  return parseFeedbackFilter(filters);
+}
+
+/**
+ * `/api/feedback…`: the managers' dashboard, the threads list, one thread, review actions, what
+ * customers are saying, and the CSV export. Agents read only their own conversations' feedback;
+ * review actions are for managers and admins.
+ */
+export function feedbackRouter(deps: FeedbackRouterDeps): Router {
+  const router = Router();
+
+  router.get('/feedback/dashboard', async (req, res) => {
+    res.json(await deps.dashboard.compute(filterOf(req.query), viewerOf(req)));
+  });
+
+  router.get('/feedback/terms', async (req, res) => {
+    res.json(await deps.terms.compute(filterOf(req.query), viewerOf(req), { limit: 15 }));
+  });
+
+  router.get('/feedback/export.csv', async (req, res) => {
+    const filter = filterOf(req.query);
+    res.setHeader('content-type', 'text/csv; charset=utf-8');
+    res.setHeader('content-disposition', `attachment; filename="feedback-${new Date().toISOString().slice(0, 10)}.csv"`);
+    await streamFeedbackCsv(deps.dataSource, filter, viewerOf(req), res);
+    res.end();
+  });
+
+  router.get('/feedback/people', async (req, res) => {
+    principal(req);
+    const people: { id: string; name: string; role: string }[] = await deps.dataSource.query(
+      "SELECT id, name, role FROM users WHERE active AND role IN ('agent', 'manager', 'admin') ORDER BY name",
+    );
+    res.json({ people });
+  });
+
+  router.get('/feedback', async (req, res) => {
+    const { cursor, limit } = parseInput(pageQuery, req.query);
+    res.json(await deps.list.page(filterOf(req.query), viewerOf(req), { cursor, limit }));
+  });
+
+  router.get('/feedback/:id', async (req, res) => {
+    const { id } = parseInput(idParam, req.params);
+    res.json(await deps.list.thread(id, viewerOf(req)));
+  });
+
+  router.post('/feedback/:id/review', async (req, res) => {
+    const { id } = parseInput(idParam, req.params);
+    const { reviewed } = parseInput(z.object({ reviewed: z.boolean().default(true) }), req.body);
+    res.json(await deps.actions.markReviewed(id, viewerOf(req), reviewed));
+  });
+
+  router.put('/feedback/:id/tags', async (req, res) => {
+    const { id } = parseInput(idParam, req.params);
+    res.json(await deps.actions.setTags(id, viewerOf(req), (req.body as { tags?: unknown } | undefined)?.tags));
+  });
+
+  router.post('/feedback/:id/notes', async (req, res) => {
+    const { id } = parseInput(idParam, req.params);
+    res.status(201).json(await deps.actions.addNote(id, viewerOf(req), (req.body as { text?: unknown } | undefined)?.text));
+  });
+
+  router.post('/feedback/:id/follow-up', async (req, res) => {
+    const { id } = parseInput(idParam, req.params);
+    res.json(await deps.actions.assignFollowUp(id, viewerOf(req), (req.body as { agentId?: unknown } | undefined)?.agentId));
+  });
+
+  return router;
+}

@@ -1,0 +1,198 @@
+import { api, createUser, type TestUser } from '../helpers/inbox-client';
+import { eventually } from '../helpers/inbox-fixtures';
+import { seedFeedback, type FeedbackWorld } from '../helpers/feedback-seed';
+import { startTestApp, type TestApp } from '../helpers/test-app';
+
+const API_KEY = 'feedback-api-key-0123456789';
+let hub: TestApp;
+let world: FeedbackWorld;
+let manager: TestUser;
+let agent: TestUser;
+
+beforeAll(async () => {
+  hub = await startTestApp({ RAPPORT_FLOWS_ENABLED: 'true', RAPPORT_API_KEY: API_KEY });
+  world = await seedFeedback(hub.app.store.dataSource, {
+    records: 400,
+    seed: 11,
+    start: new Date('2026-10-01T00:00:00Z'),
+    days: 30,
+  });
+  manager = await createUser(hub, 'manager');
+  agent = await createUser(hub, 'agent');
+  // Give the new agent one seeded conversation, and so its feedback.
+  await hub.app.store.dataSource.query('UPDATE feedback SET agent_id = $1 WHERE conversation_id = $2', [
+    agent.id,
+    world.feedback[0].conversationId,
+  ]);
+});
+afterAll(async () => {
+  await hub.close();
+});
+
+const query = <T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> =>
+  hub.app.store.dataSource.query(sql, params);
+
+describe('GET /api/feedback…', () => {
+  it('gives a manager the dashboard and the threads list for a date range', async () => {
+    const dashboard = await api<{ csat: { responses: number } }>(
+      hub,
+      'GET',
+      '/feedback/dashboard?from=2026-10-01&to=2026-10-31',
+      {
+        as: manager.session,
+      },
+    );
+    expect(dashboard.status).toBe(200);
+    expect(dashboard.body.csat.responses).toBe(world.feedback.filter((r) => r.kind === 'csat').length);
+
+    const page = await api<{ items: { id: string }[]; nextCursor: string }>(
+      hub,
+      'GET',
+      '/feedback?limit=10&detractors=true',
+      {
+        as: manager.session,
+      },
+    );
+    expect(page.body.items).toHaveLength(10);
+    const next = await api<{ items: { id: string }[] }>(
+      hub,
+      'GET',
+      `/feedback?limit=10&detractors=true&cursor=${page.body.nextCursor}`,
+      {
+        as: manager.session,
+      },
+    );
+    expect(next.body.items.map((item) => item.id)).not.toContain(page.body.items[0].id);
+  });
+
+  it("shows an agent only their own conversations' feedback, and 404 for anyone else's", async () => {
+    const own = await api<{ items: { id: string }[] }>(hub, 'GET', '/feedback?limit=200', { as: agent.session });
+    const expected = await query<{ id: string }>('SELECT id FROM feedback WHERE agent_id = $1', [agent.id]);
+    expect(own.body.items.map((item) => item.id).sort()).toEqual(expected.map((row) => row.id).sort());
+
+    const someoneElses = world.feedback.find((r) => r.conversationId !== world.feedback[0].conversationId)!;
+    expect((await api(hub, 'GET', `/feedback/${someoneElses.id}`, { as: agent.session })).status).toBe(404);
+    expect((await api(hub, 'GET', `/feedback/${world.feedback[0].id}`, { as: agent.session })).status).toBe(200);
+  });
+
+  it('streams the CSV export of everything matching the filters', async () => {
+    const response = await fetch(`${hub.url}/api/feedback/export.csv?kind=csat`, {
+      headers: { cookie: manager.session.cookie },
+    });
+    expect(response.headers.get('content-type')).toContain('text/csv');
+    expect(response.headers.get('content-disposition')).toMatch(
+      /attachment; filename="feedback-\d{4}-\d{2}-\d{2}\.csv"/,
+    );
+    const lines = (await response.text()).trimEnd().split('\r\n');
+    expect(lines).toHaveLength(1 + world.feedback.filter((r) => r.kind === 'csat').length);
+  });
+
+  it('answers what customers are saying', async () => {
+    const terms = await api<{ negative: { term: string }[] }>(hub, 'GET', '/feedback/terms', { as: manager.session });
+    expect(terms.body.negative.map((term) => term.term)).toContain('late');
+  });
+
+  it.each([
+    ['without signing in', undefined, 'GET', '/feedback/dashboard', 401],
+    ['with a bad filter', 'manager', 'GET', '/feedback/dashboard?timeZone=Nowhere/Land', 400],
+    ['with a bad id', 'manager', 'GET', '/feedback/not-a-uuid', 400],
+    ['as an agent reviewing', 'agent', 'POST', '/feedback/{id}/review', 403],
+  ] as const)('refuses a request %s', async (_name, who, method, path, status) => {
+    const as = who === 'manager' ? manager.session : who === 'agent' ? agent.session : undefined;
+    const answer = await api(hub, method, path.replace('{id}', world.feedback[0].id), {
+      as,
+      body: method === 'POST' ? {} : undefined,
+    });
+    expect(answer.status).toBe(status);
+    expect(answer.body).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
+  });
+
+  it('refuses a review action without the CSRF token', async () => {
+    const answer = await api(hub, 'POST', `/feedback/${world.feedback[0].id}/review`, {
+      as: manager.session,
+      csrf: false,
+      body: {},
+    });
+    expect(answer.status).toBe(403);
+  });
+
+  it("assigns a follow-up that appears in the agent's own conversation list", async () => {
+    const record = world.feedback.find((r) => r.kind === 'csat' && r.score === 1)!;
+    const answer = await api(hub, 'POST', `/feedback/${record.id}/follow-up`, {
+      as: manager.session,
+      body: { agentId: agent.id },
+    });
+    expect(answer.status).toBe(200);
+    const mine = await api<{ items: { id: string }[] }>(hub, 'GET', '/conversations?assignee=me&status=open', {
+      as: agent.session,
+    });
+    expect(mine.body.items.map((item) => item.id)).toContain(record.conversationId);
+  });
+});
+
+describe('feedback from a real flow', () => {
+  it('records the request, the rating with its comment, and opens a follow-up for a detractor', async () => {
+    const phone = '+14155550777';
+    const [contact] = await query<{ id: string }>(
+      "INSERT INTO contacts (first_name, phone) VALUES ('Dora', $1) RETURNING id",
+      [phone],
+    );
+    await query("INSERT INTO contact_identities (contact_id, channel, address) VALUES ($1, 'sms', $2)", [
+      contact.id,
+      phone,
+    ]);
+    const started = await fetch(`${hub.url}/api/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
+      body: JSON.stringify({ contactId: contact.id, name: 'order.delivered' }),
+    });
+    expect(started.status).toBe(202);
+    await eventually(async () => {
+      const requests = await query('SELECT kind, answered_at FROM feedback_requests WHERE contact_id = $1', [
+        contact.id,
+      ]);
+      expect(requests).toEqual([{ kind: 'csat', answered_at: null }]);
+    });
+
+    let sequence = 0;
+    const say = async (text: string) => {
+      sequence += 1;
+      await hub.app.ingest.ingest({ channel: 'sms', from: phone, providerMessageId: `SM-dora-${sequence}`, text });
+    };
+    await say('1');
+    await eventually(async () => {
+      const [rating] = await query<{ score: number }>(
+        "SELECT score FROM feedback WHERE contact_id = $1 AND kind = 'csat'",
+        [contact.id],
+      );
+      expect(rating?.score).toBe(1);
+    });
+    await say('The box was crushed and the book arrived late');
+
+    await eventually(async () => {
+      const records = await query(
+        'SELECT kind, score, comment, sentiment_label, follow_up_at IS NOT NULL AS follow_up FROM feedback WHERE contact_id = $1',
+        [contact.id],
+      );
+      expect(records).toEqual([
+        {
+          kind: 'csat',
+          score: 1,
+          comment: 'The box was crushed and the book arrived late',
+          sentiment_label: 'negative',
+          follow_up: true,
+        },
+      ]);
+    }, 10_000);
+    const [request] = await query<{ answered_at: Date | null }>(
+      'SELECT answered_at FROM feedback_requests WHERE contact_id = $1',
+      [contact.id],
+    );
+    expect(request.answered_at).not.toBeNull();
+    const [conversation] = await query(
+      "SELECT status, handled_by FROM conversations WHERE contact_id = $1 AND status <> 'resolved'",
+      [contact.id],
+    );
+    expect(conversation).toEqual({ status: 'open', handled_by: 'human' });
+  });
+});
