@@ -11,7 +11,10 @@ import type { FeedbackReviewActions } from './review-actions';
 import type { StandoutTermsAnalysis } from './standout-terms';
 
 const idParam = z.object({ id: z.uuid() });
-const pageQuery = z.object({ cursor: z.string().max(500).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
+const pageQuery = z.object({
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
 
 export interface FeedbackRouterDeps {
   dataSource: DataSource;
@@ -51,7 +54,10 @@ export function feedbackRouter(deps: FeedbackRouterDeps): Router {
   router.get('/feedback/export.csv', async (req, res) => {
     const filter = filterOf(req.query);
     res.setHeader('content-type', 'text/csv; charset=utf-8');
-    res.setHeader('content-disposition', `attachment; filename="feedback-${new Date().toISOString().slice(0, 10)}.csv"`);
+    res.setHeader(
+      'content-disposition',
+      `attachment; filename="feedback-${new Date().toISOString().slice(0, 10)}.csv"`,
+    );
     await streamFeedbackCsv(deps.dataSource, filter, viewerOf(req), res);
     res.end();
   });
@@ -87,12 +93,16 @@ export function feedbackRouter(deps: FeedbackRouterDeps): Router {
 
   router.post('/feedback/:id/notes', async (req, res) => {
     const { id } = parseInput(idParam, req.params);
-    res.status(201).json(await deps.actions.addNote(id, viewerOf(req), (req.body as { text?: unknown } | undefined)?.text));
+    res
+      .status(201)
+      .json(await deps.actions.addNote(id, viewerOf(req), (req.body as { text?: unknown } | undefined)?.text));
   });
 
   router.post('/feedback/:id/follow-up', async (req, res) => {
     const { id } = parseInput(idParam, req.params);
-    res.json(await deps.actions.assignFollowUp(id, viewerOf(req), (req.body as { agentId?: unknown } | undefined)?.agentId));
+    res.json(
+      await deps.actions.assignFollowUp(id, viewerOf(req), (req.body as { agentId?: unknown } | undefined)?.agentId),
+    );
   });
 
   return router;

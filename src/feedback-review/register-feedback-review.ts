@@ -34,7 +34,10 @@ export function registerFeedbackReview(deps: {
     deps.bus.on('feedback.recorded', async (event) => {
       if (!isDetractor(event.kind, event.score)) return;
       await actions.openFollowUp(event.feedbackId, event.conversationId, event.agentId, { takeOver: false });
-      deps.log.info({ conversationId: event.conversationId, feedbackId: event.feedbackId }, 'follow-up opened for a detractor');
+      deps.log.info(
+        { conversationId: event.conversationId, feedbackId: event.feedbackId },
+        'follow-up opened for a detractor',
+      );
     });
   }
   const router = feedbackRouter({

@@ -20,7 +20,14 @@ export async function recordFeedback(query: Query, record: FeedbackRecord): Prom
                        AND created_at > now() - interval '1 day'
                      ORDER BY created_at DESC LIMIT 1)
         RETURNING id, kind, score`,
-      [record.conversationId, record.flowId, record.comment, record.sentiment?.score ?? null, record.sentiment?.label ?? null, record.tags],
+      [
+        record.conversationId,
+        record.flowId,
+        record.comment,
+        record.sentiment?.score ?? null,
+        record.sentiment?.label ?? null,
+        record.tags,
+      ],
     )) as [StoredRow[], number];
     if (joined[0].length === 1) return stored(joined[0][0]);
   }
