@@ -37,14 +37,23 @@ export class OutboundQueue {
   private constructor(
     private readonly boss: PgBoss,
     private readonly options: OutboundQueueOptions,
+    private readonly gate: { stopped: boolean },
   ) {}
 
   static async start(dataSource: DataSource, options: OutboundQueueOptions): Promise<OutboundQueue> {
     const pool = (dataSource.driver as PostgresDriver).master as {
       query(text: string, values: unknown[]): Promise<{ rows: unknown[] }>;
     };
+    // After stop() pg-boss may still settle a job it had fetched (it marks it complete or failed
+    // without awaiting, so a rejection would be unhandled). The pool is about to close: skip that
+    // late write. The job stays active, expires and is retried; the attempt ledger keeps the retry
+    // from sending twice.
+    const gate = { stopped: false };
     const boss = new PgBoss({
-      db: { executeSql: (text, values) => pool.query(text, values) },
+      db: {
+        executeSql: (text, values) =>
+          gate.stopped ? Promise.resolve({ rows: [{ count: '0' }] }) : pool.query(text, values),
+      },
       // Cron scheduling is not used; it would only add polling.
       schedule: false,
       supervise: true,
@@ -58,7 +67,7 @@ export class OutboundQueue {
       retryBackoff: true,
       expireInSeconds: options.expireInSeconds ?? 120,
     });
-    return new OutboundQueue(boss, options);
+    return new OutboundQueue(boss, options, gate);
   }
 
   /** Adds the send job for a message, in the transaction `manager` belongs to. */
@@ -99,5 +108,6 @@ export class OutboundQueue {
   /** Lets running sends finish, then stops polling (before the database closes). */
   async stop(): Promise<void> {
     await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    this.gate.stopped = true;
   }
 }
