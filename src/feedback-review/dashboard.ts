@@ -20,10 +20,10 @@ export interface Dashboard {
   breakdowns: Record<'channel' | 'segment' | 'tag' | 'variant' | 'agent', ScoreGroup[]>;
 }
 
-interface AggregateRow {
-  dimension: string;
+/** One figure's counts, for one group of one dimension (or 'all'). */
+interface GroupRow {
+  dimension: 'all' | 'channel' | 'segment' | 'tag' | 'variant' | 'agent' | 'week';
   key: string | null;
-  label: string | null;
   csat_n: number;
   csat_satisfied: number;
   promoters: number;
@@ -35,70 +35,94 @@ interface AggregateRow {
   negative: number;
 }
 
-const AGGREGATES = `
-  count(*) FILTER (WHERE f.kind = 'csat')::int AS csat_n,
-  count(*) FILTER (WHERE f.kind = 'csat' AND f.score >= 4)::int AS csat_satisfied,
-  count(*) FILTER (WHERE f.kind = 'nps' AND f.score >= 9)::int AS promoters,
-  count(*) FILTER (WHERE f.kind = 'nps' AND f.score BETWEEN 7 AND 8)::int AS passives,
-  count(*) FILTER (WHERE f.kind = 'nps' AND f.score <= 6)::int AS detractors,
-  count(f.comment)::int AS comments,
-  count(*) FILTER (WHERE f.sentiment_label = 'positive')::int AS positive,
-  count(*) FILTER (WHERE f.sentiment_label = 'neutral')::int AS neutral,
-  count(*) FILTER (WHERE f.sentiment_label = 'negative')::int AS negative`;
+const COUNTS = [
+  'csat_n',
+  'csat_satisfied',
+  'promoters',
+  'passives',
+  'detractors',
+  'comments',
+  'positive',
+  'neutral',
+  'negative',
+];
+const SUMS = COUNTS.map((name) => `sum(${name})::int AS ${name}`).join(', ');
+
+const CELL_COUNTS = `
+  count(*) FILTER (WHERE f.kind = 'csat') AS csat_n,
+  count(*) FILTER (WHERE f.kind = 'csat' AND f.score >= 4) AS csat_satisfied,
+  count(*) FILTER (WHERE f.kind = 'nps' AND f.score >= 9) AS promoters,
+  count(*) FILTER (WHERE f.kind = 'nps' AND f.score BETWEEN 7 AND 8) AS passives,
+  count(*) FILTER (WHERE f.kind = 'nps' AND f.score <= 6) AS detractors,
+  count(f.comment) AS comments,
+  count(*) FILTER (WHERE f.sentiment_label = 'positive') AS positive,
+  count(*) FILTER (WHERE f.sentiment_label = 'neutral') AS neutral,
+  count(*) FILTER (WHERE f.sentiment_label = 'negative') AS negative`;
 
 /**
  * The managers' dashboard: CSAT, NPS, response rate, weekly trend and breakdowns, all under the
- * same filters. One scan of the feedback rows computes every grouping (GROUPING SETS); tags,
- * which multiply rows, and feedback requests take one query each.
+ * same filters, in one statement. The feedback rows are read once and hashed into cells on narrow
+ * keys (contact × channel × flow variant × agent × week: a few thousand at most); the contact's
+ * segment and tags join the cells, not the rows; every breakdown is then a GROUPING SET (and
+ * tags an unnest) over the cells. A second statement counts the feedback requests.
  */
 export class FeedbackDashboard {
   constructor(private readonly dataSource: DataSource) {}
 
   async compute(filter: FeedbackFilter, viewer: FeedbackViewer): Promise<Dashboard> {
     const where = feedbackWhere(filter, viewer, 1);
-    const zone = [filter.timeZone];
-    const [grouped, tagged, requests] = await Promise.all([
-      this.dataSource.query(
-        `SELECT CASE
-                  WHEN GROUPING(f.channel) = 0 THEN 'channel'
-                  WHEN GROUPING(segment) = 0 THEN 'segment'
-                  WHEN GROUPING(variant_key) = 0 THEN 'variant'
-                  WHEN GROUPING(f.agent_id) = 0 THEN 'agent'
-                  WHEN GROUPING(week) = 0 THEN 'week'
-                  ELSE 'all'
-                END AS dimension,
-                COALESCE(f.channel, segment, variant_key, f.agent_id::text, week::text) AS key,
-                max(u.name) AS label,
-                ${AGGREGATES}
-           FROM feedback f
-           JOIN contacts ct ON ct.id = f.contact_id
-           LEFT JOIN users u ON u.id = f.agent_id
-           CROSS JOIN LATERAL (
-             SELECT COALESCE(ct.attributes->>'segment', '(none)') AS segment,
-                    CASE WHEN f.variant IS NULL THEN NULL ELSE f.flow_id || ' · ' || f.variant END AS variant_key,
-                    date_trunc('week', f.created_at AT TIME ZONE $1)::date AS week
-           ) d
-          WHERE ${where.sql}
-          GROUP BY GROUPING SETS ((), (f.channel), (segment), (variant_key), (f.agent_id), (week))`,
-        [...zone, ...where.params],
-      ) as Promise<AggregateRow[]>,
-      this.dataSource.query(
-        `SELECT 'tag' AS dimension, tag AS key, tag AS label, ${AGGREGATES}
-           FROM feedback f
-           JOIN contacts ct ON ct.id = f.contact_id
-           CROSS JOIN LATERAL unnest(ct.tags) AS tag
-          WHERE ${feedbackWhere(filter, viewer).sql}
-          GROUP BY tag`,
-        feedbackWhere(filter, viewer).params,
-      ) as Promise<AggregateRow[]>,
+    const [rows, requests] = await Promise.all([
+      this.dataSource.transaction(async (manager) => {
+        // The planner cannot guess how few cells there are and would sort the rows on disk with
+        // the default 4 MB; this statement alone may hash them in memory.
+        await manager.query("SET LOCAL work_mem = '32MB'");
+        return (await manager.query(
+          `WITH cells AS (
+             SELECT f.contact_id, f.channel, f.flow_id, f.variant, f.agent_id,
+                    date_trunc('week', f.created_at AT TIME ZONE $1)::date AS week, ${CELL_COUNTS}
+               FROM feedback f
+               ${where.sql.includes('ct.') ? 'JOIN contacts ct ON ct.id = f.contact_id' : ''}
+              WHERE ${where.sql}
+              GROUP BY 1, 2, 3, 4, 5, 6
+           ), enriched AS (
+             SELECT cells.*, COALESCE(ct.attributes->>'segment', '(none)') AS segment, ct.tags,
+                    CASE WHEN cells.variant IS NULL THEN NULL ELSE cells.flow_id || ' · ' || cells.variant END AS variant_key
+               FROM cells JOIN contacts ct ON ct.id = cells.contact_id
+           )
+           SELECT CASE WHEN GROUPING(channel) = 0 THEN 'channel'
+                       WHEN GROUPING(segment) = 0 THEN 'segment'
+                       WHEN GROUPING(variant_key) = 0 THEN 'variant'
+                       WHEN GROUPING(agent_id) = 0 THEN 'agent'
+                       WHEN GROUPING(week) = 0 THEN 'week'
+                       ELSE 'all' END AS dimension,
+                  COALESCE(channel, segment, variant_key, agent_id::text, week::text) AS key, ${SUMS}
+             FROM enriched
+            GROUP BY GROUPING SETS ((), (channel), (segment), (variant_key), (agent_id), (week))
+           UNION ALL
+           SELECT 'tag', tag, ${SUMS} FROM enriched CROSS JOIN LATERAL unnest(tags) AS tag GROUP BY tag`,
+          [filter.timeZone, ...where.params],
+        )) as GroupRow[];
+      }),
       this.requestCounts(filter, viewer),
     ]);
-
-    const overall = grouped.find((row) => row.dimension === 'all');
-    const group = (dimension: string, rows: AggregateRow[] = grouped) =>
+    const agentIds = rows
+      .filter((row) => row.dimension === 'agent' && row.key !== null)
+      .map((row) => row.key as string);
+    const names = new Map<string, string>(
+      agentIds.length === 0
+        ? []
+        : (
+            (await this.dataSource.query('SELECT id, name FROM users WHERE id = ANY($1)', [agentIds])) as {
+              id: string;
+              name: string;
+            }[]
+          ).map((user) => [user.id, user.name]),
+    );
+    const overall = rows.find((row) => row.dimension === 'all');
+    const group = (dimension: GroupRow['dimension'], label: (key: string) => string = (key) => key) =>
       rows
         .filter((row) => row.dimension === dimension && row.key !== null)
-        .map((row) => toGroup(row, dimension))
+        .map((row) => toGroup(row.key as string, label(row.key as string), row))
         .sort((a, b) => b.responses - a.responses || a.key.localeCompare(b.key));
 
     return {
@@ -118,9 +142,9 @@ export class FeedbackDashboard {
       breakdowns: {
         channel: group('channel'),
         segment: group('segment'),
-        tag: group('tag', tagged),
+        tag: group('tag'),
         variant: group('variant'),
-        agent: group('agent'),
+        agent: group('agent', (id) => names.get(id) ?? 'Unknown agent'),
       },
     };
   }
@@ -141,9 +165,11 @@ export class FeedbackDashboard {
       segment: filter.segment,
     };
     const where = feedbackWhere(asked, viewer);
+    // The contact is joined only when a filter is about the contact.
+    const join = filter.tag || filter.segment ? 'JOIN contacts ct ON ct.id = f.contact_id' : '';
     const [row]: { requests: number; responses: number }[] = await this.dataSource.query(
       `SELECT count(*)::int AS requests, count(f.answered_at)::int AS responses
-         FROM feedback_requests f JOIN contacts ct ON ct.id = f.contact_id
+         FROM feedback_requests f ${join}
         WHERE ${where.sql}`,
       where.params,
     );
@@ -151,13 +177,15 @@ export class FeedbackDashboard {
   }
 }
 
-function toGroup(row: AggregateRow, dimension: string): ScoreGroup {
-  const nps = npsScore(row.promoters, row.passives, row.detractors);
+type Counts = Pick<GroupRow, 'csat_n' | 'csat_satisfied' | 'promoters' | 'passives' | 'detractors'>;
+
+function toGroup(key: string, label: string, counts: Counts): ScoreGroup {
+  const nps = npsScore(counts.promoters, counts.passives, counts.detractors);
   return {
-    key: String(row.key),
-    label: dimension === 'agent' ? (row.label ?? 'Unknown agent') : String(row.key),
-    csat: csatScore(row.csat_n, row.csat_satisfied),
+    key,
+    label,
+    csat: csatScore(counts.csat_n, counts.csat_satisfied),
     nps,
-    responses: row.csat_n + nps.responses,
+    responses: counts.csat_n + nps.responses,
   };
 }
