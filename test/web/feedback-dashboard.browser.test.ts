@@ -8,7 +8,8 @@ import { startTestApp, type TestApp } from '../helpers/test-app';
 
 /**
  * The managers' Feedback view in real headless Chromium against the real hub, on 300 seeded
- * ratings of the last 60 days. Writes the README's screenshot to docs/feedback-dashboard.png.
+ * ratings of the last 60 days. RAPPORT_SCREENSHOTS=docs refreshes the README's screenshot
+ * (docs/feedback-dashboard.png), as in inbox.browser.test.ts.
  */
 const CHROMIUM_ARGS = [
   '--headless',
@@ -20,6 +21,9 @@ const CHROMIUM_ARGS = [
 ];
 const TIME_ZONE = 'America/New_York';
 const DAY = 86_400_000;
+const SHOTS = process.env.RAPPORT_SCREENSHOTS
+  ? path.resolve(process.env.RAPPORT_SCREENSHOTS)
+  : path.resolve('test-results', 'screenshots');
 
 interface Dashboard {
   csat: { responses: number; satisfied: number; score: number | null };
@@ -35,7 +39,7 @@ let page: Page;
 
 beforeAll(async () => {
   await buildInboxUi();
-  mkdirSync('docs', { recursive: true });
+  mkdirSync(SHOTS, { recursive: true });
   hub = await startTestApp({});
   await seedFeedback(hub.app.store.dataSource, { records: 300, start: new Date(Date.now() - 60 * DAY), days: 59 });
   manager = await createUser(hub, 'manager');
@@ -90,7 +94,7 @@ describe('feedback review for managers in a browser', () => {
     expect(await page.locator('[data-breakdown="by agent"] .bd-row').count()).toBe(3);
 
     await page.locator('.fb-page').evaluate((node) => node.scrollTo(0, 0));
-    await page.screenshot({ path: path.resolve('docs', 'feedback-dashboard.png') });
+    await page.screenshot({ path: path.join(SHOTS, 'feedback-dashboard.png') });
   });
 
   it('filters to detractors, opens a thread and assigns a follow-up that lands in the agent’s inbox', async () => {
