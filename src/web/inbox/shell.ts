@@ -2,6 +2,7 @@ import { call } from './api';
 import { createContactView } from './contact-view';
 import type { Controller } from './controller';
 import { h, replace } from './dom';
+import { createFeedbackPage } from './feedback-page';
 import { createListView } from './list-view';
 import { sortedConversations } from './state';
 import { createThreadView } from './thread-view';
@@ -33,10 +34,14 @@ export function mountShell(root: HTMLElement, controller: Controller, signOut: (
     h('dl', {}, ...SHORTCUTS.flatMap(([key, text]) => [h('dt', {}, h('kbd', {}, key)), h('dd', {}, text)])),
   );
   help.hidden = true;
+  // Feedback review is for managers and admins; agents never get the tab.
+  const feedback = state.me.role === 'agent' ? null : createFeedbackPage(state.me);
+  const tabs = feedback && createTabs(feedback.controller);
   const top = h(
     'header',
     { class: 'topbar' },
     h('strong', { class: 'brand' }, 'Rapport'),
+    tabs,
     connection,
     presence,
     h('span', { class: 'me' }, `${state.me.name} · ${state.me.role}`),
@@ -48,8 +53,9 @@ export function mountShell(root: HTMLElement, controller: Controller, signOut: (
     h('button', { class: 'signout', on: { click: () => void signOut() } }, 'Sign out'),
   );
   const layout = h('main', { class: 'layout' }, list.root, thread.root, contact.root);
-  root.replaceChildren(top, layout, help);
+  root.replaceChildren(top, layout, ...(feedback ? [feedback.root] : []), help);
   document.body.dataset.view = state.view;
+  document.body.dataset.page = 'inbox';
 
   function chrome(): void {
     connection.textContent = state.online ? '● live' : '○ reconnecting…';
@@ -77,6 +83,7 @@ export function mountShell(root: HTMLElement, controller: Controller, signOut: (
       return;
     }
     if (target.closest('input, textarea, select') || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (document.body.dataset.page === 'feedback') return;
     const conversation = controller.selected();
     const actions: Record<string, () => void> = {
       j: () => move(1),
@@ -101,6 +108,33 @@ export function mountShell(root: HTMLElement, controller: Controller, signOut: (
     contact: contact.render,
     chrome,
   };
+}
+
+/** Inbox | Feedback: which page shows; the Feedback data loads the first time it opens. */
+function createTabs(feedback: { start(): Promise<void> }): HTMLElement {
+  const show = (page: 'inbox' | 'feedback') => {
+    document.body.dataset.page = page;
+    for (const tab of tabs.querySelectorAll('button')) {
+      tab.setAttribute('aria-selected', String(tab.dataset.page === page));
+    }
+    if (page === 'feedback') void feedback.start();
+  };
+  const tab = (page: 'inbox' | 'feedback', text: string) =>
+    h(
+      'button',
+      {
+        attrs: { role: 'tab', 'data-page': page, 'aria-selected': String(page === 'inbox') },
+        on: { click: () => show(page) },
+      },
+      text,
+    );
+  const tabs = h(
+    'nav',
+    { class: 'tabs-nav', attrs: { role: 'tablist', 'aria-label': 'Views' } },
+    tab('inbox', 'Inbox'),
+    tab('feedback', 'Feedback'),
+  );
+  return tabs;
 }
 
 export async function endSession(): Promise<void> {

@@ -1,0 +1,67 @@
+import { h, replace } from './dom';
+import type { StandoutTerm } from './feedback-api';
+import type { FeedbackController } from './feedback-controller';
+
+/**
+ * "What customers are saying": the standout terms of negative and positive comments as chips,
+ * bigger the more a term stands out. A chip shows the comments it came from in the list below.
+ */
+export function createTermsView(controller: FeedbackController, reveal: () => void) {
+  const body = h('div', { class: 'terms-cols' });
+  const root = h(
+    'section',
+    { class: 'card fb-terms' },
+    h('header', { class: 'card-head' }, h('h3', {}, 'What customers are saying')),
+    body,
+  );
+
+  function column(side: 'negative' | 'positive', title: string, terms: StandoutTerm[], comments: number) {
+    const top = Math.max(...terms.map((term) => term.weight), 0);
+    return h(
+      'div',
+      { class: `terms ${side}`, attrs: { 'data-side': side } },
+      h('h4', {}, title, h('span', { class: 'muted' }, ` · ${comments} comments`)),
+      h(
+        'ul',
+        { class: 'chips' },
+        ...terms.map((term) => {
+          // Five sizes, by weight relative to the side's strongest term.
+          const size = top > 0 ? Math.max(1, Math.ceil((5 * term.weight) / top)) : 1;
+          return h(
+            'li',
+            {},
+            h(
+              'button',
+              {
+                class: `chip w${size}`,
+                title: `In ${term.count} comments — show them`,
+                attrs: { 'data-term': term.term },
+                on: {
+                  click: () => {
+                    void controller.showTerm(term.term, side, term.feedbackIds);
+                    reveal();
+                  },
+                },
+              },
+              term.term,
+              h('span', { class: 'count' }, term.count),
+            ),
+          );
+        }),
+      ),
+      terms.length === 0 && h('p', { class: 'empty' }, 'Nothing stands out yet.'),
+    );
+  }
+
+  function render(): void {
+    const terms = controller.state.terms;
+    if (!terms) return;
+    replace(
+      body,
+      column('negative', '👎 Negative', terms.negative, terms.comments.negative),
+      column('positive', '👍 Positive', terms.positive, terms.comments.positive),
+    );
+  }
+
+  return { root, render };
+}
