@@ -166,7 +166,7 @@ describe('feedback from a real flow', () => {
         [contact.id],
       );
       expect(rating?.score).toBe(1);
-    });
+    }, 30_000);
     await say('The box was crushed and the book arrived late');
 
     await eventually(async () => {
@@ -183,7 +183,8 @@ describe('feedback from a real flow', () => {
           follow_up: true,
         },
       ]);
-    }, 10_000);
+      // A whole dialogue turn (sentiment, handoff, the queued replies) on a busy shared machine.
+    }, 30_000);
     const [request] = await query<{ answered_at: Date | null }>(
       'SELECT answered_at FROM feedback_requests WHERE contact_id = $1',
       [contact.id],
