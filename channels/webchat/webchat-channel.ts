@@ -84,12 +84,20 @@ export class WebchatChannel implements ChannelAdapter {
       next();
     });
 
-    namespace.on('connection', async (socket) => {
+    namespace.on('connection', (socket) => {
       const visitorId = socket.data.visitorId;
       const { token } = this.tokens.issue(visitorId);
       void socket.join(room(visitorId));
-      let conversationId = await this.hub.openConversationId(visitorId).catch(() => null);
-      socket.emit('session', { token, conversationId });
+      // Every listener is registered before the first await: a client may emit right after
+      // `connect`, and an event that arrives before its listener is lost (its ack never comes).
+      let conversationId: string | null = null;
+      void this.hub
+        .openConversationId(visitorId)
+        .catch(() => null)
+        .then((found) => {
+          conversationId = conversationId ?? found;
+          socket.emit('session', { token, conversationId });
+        });
 
       socket.on('message', async (input, ack) => {
         const reply = typeof ack === 'function' ? ack : () => undefined;

@@ -39,8 +39,18 @@ export class InboxRealtime {
       tokens: ApiTokenStore;
       log: Logger;
       publicUrl?: string;
+      /** Agents may be connected to other hub processes (a socket.io adapter is in use). */
+      clustered?: boolean;
     },
   ) {}
+
+  /**
+   * No agent can hear an event: none is connected here, and there are no other processes to
+   * reach. Then the summary query an event costs is skipped (it is per inbound message).
+   */
+  private nobodyListening(): boolean {
+    return !this.deps.clustered && (this.namespace?.sockets.size ?? 0) === 0;
+  }
 
   attach(io: Server): void {
     const namespace = io.of('/inbox') as unknown as InboxNamespace;
@@ -123,6 +133,7 @@ export class InboxRealtime {
   }
 
   private async messageCreated(message: MessageView, isNewConversation: boolean): Promise<void> {
+    if (this.nobodyListening()) return;
     const conversation = await this.deps.queries.find(message.conversationId);
     if (!conversation) return;
     const target = this.to(conversation);
@@ -131,6 +142,7 @@ export class InboxRealtime {
   }
 
   private async conversationUpdated(conversationId: string): Promise<void> {
+    if (this.nobodyListening()) return;
     const conversation = await this.deps.queries.find(conversationId);
     if (conversation) this.to(conversation).emit('conversation.updated', conversation);
   }

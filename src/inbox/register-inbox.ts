@@ -53,7 +53,16 @@ export function registerInbox(deps: InboxDeps): Inbox {
   const sessions = new SessionStore(dataSource, bus);
   const tokens = new ApiTokenStore(dataSource, bus);
   const queries = new InboxQueries(dataSource);
-  const realtime = new InboxRealtime({ dataSource, bus, queries, sessions, tokens, log, publicUrl: config.PUBLIC_URL });
+  const realtime = new InboxRealtime({
+    dataSource,
+    bus,
+    queries,
+    sessions,
+    tokens,
+    log,
+    publicUrl: config.PUBLIC_URL,
+    clustered: config.SOCKET_ADAPTER !== 'none',
+  });
   const commands = new InboxCommands(dataSource, bus, deps.outbound, queries, (id, previous, next) =>
     realtime.audienceChanged(id, previous, next),
   );

@@ -96,6 +96,25 @@ describe('web chat', () => {
     expect('messages' in bobHistory && bobHistory.messages.map((message) => message.text)).toEqual(['hi, it is Bob']);
   });
 
+  it('acknowledges a message emitted in the same tick as connect, before the first session arrives', async () => {
+    const { io } = await import('socket.io-client');
+    const acks = await Promise.all(
+      Array.from({ length: 20 }, (_, n) => {
+        const socket = io(`${hub.url}/webchat`, { transports: ['websocket'], reconnection: false, forceNew: true });
+        return new Promise<unknown>((resolve) => {
+          socket.on('connect', () => {
+            socket
+              .timeout(10_000)
+              .emitWithAck('message', { text: `straight away ${n}` })
+              .then(resolve, () => resolve('no ack'))
+              .finally(() => socket.disconnect());
+          });
+        });
+      }),
+    );
+    expect(acks).toEqual(Array.from({ length: 20 }, () => ({ id: expect.any(String) })));
+  });
+
   it('stores a message re-sent with the same client id once', async () => {
     const guest = await visitor();
     const first = await guest.send({ text: 'sent twice after a flaky network', clientMessageId: 'client-msg-0001' });
