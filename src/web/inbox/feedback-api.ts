@@ -1,20 +1,9 @@
+import type { CsatScore, NpsScore } from '../../feedback-review/scores';
 import { call } from './api';
 
+export type { CsatScore, NpsScore };
+
 /** The JSON the hub's /api/feedback routes answer with (src/feedback-review/), as the browser sees it. */
-export interface CsatScore {
-  responses: number;
-  satisfied: number;
-  score: number | null;
-}
-
-export interface NpsScore {
-  responses: number;
-  promoters: number;
-  passives: number;
-  detractors: number;
-  score: number | null;
-}
-
 export interface ScoreGroup {
   key: string;
   label: string;
