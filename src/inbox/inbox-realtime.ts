@@ -29,6 +29,12 @@ const PRESENCE_DEBOUNCE_MS = 150;
 export class InboxRealtime {
   private namespace?: InboxNamespace;
   private presenceTimer?: NodeJS.Timeout;
+  /**
+   * The tail of each conversation's emissions. Every event reads the conversation's summary
+   * before it is sent; two messages a moment apart would otherwise race, and the older summary
+   * (a stale last-message preview) could reach agents after the newer one.
+   */
+  private readonly inOrder = new Map<string, Promise<void>>();
 
   constructor(
     private readonly deps: {
@@ -132,19 +138,35 @@ export class InboxRealtime {
     });
   }
 
-  private async messageCreated(message: MessageView, isNewConversation: boolean): Promise<void> {
-    if (this.nobodyListening()) return;
-    const conversation = await this.deps.queries.find(message.conversationId);
-    if (!conversation) return;
-    const target = this.to(conversation);
-    if (isNewConversation) target.emit('conversation.created', conversation);
-    target.emit('message.created', { message, conversation });
+  private messageCreated(message: MessageView, isNewConversation: boolean): Promise<void> {
+    if (this.nobodyListening()) return Promise.resolve();
+    return this.serially(message.conversationId, async () => {
+      const conversation = await this.deps.queries.find(message.conversationId);
+      if (!conversation) return;
+      const target = this.to(conversation);
+      if (isNewConversation) target.emit('conversation.created', conversation);
+      target.emit('message.created', { message, conversation });
+    });
   }
 
-  private async conversationUpdated(conversationId: string): Promise<void> {
-    if (this.nobodyListening()) return;
-    const conversation = await this.deps.queries.find(conversationId);
-    if (conversation) this.to(conversation).emit('conversation.updated', conversation);
+  private conversationUpdated(conversationId: string): Promise<void> {
+    if (this.nobodyListening()) return Promise.resolve();
+    return this.serially(conversationId, async () => {
+      const conversation = await this.deps.queries.find(conversationId);
+      if (conversation) this.to(conversation).emit('conversation.updated', conversation);
+    });
+  }
+
+  /** Runs `emit` after every earlier emission for the same conversation has been sent. */
+  private serially(conversationId: string, emit: () => Promise<void>): Promise<void> {
+    const previous = this.inOrder.get(conversationId) ?? Promise.resolve();
+    const next = previous.then(emit);
+    const tail = next.catch(() => undefined);
+    this.inOrder.set(conversationId, tail);
+    void tail.then(() => {
+      if (this.inOrder.get(conversationId) === tail) this.inOrder.delete(conversationId);
+    });
+    return next;
   }
 
   private async audienceOf(conversationId: string): Promise<Audience | null> {

@@ -242,7 +242,8 @@ export class Controller {
     this.views?.thread({ scroll: true });
   }
 
-  private upsert(conversation: InboxConversation): void {
+  private upsert(incoming: InboxConversation): void {
+    const conversation = withNewestMessage(incoming, this.state.conversations.get(incoming.id));
     const isSelected = conversation.id === this.state.selectedId;
     if (matchesFilters(this.state, conversation) || isSelected) {
       this.state.conversations.set(conversation.id, conversation);
@@ -261,4 +262,15 @@ export class Controller {
     if (q.trim()) params.set('q', q.trim());
     return params.toString();
   }
+}
+
+/**
+ * A summary can arrive after a newer one (an HTTP answer overtaken by a socket event): its
+ * last-message preview must not move the list backwards in time.
+ */
+function withNewestMessage(incoming: InboxConversation, known: InboxConversation | undefined): InboxConversation {
+  if (!known?.lastMessageAt || !incoming.lastMessageAt || incoming.lastMessageAt >= known.lastMessageAt) {
+    return incoming;
+  }
+  return { ...incoming, lastMessageAt: known.lastMessageAt, lastMessagePreview: known.lastMessagePreview };
 }
