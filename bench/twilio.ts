@@ -15,11 +15,13 @@ import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import express from 'express';
 import { Pool, type PoolConfig } from 'pg';
 import pino from 'pino';
+import type { DataSource } from 'typeorm';
 import twilio from 'twilio';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { createTestDatabase } from '../test/helpers/database';
-import { startFakeTwilio } from '../test/helpers/fake-twilio';
+import { runLoad, type PreparedRequest } from './lib/http-load';
+import { startFakeTwilioThread } from './lib/threads';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
@@ -28,13 +30,8 @@ const AUTH_TOKEN = 'bench-auth-token-0123456789abcdef';
 const ACCOUNT_SID = `AC${'0123456789abcdef'.repeat(2)}`;
 const PUBLIC_URL = 'https://hub.example.com';
 
-interface Prepared {
-  body: string;
-  signature: string;
-}
-
 /** Builds signed requests up front, so signing costs the client nothing during the run. */
-function prepare(count: number, prefix: string): Prepared[] {
+function prepare(count: number, prefix: string): PreparedRequest[] {
   return Array.from({ length: count }, (_, index) => {
     const sid = `SM${prefix}${randomBytes(14).toString('hex')}`;
     const params = {
@@ -47,49 +44,21 @@ function prepare(count: number, prefix: string): Prepared[] {
     };
     return {
       body: new URLSearchParams(params).toString(),
-      signature: twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${PUBLIC_URL}/webhooks/twilio`, params),
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${PUBLIC_URL}/webhooks/twilio`, params),
+      },
     };
   });
 }
 
-async function post(url: string, request: Prepared): Promise<number> {
-  const started = performance.now();
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': request.signature },
-    body: request.body,
-  });
-  await response.arrayBuffer();
-  if (response.status !== 200) throw new Error(`answered ${response.status}`);
-  return performance.now() - started;
-}
-
-/** Closed loop: CONCURRENCY clients back to back. */
-async function maxRate(url: string, requests: Prepared[]): Promise<{ rate: number; latencies: number[] }> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < requests.length) latencies.push(await post(url, requests[next++]));
-    }),
-  );
-  return { rate: requests.length / ((performance.now() - started) / 1000), latencies };
-}
+/** Closed loop: CONCURRENCY clients back to back, from the load thread. */
+const maxRate = (url: string, requests: PreparedRequest[]) =>
+  runLoad({ url, requests, mode: 'closed', concurrency: CONCURRENCY });
 
 /** Open loop: requests started at a fixed rate, whatever the answers do. */
-async function fixedRate(url: string, requests: Prepared[], rate: number): Promise<number[]> {
-  const interval = 1000 / rate;
-  const started = performance.now();
-  return Promise.all(
-    requests.map(async (request, index) => {
-      const due = started + index * interval;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      return post(url, request);
-    }),
-  );
-}
+const fixedRate = async (url: string, requests: PreparedRequest[], rate: number) =>
+  (await runLoad({ url, requests, mode: 'open', concurrency: CONCURRENCY, rate })).latencies;
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -121,10 +90,22 @@ async function baseline(poolConfig: PoolConfig): Promise<{ url: string; close():
   };
 }
 
+/** Waits (at most a minute) until the workers have sent every queued reply. */
+async function waitForEmptyQueue(dataSource: DataSource): Promise<{ jobs: number; seconds: number }> {
+  const started = performance.now();
+  const count = async () =>
+    Number(((await dataSource.query('SELECT count(*) AS jobs FROM outbound_jobs')) as { jobs: string }[])[0].jobs);
+  const jobs = await count();
+  while ((await count()) > 0 && performance.now() - started < 60_000) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { jobs, seconds: (performance.now() - started) / 1000 };
+}
+
 async function main(): Promise<void> {
   const database = await createTestDatabase();
   const kind = database.url ? 'PostgreSQL' : 'PGlite';
-  const fake = await startFakeTwilio();
+  const fake = await startFakeTwilioThread();
   const pglite = database.url ? undefined : new PGlite();
   const poolConfig: PoolConfig = database.url
     ? { connectionString: database.url, max: 10 }
@@ -142,6 +123,7 @@ async function main(): Promise<void> {
     RAPPORT_SECRET: 'bench-secret-that-is-long-enough-for-signing',
     RAPPORT_DATA_DIR: `/tmp/rapport-bench-${process.pid}`,
     RAPPORT_SEED_DEMO: 'false',
+    RAPPORT_FLOWS_ENABLED: process.env.RAPPORT_FLOWS_ENABLED ?? 'false',
     TWILIO_ACCOUNT_SID: ACCOUNT_SID,
     TWILIO_AUTH_TOKEN: AUTH_TOKEN,
     TWILIO_SMS_FROM: '+14155550100',
@@ -162,15 +144,17 @@ async function main(): Promise<void> {
   const hubRun = await maxRate(hubUrl, prepare(REQUESTS, 'h'));
   await app.bus.drain();
   const queuedReplies = replies - WARMUP;
+  const backlog = await waitForEmptyQueue(app.store.dataSource);
 
   const halfRate = hubRun.rate / 2;
   const halfCount = Math.max(200, Math.round(halfRate * 5));
   const halfRun = await fixedRate(hubUrl, prepare(halfCount, 'f'), halfRate);
   await app.bus.drain();
+  await waitForEmptyQueue(app.store.dataSource);
   await app.close();
   if (pglite) await pglite.close();
   await database.drop();
-  await fake.close();
+  const sent = await fake.close();
 
   const row = (name: string, run: { rate: number; latencies: number[] }) =>
     `| ${name} | ${run.rate.toFixed(0)} | ${percentile(run.latencies, 50).toFixed(1)} | ${percentile(run.latencies, 99).toFixed(1)} |`;
@@ -184,7 +168,8 @@ async function main(): Promise<void> {
       row('hub: signed, ingested, event, reply queued', hubRun),
       '',
       `ratio hub/baseline: ${(hubRun.rate / baseRun.rate).toFixed(2)}`,
-      `replies queued during the run: ${queuedReplies} of ${REQUESTS}`,
+      `replies queued during the run: ${queuedReplies} of ${REQUESTS}; the send workers' backlog (${backlog.jobs} replies) was sent ${backlog.seconds.toFixed(1)} s after the last webhook`,
+      `replies the fake Twilio accepted in all (warm-up, maximum and half-rate runs): ${sent}`,
       `at half the maximum (${halfRate.toFixed(0)}/s, ${halfCount} requests, open loop): p50 ${percentile(halfRun, 50).toFixed(1)} ms, p99 ${percentile(halfRun, 99).toFixed(1)} ms`,
     ].join('\n'),
   );

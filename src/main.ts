@@ -32,8 +32,8 @@ async function main(): Promise<void> {
       () => process.exit(1),
     );
   };
-  // A library's stray rejection (pg-boss settles jobs without awaiting) is logged, not fatal:
-  // the hub keeps serving, and the work it concerned is retried from the database.
+  // A stray rejection (a library settling work without awaiting it) is logged, not fatal: the
+  // hub keeps serving, and durable work it concerned is retried from the database.
   process.on('unhandledRejection', (reason) => {
     if (hub.app) hub.app.log.error({ err: reason }, 'unhandled promise rejection');
     else console.error('unhandled promise rejection:', reason);

@@ -19,7 +19,14 @@ export const PERMANENT_TWILIO_ERRORS: Record<string, string> = {
 };
 
 /** Connection failures where the request never left this machine: safe to send again. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 /**
  * Turns what the twilio client threw into a `SendResult` failure: HTTP answers are classified

@@ -1,30 +1,20 @@
 import twilio from 'twilio';
-import RequestClient from 'twilio/lib/base/RequestClient';
-
-/**
- * A RequestClient that sends every request to another origin (a local fake, the hub's sandbox)
- * while keeping the path, so the real SDK's requests and parsing are exercised unchanged.
- */
-class RedirectingRequestClient extends RequestClient {
-  constructor(private readonly baseUrl: () => string) {
-    super({ timeout: 15_000 });
-  }
-
-  override request<TData>(opts: RequestClient.RequestOptions<TData>) {
-    const original = new URL(opts.uri);
-    const base = this.baseUrl().replace(/\/+$/, '');
-    return super.request({ ...opts, uri: `${base}${original.pathname}${original.search}` });
-  }
-}
+import { TwilioHttpClient } from './twilio-http-client';
 
 export type TwilioClient = ReturnType<typeof twilio>;
 
 /**
- * The official REST client. `baseUrl` (TWILIO_API_URL, or the hub's own sandbox) redirects its
- * requests; it is read on every call because the sandbox only knows its port once listening.
+ * The official REST client over our HTTP transport (twilio-http-client.ts). `baseUrl`
+ * (TWILIO_API_URL, or the hub's own sandbox) redirects its requests; it is read on every call
+ * because the sandbox only knows its port once listening. `close` ends the kept-alive connections.
  */
-export function createTwilioClient(accountSid: string, authToken: string, baseUrl?: () => string): TwilioClient {
+export function createTwilioClient(
+  accountSid: string,
+  authToken: string,
+  baseUrl?: () => string,
+): { client: TwilioClient; close(): Promise<void> } {
+  const httpClient = new TwilioHttpClient({ timeoutMs: 15_000, baseUrl });
   // Retries are the outbound queue's job (durable, with backoff): the SDK must not retry 429s itself.
-  const httpClient = baseUrl ? new RedirectingRequestClient(baseUrl) : new RequestClient({ timeout: 15_000 });
-  return twilio(accountSid, authToken, { httpClient, autoRetry: false });
+  const client = twilio(accountSid, authToken, { httpClient, autoRetry: false });
+  return { client, close: () => httpClient.close() };
 }

@@ -18,7 +18,7 @@ export function registerConsent(deps: {
   log: Logger;
 }): ConsentService {
   const consents = new ConsentService(deps.dataSource, deps.bus);
-  deps.outbound.addGuard(consentGuard(consents));
+  deps.outbound.addGuard(consentGuard);
   deps.bus.on(
     'message.received',
     consentListener({

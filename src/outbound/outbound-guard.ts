@@ -9,6 +9,8 @@ export interface OutboundTarget {
   replyContext: Record<string, unknown> | null;
   /** The customer's last message in this conversation (the WhatsApp window starts there). */
   lastInboundAt: Date | null;
+  /** The customer's consent on the conversation's channel; null when they never said. */
+  consent: 'opted_in' | 'opted_out' | null;
 }
 
 /** What is about to be sent. */

@@ -1,113 +1,200 @@
-import PgBoss from 'pg-boss';
-import type { DataSource, EntityManager } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import type { DataSource } from 'typeorm';
+import type { Logger } from '../logger';
+import { preparedQuery } from '../store/prepared-query';
 
-export const SEND_QUEUE = 'outbound-send';
-
-export interface SendJob {
+/** A send job a worker holds: the message, and which try of it this is (1 for the first). */
+export interface ClaimedJob {
+  /** Increases with every job written: a conversation's messages are sent in this order. */
+  sequence: bigint;
   messageId: string;
+  conversationId: string;
+  tries: number;
 }
 
-/** What a worker learns about the job it runs: which try this is. */
+/** What became of a job: finished (sent, or failed for good), or to be tried again later. */
+export type JobOutcome = 'done' | 'retry';
+
+export interface OutboundQueueOptions {
+  /** Retries after the first try; the last try knows it is the last (JobContext). */
+  retryLimit: number;
+  /** The first retry waits this long; each further one twice as long as the one before. */
+  retryDelaySeconds: number;
+  /** Batches in flight at once in this process. */
+  lanes: number;
+  /** Jobs claimed at once per batch. */
+  batchSize: number;
+  /** A worker that died mid-send releases its jobs after this long; the attempt ledger then decides. */
+  lockSeconds: number;
+  /** How often idle lanes look for due jobs (retries, other processes' jobs) without a wake-up. */
+  pollMs: number;
+  /**
+   * After a wake-up, how long a lane waits before it claims, so that replies committed in the
+   * meantime share its batch (and its four statements). Small next to a provider's answer time.
+   */
+  lingerMs: number;
+}
+
+/** What a worker learns about the job it runs: which retry this is, and how many are allowed. */
 export interface JobContext {
   retryCount: number;
   retryLimit: number;
 }
 
-export interface OutboundQueueOptions {
-  retryLimit: number;
-  retryDelaySeconds: number;
-  /** Workers polling in parallel; each sends one message at a time. */
-  concurrency: number;
-  /** A worker that died mid-send releases its job after this long; the ledger then decides. */
-  expireInSeconds?: number;
-}
+export type BatchHandler = (
+  jobs: ClaimedJob[],
+  context: (job: ClaimedJob) => JobContext,
+) => Promise<Map<string, JobOutcome>>;
 
-type Executor = { executeSql(text: string, values: unknown[]): Promise<{ rows: unknown[] }> };
+/** The longest a retry waits, however many tries came before. */
+const MAX_RETRY_DELAY_SECONDS = 3600;
 
 /**
- * The durable outbound queue: pg-boss 10 on the hub's own database, through the same pool as
- * TypeORM (on PGlite too). `enqueue` runs inside the caller's transaction, so a message row and
- * its send job commit together or not at all. Retries use pg-boss's exponential backoff.
+ * Claims the oldest due jobs. A job is due when its time has come and no worker holds it (or
+ * the worker's lock ran out: it died). A conversation with a job in flight is skipped, so one
+ * customer's messages leave in the order they were written. The claim takes a lock for
+ * `lockSeconds` and counts the try.
+ */
+const CLAIM = `
+  WITH due AS (
+    SELECT j.id FROM outbound_jobs j
+     WHERE j.run_after <= now()
+       AND (j.locked_until IS NULL OR j.locked_until < now())
+       AND NOT EXISTS (SELECT 1 FROM outbound_jobs busy
+                        WHERE busy.conversation_id = j.conversation_id AND busy.locked_until >= now())
+     ORDER BY j.run_after, j.id
+     LIMIT $1
+       FOR UPDATE SKIP LOCKED
+  )
+  UPDATE outbound_jobs j
+     SET tries = j.tries + 1, locked_until = now() + make_interval(secs => $2)
+    FROM due
+   WHERE j.id = due.id
+  RETURNING j.id, j.message_id, j.conversation_id, j.tries`;
+
+/** Finished jobs go; jobs to retry are released with exponential backoff. One statement. */
+const SETTLE = `
+  WITH done AS (
+    DELETE FROM outbound_jobs WHERE message_id = ANY($1::uuid[])
+  )
+  UPDATE outbound_jobs
+     SET locked_until = NULL,
+         run_after = now() + make_interval(secs => LEAST($3::float8 * power(2, tries - 1), ${MAX_RETRY_DELAY_SECONDS}))
+   WHERE message_id = ANY($2::uuid[])`;
+
+/**
+ * The durable outbound queue: an outbox table (`outbound_jobs`) in the hub's own database. The
+ * job row is written by the same statement that writes the outgoing message (outbound-service),
+ * so both commit or neither does. Workers in any number of processes claim batches with
+ * `FOR UPDATE SKIP LOCKED` and a lock that expires, retry with exponential backoff, and keep
+ * each conversation's messages in order.
+ *
+ * Why not pg-boss, which the hub used first: its job lives in its own table, written through
+ * its own API, so the message and the job took a transaction of four round trips per reply —
+ * the largest cost of a webhook after ingest (BENCHMARKS.md, bench:twilio).
  */
 export class OutboundQueue {
-  private readonly workerIds: string[] = [];
-  private nextWorker = 0;
+  private stopped = true;
+  private readonly lanes: Promise<void>[] = [];
+  private claiming: Promise<unknown> = Promise.resolve();
+  private wakeUp: (() => void)[] = [];
+  /** A wake-up that came while no lane was waiting: the next wait returns at once. */
+  private pendingWake = false;
 
-  private constructor(
-    private readonly boss: PgBoss,
+  constructor(
+    private readonly dataSource: DataSource,
     private readonly options: OutboundQueueOptions,
-    private readonly gate: { stopped: boolean },
+    private readonly log: Logger,
   ) {}
 
-  static async start(dataSource: DataSource, options: OutboundQueueOptions): Promise<OutboundQueue> {
-    const pool = (dataSource.driver as PostgresDriver).master as {
-      query(text: string, values: unknown[]): Promise<{ rows: unknown[] }>;
-    };
-    // After stop() pg-boss may still settle a job it had fetched (it marks it complete or failed
-    // without awaiting, so a rejection would be unhandled). The pool is about to close: skip that
-    // late write. The job stays active, expires and is retried; the attempt ledger keeps the retry
-    // from sending twice.
-    const gate = { stopped: false };
-    const boss = new PgBoss({
-      db: {
-        executeSql: (text, values) =>
-          gate.stopped ? Promise.resolve({ rows: [{ count: '0' }] }) : pool.query(text, values),
-      },
-      // Cron scheduling is not used; it would only add polling.
-      schedule: false,
-      supervise: true,
-      maintenanceIntervalSeconds: 30,
-    });
-    await boss.start();
-    await boss.createQueue(SEND_QUEUE, {
-      name: SEND_QUEUE,
-      retryLimit: options.retryLimit,
-      retryDelay: options.retryDelaySeconds,
-      retryBackoff: true,
-      expireInSeconds: options.expireInSeconds ?? 120,
-    });
-    return new OutboundQueue(boss, options, gate);
+  /** Starts the lanes: each claims a batch, hands it to `handler`, settles it, and again. */
+  start(handler: BatchHandler): void {
+    if (!this.stopped) throw new Error('the outbound queue is already running');
+    this.stopped = false;
+    for (let lane = 0; lane < this.options.lanes; lane++) this.lanes.push(this.runLane(handler));
   }
 
-  /** Adds the send job for a message, in the transaction `manager` belongs to. */
-  async enqueue(manager: EntityManager, job: SendJob): Promise<void> {
-    const runner = manager.queryRunner;
-    if (!runner) throw new Error('enqueue must run inside a transaction');
-    const db: Executor = {
-      executeSql: async (text, values) => ({ rows: (await runner.query(text, values, true)).records }),
-    };
-    await this.boss.send(SEND_QUEUE, job, { db });
+  /** A job was just committed: wake a lane now instead of at its next poll. */
+  notify(): void {
+    const waiter = this.wakeUp.shift();
+    if (waiter) waiter();
+    else this.pendingWake = true;
   }
 
-  /** Starts the workers; a handler that throws has its job retried later with backoff. */
-  async work(handler: (job: SendJob, context: JobContext) => Promise<void>): Promise<void> {
-    for (let index = 0; index < this.options.concurrency; index++) {
-      const id = await this.boss.work<SendJob>(
-        SEND_QUEUE,
-        { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: 0.5 },
-        async ([job]) => handler(job.data, { retryCount: job.retryCount, retryLimit: job.retryLimit }),
-      );
-      this.workerIds.push(id);
+  /** Lets the batches in flight finish, then stops (before the database closes). */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const waiter of this.wakeUp.splice(0)) waiter();
+    await Promise.all(this.lanes.splice(0));
+  }
+
+  private async runLane(handler: BatchHandler): Promise<void> {
+    while (!this.stopped) {
+      let claimed: ClaimedJob[] = [];
+      try {
+        claimed = await this.claim();
+        if (claimed.length > 0) await this.process(claimed, handler);
+      } catch (error) {
+        // The database is unreachable or a batch failed as a whole: its jobs stay locked until
+        // the lock runs out and are retried then; the attempt ledger keeps them from sending twice.
+        if (!this.stopped) this.log.error({ err: error, jobs: claimed.length }, 'outbound queue batch failed');
+      }
+      // A full batch suggests more are waiting; otherwise sleep until a wake-up or the next poll.
+      if (claimed.length < this.options.batchSize) {
+        await this.idle();
+        if (this.options.lingerMs > 0 && !this.stopped) await sleep(this.options.lingerMs);
+      }
     }
   }
 
-  /**
-   * Wakes one worker now instead of at its next poll (a job was just committed); one, in turn,
-   * because waking all of them for one job only adds empty fetches.
-   */
-  notify(): void {
-    if (this.workerIds.length === 0) return;
-    this.boss.notifyWorker(this.workerIds[this.nextWorker++ % this.workerIds.length]);
+  /** One claim at a time in this process, so two lanes never split one conversation's messages. */
+  private claim(): Promise<ClaimedJob[]> {
+    const claim = this.claiming.then(async () => {
+      if (this.stopped) return [];
+      const rows = await preparedQuery<{ id: string; message_id: string; conversation_id: string; tries: number }>(
+        this.dataSource.manager,
+        'rapport_outbound_claim',
+        CLAIM,
+        [this.options.batchSize, this.options.lockSeconds],
+      );
+      return rows
+        .map((row) => ({
+          sequence: BigInt(row.id),
+          messageId: row.message_id,
+          conversationId: row.conversation_id,
+          tries: Number(row.tries),
+        }))
+        .sort((a, b) => (a.sequence < b.sequence ? -1 : a.sequence > b.sequence ? 1 : 0));
+    });
+    this.claiming = claim.catch(() => undefined);
+    return claim;
   }
 
-  onError(listener: (error: Error) => void): void {
-    this.boss.on('error', listener);
+  private async process(jobs: ClaimedJob[], handler: BatchHandler): Promise<void> {
+    const { retryLimit, retryDelaySeconds } = this.options;
+    const outcomes = await handler(jobs, (job) => ({ retryCount: job.tries - 1, retryLimit }));
+    const done: string[] = [];
+    const retry: string[] = [];
+    for (const job of jobs) (outcomes.get(job.messageId) === 'done' ? done : retry).push(job.messageId);
+    await this.dataSource.query(SETTLE, [done, retry, retryDelaySeconds]);
   }
 
-  /** Lets running sends finish, then stops polling (before the database closes). */
-  async stop(): Promise<void> {
-    await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
-    this.gate.stopped = true;
+  private idle(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.pendingWake) {
+      this.pendingWake = false;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.wakeUp = this.wakeUp.filter((waiter) => waiter !== wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, this.options.pollMs);
+      this.wakeUp.push(wake);
+    });
   }
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { AppError } from '../core/errors';
 import type { EventBus, MessageView } from '../core/events';
 import { MAX_TEXT_BYTES, attachmentSchema } from '../core/inbound-schema';
@@ -13,6 +13,7 @@ import {
   type ConversationRow,
   type MessageRow,
 } from '../conversations/views';
+import { preparedQuery } from '../store/prepared-query';
 import type { ChannelRegistry } from './channel-registry';
 import type { OutboundGuard, OutboundTarget } from './outbound-guard';
 
@@ -32,23 +33,48 @@ export interface SendRequest {
 
 /** The durable queue some channels send through (see outbound-queue.ts). */
 export interface QueuePort {
-  /** Adds the message's send job inside the transaction that writes the message. */
-  enqueue(manager: EntityManager, job: { messageId: string }): Promise<void>;
-  /** Wakes the workers after the commit. */
+  /** Wakes a worker after a message and its job were committed. */
   notify(): void;
 }
 
-const INSERT_OUTBOUND = `
-  WITH msg AS (
+const INSERT_MESSAGE = `
     INSERT INTO messages (conversation_id, contact_id, channel, direction, author_kind, author_user_id,
                           body, attachments, status, metadata)
     VALUES ($1, $2, $3, 'outbound', $4, $5, $6, $7::jsonb, 'queued', $8::jsonb)
-    RETURNING ${MESSAGE_COLUMNS}
-  ), bumped AS (
+    RETURNING ${MESSAGE_COLUMNS}`;
+
+const BUMP_CONVERSATION = `
     UPDATE conversations SET last_message_at = msg.created_at, updated_at = now() FROM msg
-     WHERE conversations.id = msg.conversation_id
+     WHERE conversations.id = msg.conversation_id`;
+
+/** Channels that deliver at once: the message, and the conversation's last activity. */
+const INSERT_OUTBOUND = `
+  WITH msg AS (${INSERT_MESSAGE}), bumped AS (${BUMP_CONVERSATION})
+  SELECT * FROM msg`;
+
+/**
+ * Queued channels: the message and its send job (outbound-queue.ts) in one statement, so they
+ * commit together or not at all, in one round trip.
+ */
+const INSERT_QUEUED_OUTBOUND = `
+  WITH msg AS (${INSERT_MESSAGE}), bumped AS (${BUMP_CONVERSATION}), job AS (
+    INSERT INTO outbound_jobs (message_id, conversation_id) SELECT id, conversation_id FROM msg
   )
   SELECT * FROM msg`;
+
+/**
+ * Where a send goes and what the guards need to know, in one look-up: the conversation, the
+ * customer's address on its channel and their consent there.
+ */
+const FIND_TARGET = `
+  SELECT ${CONVERSATION_COLUMNS.split(', ')
+    .map((column) => `c.${column}`)
+    .join(', ')},
+         c.last_inbound_at, i.address, i.reply_context, co.status AS consent
+    FROM conversations c
+    JOIN contact_identities i ON i.id = c.identity_id
+    LEFT JOIN consents co ON co.contact_id = c.contact_id AND co.channel = c.channel
+   WHERE c.id = $1`;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -132,11 +158,12 @@ export class OutboundService {
     ];
     const queue = this.queue?.channels.has(target.conversation.channel) ? this.queue.port : undefined;
     if (queue) {
-      const row = await this.dataSource.transaction(async (manager) => {
-        const [inserted]: MessageRow[] = await manager.query(INSERT_OUTBOUND, params);
-        await queue.enqueue(manager, { messageId: inserted.id });
-        return inserted;
-      });
+      const [row] = await preparedQuery<MessageRow>(
+        this.dataSource.manager,
+        'rapport_outbound_insert_queued',
+        INSERT_QUEUED_OUTBOUND,
+        params,
+      );
       const queued = messageView(row);
       this.bus.publish('message.created', { message: queued, conversation: target.conversation });
       queue.notify();
@@ -199,19 +226,14 @@ export class OutboundService {
   }
 
   private async findTarget(conversationId: string): Promise<OutboundTarget> {
-    const rows: (ConversationRow & {
-      address: string;
-      reply_context: Record<string, unknown> | null;
-      last_inbound_at: Date | string | null;
-    })[] = await this.dataSource.query(
-      `SELECT ${CONVERSATION_COLUMNS.split(', ')
-        .map((column) => `c.${column}`)
-        .join(', ')},
-              c.last_inbound_at, i.address, i.reply_context
-         FROM conversations c JOIN contact_identities i ON i.id = c.identity_id
-        WHERE c.id = $1`,
-      [conversationId],
-    );
+    const rows = await preparedQuery<
+      ConversationRow & {
+        address: string;
+        reply_context: Record<string, unknown> | null;
+        last_inbound_at: Date | string | null;
+        consent: OutboundTarget['consent'];
+      }
+    >(this.dataSource.manager, 'rapport_outbound_target', FIND_TARGET, [conversationId]);
     if (rows.length === 0) throw new AppError('CONVERSATION_NOT_FOUND');
     const row = rows[0];
     return {
@@ -219,6 +241,7 @@ export class OutboundService {
       address: row.address,
       replyContext: row.reply_context,
       lastInboundAt: row.last_inbound_at === null ? null : new Date(row.last_inbound_at),
+      consent: row.consent,
     };
   }
 }

@@ -2,11 +2,8 @@ import type { DataSource } from 'typeorm';
 import type { MessageStatusUpdater } from '../conversations/message-status';
 import type { Attachment, AuthorKind, ChannelName, MessageTemplate, OutboundEnvelope, SendResult } from '../core/types';
 import type { Logger } from '../logger';
-import type { JobContext, SendJob } from './outbound-queue';
+import type { ClaimedJob, JobContext, JobOutcome } from './outbound-queue';
 import type { ConsentRecorder } from './provider-status-recorder';
-
-/** Thrown to have pg-boss retry the job later, with backoff. */
-class RetryLater extends Error {}
 
 /** Provider codes that mean "the person unsubscribed". */
 const UNSUBSCRIBED_CODES = new Set(['21610']);
@@ -28,18 +25,52 @@ interface QueuedRow {
   created_at: Date;
   address: string;
   reply_context: Record<string, unknown> | null;
+  /** An attempt left open by an earlier try: its outcome is unknown. */
   open_attempt_id: string | null;
+  /** The attempt this try opened: set only when the message may be sent now. */
+  attempt_id: string | null;
 }
 
-const LOAD_MESSAGE = `
-  SELECT m.id, m.conversation_id, m.contact_id, m.channel, m.author_kind, m.body, m.attachments, m.metadata,
-         m.status, m.provider_message_id, m.created_at, i.address, i.reply_context,
-         (SELECT a.id FROM outbound_attempts a WHERE a.message_id = m.id AND a.finished_at IS NULL LIMIT 1)
-           AS open_attempt_id
-    FROM messages m
-    JOIN conversations c ON c.id = m.conversation_id
-    JOIN contact_identities i ON i.id = c.identity_id
-   WHERE m.id = $1`;
+/**
+ * Loads a batch's messages and opens an attempt (the ledger row) for each one that may be sent:
+ * still queued, no provider id, no attempt of unknown outcome. One statement for the batch.
+ */
+const LOAD_AND_OPEN_ATTEMPTS = `
+  WITH loaded AS (
+    SELECT m.id, m.conversation_id, m.contact_id, m.channel, m.author_kind, m.body, m.attachments, m.metadata,
+           m.status, m.provider_message_id, m.created_at, i.address, i.reply_context,
+           (SELECT a.id FROM outbound_attempts a WHERE a.message_id = m.id AND a.finished_at IS NULL LIMIT 1)
+             AS open_attempt_id
+      FROM messages m
+      JOIN conversations c ON c.id = m.conversation_id
+      JOIN contact_identities i ON i.id = c.identity_id
+     WHERE m.id = ANY($1::uuid[])
+  ), opened AS (
+    INSERT INTO outbound_attempts (message_id)
+    SELECT id FROM loaded WHERE status = 'queued' AND provider_message_id IS NULL AND open_attempt_id IS NULL
+    RETURNING id, message_id
+  )
+  SELECT loaded.*, opened.id AS attempt_id FROM loaded LEFT JOIN opened ON opened.message_id = loaded.id`;
+
+/** Closes the accepted attempts and records the provider's ids. One statement for the batch. */
+const ACCEPT = `
+  WITH accepted AS (
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS t(message_id, attempt_id, provider_id)
+  ), attempt AS (
+    UPDATE outbound_attempts a
+       SET finished_at = now(), outcome = 'accepted', provider_message_id = accepted.provider_id
+      FROM accepted WHERE a.id = accepted.attempt_id
+  )
+  UPDATE messages m SET provider_message_id = COALESCE(m.provider_message_id, accepted.provider_id)
+    FROM accepted WHERE m.id = accepted.message_id`;
+
+interface Accepted {
+  messageId: string;
+  attemptId: string;
+  providerMessageId: string | null;
+  /** The provider already reported more than `queued` (a sandbox answers `sent`). */
+  status: Extract<SendResult, { ok: true }>['status'];
+}
 
 export interface OutboundWorkerDeps {
   dataSource: DataSource;
@@ -50,68 +81,107 @@ export interface OutboundWorkerDeps {
 }
 
 /**
- * Sends one queued message. Before calling the provider it writes an attempt row (the ledger);
- * the row is closed with whatever the provider answered. A job that finds an attempt still open
- * knows a previous worker died (or lost the connection) after the request may have reached the
- * provider: it never calls again, but waits for the provider's status callback — which carries
- * our message id — to reconcile the message, and gives up as SEND_UNCONFIRMED when retries run
- * out. At most once, never twice: a duplicate SMS costs money and trust.
+ * Sends a batch of queued messages. Before calling the provider it opens an attempt row (the
+ * ledger); the row is closed with whatever the provider answered. A job that finds an attempt
+ * still open knows a previous worker died (or lost the connection) after the request may have
+ * reached the provider: it never calls again, but waits for the provider's status callback —
+ * which carries our message id — to reconcile the message, and gives up as SEND_UNCONFIRMED
+ * when retries run out. At most once, never twice: a duplicate SMS costs money and trust.
+ *
+ * One conversation's messages go one after the other, in the order they were queued; different
+ * conversations go in parallel.
  */
 export class OutboundWorker {
   constructor(private readonly deps: OutboundWorkerDeps) {}
 
-  async handle(job: SendJob, context: JobContext): Promise<void> {
-    const [row]: QueuedRow[] = await this.deps.dataSource.query(LOAD_MESSAGE, [job.messageId]);
-    if (!row) return;
-    const lastTry = context.retryCount >= context.retryLimit;
+  async handleBatch(jobs: ClaimedJob[], contextOf: (job: ClaimedJob) => JobContext): Promise<Map<string, JobOutcome>> {
+    const rows: QueuedRow[] = await this.deps.dataSource.query(LOAD_AND_OPEN_ATTEMPTS, [
+      jobs.map((job) => job.messageId),
+    ]);
+    const rowsById = new Map(rows.map((row) => [row.id, row]));
+    const outcomes = new Map<string, JobOutcome>();
+    const accepted: Accepted[] = [];
 
-    if (row.provider_message_id || row.status !== 'queued') {
-      if (row.open_attempt_id) await this.finish(row.open_attempt_id, 'reconciled', row.provider_message_id);
-      return;
-    }
-    if (row.open_attempt_id) {
-      if (!lastTry) throw new RetryLater('waiting for the provider to confirm an earlier attempt');
-      await this.finish(row.open_attempt_id, 'unconfirmed');
-      await this.fail(row, SEND_UNCONFIRMED, 'The provider never confirmed whether it accepted the message');
-      return;
-    }
-
-    const [attempt]: { id: string }[] = await this.deps.dataSource.query(
-      'INSERT INTO outbound_attempts (message_id) VALUES ($1) RETURNING id',
-      [row.id],
+    const byConversation = new Map<string, ClaimedJob[]>();
+    for (const job of jobs)
+      byConversation.set(job.conversationId, [...(byConversation.get(job.conversationId) ?? []), job]);
+    await Promise.all(
+      [...byConversation.values()].map(async (inOrder) => {
+        for (const job of inOrder) {
+          const row = rowsById.get(job.messageId);
+          // The message is gone (its contact was deleted): nothing to send.
+          if (!row) {
+            outcomes.set(job.messageId, 'done');
+            continue;
+          }
+          outcomes.set(job.messageId, await this.handleOne(row, contextOf(job), accepted));
+        }
+      }),
     );
+
+    if (accepted.length > 0) {
+      await this.deps.dataSource.query(ACCEPT, [
+        accepted.map((entry) => entry.messageId),
+        accepted.map((entry) => entry.attemptId),
+        accepted.map((entry) => entry.providerMessageId),
+      ]);
+      for (const entry of accepted) {
+        if (entry.status !== 'queued') await this.deps.statuses.advance(entry.messageId, { status: entry.status });
+      }
+    }
+    return outcomes;
+  }
+
+  /** One message of the batch; a failure of its own bookkeeping retries it alone. */
+  private async handleOne(row: QueuedRow, context: JobContext, accepted: Accepted[]): Promise<JobOutcome> {
+    try {
+      return await this.decide(row, context, accepted);
+    } catch (error) {
+      this.deps.log.error({ err: error, messageId: row.id }, 'outbound send failed; retrying later');
+      return 'retry';
+    }
+  }
+
+  private async decide(row: QueuedRow, context: JobContext, accepted: Accepted[]): Promise<JobOutcome> {
+    const lastTry = context.retryCount >= context.retryLimit;
+    if (!row.attempt_id) {
+      if (row.provider_message_id || row.status !== 'queued') {
+        if (row.open_attempt_id) await this.finish(row.open_attempt_id, 'reconciled', row.provider_message_id);
+        return 'done';
+      }
+      // An attempt of unknown outcome is open: wait for the provider's callback, never resend.
+      if (!lastTry) return 'retry';
+      if (row.open_attempt_id) await this.finish(row.open_attempt_id, 'unconfirmed');
+      await this.fail(row, SEND_UNCONFIRMED, 'The provider never confirmed whether it accepted the message');
+      return 'done';
+    }
+
+    const attemptId = row.attempt_id;
     const result = await this.deps.deliver(envelopeOf(row));
     if (result.ok) {
-      await this.accept(row.id, attempt.id, result.providerMessageId ?? null);
-      if (result.status !== 'queued') await this.deps.statuses.advance(row.id, { status: result.status });
-      return;
+      accepted.push({
+        messageId: row.id,
+        attemptId,
+        providerMessageId: result.providerMessageId ?? null,
+        status: result.status,
+      });
+      return 'done';
     }
     if (result.mayHaveBeenSent) {
       // The request may have been accepted: leave the attempt open so nothing resends it.
-      if (!lastTry) throw new RetryLater(`${result.errorCode}: ${result.errorMessage}`);
-      await this.finish(attempt.id, 'unconfirmed', null, result.errorCode);
+      if (!lastTry) return 'retry';
+      await this.finish(attemptId, 'unconfirmed', null, result.errorCode);
       await this.fail(row, SEND_UNCONFIRMED, result.errorMessage);
-      return;
+      return 'done';
     }
 
-    await this.finish(attempt.id, result.permanent ? 'rejected' : 'retry', null, result.errorCode);
-    if (!result.permanent && !lastTry) throw new RetryLater(`${result.errorCode}: ${result.errorMessage}`);
+    await this.finish(attemptId, result.permanent ? 'rejected' : 'retry', null, result.errorCode);
+    if (!result.permanent && !lastTry) return 'retry';
     await this.fail(row, result.errorCode, result.errorMessage);
     if (UNSUBSCRIBED_CODES.has(result.errorCode)) {
       await this.deps.consents.set(row.contact_id, row.channel, 'opted_out', `provider:${result.errorCode}`);
     }
-  }
-
-  /** Closes the attempt and records the provider's id in one statement. */
-  private async accept(messageId: string, attemptId: string, providerMessageId: string | null): Promise<void> {
-    await this.deps.dataSource.query(
-      `WITH attempt AS (
-         UPDATE outbound_attempts SET finished_at = now(), outcome = 'accepted', provider_message_id = $3
-          WHERE id = $2
-       )
-       UPDATE messages SET provider_message_id = COALESCE(provider_message_id, $3) WHERE id = $1`,
-      [messageId, attemptId, providerMessageId],
-    );
+    return 'done';
   }
 
   private async finish(attemptId: string, outcome: string, providerId: string | null = null, errorCode?: string) {

@@ -52,7 +52,7 @@ export async function registerPhoneChannels(deps: PhoneChannelsDeps): Promise<{ 
   const publicUrl = () => config.PUBLIC_URL ?? deps.selfUrl();
   const apiUrl = config.TWILIO_API_URL;
   const baseUrl = !live ? () => `${deps.selfUrl()}/sandbox/twilio` : apiUrl ? () => apiUrl : undefined;
-  const client = createTwilioClient(credentials.accountSid, credentials.authToken, baseUrl);
+  const { client, close: closeClient } = createTwilioClient(credentials.accountSid, credentials.authToken, baseUrl);
 
   const enabled: ('sms' | 'whatsapp')[] = [];
   if (!live || config.TWILIO_SMS_FROM || config.TWILIO_MESSAGING_SERVICE_SID) {
@@ -83,12 +83,19 @@ export async function registerPhoneChannels(deps: PhoneChannelsDeps): Promise<{ 
 
   deps.outbound.addGuard(smsLengthGuard);
   deps.outbound.addGuard(whatsappWindowGuard());
-  const queue = await OutboundQueue.start(deps.dataSource, {
-    retryLimit: config.OUTBOUND_RETRY_LIMIT,
-    retryDelaySeconds: config.OUTBOUND_RETRY_DELAY_SECONDS,
-    concurrency: 4,
-  });
-  queue.onError((error) => log.error({ err: error }, 'outbound queue error'));
+  const queue = new OutboundQueue(
+    deps.dataSource,
+    {
+      retryLimit: config.OUTBOUND_RETRY_LIMIT,
+      retryDelaySeconds: config.OUTBOUND_RETRY_DELAY_SECONDS,
+      lanes: config.OUTBOUND_LANES,
+      batchSize: config.OUTBOUND_BATCH_SIZE,
+      lockSeconds: 120,
+      pollMs: 500,
+      lingerMs: 10,
+    },
+    log,
+  );
   deps.outbound.useQueue(queue, enabled);
   const worker = new OutboundWorker({
     dataSource: deps.dataSource,
@@ -97,6 +104,11 @@ export async function registerPhoneChannels(deps: PhoneChannelsDeps): Promise<{ 
     consents: deps.consents,
     log,
   });
-  await queue.work((job, context) => worker.handle(job, context));
-  return { stop: () => queue.stop() };
+  queue.start((jobs, contextOf) => worker.handleBatch(jobs, contextOf));
+  return {
+    stop: async () => {
+      await queue.stop();
+      await closeClient();
+    },
+  };
 }

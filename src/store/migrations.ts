@@ -5,6 +5,7 @@ import { SocketIoAttachments1795944165000 } from '../../migrations/1795944165000
 import { SlackThreads1795944187844 } from '../../migrations/1795944187844-SlackThreads';
 import { Flows1795944257116 } from '../../migrations/1795944257116-Flows';
 import { FeedbackReview1795944777059 } from '../../migrations/1795944777059-FeedbackReview';
+import { OutboundJobs1795945200000 } from '../../migrations/1795945200000-OutboundJobs';
 
 /** Every migration in order; a schema change adds one file in migrations/ and one line here. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   SlackThreads1795944187844,
   Flows1795944257116,
   FeedbackReview1795944777059,
+  OutboundJobs1795945200000,
 ];

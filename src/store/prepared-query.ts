@@ -4,6 +4,10 @@ interface PgQueryable {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }
 
+interface PgPool {
+  connect(): Promise<PgQueryable & { release(): void }>;
+}
+
 /**
  * Runs a statement as a named prepared statement on the connection beneath TypeORM, so
  * PostgreSQL plans it once per connection instead of on every call. For the hot path only
@@ -17,9 +21,18 @@ export async function preparedQuery<Row>(
   values: unknown[],
 ): Promise<Row[]> {
   const runner = manager.queryRunner;
-  const target: PgQueryable = runner
-    ? ((await runner.connect()) as PgQueryable)
-    : (manager.connection.driver as unknown as { master: PgQueryable }).master;
-  const result = await target.query({ name, text, values });
-  return result.rows as Row[];
+  if (runner) {
+    const connection = (await runner.connect()) as PgQueryable;
+    return (await connection.query({ name, text, values })).rows as Row[];
+  }
+  // Not pool.query(): it discards the connection after any failed statement, and on PGlite the
+  // one shared connection does not survive that (the next queries fail out of step). A client
+  // released without an error goes back to the pool; a broken one the pool drops by itself.
+  const pool = (manager.connection.driver as unknown as { master: PgPool }).master;
+  const client = await pool.connect();
+  try {
+    return (await client.query({ name, text, values })).rows as Row[];
+  } finally {
+    client.release();
+  }
 }

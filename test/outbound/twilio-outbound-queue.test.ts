@@ -49,15 +49,33 @@ const requestsTo = (phone: string) => env.fake.requests.filter((request) => requ
 describe('outbound SMS through the queue', () => {
   it('commits the message and its send job together and returns it queued', async () => {
     const conversation = await conversationWith();
-    const message = await env.hub.app.outbound.send({ conversationId: conversation.id, text: 'Hi', authorKind: 'bot' });
+    // The worker may finish (and remove) the job before the test looks: a trigger keeps a copy.
+    await query('CREATE TABLE seen_jobs (message_id uuid, conversation_id uuid)');
+    await query(`CREATE FUNCTION see_job() RETURNS trigger LANGUAGE plpgsql AS
+                 $$ BEGIN INSERT INTO seen_jobs VALUES (NEW.message_id, NEW.conversation_id); RETURN NEW; END $$`);
+    await query('CREATE TRIGGER see_job AFTER INSERT ON outbound_jobs FOR EACH ROW EXECUTE FUNCTION see_job()');
+    let message: MessageView;
+    try {
+      message = await env.hub.app.outbound.send({ conversationId: conversation.id, text: 'Hi', authorKind: 'bot' });
+    } finally {
+      await query('DROP TRIGGER see_job ON outbound_jobs');
+      await query('DROP FUNCTION see_job()');
+    }
 
     expect(message.status).toBe('queued');
-    const jobs = await query("SELECT id FROM pgboss.job WHERE name = 'outbound-send' AND data->>'messageId' = $1", [
-      message.id,
+    expect(await query('SELECT * FROM seen_jobs')).toEqual([
+      { message_id: message.id, conversation_id: conversation.id },
     ]);
-    expect(jobs).toHaveLength(1);
+    await query('DROP TABLE seen_jobs');
     const row = await settled(message);
     expect(row.provider_message_id).toMatch(/^SM/);
+    // A finished job leaves the queue; its attempt stays in the ledger.
+    await waitFor(
+      async () => (await query('SELECT 1 FROM outbound_jobs WHERE message_id = $1', [message.id])).length === 0,
+    );
+    expect(await query('SELECT outcome FROM outbound_attempts WHERE message_id = $1', [message.id])).toEqual([
+      { outcome: 'accepted' },
+    ]);
     const [request] = requestsTo(conversation.phone);
     expect(request.params).toMatchObject({ From: SMS_FROM, Body: 'Hi' });
     expect(request.params.StatusCallback).toBe(
@@ -73,13 +91,13 @@ describe('outbound SMS through the queue', () => {
     // A database-level failure of the job insert, inside the same transaction as the message.
     await query(`CREATE FUNCTION refuse_job() RETURNS trigger LANGUAGE plpgsql AS
                  $$ BEGIN RAISE EXCEPTION 'job store unavailable'; END $$`);
-    await query('CREATE TRIGGER refuse_job BEFORE INSERT ON pgboss.job FOR EACH ROW EXECUTE FUNCTION refuse_job()');
+    await query('CREATE TRIGGER refuse_job BEFORE INSERT ON outbound_jobs FOR EACH ROW EXECUTE FUNCTION refuse_job()');
     try {
       await expect(
         env.hub.app.outbound.send({ conversationId: conversation.id, text: 'x', authorKind: 'bot' }),
       ).rejects.toThrow(/job store unavailable/);
     } finally {
-      await query('DROP TRIGGER refuse_job ON pgboss.job');
+      await query('DROP TRIGGER refuse_job ON outbound_jobs');
       await query('DROP FUNCTION refuse_job()');
     }
     const stored = await query('SELECT id FROM messages WHERE conversation_id = $1 AND direction = $2', [

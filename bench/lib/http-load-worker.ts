@@ -1,0 +1,68 @@
+/**
+ * The load generator of the HTTP benchmarks, on its own thread: the server under test keeps its
+ * event loop to itself, as it would with webhooks arriving from Twilio's servers. Receives a
+ * LoadJob, answers a LoadOutcome.
+ */
+import { parentPort } from 'node:worker_threads';
+
+export interface PreparedRequest {
+  body: string;
+  headers: Record<string, string>;
+}
+
+export interface LoadJob {
+  url: string;
+  requests: PreparedRequest[];
+  /** closed: `concurrency` clients back to back; open: requests started at `rate` per second. */
+  mode: 'closed' | 'open';
+  concurrency: number;
+  rate?: number;
+}
+
+export interface LoadOutcome {
+  rate: number;
+  latencies: number[];
+  error?: string;
+}
+
+async function post(url: string, request: PreparedRequest): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(url, { method: 'POST', headers: request.headers, body: request.body });
+  await response.arrayBuffer();
+  if (response.status !== 200) throw new Error(`answered ${response.status}`);
+  return performance.now() - started;
+}
+
+async function closedLoop(job: LoadJob): Promise<number[]> {
+  const latencies: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: job.concurrency }, async () => {
+      while (next < job.requests.length) latencies.push(await post(job.url, job.requests[next++]));
+    }),
+  );
+  return latencies;
+}
+
+async function openLoop(job: LoadJob): Promise<number[]> {
+  const interval = 1000 / (job.rate ?? 1);
+  const started = performance.now();
+  return Promise.all(
+    job.requests.map(async (request, index) => {
+      const wait = started + index * interval - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      return post(job.url, request);
+    }),
+  );
+}
+
+parentPort?.on('message', (job: LoadJob) => {
+  const started = performance.now();
+  (job.mode === 'closed' ? closedLoop(job) : openLoop(job)).then(
+    (latencies) => {
+      const outcome: LoadOutcome = { rate: job.requests.length / ((performance.now() - started) / 1000), latencies };
+      parentPort?.postMessage(outcome);
+    },
+    (error: unknown) => parentPort?.postMessage({ rate: 0, latencies: [], error: String(error) } satisfies LoadOutcome),
+  );
+});

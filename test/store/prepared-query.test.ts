@@ -1,0 +1,39 @@
+import { openStore, type Store } from '../../src/store/data-source';
+import { preparedQuery } from '../../src/store/prepared-query';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+
+let database: TestDatabase;
+let store: Store;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  store = await openStore({ databaseUrl: database.url, pgliteDataDir: 'memory://' });
+});
+afterAll(async () => {
+  await store.close();
+  await database.drop();
+});
+
+describe('prepared statements on the hot path', () => {
+  it('answer rows, planned once per connection under their name', async () => {
+    const manager = store.dataSource.manager;
+    for (const value of [1, 2]) {
+      expect(await preparedQuery(manager, 'test_double', 'SELECT $1::int * 2 AS doubled', [value])).toEqual([
+        { doubled: value * 2 },
+      ]);
+    }
+  });
+
+  it('leave the store usable after a statement fails (on PGlite too, where one connection is shared)', async () => {
+    const manager = store.dataSource.manager;
+    for (let round = 0; round < 3; round++) {
+      await expect(preparedQuery(manager, 'test_divide', 'SELECT 1 / $1::int AS quotient', [0])).rejects.toThrow(
+        /division by zero/,
+      );
+      expect(await preparedQuery(manager, 'test_divide', 'SELECT 1 / $1::int AS quotient', [1])).toEqual([
+        { quotient: 1 },
+      ]);
+      expect(await store.dataSource.query('SELECT 41 + 1 AS answer')).toEqual([{ answer: 42 }]);
+    }
+  });
+});
