@@ -1,9 +1,14 @@
 /**
  * `npm run bench:twilio`: signed inbound Twilio webhooks per second through the real hub (signature
- * check, parse, ingest, `message.received`, a reply queued through the outbound queue), against a
- * bare baseline in the same run: express + urlencoded + one INSERT with pg. Then p99 latency at
- * half the hub's measured maximum rate. DATABASE_URL=postgres://… runs on PostgreSQL (a fresh
- * database per run); without it, on in-memory PGlite. 127.0.0.1 only, bounded.
+ * check, parse, ingest, `message.received`, a reply queued through the outbound queue and sent by
+ * the hub's workers to a fake Twilio API), against a bare baseline in the same run: express +
+ * urlencoded + one INSERT with pg. Then p99 latency at half the hub's measured maximum rate.
+ *
+ * The load generator (undici keep-alive connections, like wrk) and the fake Twilio API run on
+ * threads of their own, so the server under test keeps its event loop to itself, as it would with
+ * Twilio's servers on the other end. DATABASE_URL=postgres://… runs on PostgreSQL (a fresh database
+ * per run); without it, on in-memory PGlite. BENCH_PROFILE=file.cpuprofile records the hub's main
+ * thread during its maximum-rate run. 127.0.0.1 only, bounded.
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
@@ -21,6 +26,7 @@ import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { createTestDatabase } from '../test/helpers/database';
 import { runLoad, type PreparedRequest } from './lib/http-load';
+import { profiled } from './lib/profile';
 import { startFakeTwilioThread } from './lib/threads';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -141,7 +147,7 @@ async function main(): Promise<void> {
   const address = await app.listen();
   const hubUrl = `http://127.0.0.1:${address.port}/webhooks/twilio`;
   await maxRate(hubUrl, prepare(WARMUP, 'x'));
-  const hubRun = await maxRate(hubUrl, prepare(REQUESTS, 'h'));
+  const hubRun = await profiled(() => maxRate(hubUrl, prepare(REQUESTS, 'h')));
   await app.bus.drain();
   const queuedReplies = replies - WARMUP;
   const backlog = await waitForEmptyQueue(app.store.dataSource);

@@ -46,14 +46,15 @@ const APPEND_TO_OPEN_CONVERSATION = `
            status = CASE WHEN c.status IN ('pending', 'snoozed') THEN 'open' ELSE c.status END,
            updated_at = now()
       FROM msg
-     WHERE c.id = msg.conversation_id
+     -- A scalar look-up keeps this an index probe whatever the planner guesses of the table's size.
+     WHERE c.id = (SELECT conversation_id FROM msg)
     RETURNING ${CONVERSATION_COLUMNS.split(', ')
       .map((column) => `c.${column}`)
       .join(', ')}
   ), seen AS (
     -- Last-seen is kept to the minute: rewriting the contact on every message costs throughput.
     UPDATE contacts SET last_seen_at = msg.created_at FROM msg
-     WHERE contacts.id = msg.contact_id
+     WHERE contacts.id = (SELECT contact_id FROM msg)
        AND (contacts.last_seen_at IS NULL OR contacts.last_seen_at < msg.created_at - interval '1 minute')
   )
   SELECT row_to_json(msg.*) AS message, row_to_json(bumped.*) AS conversation

@@ -49,26 +49,26 @@ export type BatchHandler = (
 const MAX_RETRY_DELAY_SECONDS = 3600;
 
 /**
- * Claims the oldest due jobs. A job is due when its time has come and no worker holds it (or
- * the worker's lock ran out: it died). A conversation with a job in flight is skipped, so one
- * customer's messages leave in the order they were written. The claim takes a lock for
- * `lockSeconds` and counts the try.
+ * Claims the oldest due jobs. A job is due when its time has come, no worker holds it (or the
+ * worker's lock ran out: it died), and it is the first job left in its conversation: one
+ * customer's messages leave in the order they were written, one at a time, whichever process
+ * sends them (a later message waits while an earlier one is in flight or waiting for a retry).
+ * The claim takes a lock for `lockSeconds` and counts the try.
  */
 const CLAIM = `
   WITH due AS (
     SELECT j.id FROM outbound_jobs j
      WHERE j.run_after <= now()
        AND (j.locked_until IS NULL OR j.locked_until < now())
-       AND NOT EXISTS (SELECT 1 FROM outbound_jobs busy
-                        WHERE busy.conversation_id = j.conversation_id AND busy.locked_until >= now())
+       AND NOT EXISTS (SELECT 1 FROM outbound_jobs earlier
+                        WHERE earlier.conversation_id = j.conversation_id AND earlier.id < j.id)
      ORDER BY j.run_after, j.id
      LIMIT $1
        FOR UPDATE SKIP LOCKED
   )
   UPDATE outbound_jobs j
      SET tries = j.tries + 1, locked_until = now() + make_interval(secs => $2)
-    FROM due
-   WHERE j.id = due.id
+   WHERE j.id = ANY (ARRAY(SELECT id FROM due))
   RETURNING j.id, j.message_id, j.conversation_id, j.tries`;
 
 /** Finished jobs go; jobs to retry are released with exponential backoff. One statement. */
@@ -85,7 +85,7 @@ const SETTLE = `
  * The durable outbound queue: an outbox table (`outbound_jobs`) in the hub's own database. The
  * job row is written by the same statement that writes the outgoing message (outbound-service),
  * so both commit or neither does. Workers in any number of processes claim batches with
- * `FOR UPDATE SKIP LOCKED` and a lock that expires, retry with exponential backoff, and keep
+ * `FOR UPDATE SKIP LOCKED` and a lock that expires, retry with exponential backoff, and send
  * each conversation's messages in order.
  *
  * Why not pg-boss, which the hub used first: its job lives in its own table, written through
@@ -176,7 +176,7 @@ export class OutboundQueue {
     const done: string[] = [];
     const retry: string[] = [];
     for (const job of jobs) (outcomes.get(job.messageId) === 'done' ? done : retry).push(job.messageId);
-    await this.dataSource.query(SETTLE, [done, retry, retryDelaySeconds]);
+    await preparedQuery(this.dataSource.manager, 'rapport_outbound_settle', SETTLE, [done, retry, retryDelaySeconds]);
   }
 
   private idle(): Promise<void> {

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { MessageStatusUpdater } from '../conversations/message-status';
 import type { Attachment, AuthorKind, ChannelName, MessageTemplate, OutboundEnvelope, SendResult } from '../core/types';
 import type { Logger } from '../logger';
+import { preparedQuery } from '../store/prepared-query';
 import type { ClaimedJob, JobContext, JobOutcome } from './outbound-queue';
 import type { ConsentRecorder } from './provider-status-recorder';
 
@@ -88,16 +89,20 @@ export interface OutboundWorkerDeps {
  * which carries our message id — to reconcile the message, and gives up as SEND_UNCONFIRMED
  * when retries run out. At most once, never twice: a duplicate SMS costs money and trust.
  *
- * One conversation's messages go one after the other, in the order they were queued; different
- * conversations go in parallel.
+ * Different conversations go in parallel; should a batch hold two messages of one conversation,
+ * they go one after the other, in the order they were queued (the queue's claim already hands
+ * out one message per conversation at a time).
  */
 export class OutboundWorker {
   constructor(private readonly deps: OutboundWorkerDeps) {}
 
   async handleBatch(jobs: ClaimedJob[], contextOf: (job: ClaimedJob) => JobContext): Promise<Map<string, JobOutcome>> {
-    const rows: QueuedRow[] = await this.deps.dataSource.query(LOAD_AND_OPEN_ATTEMPTS, [
-      jobs.map((job) => job.messageId),
-    ]);
+    const rows = await preparedQuery<QueuedRow>(
+      this.deps.dataSource.manager,
+      'rapport_outbound_load',
+      LOAD_AND_OPEN_ATTEMPTS,
+      [jobs.map((job) => job.messageId)],
+    );
     const rowsById = new Map(rows.map((row) => [row.id, row]));
     const outcomes = new Map<string, JobOutcome>();
     const accepted: Accepted[] = [];
@@ -120,7 +125,7 @@ export class OutboundWorker {
     );
 
     if (accepted.length > 0) {
-      await this.deps.dataSource.query(ACCEPT, [
+      await preparedQuery(this.deps.dataSource.manager, 'rapport_outbound_accept', ACCEPT, [
         accepted.map((entry) => entry.messageId),
         accepted.map((entry) => entry.attemptId),
         accepted.map((entry) => entry.providerMessageId),

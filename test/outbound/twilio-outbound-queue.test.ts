@@ -227,6 +227,45 @@ describe('outbound SMS through the queue', () => {
     expect(requestsTo(conversation.phone)).toHaveLength(1);
   });
 
+  it("sends one conversation's messages in the order they were written", async () => {
+    const conversation = await conversationWith();
+    const bodies = ['one', 'two', 'three', 'four', 'five', 'six'];
+    const sent: MessageView[] = [];
+    for (const text of bodies) {
+      sent.push(await env.hub.app.outbound.send({ conversationId: conversation.id, text, authorKind: 'bot' }));
+    }
+
+    await Promise.all(sent.map((message) => settled(message)));
+    expect(requestsTo(conversation.phone).map((request) => request.params.Body)).toEqual(bodies);
+  });
+
+  it('leaves a job a worker holds alone, and sends it once when that worker’s lock runs out', async () => {
+    const conversation = await conversationWith();
+    // A message queued and claimed by a worker that then died before calling Twilio.
+    const [row] = await query<{ id: string }>(
+      `WITH msg AS (
+         INSERT INTO messages (conversation_id, contact_id, channel, direction, author_kind, body, status)
+         SELECT id, contact_id, channel, 'outbound', 'bot', 'after the crash', 'queued'
+           FROM conversations WHERE id = $1
+         RETURNING id, conversation_id
+       ), job AS (
+         INSERT INTO outbound_jobs (message_id, conversation_id, tries, locked_until)
+         SELECT id, conversation_id, 1, now() + interval '1.5 seconds' FROM msg
+       )
+       SELECT id FROM msg`,
+      [conversation.id],
+    );
+
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(requestsTo(conversation.phone)).toHaveLength(0);
+    const message = await waitFor(async () => {
+      const current = await messageRow(row.id);
+      return current.provider_message_id ? current : undefined;
+    }, 15_000);
+    expect(message.provider_message_id).toMatch(/^SM/);
+    expect(requestsTo(conversation.phone).map((request) => request.params.Body)).toEqual(['after the crash']);
+  });
+
   it('stores the SMS encoding and segment count on the message', async () => {
     const conversation = await conversationWith();
     const plain = await env.hub.app.outbound.send({
