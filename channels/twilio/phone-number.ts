@@ -11,13 +11,16 @@ export function splitTwilioAddress(address: string): { channel: 'sms' | 'whatsap
 }
 
 /**
- * The number in E.164 (`+14155550123`), or null when it is not a valid phone number. Numbers
+ * The number in E.164 (`+14155550123`), or null when it cannot be a phone number. Numbers
  * without a country code are read in `defaultRegion`. E.164 is what makes the same person on SMS
- * and WhatsApp one contact.
+ * and WhatsApp one contact. "Possible" (the right length for its country), not "valid" (in an
+ * allocated range): Twilio only delivers from numbers that exist, and libphonenumber's ranges lag
+ * behind new allocations — a real customer must never be refused for that (nor the fictional
+ * 555 numbers of `npm run simulate`).
  */
 export function toE164(number: string, defaultRegion: string): string | null {
   const parsed = parsePhoneNumberFromString(number, defaultRegion as CountryCode);
-  return parsed?.isValid() ? parsed.number : null;
+  return parsed?.isPossible() ? parsed.number : null;
 }
 
 /** The address Twilio expects for a channel: WhatsApp numbers carry the `whatsapp:` prefix. */

@@ -81,12 +81,22 @@ describe('POST /webhooks/twilio', () => {
   });
 
   it('answers 400 for a sender that is not a phone number, and stores nothing', async () => {
-    const form = inboundForm('not-a-number', 'hello');
+    for (const from of ['not-a-number', '+1555', 'whatsapp:12']) {
+      const form = inboundForm(from, 'hello');
+      const response = await postSigned(env.hub, '/webhooks/twilio', form);
+
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: { code: 'INVALID_PHONE_NUMBER' } });
+      expect(await messagesWithSid(form.MessageSid)).toBe('0');
+    }
+  });
+
+  it('accepts any number of a possible length, also in a range not allocated yet (+1 555 123 4567)', async () => {
+    const form = inboundForm('+15551234567', 'Hi there');
     const response = await postSigned(env.hub, '/webhooks/twilio', form);
 
-    expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ error: { code: 'INVALID_PHONE_NUMBER' } });
-    expect(await messagesWithSid(form.MessageSid)).toBe('0');
+    expect(response.status).toBe(200);
+    expect(await messagesWithSid(form.MessageSid)).toBe('1');
   });
 
   it('stores a message redelivered three times at once once, and replies once', async () => {
