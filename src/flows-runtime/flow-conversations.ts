@@ -16,7 +16,8 @@ export class FlowConversations {
       [sql, value] = ['SELECT id FROM contacts WHERE id = $1', reference.contactId];
     } else if ('phone' in reference) {
       const phone = parsePhoneNumberFromString(reference.phone, 'US');
-      if (!phone?.isValid()) throw new AppError('VALIDATION_FAILED', 'phone: not a valid phone number');
+      // Possible, not valid: the same rule as the Twilio channel, which stores what Twilio delivers.
+      if (!phone?.isPossible()) throw new AppError('VALIDATION_FAILED', 'phone: not a valid phone number');
       sql = `SELECT id FROM contacts WHERE phone = $1
              UNION ALL SELECT contact_id FROM contact_identities WHERE channel IN ('sms', 'whatsapp') AND address = $1`;
       value = phone.number;
