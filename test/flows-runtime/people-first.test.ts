@@ -72,6 +72,8 @@ describe('people first', () => {
 
   it('goes quiet and drops its run as soon as an agent replies', async () => {
     const first = await hub.app.ingest.ingest(sms(await known('+14155550502'), 'help'));
+    // The bot answers "help" first; then an agent steps in.
+    expect(await botLines(first.conversation.id)).toEqual(['Sure — what would you like to know?']);
     const updates: HubEvents['conversation.updated'][] = [];
     const off = hub.app.bus.on('conversation.updated', (event) => void updates.push(event));
     await hub.app.outbound.send({ conversationId: first.conversation.id, text: 'Hi, Jo here!', authorKind: 'agent' });
