@@ -73,10 +73,15 @@ describe('Slack thread ↔ SMS customer', () => {
 
     const sent = await waitFor(async () => env.fake.accepted.find((message) => message.params.To === customer));
     expect(sent.params).toMatchObject({ To: customer, From: SMS_FROM, Body: 'So sorry! A new one ships today.' });
-    const [reply] = await env.hub.app.store.dataSource.query(
-      "SELECT author_kind, provider_message_id FROM messages WHERE conversation_id = $1 AND direction = 'outbound'",
-      [conversationId],
-    );
+    // The worker records Twilio's sid once the batch's answers are in: a moment after Twilio has it.
+    const reply = await waitFor(async () => {
+      const [row]: { author_kind: string; provider_message_id: string | null }[] =
+        await env.hub.app.store.dataSource.query(
+          "SELECT author_kind, provider_message_id FROM messages WHERE conversation_id = $1 AND direction = 'outbound'",
+          [conversationId],
+        );
+      return row?.provider_message_id ? row : undefined;
+    });
     expect(reply).toEqual({ author_kind: 'agent', provider_message_id: sent.sid });
   });
 });
