@@ -4,8 +4,6 @@ import { preparedQuery } from '../store/prepared-query';
 
 /** A send job a worker holds: the message, and which try of it this is (1 for the first). */
 export interface ClaimedJob {
-  /** Increases with every job written: a conversation's messages are sent in this order. */
-  sequence: bigint;
   messageId: string;
   conversationId: string;
   tries: number;
@@ -69,7 +67,7 @@ const CLAIM = `
   UPDATE outbound_jobs j
      SET tries = j.tries + 1, locked_until = now() + make_interval(secs => $2)
    WHERE j.id = ANY (ARRAY(SELECT id FROM due))
-  RETURNING j.id, j.message_id, j.conversation_id, j.tries`;
+  RETURNING j.message_id, j.conversation_id, j.tries`;
 
 /** Finished jobs go; jobs to retry are released with exponential backoff. One statement. */
 const SETTLE = `
@@ -95,7 +93,6 @@ const SETTLE = `
 export class OutboundQueue {
   private stopped = true;
   private readonly lanes: Promise<void>[] = [];
-  private claiming: Promise<unknown> = Promise.resolve();
   private wakeUp: (() => void)[] = [];
   /** A wake-up that came while no lane was waiting: the next wait returns at once. */
   private pendingWake = false;
@@ -147,27 +144,20 @@ export class OutboundQueue {
     }
   }
 
-  /** One claim at a time in this process, so two lanes never split one conversation's messages. */
-  private claim(): Promise<ClaimedJob[]> {
-    const claim = this.claiming.then(async () => {
-      if (this.stopped) return [];
-      const rows = await preparedQuery<{ id: string; message_id: string; conversation_id: string; tries: number }>(
-        this.dataSource.manager,
-        'rapport_outbound_claim',
-        CLAIM,
-        [this.options.batchSize, this.options.lockSeconds],
-      );
-      return rows
-        .map((row) => ({
-          sequence: BigInt(row.id),
-          messageId: row.message_id,
-          conversationId: row.conversation_id,
-          tries: Number(row.tries),
-        }))
-        .sort((a, b) => (a.sequence < b.sequence ? -1 : a.sequence > b.sequence ? 1 : 0));
-    });
-    this.claiming = claim.catch(() => undefined);
-    return claim;
+  /** Claims due jobs: at most one per conversation, so the batch's sends may all go in parallel. */
+  private async claim(): Promise<ClaimedJob[]> {
+    if (this.stopped) return [];
+    const rows = await preparedQuery<{ message_id: string; conversation_id: string; tries: number }>(
+      this.dataSource.manager,
+      'rapport_outbound_claim',
+      CLAIM,
+      [this.options.batchSize, this.options.lockSeconds],
+    );
+    return rows.map((row) => ({
+      messageId: row.message_id,
+      conversationId: row.conversation_id,
+      tries: Number(row.tries),
+    }));
   }
 
   private async process(jobs: ClaimedJob[], handler: BatchHandler): Promise<void> {

@@ -89,9 +89,8 @@ export interface OutboundWorkerDeps {
  * which carries our message id — to reconcile the message, and gives up as SEND_UNCONFIRMED
  * when retries run out. At most once, never twice: a duplicate SMS costs money and trust.
  *
- * Different conversations go in parallel; should a batch hold two messages of one conversation,
- * they go one after the other, in the order they were queued (the queue's claim already hands
- * out one message per conversation at a time).
+ * A batch holds at most one message per conversation (the queue's claim sees to it), so its
+ * sends go out in parallel.
  */
 export class OutboundWorker {
   constructor(private readonly deps: OutboundWorkerDeps) {}
@@ -107,20 +106,12 @@ export class OutboundWorker {
     const outcomes = new Map<string, JobOutcome>();
     const accepted: Accepted[] = [];
 
-    const byConversation = new Map<string, ClaimedJob[]>();
-    for (const job of jobs)
-      byConversation.set(job.conversationId, [...(byConversation.get(job.conversationId) ?? []), job]);
+    // The queue hands out one message per conversation at a time: the batch's sends are independent.
     await Promise.all(
-      [...byConversation.values()].map(async (inOrder) => {
-        for (const job of inOrder) {
-          const row = rowsById.get(job.messageId);
-          // The message is gone (its contact was deleted): nothing to send.
-          if (!row) {
-            outcomes.set(job.messageId, 'done');
-            continue;
-          }
-          outcomes.set(job.messageId, await this.handleOne(row, contextOf(job), accepted));
-        }
+      jobs.map(async (job) => {
+        const row = rowsById.get(job.messageId);
+        // The message is gone (its contact was deleted): nothing to send.
+        outcomes.set(job.messageId, row ? await this.handleOne(row, contextOf(job), accepted) : 'done');
       }),
     );
 
