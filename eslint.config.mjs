@@ -7,6 +7,7 @@ export default tseslint.config(
       'dist/**',
       'node_modules/**',
       'data/**',
+      '.scratch/**',
       'coverage/**',
       'src/web/inbox/dist/**',
       'src/web/public/assets/**',

@@ -3,6 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { EventBus } from '../core/events';
 import { validateInbound } from '../core/inbound-schema';
 import { preparedQuery } from '../store/prepared-query';
+import { StatementBatcher } from '../store/statement-batcher';
 import type { ChannelName, InboundMessage, IngestOutcome } from '../core/types';
 import {
   CONVERSATION_COLUMNS,
@@ -20,24 +21,34 @@ const UNIQUE_VIOLATION = '23505';
 const MAX_ATTEMPTS = 4;
 
 /**
- * The common case as one atomic statement: the identity is known and has an open conversation.
- * Inserts the message (a retried provider id inserts nothing), bumps the conversation and the
- * contact's last-seen time, and returns both rows. No rows back means either no open
- * conversation (take the slow path) or a duplicate (look it up).
+ * The common case as one atomic statement, for a batch of messages (one per identity: see
+ * `keyOf` below): each identity is known and has an open conversation. Inserts the messages (a
+ * retried provider id inserts nothing), bumps each conversation and each contact's last-seen
+ * time, and returns the stored rows. A message that comes back without a row either has no open
+ * conversation (the slow path) or is a duplicate (looked up).
+ *
+ * The conversations are locked first, in id order: two statements that each touch several
+ * conversations (this one, the replies' insert) then never wait for each other in a cycle.
  */
-const APPEND_TO_OPEN_CONVERSATION = `
-  WITH conv AS (
-    SELECT c.id, c.contact_id
+const APPEND_TO_OPEN_CONVERSATIONS = `
+  WITH input AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::timestamptz[])
+      AS t(channel, address, provider_message_id, body, attachments, raw, sent_at)
+  ), conv AS (
+    SELECT c.id, c.contact_id, i.channel, i.address
       FROM conversations c
       JOIN contact_identities i ON i.id = c.identity_id
-     WHERE i.channel = $1 AND i.address = $2 AND c.status <> 'resolved'
+     WHERE (i.channel, i.address) IN (SELECT channel, address FROM input) AND c.status <> 'resolved'
+     ORDER BY c.id
+       FOR NO KEY UPDATE OF c
   ), msg AS (
     INSERT INTO messages (conversation_id, contact_id, channel, direction, author_kind, body,
                           attachments, provider_message_id, status, raw, sent_at)
-    SELECT conv.id, conv.contact_id, $1, 'inbound', 'contact', $4, $5::jsonb, $3, 'received', $6::jsonb, $7
-      FROM conv
+    SELECT conv.id, conv.contact_id, input.channel, 'inbound', 'contact', input.body, input.attachments,
+           input.provider_message_id, 'received', input.raw, input.sent_at
+      FROM conv JOIN input ON input.channel = conv.channel AND input.address = conv.address
     ON CONFLICT DO NOTHING
-    RETURNING ${MESSAGE_COLUMNS}
+    RETURNING ${MESSAGE_COLUMNS}, provider_message_id
   ), bumped AS (
     UPDATE conversations c
        SET last_message_at = msg.created_at,
@@ -46,19 +57,34 @@ const APPEND_TO_OPEN_CONVERSATION = `
            status = CASE WHEN c.status IN ('pending', 'snoozed') THEN 'open' ELSE c.status END,
            updated_at = now()
       FROM msg
-     -- A scalar look-up keeps this an index probe whatever the planner guesses of the table's size.
-     WHERE c.id = (SELECT conversation_id FROM msg)
+     -- The array keeps this an index probe whatever the planner guesses of the table's size.
+     WHERE c.id = ANY (ARRAY(SELECT conversation_id FROM msg)) AND c.id = msg.conversation_id
     RETURNING ${CONVERSATION_COLUMNS.split(', ')
       .map((column) => `c.${column}`)
       .join(', ')}
   ), seen AS (
     -- Last-seen is kept to the minute: rewriting the contact on every message costs throughput.
     UPDATE contacts SET last_seen_at = msg.created_at FROM msg
-     WHERE contacts.id = (SELECT contact_id FROM msg)
+     WHERE contacts.id = ANY (ARRAY(SELECT contact_id FROM msg)) AND contacts.id = msg.contact_id
        AND (contacts.last_seen_at IS NULL OR contacts.last_seen_at < msg.created_at - interval '1 minute')
   )
-  SELECT row_to_json(msg.*) AS message, row_to_json(bumped.*) AS conversation
-    FROM msg, bumped`;
+  SELECT conv.address, msg.provider_message_id, row_to_json(msg.*) AS message, row_to_json(bumped.*) AS conversation
+    FROM msg JOIN bumped ON bumped.id = msg.conversation_id JOIN conv ON conv.id = msg.conversation_id`;
+
+/** One message's share of APPEND_TO_OPEN_CONVERSATIONS. */
+interface AppendItem {
+  channel: ChannelName;
+  address: string;
+  providerMessageId: string;
+  body: string | null;
+  attachments: string;
+  raw: string | null;
+  sentAt: Date;
+}
+
+const identityKey = (item: { channel: string; address: string }) => `${item.channel}\u0000${item.address}`;
+
+type Appended = Pick<IngestOutcome, 'message' | 'conversation'> | null;
 
 /** Thrown inside a transaction when a concurrent one won a race; the attempt is retried. */
 class LostRace extends Error {}
@@ -69,6 +95,15 @@ class LostRace extends Error {}
  * the commit publishes `message.received`.
  */
 export class ConversationIngest {
+  /** Concurrent messages of different identities share one append statement (group commit). */
+  private readonly appends = new StatementBatcher<AppendItem, Appended>({
+    run: (items) => this.appendToOpenConversations(this.dataSource.manager, items),
+    maxBatch: 64,
+    lanes: 1,
+    // One message per identity per statement: two would bump one conversation in one UPDATE.
+    keyOf: identityKey,
+  });
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly bus: EventBus,
@@ -89,17 +124,17 @@ export class ConversationIngest {
 
   private async store(input: InboundMessage): Promise<IngestOutcome> {
     const inbound = validateInbound(input);
-    const params = [
-      inbound.channel,
-      inbound.from,
-      inbound.providerMessageId,
-      inbound.text ?? null,
-      JSON.stringify(inbound.attachments ?? []),
-      inbound.raw === undefined ? null : JSON.stringify(inbound.raw),
-      inbound.sentAt ?? new Date(),
-    ];
+    const item: AppendItem = {
+      channel: inbound.channel,
+      address: inbound.from,
+      providerMessageId: inbound.providerMessageId,
+      body: inbound.text ?? null,
+      attachments: JSON.stringify(inbound.attachments ?? []),
+      raw: inbound.raw === undefined ? null : JSON.stringify(inbound.raw),
+      sentAt: inbound.sentAt ?? new Date(),
+    };
 
-    const appended = await this.appendToOpenConversation(this.dataSource.manager, params);
+    const appended = await this.appends.submit(item);
     if (appended) {
       if (inbound.replyContext) await this.refreshReplyContext(inbound);
       const outcome = { ...appended, duplicate: false, isNewConversation: false, isNewContact: false };
@@ -111,7 +146,7 @@ export class ConversationIngest {
 
     for (let attempt = 1; ; attempt++) {
       try {
-        const outcome = await this.dataSource.transaction((manager) => this.openAndAppend(manager, inbound, params));
+        const outcome = await this.dataSource.transaction((manager) => this.openAndAppend(manager, inbound, item));
         this.afterCommit(outcome);
         return outcome;
       } catch (error) {
@@ -127,7 +162,7 @@ export class ConversationIngest {
   private async openAndAppend(
     manager: EntityManager,
     inbound: InboundMessage,
-    params: unknown[],
+    item: AppendItem,
   ): Promise<IngestOutcome> {
     const { identityId, contactId, isNewContact } = await this.resolveIdentity(manager, inbound);
     const opened: { id: string }[] = await manager.query(
@@ -135,7 +170,7 @@ export class ConversationIngest {
        ON CONFLICT DO NOTHING RETURNING id`,
       [contactId, identityId, inbound.channel],
     );
-    const appended = await this.appendToOpenConversation(manager, params);
+    const [appended] = await this.appendToOpenConversations(manager, [item]);
     if (!appended) throw new LostRace('the message was stored concurrently');
     return { ...appended, duplicate: false, isNewConversation: opened.length === 1, isNewContact };
   }
@@ -198,18 +233,32 @@ export class ConversationIngest {
     return rows[0]?.contact_id ?? null;
   }
 
-  private async appendToOpenConversation(
-    manager: EntityManager,
-    params: unknown[],
-  ): Promise<Pick<IngestOutcome, 'message' | 'conversation'> | null> {
-    const rows = await preparedQuery<{ message: MessageRow; conversation: ConversationRow }>(
-      manager,
-      'rapport_ingest_append',
-      APPEND_TO_OPEN_CONVERSATION,
-      params,
+  /** Runs APPEND_TO_OPEN_CONVERSATIONS; answers each item's rows, or null for an item not stored. */
+  private async appendToOpenConversations(manager: EntityManager, items: AppendItem[]): Promise<Appended[]> {
+    const rows = await preparedQuery<{
+      address: string;
+      provider_message_id: string;
+      message: MessageRow;
+      conversation: ConversationRow;
+    }>(manager, 'rapport_ingest_append', APPEND_TO_OPEN_CONVERSATIONS, [
+      items.map((item) => item.channel),
+      items.map((item) => item.address),
+      items.map((item) => item.providerMessageId),
+      items.map((item) => item.body),
+      items.map((item) => item.attachments),
+      items.map((item) => item.raw),
+      items.map((item) => item.sentAt),
+    ]);
+    // A batch holds one message per identity; a row is that message's only if the ids match
+    // (two identities sending one provider id: the second is refused as a duplicate).
+    const stored = new Map(
+      rows.map((row) => [identityKey({ channel: row.message.channel, address: row.address }), row]),
     );
-    if (rows.length === 0) return null;
-    return { message: messageView(rows[0].message), conversation: conversationView(rows[0].conversation) };
+    return items.map((item) => {
+      const row = stored.get(identityKey(item));
+      if (!row || row.provider_message_id !== item.providerMessageId) return null;
+      return { message: messageView(row.message), conversation: conversationView(row.conversation) };
+    });
   }
 
   private async findExisting(channel: ChannelName, providerMessageId: string): Promise<IngestOutcome | null> {

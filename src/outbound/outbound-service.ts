@@ -14,6 +14,7 @@ import {
   type MessageRow,
 } from '../conversations/views';
 import { preparedQuery } from '../store/prepared-query';
+import { StatementBatcher } from '../store/statement-batcher';
 import type { ChannelRegistry } from './channel-registry';
 import type { OutboundGuard, OutboundTarget } from './outbound-guard';
 
@@ -37,36 +38,57 @@ export interface QueuePort {
   notify(): void;
 }
 
-const INSERT_MESSAGE = `
-    INSERT INTO messages (conversation_id, contact_id, channel, direction, author_kind, author_user_id,
-                          body, attachments, status, metadata)
-    VALUES ($1, $2, $3, 'outbound', $4, $5, $6, $7::jsonb, 'queued', $8::jsonb)
-    RETURNING ${MESSAGE_COLUMNS}`;
-
-const BUMP_CONVERSATION = `
-    UPDATE conversations SET last_message_at = msg.created_at, updated_at = now() FROM msg
-     WHERE conversations.id = msg.conversation_id`;
-
-/** Channels that deliver at once: the message, and the conversation's last activity. */
-const INSERT_OUTBOUND = `
-  WITH msg AS (${INSERT_MESSAGE}), bumped AS (${BUMP_CONVERSATION})
-  SELECT * FROM msg`;
+/** One outgoing message's row, as the batched inserts below take it. */
+interface OutboundRowInput {
+  conversationId: string;
+  contactId: string;
+  channel: ChannelName;
+  authorKind: SendRequest['authorKind'];
+  authorUserId: string | null;
+  body: string | null;
+  attachments: string;
+  metadata: string;
+}
 
 /**
- * Queued channels: the message and its send job (outbound-queue.ts) in one statement, so they
+ * Messages of several conversations (one each: the batchers' key) written by one statement, in
+ * conversation id order, the order every multi-row statement locks conversations in (see
+ * ingest.ts), so two of them never wait for each other in a cycle.
+ */
+const INSERT_MESSAGES = `
+  input AS (
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::jsonb[], $8::jsonb[])
+      WITH ORDINALITY AS t(conversation_id, contact_id, channel, author_kind, author_user_id, body, attachments, metadata, ord)
+  ), msg AS (
+    INSERT INTO messages (conversation_id, contact_id, channel, direction, author_kind, author_user_id,
+                          body, attachments, status, metadata)
+    SELECT conversation_id, contact_id, channel, 'outbound', author_kind, author_user_id, body, attachments,
+           'queued', metadata
+      FROM input ORDER BY ord
+    RETURNING ${MESSAGE_COLUMNS}
+  ), bumped AS (
+    UPDATE conversations SET last_message_at = msg.created_at, updated_at = now() FROM msg
+     WHERE conversations.id = ANY ($1::uuid[]) AND conversations.id = msg.conversation_id
+  )`;
+
+/** Channels that deliver at once: the messages, and their conversations' last activity. */
+const INSERT_OUTBOUND = `WITH ${INSERT_MESSAGES} SELECT * FROM msg`;
+
+/**
+ * Queued channels: each message and its send job (outbound-queue.ts) in one statement, so they
  * commit together or not at all, in one round trip.
  */
 const INSERT_QUEUED_OUTBOUND = `
-  WITH msg AS (${INSERT_MESSAGE}), bumped AS (${BUMP_CONVERSATION}), job AS (
+  WITH ${INSERT_MESSAGES}, job AS (
     INSERT INTO outbound_jobs (message_id, conversation_id) SELECT id, conversation_id FROM msg
   )
   SELECT * FROM msg`;
 
 /**
- * Where a send goes and what the guards need to know, in one look-up: the conversation, the
+ * Where sends go and what the guards need to know, in one look-up: each conversation, the
  * customer's address on its channel and their consent there.
  */
-const FIND_TARGET = `
+const FIND_TARGETS = `
   SELECT ${CONVERSATION_COLUMNS.split(', ')
     .map((column) => `c.${column}`)
     .join(', ')},
@@ -74,7 +96,14 @@ const FIND_TARGET = `
     FROM conversations c
     JOIN contact_identities i ON i.id = c.identity_id
     LEFT JOIN consents co ON co.contact_id = c.contact_id AND co.channel = c.channel
-   WHERE c.id = $1`;
+   WHERE c.id = ANY ($1::uuid[])`;
+
+type TargetRow = ConversationRow & {
+  address: string;
+  reply_context: Record<string, unknown> | null;
+  last_inbound_at: Date | string | null;
+  consent: OutboundTarget['consent'];
+};
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -89,6 +118,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class OutboundService {
   private readonly guards: OutboundGuard[] = [];
   private queue?: { port: QueuePort; channels: ReadonlySet<ChannelName> };
+  // Group commit (store/statement-batcher.ts): concurrent sends share their statements.
+  private readonly targets = new StatementBatcher<string, TargetRow | undefined>({
+    run: (ids) => this.findTargets(ids),
+    maxBatch: 64,
+    lanes: 1,
+  });
+  private readonly queuedInserts = this.insertBatcher('rapport_outbound_insert_queued', INSERT_QUEUED_OUTBOUND);
+  private readonly directInserts = this.insertBatcher('rapport_outbound_insert', INSERT_OUTBOUND);
 
   constructor(
     private readonly dataSource: DataSource,
@@ -146,32 +183,25 @@ export class OutboundService {
     const draft = { text, attachments, choices: request.choices, template };
     for (const guard of this.guards) Object.assign(metadata, await guard.check(target, draft));
 
-    const params = [
-      target.conversation.id,
-      target.conversation.contactId,
-      target.conversation.channel,
-      request.authorKind,
-      request.authorUserId ?? null,
-      text ?? null,
-      JSON.stringify(attachments),
-      JSON.stringify(metadata),
-    ];
+    const row: OutboundRowInput = {
+      conversationId: target.conversation.id,
+      contactId: target.conversation.contactId,
+      channel: target.conversation.channel,
+      authorKind: request.authorKind,
+      authorUserId: request.authorUserId ?? null,
+      body: text ?? null,
+      attachments: JSON.stringify(attachments),
+      metadata: JSON.stringify(metadata),
+    };
     const queue = this.queue?.channels.has(target.conversation.channel) ? this.queue.port : undefined;
     if (queue) {
-      const [row] = await preparedQuery<MessageRow>(
-        this.dataSource.manager,
-        'rapport_outbound_insert_queued',
-        INSERT_QUEUED_OUTBOUND,
-        params,
-      );
-      const queued = messageView(row);
+      const queued = messageView(await this.queuedInserts.submit(row));
       this.bus.publish('message.created', { message: queued, conversation: target.conversation });
       queue.notify();
       return queued;
     }
 
-    const [row]: MessageRow[] = await this.dataSource.query(INSERT_OUTBOUND, params);
-    const message = messageView(row);
+    const message = messageView(await this.directInserts.submit(row));
     this.bus.publish('message.created', { message, conversation: target.conversation });
 
     const envelope: OutboundEnvelope = {
@@ -226,16 +256,8 @@ export class OutboundService {
   }
 
   private async findTarget(conversationId: string): Promise<OutboundTarget> {
-    const rows = await preparedQuery<
-      ConversationRow & {
-        address: string;
-        reply_context: Record<string, unknown> | null;
-        last_inbound_at: Date | string | null;
-        consent: OutboundTarget['consent'];
-      }
-    >(this.dataSource.manager, 'rapport_outbound_target', FIND_TARGET, [conversationId]);
-    if (rows.length === 0) throw new AppError('CONVERSATION_NOT_FOUND');
-    const row = rows[0];
+    const row = await this.targets.submit(conversationId);
+    if (!row) throw new AppError('CONVERSATION_NOT_FOUND');
     return {
       conversation: conversationView(row),
       address: row.address,
@@ -243,6 +265,43 @@ export class OutboundService {
       lastInboundAt: row.last_inbound_at === null ? null : new Date(row.last_inbound_at),
       consent: row.consent,
     };
+  }
+
+  private async findTargets(conversationIds: string[]): Promise<(TargetRow | undefined)[]> {
+    const rows = await preparedQuery<TargetRow>(this.dataSource.manager, 'rapport_outbound_target', FIND_TARGETS, [
+      conversationIds,
+    ]);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return conversationIds.map((id) => byId.get(id.toLowerCase()));
+  }
+
+  /** Message rows of different conversations, written together by one of the inserts above. */
+  private insertBatcher(name: string, statement: string): StatementBatcher<OutboundRowInput, MessageRow> {
+    return new StatementBatcher({
+      maxBatch: 64,
+      lanes: 1,
+      keyOf: (row) => row.conversationId,
+      run: async (rows) => {
+        const sorted = [...rows].sort((a, b) => (a.conversationId < b.conversationId ? -1 : 1));
+        const column = <Key extends keyof OutboundRowInput>(key: Key) => sorted.map((row) => row[key]);
+        const inserted = await preparedQuery<MessageRow>(this.dataSource.manager, name, statement, [
+          column('conversationId'),
+          column('contactId'),
+          column('channel'),
+          column('authorKind'),
+          column('authorUserId'),
+          column('body'),
+          column('attachments'),
+          column('metadata'),
+        ]);
+        const byConversation = new Map(inserted.map((message) => [message.conversation_id, message]));
+        return rows.map((row) => {
+          const message = byConversation.get(row.conversationId);
+          if (!message) throw new Error(`No message was written for conversation ${row.conversationId}`);
+          return message;
+        });
+      },
+    });
   }
 }
 

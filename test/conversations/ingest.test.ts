@@ -91,6 +91,40 @@ describe('ingest', () => {
     expect(await count('messages', 'conversation_id = $1', [outcomes[0].conversation.id])).toBe(4);
   });
 
+  it('stores a burst from many known customers at once, each message once, each count right', async () => {
+    // Concurrent messages share append statements (group commit); two of one customer never share one.
+    const customers = Array.from({ length: 12 }, (_, index) => `+1415555${String(2000 + index)}`);
+    const opened = await Promise.all(customers.map((from) => hub.app.ingest.ingest(sms(from, 'hello'))));
+    const burst = customers.flatMap((from) => ['one', 'two', 'three'].map((text) => sms(from, text)));
+    const outcomes = await Promise.all(burst.map((inbound) => hub.app.ingest.ingest(inbound)));
+
+    expect(outcomes.every((outcome) => !outcome.duplicate && !outcome.isNewConversation)).toBe(true);
+    outcomes.forEach((outcome, index) => {
+      expect(outcome.message.body).toBe(burst[index].text);
+      expect(outcome.conversation.id).toBe(opened[Math.floor(index / 3)].conversation.id);
+    });
+    const rows = await query<{ address: string; unread_count: number; messages: string }>(
+      `SELECT i.address, c.unread_count, (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id) AS messages
+         FROM conversations c JOIN contact_identities i ON i.id = c.identity_id WHERE i.address = ANY($1)`,
+      [customers],
+    );
+    expect(rows).toHaveLength(12);
+    expect(rows.every((row) => row.unread_count === 4 && Number(row.messages) === 4)).toBe(true);
+  });
+
+  it('refuses a provider id that another sender already used in the same burst', async () => {
+    const [first, second] = ['+14155552100', '+14155552101'];
+    await Promise.all([first, second].map((from) => hub.app.ingest.ingest(sms(from, 'hello'))));
+    const shared = `SMshared${Date.now()}`;
+    const outcomes = await Promise.all(
+      [first, second].map((from) => hub.app.ingest.ingest(sms(from, `from ${from}`, { providerMessageId: shared }))),
+    );
+
+    expect(outcomes.filter((outcome) => !outcome.duplicate)).toHaveLength(1);
+    expect(outcomes[0].message.id).toBe(outcomes[1].message.id);
+    expect(await count('messages', 'provider_message_id = $1', [shared])).toBe(1);
+  });
+
   it('treats the same number on SMS and WhatsApp as one contact with a conversation per channel', async () => {
     const bySms = await hub.app.ingest.ingest(sms('+14155550105', 'by text'));
     const byWhatsApp = await hub.app.ingest.ingest(sms('+14155550105', 'by whatsapp', { channel: 'whatsapp' }));

@@ -135,6 +135,30 @@ describe('outbound', () => {
     }
   });
 
+  it('writes concurrent sends once each, in their own conversations, in the order they were made', async () => {
+    // Sends made together share their statements (group commit): each still gets its own row.
+    const conversations = await Promise.all(Array.from({ length: 6 }, () => conversationOn('botframework')));
+    const requests = conversations.flatMap((conversationId) =>
+      ['first', 'second'].map((text) => ({ conversationId, text: `${text} for ${conversationId}` })),
+    );
+    const sent = await Promise.all(
+      requests.map((request) => hub.app.outbound.send({ ...request, authorKind: 'bot' as const })),
+    );
+
+    sent.forEach((message, index) => {
+      expect(message).toMatchObject({ conversationId: requests[index].conversationId, body: requests[index].text });
+    });
+    for (const conversationId of conversations) {
+      const rows: { body: string }[] = await hub.app.store.dataSource.query(
+        `SELECT body FROM messages WHERE conversation_id = $1 AND direction = 'outbound' ORDER BY created_at, id`,
+        [conversationId],
+      );
+      const bodies = rows.map((row) => row.body);
+      expect(bodies).toHaveLength(2);
+      expect(bodies[0]).toMatch(/^first/);
+    }
+  });
+
   it.each([
     [
       'an unknown conversation',

@@ -1,0 +1,92 @@
+/**
+ * Group commit for a hot statement: callers submit one item each and get their own result back,
+ * while concurrent items travel to PostgreSQL together as one statement (arrays, `unnest`), so
+ * they share one round trip, one plan execution and one commit. On this hub's hot path the round
+ * trips, not the rows, are what costs (each is a socket write and a wake-up on both sides).
+ *
+ * There is no timer: an item goes out at once when a lane is free, so a lone request waits for
+ * nothing. Only while every lane is busy do items queue, and the next free lane takes all of them
+ * (up to `maxBatch`) — batches grow with the load by themselves.
+ */
+export interface StatementBatcherOptions<Item, Result> {
+  /** Runs one batch as one statement; answers one result per item, in the items' order. */
+  run(items: Item[]): Promise<Result[]>;
+  /** Most items in one statement. */
+  maxBatch: number;
+  /** Batches in flight at once. */
+  lanes: number;
+  /**
+   * Items with the same key never share a batch (they keep their order and go one batch after
+   * the other), for statements whose rows must not touch the same row twice.
+   */
+  keyOf?(item: Item): string;
+}
+
+interface Pending<Item, Result> {
+  item: Item;
+  resolve(result: Result): void;
+  reject(error: unknown): void;
+}
+
+export class StatementBatcher<Item, Result> {
+  private queue: Pending<Item, Result>[] = [];
+  private inFlight = 0;
+
+  constructor(private readonly options: StatementBatcherOptions<Item, Result>) {}
+
+  submit(item: Item): Promise<Result> {
+    return new Promise<Result>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    while (this.inFlight < this.options.lanes && this.queue.length > 0) {
+      const batch = this.takeBatch();
+      this.inFlight += 1;
+      void this.execute(batch).finally(() => {
+        this.inFlight -= 1;
+        this.dispatch();
+      });
+    }
+  }
+
+  /** The oldest items, skipping (and keeping for later, in order) any whose key is already in. */
+  private takeBatch(): Pending<Item, Result>[] {
+    const { keyOf, maxBatch } = this.options;
+    if (!keyOf) return this.queue.splice(0, maxBatch);
+    const batch: Pending<Item, Result>[] = [];
+    const rest: Pending<Item, Result>[] = [];
+    const keys = new Set<string>();
+    for (const pending of this.queue) {
+      const key = keyOf(pending.item);
+      if (batch.length < maxBatch && !keys.has(key)) {
+        keys.add(key);
+        batch.push(pending);
+      } else {
+        rest.push(pending);
+      }
+    }
+    this.queue = rest;
+    return batch;
+  }
+
+  private async execute(batch: Pending<Item, Result>[]): Promise<void> {
+    try {
+      const results = await this.options.run(batch.map((pending) => pending.item));
+      if (results.length !== batch.length) {
+        throw new Error(`A batch of ${batch.length} items answered ${results.length} results`);
+      }
+      batch.forEach((pending, index) => pending.resolve(results[index]));
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0].reject(error);
+        return;
+      }
+      // One bad item must not fail its neighbours: the statement wrote nothing (it is atomic),
+      // so each item is tried again on its own and only the culprit sees the error.
+      await Promise.all(batch.map((pending) => this.execute([pending])));
+    }
+  }
+}
