@@ -88,7 +88,7 @@ const configSchema = z
     OUTBOUND_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(2),
     // Batches sent in parallel per process, and messages claimed per batch.
     OUTBOUND_LANES: z.coerce.number().int().min(1).max(32).default(2),
-    OUTBOUND_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+    OUTBOUND_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((config, context) => {

@@ -1,6 +1,16 @@
-import express, { Router, type Request } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import type { WebhookRequest } from '../adapter';
-import type { TwilioWebhooks } from './twilio-webhooks';
+import type { TwilioWebhooks, WebhookAnswer } from './twilio-webhooks';
+
+/** TwiML is answered as is: no ETag to compute, no freshness to check for a POST. */
+function answerWith(res: Response, answer: WebhookAnswer): void {
+  res
+    .writeHead(answer.status, {
+      'content-type': `${answer.contentType}; charset=utf-8`,
+      'content-length': Buffer.byteLength(answer.body),
+    })
+    .end(answer.body);
+}
 
 const toWebhookRequest = (req: Request & { rawBody?: Buffer }): WebhookRequest => ({
   url: req.originalUrl,
@@ -25,7 +35,7 @@ export function twilioRouter(webhooks: TwilioWebhooks): Router {
   router.post('/webhooks/twilio', form, async (req, res, next) => {
     try {
       const answer = await webhooks.receiveMessage(toWebhookRequest(req));
-      res.status(answer.status).type(answer.contentType).send(answer.body);
+      answerWith(res, answer);
     } catch (error) {
       next(error);
     }
@@ -33,7 +43,7 @@ export function twilioRouter(webhooks: TwilioWebhooks): Router {
   router.post('/webhooks/twilio/status', form, async (req, res, next) => {
     try {
       const answer = await webhooks.receiveStatus(toWebhookRequest(req), req.query as Record<string, unknown>);
-      res.status(answer.status).type(answer.contentType).send(answer.body);
+      answerWith(res, answer);
     } catch (error) {
       next(error);
     }

@@ -50,23 +50,24 @@ const APPEND_TO_OPEN_CONVERSATIONS = `
     ON CONFLICT DO NOTHING
     RETURNING ${MESSAGE_COLUMNS}, provider_message_id
   ), bumped AS (
+    -- Single-table updates of the batch's rows by key: whatever the planner guesses of the
+    -- tables' sizes, it cannot turn these into a scan per message. A message's created_at is
+    -- now(), the statement's time, which is also what the conversation and contact record.
     UPDATE conversations c
-       SET last_message_at = msg.created_at,
-           last_inbound_at = msg.created_at,
+       SET last_message_at = now(),
+           last_inbound_at = now(),
            unread_count = c.unread_count + 1,
            status = CASE WHEN c.status IN ('pending', 'snoozed') THEN 'open' ELSE c.status END,
            updated_at = now()
-      FROM msg
-     -- The array keeps this an index probe whatever the planner guesses of the table's size.
-     WHERE c.id = ANY (ARRAY(SELECT conversation_id FROM msg)) AND c.id = msg.conversation_id
+     WHERE c.id = ANY (ARRAY(SELECT conversation_id FROM msg))
     RETURNING ${CONVERSATION_COLUMNS.split(', ')
       .map((column) => `c.${column}`)
       .join(', ')}
   ), seen AS (
     -- Last-seen is kept to the minute: rewriting the contact on every message costs throughput.
-    UPDATE contacts SET last_seen_at = msg.created_at FROM msg
-     WHERE contacts.id = ANY (ARRAY(SELECT contact_id FROM msg)) AND contacts.id = msg.contact_id
-       AND (contacts.last_seen_at IS NULL OR contacts.last_seen_at < msg.created_at - interval '1 minute')
+    UPDATE contacts SET last_seen_at = now()
+     WHERE id = ANY (ARRAY(SELECT contact_id FROM msg))
+       AND (last_seen_at IS NULL OR last_seen_at < now() - interval '1 minute')
   )
   SELECT conv.address, msg.provider_message_id, row_to_json(msg.*) AS message, row_to_json(bumped.*) AS conversation
     FROM msg JOIN bumped ON bumped.id = msg.conversation_id JOIN conv ON conv.id = msg.conversation_id`;

@@ -67,8 +67,8 @@ const INSERT_MESSAGES = `
       FROM input ORDER BY ord
     RETURNING ${MESSAGE_COLUMNS}
   ), bumped AS (
-    UPDATE conversations SET last_message_at = msg.created_at, updated_at = now() FROM msg
-     WHERE conversations.id = ANY ($1::uuid[]) AND conversations.id = msg.conversation_id
+    -- The messages' created_at is now(): a single-table update by key, never a scan per message.
+    UPDATE conversations SET last_message_at = now(), updated_at = now() WHERE id = ANY ($1::uuid[])
   )`;
 
 /** Channels that deliver at once: the messages, and their conversations' last activity. */
