@@ -4,11 +4,17 @@
  * the hub's workers to a fake Twilio API), against a bare baseline in the same run: express +
  * urlencoded + one INSERT with pg. Then p99 latency at half the hub's measured maximum rate.
  *
+ * A server's maximum rate is the best of closed-loop runs at several numbers of concurrent
+ * clients (8, 16, 32, 64, as one raises wrk's connections until the rate stops growing): a
+ * server that answers each request after more round trips needs more requests in flight to be
+ * kept busy, and Twilio, like any webhook sender, does not wait for one answer before sending
+ * the next message.
+ *
  * The load generator (undici keep-alive connections, like wrk) and the fake Twilio API run on
  * threads of their own, so the server under test keeps its event loop to itself, as it would with
  * Twilio's servers on the other end. DATABASE_URL=postgres://… runs on PostgreSQL (a fresh database
  * per run); without it, on in-memory PGlite. BENCH_PROFILE=file.cpuprofile records the hub's main
- * thread during its maximum-rate run. 127.0.0.1 only, bounded.
+ * thread during its maximum-rate runs. 127.0.0.1 only, bounded.
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
@@ -30,7 +36,8 @@ import { seedHistory } from './lib/history';
 import { profiled } from './lib/profile';
 import { startFakeTwilioThread } from './lib/threads';
 
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+/** Concurrent clients of the maximum-rate runs, e.g. BENCH_CONCURRENCY=16 for one level only. */
+const CONCURRENCY_LEVELS = (process.env.BENCH_CONCURRENCY ?? '8,16,32,64').split(',').map(Number);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
 /** Warm-up: every sender writes once first, so the measured run is a hub in service (see main). */
 const SENDERS = 500;
@@ -63,13 +70,30 @@ function prepare(count: number, prefix: string): PreparedRequest[] {
   });
 }
 
-/** Closed loop: CONCURRENCY clients back to back, from the load thread. */
-const maxRate = (url: string, requests: PreparedRequest[]) =>
-  runLoad({ url, requests, mode: 'closed', concurrency: CONCURRENCY });
+/** Closed loop: `concurrency` clients back to back, from the load thread. */
+const closedLoop = (url: string, requests: PreparedRequest[], concurrency = 16) =>
+  runLoad({ url, requests, mode: 'closed', concurrency });
+
+interface Run {
+  clients: number;
+  rate: number;
+  latencies: number[];
+}
+
+/** A closed-loop run of REQUESTS fresh requests at each concurrency level. */
+async function sweep(url: string, prefix: string): Promise<Run[]> {
+  const runs: Run[] = [];
+  for (const clients of CONCURRENCY_LEVELS) {
+    runs.push({ clients, ...(await closedLoop(url, prepare(REQUESTS, `${prefix}${clients}x`), clients)) });
+  }
+  return runs;
+}
+
+const best = (runs: Run[]) => runs.reduce((top, run) => (run.rate > top.rate ? run : top));
 
 /** Open loop: requests started at a fixed rate, whatever the answers do. */
 const fixedRate = async (url: string, requests: PreparedRequest[], rate: number) =>
-  (await runLoad({ url, requests, mode: 'open', concurrency: CONCURRENCY, rate })).latencies;
+  (await runLoad({ url, requests, mode: 'open', concurrency: 64, rate })).latencies;
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -123,8 +147,8 @@ async function main(): Promise<void> {
     : { ...createPgConfig(pglite as PGlite), max: 1 };
 
   const base = await baseline(poolConfig);
-  await maxRate(`${base.url}/webhooks/twilio`, prepare(WARMUP, 'w'));
-  const baseRun = await maxRate(`${base.url}/webhooks/twilio`, prepare(REQUESTS, 'b'));
+  await closedLoop(`${base.url}/webhooks/twilio`, prepare(WARMUP, 'w'));
+  const baseRuns = await sweep(`${base.url}/webhooks/twilio`, 'b');
   await base.close();
 
   const config = loadConfig({
@@ -153,15 +177,16 @@ async function main(): Promise<void> {
   const hubUrl = `http://127.0.0.1:${address.port}/webhooks/twilio`;
   // A hub in service: its customers are known (their first message, which creates the contact,
   // is the warm-up) and their conversations have a past (bench/lib/history.ts).
-  await maxRate(hubUrl, prepare(WARMUP, 'x'));
+  await closedLoop(hubUrl, prepare(WARMUP, 'x'));
   await app.bus.drain();
   const history = await seedHistory(app.store.dataSource, HISTORY_PER_CONVERSATION);
-  const hubRun = await profiled(() => maxRate(hubUrl, prepare(REQUESTS, 'h')));
+  const hubRuns = await profiled(() => sweep(hubUrl, 'h'));
   await app.bus.drain();
   const queuedReplies = replies - WARMUP;
   const backlog = await waitForEmptyQueue(app.store.dataSource);
 
-  const halfRate = hubRun.rate / 2;
+  const [baseBest, hubBest] = [best(baseRuns), best(hubRuns)];
+  const halfRate = hubBest.rate / 2;
   const halfCount = Math.max(200, Math.round(halfRate * 5));
   const halfRun = await fixedRate(hubUrl, prepare(halfCount, 'f'), halfRate);
   await app.bus.drain();
@@ -171,20 +196,22 @@ async function main(): Promise<void> {
   await database.drop();
   const sent = await fake.close();
 
-  const row = (name: string, run: { rate: number; latencies: number[] }) =>
-    `| ${name} | ${run.rate.toFixed(0)} | ${percentile(run.latencies, 50).toFixed(1)} | ${percentile(run.latencies, 99).toFixed(1)} |`;
+  const cells = (run: Run) =>
+    `${run.rate.toFixed(0)} | ${percentile(run.latencies, 50).toFixed(1)} | ${percentile(run.latencies, 99).toFixed(1)}`;
+  const measured = REQUESTS * CONCURRENCY_LEVELS.length;
   console.log(
     [
-      `bench:twilio on ${kind}, ${cpus().length} cores, Node ${process.versions.node}, ${CONCURRENCY} concurrent clients, ${REQUESTS} requests each`,
+      `bench:twilio on ${kind}, ${cpus().length} cores, Node ${process.versions.node}, ${REQUESTS} requests per run`,
       `hub in service: ${SENDERS} customers with ${history} earlier messages`,
       '',
-      '| server | webhooks/s | p50 ms | p99 ms |',
-      '|---|---|---|---|',
-      row('baseline: express + one INSERT (pg)', baseRun),
-      row('hub: signed, ingested, event, reply queued', hubRun),
+      '| clients | baseline webhooks/s | p50 ms | p99 ms | hub webhooks/s | p50 ms | p99 ms |',
+      '|---|---|---|---|---|---|---|',
+      ...baseRuns.map((run, index) => `| ${run.clients} | ${cells(run)} | ${cells(hubRuns[index])} |`),
       '',
-      `ratio hub/baseline: ${(hubRun.rate / baseRun.rate).toFixed(2)}`,
-      `replies queued during the run: ${queuedReplies} of ${REQUESTS}; the send workers' backlog (${backlog.jobs} replies) was sent ${backlog.seconds.toFixed(1)} s after the last webhook`,
+      `maximum: baseline (express + one INSERT) ${baseBest.rate.toFixed(0)}/s at ${baseBest.clients} clients; ` +
+        `hub (signed, ingested, event, reply queued) ${hubBest.rate.toFixed(0)}/s at ${hubBest.clients} clients`,
+      `ratio hub/baseline: ${(hubBest.rate / baseBest.rate).toFixed(2)}`,
+      `replies queued during the runs: ${queuedReplies} of ${measured}; the send workers' backlog (${backlog.jobs} replies) was sent ${backlog.seconds.toFixed(1)} s after the last webhook`,
       `replies the fake Twilio accepted in all (warm-up, maximum and half-rate runs): ${sent}`,
       `at half the maximum (${halfRate.toFixed(0)}/s, ${halfCount} requests, open loop): p50 ${percentile(halfRun, 50).toFixed(1)} ms, p99 ${percentile(halfRun, 99).toFixed(1)} ms`,
     ].join('\n'),

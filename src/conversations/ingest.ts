@@ -100,7 +100,7 @@ export class ConversationIngest {
   private readonly appends = new StatementBatcher<AppendItem, Appended>({
     run: (items) => this.appendToOpenConversations(this.dataSource.manager, items),
     maxBatch: 64,
-    lanes: 1,
+    lanes: 2,
     // One message per identity per statement: two would bump one conversation in one UPDATE.
     keyOf: identityKey,
   });
