@@ -32,13 +32,14 @@ import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
 import { createTestDatabase } from '../test/helpers/database';
 import { runLoad, type PreparedRequest } from './lib/http-load';
+import { cpuPerRequest, cpuSnapshot, type CpuSnapshot } from './lib/cpu-usage';
 import { seedHistory } from './lib/history';
 import { profiled } from './lib/profile';
 import { startFakeTwilioThread } from './lib/threads';
 
 /** Concurrent clients of the maximum-rate runs, e.g. BENCH_CONCURRENCY=16 for one level only. */
 const CONCURRENCY_LEVELS = (process.env.BENCH_CONCURRENCY ?? '8,16,32,64').split(',').map(Number);
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5000);
 /** Warm-up: every sender writes once first, so the measured run is a hub in service (see main). */
 const SENDERS = 500;
 const WARMUP = SENDERS;
@@ -78,13 +79,18 @@ interface Run {
   clients: number;
   rate: number;
   latencies: number[];
+  /** CPU ms per request: the server's main thread, the load and fake-Twilio threads, PostgreSQL. */
+  cpu: CpuSnapshot;
 }
 
 /** A closed-loop run of REQUESTS fresh requests at each concurrency level. */
 async function sweep(url: string, prefix: string): Promise<Run[]> {
   const runs: Run[] = [];
   for (const clients of CONCURRENCY_LEVELS) {
-    runs.push({ clients, ...(await closedLoop(url, prepare(REQUESTS, `${prefix}${clients}x`), clients)) });
+    const requests = prepare(REQUESTS, `${prefix}${clients}x`);
+    const before = cpuSnapshot();
+    const outcome = await closedLoop(url, requests, clients);
+    runs.push({ clients, ...outcome, cpu: cpuPerRequest(before, cpuSnapshot(), REQUESTS) });
   }
   return runs;
 }
@@ -199,6 +205,8 @@ async function main(): Promise<void> {
   const cells = (run: Run) =>
     `${run.rate.toFixed(0)} | ${percentile(run.latencies, 50).toFixed(1)} | ${percentile(run.latencies, 99).toFixed(1)}`;
   const measured = REQUESTS * CONCURRENCY_LEVELS.length;
+  const cpuCells = (cpu: CpuSnapshot) =>
+    [cpu.main, cpu.otherThreads, cpu.postgres].map((ms) => ms.toFixed(2)).join(' / ');
   console.log(
     [
       `bench:twilio on ${kind}, ${cpus().length} cores, Node ${process.versions.node}, ${REQUESTS} requests per run`,
@@ -211,6 +219,8 @@ async function main(): Promise<void> {
       `maximum: baseline (express + one INSERT) ${baseBest.rate.toFixed(0)}/s at ${baseBest.clients} clients; ` +
         `hub (signed, ingested, event, reply queued) ${hubBest.rate.toFixed(0)}/s at ${hubBest.clients} clients`,
       `ratio hub/baseline: ${(hubBest.rate / baseBest.rate).toFixed(2)}`,
+      `CPU ms per webhook at the maximum (main thread / load and fake-Twilio threads / PostgreSQL): ` +
+        `baseline ${cpuCells(baseBest.cpu)}, hub ${cpuCells(hubBest.cpu)}`,
       `replies queued during the runs: ${queuedReplies} of ${measured}; the send workers' backlog (${backlog.jobs} replies) was sent ${backlog.seconds.toFixed(1)} s after the last webhook`,
       `replies the fake Twilio accepted in all (warm-up, maximum and half-rate runs): ${sent}`,
       `at half the maximum (${halfRate.toFixed(0)}/s, ${halfCount} requests, open loop): p50 ${percentile(halfRun, 50).toFixed(1)} ms, p99 ${percentile(halfRun, 99).toFixed(1)} ms`,

@@ -6,6 +6,7 @@ import { SlackThreads1795944187844 } from '../../migrations/1795944187844-SlackT
 import { Flows1795944257116 } from '../../migrations/1795944257116-Flows';
 import { FeedbackReview1795944777059 } from '../../migrations/1795944777059-FeedbackReview';
 import { OutboundJobs1795945200000 } from '../../migrations/1795945200000-OutboundJobs';
+import { OutboundJobsVacuum1795946400000 } from '../../migrations/1795946400000-OutboundJobsVacuum';
 
 /** Every migration in order; a schema change adds one file in migrations/ and one line here. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Flows1795944257116,
   FeedbackReview1795944777059,
   OutboundJobs1795945200000,
+  OutboundJobsVacuum1795946400000,
 ];
