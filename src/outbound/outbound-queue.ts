@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../logger';
-import { preparedQuery } from '../store/prepared-query';
+import { queryRows } from '../store/prepared-query';
 
 /** A send job a worker holds: the message, and which try of it this is (1 for the first). */
 export interface ClaimedJob {
@@ -53,9 +53,11 @@ const MAX_RETRY_DELAY_SECONDS = 3600;
  * sends them (a later message waits while an earlier one is in flight or waiting for a retry).
  * The claim takes a lock for `lockSeconds` and counts the try.
  *
- * Written for a queue table's statistics, which are usually taken while it is empty: every step
- * is an index probe or a row address whatever the planner believes of the table's size, so a
- * backlog of thousands of jobs costs each claim no more than a few probes per job it takes.
+ * The claim is planned afresh each time (not a prepared statement): the best plan depends on how
+ * many jobs wait, and a plan kept from when the queue was nearly empty (a scan of the whole table,
+ * a head check per row) turns a backlog of thousands into seconds per claim. Planning costs a
+ * fraction of a millisecond per batch. The head check is an index probe (min id of the
+ * conversation) and the update goes by row address.
  */
 const CLAIM = `
   WITH due AS (
@@ -150,9 +152,8 @@ export class OutboundQueue {
   /** Claims due jobs: at most one per conversation, so the batch's sends may all go in parallel. */
   private async claim(): Promise<ClaimedJob[]> {
     if (this.stopped) return [];
-    const rows = await preparedQuery<{ message_id: string; conversation_id: string; tries: number }>(
+    const rows = await queryRows<{ message_id: string; conversation_id: string; tries: number }>(
       this.dataSource.manager,
-      'rapport_outbound_claim',
       CLAIM,
       [this.options.batchSize, this.options.lockSeconds],
     );
@@ -169,7 +170,8 @@ export class OutboundQueue {
     const done: string[] = [];
     const retry: string[] = [];
     for (const job of jobs) (outcomes.get(job.messageId) === 'done' ? done : retry).push(job.messageId);
-    await preparedQuery(this.dataSource.manager, 'rapport_outbound_settle', SETTLE, [done, retry, retryDelaySeconds]);
+    // Planned afresh too, like the claim: the queue's size decides the plan.
+    await queryRows(this.dataSource.manager, SETTLE, [done, retry, retryDelaySeconds]);
   }
 
   private idle(): Promise<void> {

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 
 interface PgQueryable {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+  query(config: { name?: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }
 
 interface PgPool {
@@ -14,16 +14,32 @@ interface PgPool {
  * (ingest): planning a multi-CTE statement costs more than executing it.
  * Inside a transaction the statement runs on that transaction's connection.
  */
-export async function preparedQuery<Row>(
+export function preparedQuery<Row>(
   manager: EntityManager,
   name: string,
   text: string,
   values: unknown[],
 ): Promise<Row[]> {
+  return runOnConnection<Row>(manager, { name, text, values });
+}
+
+/**
+ * Runs a statement planned afresh each time, and answers its rows — also for UPDATE and DELETE
+ * … RETURNING, where TypeORM's `query()` answers `[rows, count]` instead. For statements whose
+ * best plan depends on how many rows a table holds right now (a queue).
+ */
+export function queryRows<Row>(manager: EntityManager, text: string, values: unknown[]): Promise<Row[]> {
+  return runOnConnection<Row>(manager, { text, values });
+}
+
+async function runOnConnection<Row>(
+  manager: EntityManager,
+  statement: { name?: string; text: string; values: unknown[] },
+): Promise<Row[]> {
   const runner = manager.queryRunner;
   if (runner) {
     const connection = (await runner.connect()) as PgQueryable;
-    return (await connection.query({ name, text, values })).rows as Row[];
+    return (await connection.query(statement)).rows as Row[];
   }
   // Not pool.query(): it discards the connection after any failed statement, and on PGlite the
   // one shared connection does not survive that (the next queries fail out of step). A client
@@ -31,7 +47,7 @@ export async function preparedQuery<Row>(
   const pool = (manager.connection.driver as unknown as { master: PgPool }).master;
   const client = await pool.connect();
   try {
-    return (await client.query({ name, text, values })).rows as Row[];
+    return (await client.query(statement)).rows as Row[];
   } finally {
     client.release();
   }

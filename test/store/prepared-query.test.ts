@@ -1,5 +1,5 @@
 import { openStore, type Store } from '../../src/store/data-source';
-import { preparedQuery } from '../../src/store/prepared-query';
+import { preparedQuery, queryRows } from '../../src/store/prepared-query';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 let database: TestDatabase;
@@ -35,5 +35,20 @@ describe('prepared statements on the hot path', () => {
       ]);
       expect(await store.dataSource.query('SELECT 41 + 1 AS answer')).toEqual([{ answer: 42 }]);
     }
+  });
+
+  it('answer the rows of an UPDATE … RETURNING planned afresh (where TypeORM answers [rows, count])', async () => {
+    const manager = store.dataSource.manager;
+    await manager.query('CREATE TABLE IF NOT EXISTS test_counters (name text PRIMARY KEY, value int)');
+    await manager.query("INSERT INTO test_counters VALUES ('a', 1), ('b', 2) ON CONFLICT DO NOTHING");
+    const rows = await queryRows<{ name: string; value: number }>(
+      manager,
+      'UPDATE test_counters SET value = value + 1 WHERE name = ANY($1) RETURNING name, value',
+      [['a', 'b']],
+    );
+    expect(rows.sort((x, y) => x.name.localeCompare(y.name))).toEqual([
+      { name: 'a', value: 2 },
+      { name: 'b', value: 3 },
+    ]);
   });
 });
