@@ -16,8 +16,9 @@ export interface StatementBatcherOptions<Item, Result> {
   /** Batches in flight at once. */
   lanes: number;
   /**
-   * Items with the same key never share a batch (they keep their order and go one batch after
-   * the other), for statements whose rows must not touch the same row twice.
+   * Items with the same key never share a batch nor run in two lanes at once: they go one batch
+   * after the other, in the order they were submitted. For statements that must not touch the
+   * same row twice, and for rows whose order matters (one customer's messages).
    */
   keyOf?(item: Item): string;
 }
@@ -31,6 +32,8 @@ interface Pending<Item, Result> {
 export class StatementBatcher<Item, Result> {
   private queue: Pending<Item, Result>[] = [];
   private inFlight = 0;
+  /** Keys of the items in the batches in flight. */
+  private readonly busyKeys = new Set<string>();
 
   constructor(private readonly options: StatementBatcherOptions<Item, Result>) {}
 
@@ -44,29 +47,32 @@ export class StatementBatcher<Item, Result> {
   private dispatch(): void {
     while (this.inFlight < this.options.lanes && this.queue.length > 0) {
       const batch = this.takeBatch();
+      if (batch.length === 0) return; // every waiting item's key is in flight: its batch will call again
+      const { keyOf } = this.options;
+      const keys = keyOf ? batch.map((pending) => keyOf(pending.item)) : [];
+      for (const key of keys) this.busyKeys.add(key);
       this.inFlight += 1;
       void this.execute(batch).finally(() => {
+        for (const key of keys) this.busyKeys.delete(key);
         this.inFlight -= 1;
         this.dispatch();
       });
     }
   }
 
-  /** The oldest items, skipping (and keeping for later, in order) any whose key is already in. */
+  /** The oldest items, skipping (and keeping for later, in order) any whose key is taken. */
   private takeBatch(): Pending<Item, Result>[] {
     const { keyOf, maxBatch } = this.options;
     if (!keyOf) return this.queue.splice(0, maxBatch);
     const batch: Pending<Item, Result>[] = [];
     const rest: Pending<Item, Result>[] = [];
-    const keys = new Set<string>();
+    const taken = new Set(this.busyKeys);
     for (const pending of this.queue) {
       const key = keyOf(pending.item);
-      if (batch.length < maxBatch && !keys.has(key)) {
-        keys.add(key);
-        batch.push(pending);
-      } else {
-        rest.push(pending);
-      }
+      if (batch.length < maxBatch && !taken.has(key)) batch.push(pending);
+      else rest.push(pending);
+      // Skipped or not, the key is taken: a later item must not overtake an earlier one.
+      taken.add(key);
     }
     this.queue = rest;
     return batch;

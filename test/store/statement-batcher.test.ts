@@ -88,6 +88,25 @@ describe('StatementBatcher (group commit)', () => {
     expect(statement.batches.map((batch) => batch.map((item) => item.n))).toEqual([[0], [1, 2, 5], [3], [4]]);
   });
 
+  it('never runs two items with the same key in two lanes at once: the later waits for the earlier', async () => {
+    const statement = heldStatement<{ key: string; n: number }>((item) => item.n);
+    const batcher = new StatementBatcher({ run: statement.run, maxBatch: 10, lanes: 2, keyOf: (item) => item.key });
+    const results = [
+      { key: 'a', n: 1 },
+      { key: 'a', n: 2 },
+      { key: 'b', n: 3 },
+    ].map((item) => batcher.submit(item));
+    await settle();
+    // 'a' 2 may not take the free lane while 'a' 1 is in flight; 'b' may.
+    expect(statement.batches.map((batch) => batch.map((item) => item.n))).toEqual([[1], [3]]);
+    statement.releaseNext();
+    await settle();
+    expect(statement.batches.map((batch) => batch.map((item) => item.n))).toEqual([[1], [3], [2]]);
+    statement.releaseNext();
+    statement.releaseNext();
+    await expect(Promise.all(results)).resolves.toEqual([1, 2, 3]);
+  });
+
   it('fails only the item that made the statement fail: the others are tried again on their own', async () => {
     const batches: number[][] = [];
     const batcher = new StatementBatcher<number, number>({
