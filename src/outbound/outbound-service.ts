@@ -51,9 +51,9 @@ interface OutboundRowInput {
 }
 
 /**
- * Messages of several conversations (one each: the batchers' key) written by one statement, in
- * conversation id order, the order every multi-row statement locks conversations in (see
- * ingest.ts), so two of them never wait for each other in a cycle.
+ * Messages of several conversations (one each: the batchers' key) written by one statement. Every
+ * multi-row statement locks conversations in id order (see ingest.ts), so two of them never wait
+ * for each other in a cycle.
  */
 const INSERT_MESSAGES = `
   input AS (
@@ -66,9 +66,14 @@ const INSERT_MESSAGES = `
            'queued', metadata
       FROM input ORDER BY ord
     RETURNING ${MESSAGE_COLUMNS}
+  ), locked AS (
+    -- Conversations locked in id order before the update, like ingest's: a plan that updates
+    -- them in the table's order would deadlock with an ingest batch locking them in id order.
+    SELECT id FROM conversations WHERE id = ANY ($1::uuid[]) ORDER BY id FOR NO KEY UPDATE
   ), bumped AS (
     -- The messages' created_at is now(): a single-table update by key, never a scan per message.
-    UPDATE conversations SET last_message_at = now(), updated_at = now() WHERE id = ANY ($1::uuid[])
+    UPDATE conversations SET last_message_at = now(), updated_at = now()
+     WHERE id = ANY (ARRAY(SELECT id FROM locked))
   )`;
 
 /** Channels that deliver at once: the messages, and their conversations' last activity. */
