@@ -98,21 +98,24 @@ export class FeedbackReviewActions {
         );
         if (!agent) throw new AppError('VALIDATION_FAILED', 'agentId: no active user with that id');
       }
+      // The conversation first, then the rating: the order a flow's turn takes them in when it
+      // adds a comment to that rating. The other order deadlocked with it.
+      if (conversationId) {
+        // A newer conversation with the contact may already be open: the partial unique index allows one.
+        await manager.query(
+          `UPDATE conversations c
+              SET status = 'open', assignee_id = COALESCE($2, c.assignee_id),
+                  handled_by = CASE WHEN $3 THEN 'human' ELSE c.handled_by END, updated_at = now()
+            WHERE c.id = $1
+              AND (c.status <> 'resolved' OR NOT EXISTS (
+                    SELECT 1 FROM conversations o WHERE o.identity_id = c.identity_id AND o.status <> 'resolved' AND o.id <> c.id))`,
+          [conversationId, agentId, options.takeOver],
+        );
+      }
       await manager.query('UPDATE feedback SET follow_up_user_id = $2, follow_up_at = now() WHERE id = $1', [
         feedbackId,
         agentId,
       ]);
-      if (!conversationId) return;
-      // A newer conversation with the contact may already be open: the partial unique index allows one.
-      await manager.query(
-        `UPDATE conversations c
-            SET status = 'open', assignee_id = COALESCE($2, c.assignee_id),
-                handled_by = CASE WHEN $3 THEN 'human' ELSE c.handled_by END, updated_at = now()
-          WHERE c.id = $1
-            AND (c.status <> 'resolved' OR NOT EXISTS (
-                  SELECT 1 FROM conversations o WHERE o.identity_id = c.identity_id AND o.status <> 'resolved' AND o.id <> c.id))`,
-        [conversationId, agentId, options.takeOver],
-      );
     });
     if (conversationId)
       this.bus.publish('conversation.updated', { conversation: await this.conversation(conversationId) });
