@@ -14,7 +14,7 @@ import {
   type MessageRow,
 } from '../conversations/views';
 import { preparedQuery } from '../store/prepared-query';
-import { StatementBatcher } from '../store/statement-batcher';
+import { IncompleteBatchAnswer, StatementBatcher } from '../store/statement-batcher';
 import type { ChannelRegistry } from './channel-registry';
 import type { OutboundGuard, OutboundTarget } from './outbound-guard';
 
@@ -302,7 +302,8 @@ export class OutboundService {
         const byConversation = new Map(inserted.map((message) => [message.conversation_id, message]));
         return rows.map((row) => {
           const message = byConversation.get(row.conversationId);
-          if (!message) throw new Error(`No message was written for conversation ${row.conversationId}`);
+          if (!message)
+            throw new IncompleteBatchAnswer(`No message was written for conversation ${row.conversationId}`);
           return message;
         });
       },

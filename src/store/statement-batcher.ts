@@ -23,6 +23,13 @@ export interface StatementBatcherOptions<Item, Result> {
   keyOf?(item: Item): string;
 }
 
+/**
+ * Thrown (by the batcher, or by a `run` that checks its rows) when a statement succeeded but its
+ * answer does not fit the items: a bug, not a bad item. Its batch fails as a whole and is not
+ * tried again item by item — the statement has committed, a second try could write twice.
+ */
+export class IncompleteBatchAnswer extends Error {}
+
 interface Pending<Item, Result> {
   item: Item;
   resolve(result: Result): void;
@@ -82,16 +89,16 @@ export class StatementBatcher<Item, Result> {
     try {
       const results = await this.options.run(batch.map((pending) => pending.item));
       if (results.length !== batch.length) {
-        throw new Error(`A batch of ${batch.length} items answered ${results.length} results`);
+        throw new IncompleteBatchAnswer(`A batch of ${batch.length} items answered ${results.length} results`);
       }
       batch.forEach((pending, index) => pending.resolve(results[index]));
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0].reject(error);
+      if (batch.length === 1 || error instanceof IncompleteBatchAnswer) {
+        for (const pending of batch) pending.reject(error);
         return;
       }
-      // One bad item must not fail its neighbours: the statement wrote nothing (it is atomic),
-      // so each item is tried again on its own and only the culprit sees the error.
+      // One bad item must not fail its neighbours: the statement failed, so it wrote nothing (it
+      // is atomic), and each item is tried again on its own; only the culprit sees the error.
       await Promise.all(batch.map((pending) => this.execute([pending])));
     }
   }

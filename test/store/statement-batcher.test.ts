@@ -125,8 +125,20 @@ describe('StatementBatcher (group commit)', () => {
     expect(batches).toEqual([[1], [12, 13, 14], [12], [13], [14]]);
   });
 
-  it('refuses an answer that does not give one result per item', async () => {
-    const batcher = new StatementBatcher<number, number>({ maxBatch: 10, lanes: 1, run: async () => [] });
-    await expect(batcher.submit(1)).rejects.toThrow('A batch of 1 items answered 0 results');
+  it('refuses an answer that does not give one result per item, without running the items again', async () => {
+    const batches: number[][] = [];
+    const batcher = new StatementBatcher<number, number>({
+      maxBatch: 10,
+      lanes: 1,
+      run: async (items) => {
+        batches.push(items);
+        return items.length > 1 ? [1] : items; // a statement that committed, then answered wrong
+      },
+    });
+    const first = batcher.submit(1);
+    const rest = [2, 3].map((item) => batcher.submit(item));
+    await expect(first).resolves.toBe(1);
+    for (const result of rest) await expect(result).rejects.toThrow('A batch of 2 items answered 1 results');
+    expect(batches).toEqual([[1], [2, 3]]);
   });
 });
