@@ -27,12 +27,4 @@ export class ConsentService {
     // Only a real change is news: a second STOP changes nothing and says nothing.
     if (rows.length > 0) this.bus.publish('consent.changed', { contactId, channel, status, source });
   }
-
-  async status(contactId: string, channel: ChannelName): Promise<ConsentStatus | null> {
-    const rows: { status: ConsentStatus }[] = await this.dataSource.query(
-      'SELECT status FROM consents WHERE contact_id = $1 AND channel = $2',
-      [contactId, channel],
-    );
-    return rows[0]?.status ?? null;
-  }
 }

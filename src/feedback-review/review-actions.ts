@@ -12,6 +12,7 @@ import {
 } from '../conversations/views';
 import type { FeedbackList } from './feedback-list';
 import type { FeedbackViewer } from './filters';
+import { withoutNul } from '../core/storable-text';
 
 const tagsSchema = z.array(z.string().trim().min(1).max(50)).max(20);
 const noteSchema = z.string().trim().min(1).max(10_000);
@@ -61,7 +62,7 @@ export class FeedbackReviewActions {
        SELECT c.id, c.contact_id, c.channel, 'outbound', 'agent', $2, $3, true, 'sent', jsonb_build_object('feedbackId', $4::text)
          FROM conversations c WHERE c.id = $1
        RETURNING ${MESSAGE_COLUMNS}`,
-      [feedback.conversationId, viewer.userId, parsed.data, id],
+      [feedback.conversationId, viewer.userId, withoutNul(parsed.data), id],
     );
     const conversation = await this.conversation(feedback.conversationId);
     this.bus.publish('message.created', { message: messageView(row), conversation });

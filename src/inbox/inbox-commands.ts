@@ -17,6 +17,7 @@ import type { OutboundService } from '../outbound/outbound-service';
 import type { Audience } from './access';
 import type { InboxQueries } from './inbox-queries';
 import type { InboxConversation, InboxMessage } from './realtime-events';
+import { withoutNul } from '../core/storable-text';
 
 /** Told when a conversation's audience changed, so those who lost it can drop it from view. */
 export type AudienceChanged = (conversationId: string, previous: Audience, next: Audience) => void;
@@ -68,7 +69,7 @@ export class InboxCommands {
       `INSERT INTO messages (conversation_id, contact_id, channel, direction, author_kind, author_user_id, body,
                              is_private, status)
        VALUES ($1, $2, $3, 'outbound', 'agent', $4, $5, true, 'sent') RETURNING ${MESSAGE_COLUMNS}`,
-      [conversation.id, conversation.contactId, conversation.channel, caller.id, text],
+      [conversation.id, conversation.contactId, conversation.channel, caller.id, withoutNul(text)],
     );
     const message = messageView(row);
     const [current] = await this.rows(conversationId);

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { AppError } from '../core/errors';
 import type { EventBus, MessageView } from '../core/events';
 import { MAX_TEXT_BYTES, attachmentSchema } from '../core/inbound-schema';
+import { jsonWithoutNul, withoutNul } from '../core/storable-text';
 import type { Attachment, ChannelName, MessageTemplate, OutboundEnvelope, SendResult } from '../core/types';
 import type { Logger } from '../logger';
 import type { MessageStatusUpdater } from '../conversations/message-status';
@@ -58,13 +59,13 @@ interface OutboundRowInput {
 const INSERT_MESSAGES = `
   input AS (
     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::jsonb[], $8::jsonb[])
-      WITH ORDINALITY AS t(conversation_id, contact_id, channel, author_kind, author_user_id, body, attachments, metadata, ord)
+      AS t(conversation_id, contact_id, channel, author_kind, author_user_id, body, attachments, metadata)
   ), msg AS (
     INSERT INTO messages (conversation_id, contact_id, channel, direction, author_kind, author_user_id,
                           body, attachments, status, metadata)
     SELECT conversation_id, contact_id, channel, 'outbound', author_kind, author_user_id, body, attachments,
            'queued', metadata
-      FROM input ORDER BY ord
+      FROM input
     RETURNING ${MESSAGE_COLUMNS}
   ), locked AS (
     -- Conversations locked in id order before the update, like ingest's: a plan that updates
@@ -168,7 +169,9 @@ export class OutboundService {
   }
 
   async send(request: SendRequest): Promise<MessageView> {
-    const text = request.text?.trim() ? request.text : undefined;
+    // NUL cannot be stored (storable-text.ts): dropped before anything is checked or written.
+    const cleanText = request.text === undefined ? undefined : withoutNul(request.text);
+    const text = cleanText?.trim() ? cleanText : undefined;
     if (text !== undefined && Buffer.byteLength(text, 'utf8') > MAX_TEXT_BYTES) throw new AppError('MESSAGE_TOO_LARGE');
     const attachments = (request.attachments ?? []).map((attachment) => {
       const parsed = attachmentSchema.safeParse(attachment);
@@ -181,10 +184,10 @@ export class OutboundService {
     if (!UUID.test(request.conversationId)) throw new AppError('CONVERSATION_NOT_FOUND');
 
     const target = await this.findTarget(request.conversationId);
-    const metadata: Record<string, unknown> = {
+    const metadata: Record<string, unknown> = jsonWithoutNul({
       ...(request.metadata ?? {}),
       ...(request.choices ? { choices: request.choices } : {}),
-    };
+    });
     const draft = { text, attachments, choices: request.choices, template };
     for (const guard of this.guards) Object.assign(metadata, await guard.check(target, draft));
 
@@ -287,8 +290,7 @@ export class OutboundService {
       lanes: 1,
       keyOf: (row) => row.conversationId,
       run: async (rows) => {
-        const sorted = [...rows].sort((a, b) => (a.conversationId < b.conversationId ? -1 : 1));
-        const column = <Key extends keyof OutboundRowInput>(key: Key) => sorted.map((row) => row[key]);
+        const column = <Key extends keyof OutboundRowInput>(key: Key) => rows.map((row) => row[key]);
         const inserted = await preparedQuery<MessageRow>(this.dataSource.manager, name, statement, [
           column('conversationId'),
           column('contactId'),

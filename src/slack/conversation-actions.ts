@@ -10,6 +10,7 @@ import {
   type ConversationRow,
   type MessageRow,
 } from '../conversations/views';
+import { withoutNul } from '../core/storable-text';
 
 /**
  * What an agent can do to a conversation from outside the inbox: assign it to themselves,
@@ -50,7 +51,7 @@ export class ConversationActions {
        )
        SELECT msg.*, (SELECT row_to_json(c.*) FROM conversations c WHERE c.id = msg.conversation_id) AS conversation
          FROM msg`,
-      [conversationId, author.id, text, JSON.stringify({ source, note: true })],
+      [conversationId, author.id, withoutNul(text), JSON.stringify({ source, note: true })],
     );
     if (rows.length === 0) throw new AppError('CONVERSATION_NOT_FOUND');
     this.bus.publish('message.created', {

@@ -230,6 +230,25 @@ describe('ingest', () => {
       expect(await count('contacts')).toBe(contactsBefore);
     });
 
+    it('refuses a sender address with a NUL character (addresses are matched exactly, never altered)', async () => {
+      const failure = await hub.app.ingest.ingest(sms('+1415555\u00000195', 'hi')).catch((error: unknown) => error);
+      expect((failure as AppError).code).toBe('VALIDATION_FAILED');
+    });
+
+    it('stores a message whose text or payload holds NUL characters, without them (PostgreSQL cannot)', async () => {
+      // Once as a first message (the transaction path) and once more in the open conversation.
+      for (const text of ['first\u0000 word', 'sec\u0000ond']) {
+        const outcome = await hub.app.ingest.ingest(
+          sms('+14155550196', text, { raw: { Body: text, 'Odd\u0000Key': ['x\u0000'] }, senderName: 'Ann\u0000' }),
+        );
+        expect(outcome.message.body).toBe(text.replace('\u0000', ''));
+        const [row] = await query<{ raw: Record<string, unknown> }>('SELECT raw FROM messages WHERE id = $1', [
+          outcome.message.id,
+        ]);
+        expect(row.raw).toEqual({ Body: text.replace('\u0000', ''), OddKey: ['x'] });
+      }
+    });
+
     it('accepts exactly 64 KiB of text', async () => {
       const outcome = await hub.app.ingest.ingest(sms('+14155550194', 'y'.repeat(64 * 1024)));
       expect(outcome.message.body).toHaveLength(64 * 1024);

@@ -49,3 +49,33 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     },
   };
 }
+
+/**
+ * `count` real hubs on one shared PostgreSQL database, as several processes behind a load
+ * balancer would run, each listening on 127.0.0.1. Started one after the other: the first
+ * migrates, the others find the schema in place. The caller closes them and drops the database.
+ */
+export async function startHubsSharingDatabase(
+  databaseUrl: string,
+  count: number,
+  env: Record<string, string> = {},
+): Promise<{ app: App; url: string }[]> {
+  const hubs: { app: App; url: string }[] = [];
+  for (let n = 0; n < count; n++) {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      RAPPORT_SECRET: TEST_SECRET,
+      RAPPORT_SEED_DEMO: 'false',
+      RAPPORT_DATA_DIR: '/tmp',
+      DATABASE_URL: databaseUrl,
+      ...env,
+    });
+    const app = await createApp(config, { logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+    const { port } = await app.listen();
+    hubs.push({ app, url: `http://127.0.0.1:${port}` });
+  }
+  return hubs;
+}

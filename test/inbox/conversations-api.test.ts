@@ -178,6 +178,18 @@ describe('replies and notes', () => {
     visitor.socket.close();
   });
 
+  it('stores a reply and a note whose text holds NUL characters, without them (no 500)', async () => {
+    const { conversation } = await inboundSms(hub, 'x');
+    for (const isPrivate of [false, true]) {
+      const answer = await api<InboxMessage>(hub, 'POST', `/conversations/${conversation.id}/messages`, {
+        as: manager.session,
+        body: { text: 'Hel\u0000lo', private: isPrivate },
+      });
+      expect(answer.status).toBe(201);
+      expect(answer.body).toMatchObject({ body: 'Hello', isPrivate });
+    }
+  });
+
   it('refuses an empty reply', async () => {
     const { conversation } = await inboundSms(hub, 'x');
     const answer = await api(hub, 'POST', `/conversations/${conversation.id}/messages`, {

@@ -1,10 +1,8 @@
-import pino from 'pino';
-import { createApp, type App } from '../../src/app';
-import { loadConfig } from '../../src/config';
+import type { App } from '../../src/app';
 import type { MessageView } from '../../src/core/events';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio';
-import { TEST_SECRET } from '../helpers/test-app';
+import { startHubsSharingDatabase } from '../helpers/test-app';
 import { ACCOUNT_SID, AUTH_TOKEN, PUBLIC_URL, SMS_FROM, waitFor } from '../helpers/twilio-hub';
 
 /**
@@ -22,27 +20,17 @@ describeOnPostgres('the outbound queue across hub processes', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     fake = await startFakeTwilio();
-    for (let n = 0; n < 2; n++) {
-      const config = loadConfig({
-        NODE_ENV: 'test',
-        PORT: '0',
-        LOG_LEVEL: 'silent',
-        RAPPORT_SECRET: TEST_SECRET,
-        RAPPORT_SEED_DEMO: 'false',
-        RAPPORT_DATA_DIR: '/tmp',
-        DATABASE_URL: database.url!,
-        TWILIO_ACCOUNT_SID: ACCOUNT_SID,
-        TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-        TWILIO_SMS_FROM: SMS_FROM,
-        TWILIO_API_URL: fake.url,
-        PUBLIC_URL,
-        // Small batches and several lanes per hub: as much competition for each job as possible.
-        OUTBOUND_BATCH_SIZE: '3',
-        OUTBOUND_LANES: '3',
-      });
-      // One after the other: the first migrates, the second finds the schema in place.
-      hubs.push(await createApp(config, { logger: pino({ level: 'silent' }) }));
-    }
+    const shared = await startHubsSharingDatabase(database.url!, 2, {
+      TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+      TWILIO_SMS_FROM: SMS_FROM,
+      TWILIO_API_URL: fake.url,
+      PUBLIC_URL,
+      // Small batches and several lanes per hub: as much competition for each job as possible.
+      OUTBOUND_BATCH_SIZE: '3',
+      OUTBOUND_LANES: '3',
+    });
+    hubs.push(...shared.map((hub) => hub.app));
   });
   afterAll(async () => {
     for (const hub of hubs) await hub.close();

@@ -159,6 +159,19 @@ describe('outbound', () => {
     }
   });
 
+  it('sends and stores a reply whose text holds NUL characters, without them', async () => {
+    const conversationId = await conversationOn('botframework');
+    const message = await hub.app.outbound.send({
+      conversationId,
+      text: 'Thanks\u0000!',
+      choices: ['Y\u0000es'],
+      authorKind: 'agent',
+    });
+
+    expect(message.body).toBe('Thanks!');
+    expect(await messageRow(message.id)).toMatchObject({ body: 'Thanks!', metadata: { choices: ['Yes'] } });
+  });
+
   it.each([
     [
       'an unknown conversation',
@@ -167,6 +180,7 @@ describe('outbound', () => {
     ],
     ['a conversation id that is not a uuid', { conversationId: "1' OR '1'='1", text: 'hi' }, 'CONVERSATION_NOT_FOUND'],
     ['an empty message', { text: ' ' }, 'EMPTY_MESSAGE'],
+    ['a message of NUL characters only', { text: '\u0000\u0000' }, 'EMPTY_MESSAGE'],
     ['text over 64 KiB', { text: 'z'.repeat(65 * 1024) }, 'MESSAGE_TOO_LARGE'],
     [
       'an attachment without a URL',

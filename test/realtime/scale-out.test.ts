@@ -1,9 +1,6 @@
 import type { App } from '../../src/app';
-import { createApp } from '../../src/app';
-import { loadConfig } from '../../src/config';
-import pino from 'pino';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { TEST_SECRET } from '../helpers/test-app';
+import { startHubsSharingDatabase } from '../helpers/test-app';
 import { Visitor } from '../helpers/webchat-visitor';
 
 /**
@@ -19,21 +16,7 @@ describeOnPostgres('several hub processes on one PostgreSQL', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    for (let n = 0; n < 2; n++) {
-      const config = loadConfig({
-        PORT: '0',
-        LOG_LEVEL: 'silent',
-        RAPPORT_SECRET: TEST_SECRET,
-        RAPPORT_SEED_DEMO: 'false',
-        RAPPORT_DATA_DIR: '/tmp',
-        DATABASE_URL: database.url!,
-        SOCKET_ADAPTER: 'postgres',
-      });
-      // One after the other: the first migrates, the second finds the schema in place.
-      const app = await createApp(config, { logger: pino({ level: 'silent' }) });
-      const { port } = await app.listen();
-      hubs.push({ app, url: `http://127.0.0.1:${port}` });
-    }
+    hubs.push(...(await startHubsSharingDatabase(database.url!, 2, { SOCKET_ADAPTER: 'postgres' })));
   });
   afterAll(async () => {
     for (const hub of hubs) await hub.app.close();

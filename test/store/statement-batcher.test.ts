@@ -18,6 +18,14 @@ function heldStatement<Item>(answer: (item: Item) => unknown = (item) => item) {
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
+/** Lets `rounds` executions answer, one after the other, as each one is sent. */
+async function answerInTurn(statement: { releaseNext(): void }, rounds: number): Promise<void> {
+  for (let round = 0; round < rounds; round++) {
+    await settle();
+    statement.releaseNext();
+  }
+}
+
 describe('StatementBatcher (group commit)', () => {
   it('sends a lone item at once, in a batch of its own', async () => {
     const statement = heldStatement<number>((item) => item * 10);
@@ -60,10 +68,7 @@ describe('StatementBatcher (group commit)', () => {
     const statement = heldStatement<number>();
     const batcher = new StatementBatcher({ run: statement.run, maxBatch: 2, lanes: 1 });
     const results = [0, 1, 2, 3, 4].map((item) => batcher.submit(item));
-    for (let round = 0; round < 3; round++) {
-      await settle();
-      statement.releaseNext();
-    }
+    await answerInTurn(statement, 3);
     await Promise.all(results);
     expect(statement.batches).toEqual([[0], [1, 2], [3, 4]]);
   });
@@ -80,10 +85,7 @@ describe('StatementBatcher (group commit)', () => {
       { key: 'c', n: 5 },
     ];
     const results = items.map((item) => batcher.submit(item));
-    for (let round = 0; round < 4; round++) {
-      await settle();
-      statement.releaseNext();
-    }
+    await answerInTurn(statement, 4);
     await expect(Promise.all(results)).resolves.toEqual([0, 1, 2, 3, 4, 5]);
     expect(statement.batches.map((batch) => batch.map((item) => item.n))).toEqual([[0], [1, 2, 5], [3], [4]]);
   });
