@@ -103,7 +103,13 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
   const http = createServer(app);
   // Web chat is embedded on other sites: any origin may open it. Its visitors authenticate with
   // a token in the handshake, never a cookie.
-  const io = new SocketServer(http, { cors: { origin: true, credentials: false }, serveClient: true });
+  const io = new SocketServer(http, {
+    cors: { origin: true, credentials: false },
+    serveClient: true,
+    // socket.io's own default, made explicit: a frame over it closes that connection unread. Any
+    // frame under it is parsed and gets a proper answer (text over 64 KiB: MESSAGE_TOO_LARGE).
+    maxHttpBufferSize: 1_000_000,
+  });
   const closeSocketAdapter = await attachSocketAdapter(io, config, log);
 
   // Channels.

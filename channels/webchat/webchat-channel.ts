@@ -111,7 +111,7 @@ export class WebchatChannel implements ChannelAdapter {
           const outcome = await this.hub.ingest({
             channel: 'webchat',
             from: visitorId,
-            providerMessageId: parsed.data.clientMessageId ?? randomUUID(),
+            providerMessageId: providerMessageIdOf(visitorId, parsed.data.clientMessageId),
             text: parsed.data.text,
             attachments: parsed.data.attachments,
           });
@@ -185,4 +185,12 @@ export function toWebchatMessage(message: MessageView & { choices?: string[] }):
     author: { kind: message.authorKind },
     createdAt: message.createdAt,
   };
+}
+
+/**
+ * The widget picks its message ids, so they are unique only per visitor: scoped to the visitor, a
+ * resend of the same message is recognised while another visitor's id can never collide with it.
+ */
+function providerMessageIdOf(visitorId: string, clientMessageId: string | undefined): string {
+  return `${visitorId}:${clientMessageId ?? randomUUID()}`;
 }

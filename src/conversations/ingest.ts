@@ -1,5 +1,6 @@
 import type { Histogram } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
+import { AppError } from '../core/errors';
 import type { EventBus } from '../core/events';
 import { validateInbound } from '../core/inbound-schema';
 import { preparedQuery } from '../store/prepared-query';
@@ -142,7 +143,7 @@ export class ConversationIngest {
       this.afterCommit(outcome);
       return outcome;
     }
-    const existing = await this.findExisting(inbound.channel, inbound.providerMessageId);
+    const existing = await this.findExisting(inbound);
     if (existing) return existing;
 
     for (let attempt = 1; ; attempt++) {
@@ -153,7 +154,7 @@ export class ConversationIngest {
       } catch (error) {
         const raced = error instanceof LostRace || (error as { code?: string }).code === UNIQUE_VIOLATION;
         if (!raced || attempt >= MAX_ATTEMPTS) throw error;
-        const duplicate = await this.findExisting(inbound.channel, inbound.providerMessageId);
+        const duplicate = await this.findExisting(inbound);
         if (duplicate) return duplicate;
       }
     }
@@ -262,14 +263,22 @@ export class ConversationIngest {
     });
   }
 
-  private async findExisting(channel: ChannelName, providerMessageId: string): Promise<IngestOutcome | null> {
-    const rows: { message: MessageRow; conversation: ConversationRow }[] = await this.dataSource.query(
-      `SELECT row_to_json(m.*) AS message, row_to_json(c.*) AS conversation
-         FROM messages m JOIN conversations c ON c.id = m.conversation_id
-        WHERE m.channel = $1 AND m.provider_message_id = $2`,
-      [channel, providerMessageId],
+  /**
+   * The message already stored under this provider id: a redelivery answers it. An id that another
+   * sender's message holds is refused, never answered: that would hand one customer's message and
+   * conversation to another.
+   */
+  private async findExisting(inbound: InboundMessage): Promise<IngestOutcome | null> {
+    const rows: { sender: string; message: MessageRow; conversation: ConversationRow }[] = await this.dataSource.query(
+      `SELECT i.address AS sender, row_to_json(m.*) AS message, row_to_json(c.*) AS conversation
+           FROM messages m
+           JOIN conversations c ON c.id = m.conversation_id
+           JOIN contact_identities i ON i.id = c.identity_id
+          WHERE m.channel = $1 AND m.provider_message_id = $2`,
+      [inbound.channel, inbound.providerMessageId],
     );
     if (rows.length === 0) return null;
+    if (rows[0].sender !== inbound.from) throw new AppError('MESSAGE_ID_TAKEN');
     return {
       message: messageView(rows[0].message),
       conversation: conversationView(rows[0].conversation),

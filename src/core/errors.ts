@@ -27,6 +27,7 @@ export const ERRORS = {
   CONVERSATION_NOT_FOUND: { status: 404, message: 'Conversation not found' },
   CHANNEL_UNAVAILABLE: { status: 409, message: 'That channel is not configured on this hub' },
   CONFLICT: { status: 409, message: 'The request conflicts with the current state' },
+  MESSAGE_ID_TAKEN: { status: 409, message: "Another sender's message already has this message id" },
   // Flows (flows/, src/flows-runtime).
   FLOW_INVALID: { status: 422, message: 'The flow file is not valid' },
   FLOW_NOT_FOUND: { status: 404, message: 'No flow with that id' },

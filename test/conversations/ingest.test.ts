@@ -112,16 +112,22 @@ describe('ingest', () => {
     expect(rows.every((row) => row.unread_count === 4 && Number(row.messages) === 4)).toBe(true);
   });
 
-  it('refuses a provider id that another sender already used in the same burst', async () => {
+  it("refuses a provider id that another sender's message already holds, in one burst or later", async () => {
     const [first, second] = ['+14155552100', '+14155552101'];
     await Promise.all([first, second].map((from) => hub.app.ingest.ingest(sms(from, 'hello'))));
     const shared = `SMshared${Date.now()}`;
-    const outcomes = await Promise.all(
+    const outcomes = await Promise.allSettled(
       [first, second].map((from) => hub.app.ingest.ingest(sms(from, `from ${from}`, { providerMessageId: shared }))),
     );
 
-    expect(outcomes.filter((outcome) => !outcome.duplicate)).toHaveLength(1);
-    expect(outcomes[0].message.id).toBe(outcomes[1].message.id);
+    const stored = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+    const refused = outcomes.filter((outcome) => outcome.status === 'rejected');
+    expect(stored).toHaveLength(1);
+    expect(refused.map((outcome) => outcome.reason)).toEqual([expect.objectContaining({ code: 'MESSAGE_ID_TAKEN' })]);
+    await expect(hub.app.ingest.ingest(sms(second, 'later', { providerMessageId: shared }))).rejects.toMatchObject({
+      code: 'MESSAGE_ID_TAKEN',
+      status: 409,
+    });
     expect(await count('messages', 'provider_message_id = $1', [shared])).toBe(1);
   });
 

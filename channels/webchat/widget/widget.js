@@ -13,6 +13,8 @@
   var title = (script && script.getAttribute('data-title')) || 'Chat with us';
   var startOpen = script && script.getAttribute('data-open') === 'true';
   var TOKEN_KEY = 'rapport.webchat.token:' + hub;
+  // How long a sent message waits for the hub's acknowledgement before it shows as not sent.
+  var ACK_TIMEOUT_MS = 15000;
 
   var api = (window.__rapportWidget = { socket: null, messages: [] });
 
@@ -228,14 +230,20 @@
           ? crypto.randomUUID()
           : String(Date.now()) + Math.random().toString(16).slice(2);
       var bubble = render({ text: text, author: { kind: 'contact' } });
-      socket.emit('message', { text: text, clientMessageId: clientMessageId }, function (answer) {
-        if (answer && answer.id) {
-          seen[answer.id] = true;
-        } else if (bubble) {
-          bubble.classList.add('failed');
-          showStatus((answer && answer.error && answer.error.message) || 'Not sent');
-        }
-      });
+      // An answer that never comes (connection lost, a frame too large for the server) fails the
+      // message after a while instead of leaving it looking sent.
+      socket
+        .timeout(ACK_TIMEOUT_MS)
+        .emit('message', { text: text, clientMessageId: clientMessageId }, function (timedOut, answer) {
+          if (!timedOut && answer && answer.id) {
+            seen[answer.id] = true;
+          } else if (bubble) {
+            bubble.classList.add('failed');
+            showStatus(
+              timedOut ? 'Not sent: no answer from the server' : (answer.error && answer.error.message) || 'Not sent',
+            );
+          }
+        });
     }
 
     ui.form.addEventListener('submit', function (event) {

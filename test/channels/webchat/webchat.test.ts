@@ -25,6 +25,17 @@ async function visitor(token?: string): Promise<Visitor> {
 const count = async (sql: string, params: unknown[] = []): Promise<number> =>
   Number((await hub.app.store.dataSource.query(sql, params))[0].count);
 
+/** Every row a visitor's message could create, so a refusal can be shown to have written nothing. */
+const storedRows = async (): Promise<Record<string, number>> => {
+  const [row] = await hub.app.store.dataSource.query(
+    `SELECT (SELECT count(*) FROM contacts)::int AS contacts,
+            (SELECT count(*) FROM contact_identities)::int AS identities,
+            (SELECT count(*) FROM conversations)::int AS conversations,
+            (SELECT count(*) FROM messages)::int AS messages`,
+  );
+  return row;
+};
+
 describe('web chat', () => {
   it('gives a first-time visitor a signed token and no conversation until they write', async () => {
     const guest = await visitor();
@@ -121,7 +132,28 @@ describe('web chat', () => {
     const again = await guest.send({ text: 'sent twice after a flaky network', clientMessageId: 'client-msg-0001' });
 
     expect(again).toEqual(first);
-    expect(await count("SELECT count(*) FROM messages WHERE provider_message_id = 'client-msg-0001'")).toBe(1);
+    expect(await count("SELECT count(*) FROM messages WHERE provider_message_id LIKE '%:client-msg-0001'")).toBe(1);
+  });
+
+  it('keeps two visitors apart when they pick the same client id', async () => {
+    const ann = await visitor();
+    const annSession = ann.nextSession();
+    const annAck = await ann.send({ text: 'my order is late', clientMessageId: 'same-id-from-two-tabs' });
+    const bob = await visitor();
+    const bobSession = bob.nextSession();
+    const bobAck = await bob.send({ text: 'do you ship to Norway?', clientMessageId: 'same-id-from-two-tabs' });
+
+    expect(bobAck).toEqual({ id: expect.any(String) });
+    expect(bobAck).not.toEqual(annAck);
+    expect((await bobSession).conversationId).not.toBe((await annSession).conversationId);
+    const bodies = await hub.app.store.dataSource.query(
+      "SELECT body FROM messages WHERE provider_message_id LIKE '%:same-id-from-two-tabs' ORDER BY created_at",
+    );
+    expect(bodies).toEqual([{ body: 'my order is late' }, { body: 'do you ship to Norway?' }]);
+    const history = await bob.history();
+    expect('messages' in history && history.messages.map((message) => message.text)).toEqual([
+      'do you ship to Norway?',
+    ]);
   });
 
   it('shows the visitor nothing of internal notes', async () => {
@@ -185,13 +217,36 @@ describe('web chat', () => {
       ],
     ])('%s', async (_name, payload, code) => {
       const guest = await visitor();
-      const before = await count('SELECT count(*) FROM messages');
+      const before = await storedRows();
       const ack = await guest.send(payload);
 
       expect(ack).toEqual({ error: { code, message: expect.any(String) } });
-      expect(await count('SELECT count(*) FROM messages')).toBe(before);
+      // A first-time visitor's refused message creates no contact, identity or conversation either.
+      expect(await storedRows()).toEqual(before);
       // The socket keeps serving after a rejection.
       expect(await guest.send({ text: 'still here' })).toEqual({ id: expect.any(String) });
+    });
+
+    it('stores a message sent without an acknowledgement callback, and keeps serving', async () => {
+      const guest = await visitor();
+      const announced = guest.nextSession();
+      guest.socket.emit('message', { text: 'fire and forget' });
+      const { conversationId } = await announced;
+
+      expect(await count('SELECT count(*) FROM messages WHERE conversation_id = $1', [conversationId])).toBe(1);
+      expect(await guest.send({ text: 'and another' })).toEqual({ id: expect.any(String) });
+    });
+
+    it('closes only the connection that sends a frame over 1 MB, before anything is stored', async () => {
+      const guest = await visitor();
+      const before = await storedRows();
+      const closed = new Promise<string>((resolve) => guest.socket.once('disconnect', resolve));
+      guest.socket.emit('message', { text: 'x'.repeat(1_100_000) });
+
+      expect(await closed).toEqual(expect.any(String));
+      expect(await storedRows()).toEqual(before);
+      const resumed = await visitor(guest.session!.token);
+      expect(await resumed.send({ text: 'shorter this time' })).toEqual({ id: expect.any(String) });
     });
   });
 });
