@@ -9,9 +9,11 @@
  * BENCH_FLOWS=true to keep the shipped flows on, so the welcome bot answers every new visitor
  * (by default they are off: this measures the ingest pipeline; bench:flows measures the engine).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Pool } from 'pg';
 import pino from 'pino';
@@ -24,6 +26,15 @@ import { formatRow, summarize, type LoadResult } from './lib/stats';
 
 const VISITORS = Number(process.env.BENCH_VISITORS ?? 50);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 60);
+
+/**
+ * PGlite runs on disk, in a scratch folder, as `npm start` runs it (an in-memory database would
+ * leave out the file writes a real installation pays for).
+ */
+function scratchPgliteDir(name: string): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `rapport-bench-${name}-`));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
 
 /** Each visitor connects, then sends its messages one after another, waiting for each ack. */
 async function drive(label: string, url: string, auth: () => Record<string, unknown>): Promise<LoadResult> {
@@ -74,11 +85,15 @@ async function baseline(databaseUrl: string | undefined): Promise<LoadResult> {
     close = () => pool.end();
   } else {
     const { pgcrypto } = await import('@electric-sql/pglite/contrib/pgcrypto');
-    const pglite = await PGlite.create({ extensions: { pgcrypto } });
+    const scratch = scratchPgliteDir('baseline');
+    const pglite = await PGlite.create({ dataDir: scratch.dir, extensions: { pgcrypto } });
     await pglite.exec('CREATE EXTENSION IF NOT EXISTS pgcrypto');
     await pglite.exec(ddl);
     insert = async (body) => (await pglite.query<{ id: string }>(sql, [body])).rows[0].id;
-    close = () => pglite.close();
+    close = async () => {
+      await pglite.close();
+      scratch.remove();
+    };
   }
   const http = createServer();
   const server = new Server(http);
@@ -108,7 +123,8 @@ async function hub(databaseUrl: string | undefined): Promise<LoadResult> {
     RAPPORT_FLOWS_ENABLED: process.env.BENCH_FLOWS === 'true' ? 'true' : 'false',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });
-  const app = await createApp(config, { pgliteDataDir: 'memory://', logger: pino({ level: 'silent' }) });
+  const scratch = scratchPgliteDir('hub');
+  const app = await createApp(config, { pgliteDataDir: scratch.dir, logger: pino({ level: 'silent' }) });
   const { port } = await app.listen();
   try {
     await drive('warm-up', `http://127.0.0.1:${port}/webchat`, () => ({}));
@@ -117,6 +133,7 @@ async function hub(databaseUrl: string | undefined): Promise<LoadResult> {
     return await drive(label, `http://127.0.0.1:${port}/webchat`, () => ({}));
   } finally {
     await app.close();
+    scratch.remove();
   }
 }
 

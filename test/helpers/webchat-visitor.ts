@@ -40,6 +40,11 @@ export class Visitor {
     return new Promise((resolve) => this.socket.emit('message', input as VisitorMessageInput, resolve));
   }
 
+  /** Emits a message the way a careless client might: without an acknowledgement callback. */
+  sendWithoutAck(input: unknown): void {
+    (this.socket as unknown as Socket).emit('message', input);
+  }
+
   history(query: { before?: string; limit?: number } = {}): Promise<HistoryAck> {
     return new Promise((resolve) => this.socket.emit('history', query, resolve));
   }

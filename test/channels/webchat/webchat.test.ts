@@ -230,7 +230,7 @@ describe('web chat', () => {
     it('stores a message sent without an acknowledgement callback, and keeps serving', async () => {
       const guest = await visitor();
       const announced = guest.nextSession();
-      guest.socket.emit('message', { text: 'fire and forget' });
+      guest.sendWithoutAck({ text: 'fire and forget' });
       const { conversationId } = await announced;
 
       expect(await count('SELECT count(*) FROM messages WHERE conversation_id = $1', [conversationId])).toBe(1);
@@ -241,7 +241,7 @@ describe('web chat', () => {
       const guest = await visitor();
       const before = await storedRows();
       const closed = new Promise<string>((resolve) => guest.socket.once('disconnect', resolve));
-      guest.socket.emit('message', { text: 'x'.repeat(1_100_000) });
+      guest.sendWithoutAck({ text: 'x'.repeat(1_100_000) });
 
       expect(await closed).toEqual(expect.any(String));
       expect(await storedRows()).toEqual(before);
