@@ -1,18 +1,21 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 /** A revocable bearer token for integrations; only its SHA-256 is stored. */
 @Entity({ name: 'api_tokens' })
+@Unique('uq_api_tokens_token_hash', ['tokenHash'])
+@Index('ix_api_tokens_user', ['userId'])
 export class ApiToken {
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'api_tokens_pkey' })
   id!: string;
 
   @Column({ name: 'user_id', type: 'uuid' })
+  @ForeignKey('User', { name: 'api_tokens_user_id_fkey', onDelete: 'CASCADE' })
   userId!: string;
 
   @Column({ type: 'varchar', length: 100 })
   name!: string;
 
-  @Column({ name: 'token_hash', type: 'varchar', length: 64, unique: true })
+  @Column({ name: 'token_hash', type: 'varchar', length: 64 })
   tokenHash!: string;
 
   /** The first characters of the token, so a person can tell their tokens apart. */

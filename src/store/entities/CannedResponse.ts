@@ -1,12 +1,21 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  ForeignKey,
+  PrimaryGeneratedColumn,
+  Unique,
+  UpdateDateColumn,
+} from 'typeorm';
 
 /** A saved reply agents insert with `/short_code` in the composer. */
 @Entity({ name: 'canned_responses' })
+@Unique('uq_canned_responses_short_code', ['shortCode'])
 export class CannedResponse {
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'canned_responses_pkey' })
   id!: string;
 
-  @Column({ name: 'short_code', type: 'varchar', length: 50, unique: true })
+  @Column({ name: 'short_code', type: 'varchar', length: 50 })
   shortCode!: string;
 
   @Column({ type: 'varchar', length: 200, nullable: true })
@@ -16,6 +25,7 @@ export class CannedResponse {
   body!: string;
 
   @Column({ name: 'created_by', type: 'uuid', nullable: true })
+  @ForeignKey('User', { name: 'canned_responses_created_by_fkey', onDelete: 'SET NULL' })
   createdBy!: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

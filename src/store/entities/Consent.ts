@@ -1,19 +1,17 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, ForeignKey, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import type { ChannelName } from '../../core/types';
-import type { Contact } from './Contact';
 
 /** Whether a contact may be messaged on one channel, and who said so when (a keyword, a provider error). */
 @Entity({ name: 'consents' })
+@Unique('uq_consents_contact_channel', ['contactId', 'channel'])
+@Check('consents_status_check', "status IN ('opted_in', 'opted_out')")
 export class Consent {
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'consents_pkey' })
   id!: string;
 
   @Column({ name: 'contact_id', type: 'uuid' })
+  @ForeignKey('Contact', { name: 'consents_contact_id_fkey', onDelete: 'CASCADE' })
   contactId!: string;
-
-  @ManyToOne('Contact', { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'contact_id' })
-  contact?: Contact;
 
   @Column({ type: 'varchar', length: 32 })
   channel!: ChannelName;
@@ -25,7 +23,7 @@ export class Consent {
   @Column({ type: 'varchar', length: 64 })
   source!: string;
 
-  @Column({ name: 'changed_at', type: 'timestamptz' })
+  @Column({ name: 'changed_at', type: 'timestamptz', default: () => 'now()' })
   changedAt!: Date;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

@@ -1,10 +1,9 @@
-import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { ContactIdentity } from './ContactIdentity';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 /** A person, whatever channels they write on: one profile, one timeline. */
 @Entity({ name: 'contacts' })
 export class Contact {
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'contacts_pkey' })
   id!: string;
 
   @Column({ name: 'display_name', type: 'varchar', length: 200, nullable: true })
@@ -32,10 +31,10 @@ export class Contact {
   birthday!: string | null;
 
   /** What we learn about the person: preferences, answers, anything a flow sets. */
-  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  @Column({ type: 'jsonb', default: {} })
   attributes!: Record<string, unknown>;
 
-  @Column({ type: 'text', array: true, default: () => "'{}'::text[]" })
+  @Column({ type: 'text', array: true, default: [] })
   tags!: string[];
 
   @Column({ name: 'last_seen_at', type: 'timestamptz', nullable: true })
@@ -46,7 +45,4 @@ export class Contact {
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
-
-  @OneToMany('ContactIdentity', (identity: ContactIdentity) => identity.contact)
-  identities?: ContactIdentity[];
 }

@@ -1,20 +1,17 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import type { ChannelName } from '../../core/types';
-import type { Contact } from './Contact';
 
 /** How a contact is reached on one channel; (channel, address) belongs to one contact only. */
 @Entity({ name: 'contact_identities' })
-@Index('uq_contact_identities_channel_address', ['channel', 'address'], { unique: true })
+@Unique('uq_contact_identities_channel_address', ['channel', 'address'])
+@Index('ix_contact_identities_contact', ['contactId'])
 export class ContactIdentity {
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'contact_identities_pkey' })
   id!: string;
 
   @Column({ name: 'contact_id', type: 'uuid' })
+  @ForeignKey('Contact', { name: 'contact_identities_contact_id_fkey', onDelete: 'CASCADE' })
   contactId!: string;
-
-  @ManyToOne('Contact', (contact: Contact) => contact.identities, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'contact_id' })
-  contact?: Contact;
 
   @Column({ type: 'varchar', length: 32 })
   channel!: ChannelName;

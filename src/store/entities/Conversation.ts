@@ -1,38 +1,39 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
-  JoinColumn,
-  ManyToOne,
+  ForeignKey,
+  Index,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
 import type { ChannelName, ConversationStatus, HandledBy } from '../../core/types';
-import type { Contact } from './Contact';
-import type { ContactIdentity } from './ContactIdentity';
 
 /**
  * A thread with one contact on one channel identity. At most one is unresolved per identity
  * (a partial unique index), so concurrent first messages cannot open two.
  */
 @Entity({ name: 'conversations' })
+@Index('uq_conversations_open_identity', ['identityId'], {
+  unique: true,
+  where: "status <> 'resolved'",
+})
+@Index('ix_conversations_contact', ['contactId'])
+@Index('ix_conversations_assignee', ['assigneeId'])
+@Check('conversations_status_check', "status IN ('open', 'pending', 'resolved', 'snoozed')")
+@Check('conversations_handled_by_check', "handled_by IN ('bot', 'human')")
 export class Conversation {
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'conversations_pkey' })
   id!: string;
 
   @Column({ name: 'contact_id', type: 'uuid' })
+  @ForeignKey('Contact', { name: 'conversations_contact_id_fkey', onDelete: 'CASCADE' })
   contactId!: string;
 
-  @ManyToOne('Contact', { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'contact_id' })
-  contact?: Contact;
-
   @Column({ name: 'identity_id', type: 'uuid' })
+  @ForeignKey('ContactIdentity', { name: 'conversations_identity_id_fkey', onDelete: 'CASCADE' })
   identityId!: string;
-
-  @ManyToOne('ContactIdentity', { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'identity_id' })
-  identity?: ContactIdentity;
 
   @Column({ type: 'varchar', length: 32 })
   channel!: ChannelName;
@@ -45,6 +46,7 @@ export class Conversation {
   handledBy!: HandledBy;
 
   @Column({ name: 'assignee_id', type: 'uuid', nullable: true })
+  @ForeignKey('User', { name: 'conversations_assignee_id_fkey', onDelete: 'SET NULL' })
   assigneeId!: string | null;
 
   @Column({ type: 'varchar', length: 100, nullable: true })
@@ -58,7 +60,7 @@ export class Conversation {
   lastInboundAt!: Date | null;
 
   /** Free-form labels agents put on a conversation (lower-case). */
-  @Column({ type: 'text', array: true, default: () => "'{}'::text[]" })
+  @Column({ type: 'text', array: true, default: [] })
   labels!: string[];
 
   @Column({ name: 'unread_count', type: 'integer', default: 0 })

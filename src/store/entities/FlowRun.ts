@@ -1,15 +1,36 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  ForeignKey,
+  Index,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 
 /** One dialogue of a flow in a conversation: the version it runs on, where it stands, what it learned. */
 @Entity({ name: 'flow_runs' })
+@ForeignKey('FlowVersion', ['flowId', 'flowVersion'], ['flowId', 'version'], { name: 'fk_flow_runs_version' })
+// At most one live run per conversation.
+@Index('uq_flow_runs_live_conversation', ['conversationId'], {
+  unique: true,
+  where: "status IN ('active', 'waiting')",
+})
+// The wait poller's query: due runs only.
+@Index('ix_flow_runs_due', ['resumeAt'], { where: "status = 'waiting'" })
+@Index('ix_flow_runs_flow', ['flowId', 'createdAt'])
+@Check('flow_runs_status_check', "status IN ('active', 'waiting', 'done', 'handed_off', 'gave_up', 'cancelled')")
 export class FlowRun {
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'flow_runs_pkey' })
   id!: string;
 
   @Column({ name: 'conversation_id', type: 'uuid' })
+  @ForeignKey('Conversation', { name: 'flow_runs_conversation_id_fkey', onDelete: 'CASCADE' })
   conversationId!: string;
 
   @Column({ name: 'contact_id', type: 'uuid' })
+  @ForeignKey('Contact', { name: 'flow_runs_contact_id_fkey', onDelete: 'CASCADE' })
   contactId!: string;
 
   @Column({ name: 'flow_id', type: 'varchar', length: 100 })
@@ -30,13 +51,13 @@ export class FlowRun {
   @Column({ type: 'integer', default: 0 })
   tries!: number;
 
-  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  @Column({ type: 'jsonb', default: {} })
   answers!: Record<string, unknown>;
 
   @Column({ type: 'varchar', length: 100, nullable: true })
   variant!: string | null;
 
-  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  @Column({ type: 'jsonb', default: {} })
   trigger!: Record<string, unknown>;
 
   @Column({ name: 'resume_at', type: 'timestamptz', nullable: true })

@@ -1,24 +1,34 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { Attachment, AuthorKind, ChannelName, MessageDirection, MessageStatus } from '../../core/types';
-import type { Conversation } from './Conversation';
 
 /**
  * One message in either direction. (channel, provider_message_id) is unique, so a provider's
  * retry of the same message stores nothing new.
  */
 @Entity({ name: 'messages' })
+@Index('uq_messages_channel_provider_id', ['channel', 'providerMessageId'], {
+  unique: true,
+  where: 'provider_message_id IS NOT NULL',
+})
+@Index('ix_messages_conversation_created', ['conversationId', 'createdAt', 'id'])
+// Status callbacks look messages up by the provider's id alone.
+@Index('ix_messages_provider_id', ['providerMessageId'], { where: 'provider_message_id IS NOT NULL' })
+@Check('messages_direction_check', "direction IN ('inbound', 'outbound')")
+@Check('messages_author_kind_check', "author_kind IN ('contact', 'bot', 'agent', 'system')")
+@Check(
+  'messages_status_check',
+  "status IN ('received', 'queued', 'sent', 'delivered', 'read', 'failed', 'undelivered')",
+)
 export class Message {
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'messages_pkey' })
   id!: string;
 
   @Column({ name: 'conversation_id', type: 'uuid' })
+  @ForeignKey('Conversation', { name: 'messages_conversation_id_fkey', onDelete: 'CASCADE' })
   conversationId!: string;
 
-  @ManyToOne('Conversation', { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'conversation_id' })
-  conversation?: Conversation;
-
   @Column({ name: 'contact_id', type: 'uuid' })
+  @ForeignKey('Contact', { name: 'messages_contact_id_fkey', onDelete: 'CASCADE' })
   contactId!: string;
 
   @Column({ type: 'varchar', length: 32 })
@@ -31,12 +41,13 @@ export class Message {
   authorKind!: AuthorKind;
 
   @Column({ name: 'author_user_id', type: 'uuid', nullable: true })
+  @ForeignKey('User', { name: 'messages_author_user_id_fkey', onDelete: 'SET NULL' })
   authorUserId!: string | null;
 
   @Column({ type: 'text', nullable: true })
   body!: string | null;
 
-  @Column({ type: 'jsonb', default: () => "'[]'::jsonb" })
+  @Column({ type: 'jsonb', default: [] })
   attachments!: Attachment[];
 
   /** An internal note: shown to agents, never sent to the customer. */
@@ -56,7 +67,7 @@ export class Message {
   errorMessage!: string | null;
 
   /** Channel-specific extras: quick replies offered, SMS segments, template ids. */
-  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  @Column({ type: 'jsonb', default: {} })
   metadata!: Record<string, unknown>;
 
   /** The provider's payload as received, for audit and for what the hub does not model. */

@@ -1,14 +1,16 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
 import type { UserRole } from '../../core/types';
 
 /** A person at work: an admin, a manager or an agent. */
 @Entity({ name: 'users' })
+@Unique('uq_users_email', ['email'])
+@Check('users_role_check', "role IN ('admin', 'manager', 'agent')")
 export class User {
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'users_pkey' })
   id!: string;
 
   /** Stored lower-cased; unique. */
-  @Column({ type: 'varchar', length: 320, unique: true })
+  @Column({ type: 'varchar', length: 320 })
   email!: string;
 
   @Column({ type: 'varchar', length: 200 })
@@ -20,7 +22,7 @@ export class User {
   @Column({ name: 'password_hash', type: 'varchar', length: 255, nullable: true, select: false })
   passwordHash!: string | null;
 
-  @Column({ type: 'text', array: true, default: () => "'{}'::text[]" })
+  @Column({ type: 'text', array: true, default: [] })
   teams!: string[];
 
   @Column({ type: 'boolean', default: true })
