@@ -88,20 +88,22 @@ class SqlConversationTx implements ConversationTx {
       run.variant,
       run.resumeAt,
       ended,
+      ended ? (run.endReason ?? null) : null,
     ];
     if (run.id) {
       await this.manager.query(
         `UPDATE flow_runs SET status = $1, step_id = $2, awaiting = $3, tries = $4, answers = $5::jsonb, variant = $6,
-                resume_at = $7, updated_at = now(), ended_at = CASE WHEN $8 THEN now() ELSE NULL END
-          WHERE id = $9`,
+                resume_at = $7, updated_at = now(), ended_at = CASE WHEN $8 THEN now() ELSE NULL END, end_reason = $9
+          WHERE id = $10`,
         [...params, run.id],
       );
       return run;
     }
     const [row]: { id: string }[] = await this.manager.query(
-      `INSERT INTO flow_runs (status, step_id, awaiting, tries, answers, variant, resume_at, ended_at,
+      `INSERT INTO flow_runs (status, step_id, awaiting, tries, answers, variant, resume_at, ended_at, end_reason,
                               conversation_id, contact_id, flow_id, flow_version, trigger)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, CASE WHEN $8 THEN now() ELSE NULL END, $9, $10, $11, $12, $13::jsonb)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, CASE WHEN $8 THEN now() ELSE NULL END, $9, $10, $11, $12, $13,
+               $14::jsonb)
        RETURNING id`,
       [...params, this.conversation.id, this.contact.id, run.flowId, run.version, JSON.stringify(run.trigger)],
     );
