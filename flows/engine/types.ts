@@ -59,6 +59,8 @@ export interface RunState {
   variant: string | null;
   resumeAt: string | null;
   trigger: RunTrigger;
+  /** The intent last recognised in this run (any intent step, whatever its `save_as`). */
+  lastIntent?: string | null;
   /** Set when the runner (not the flow) ended the run; stored with the ended run. */
   endReason?: RunEndReason | null;
 }
