@@ -98,7 +98,12 @@ async function rapport(
     catalog,
     triggers: new TriggerMatcher(catalog.list(), naturalRecognizer),
     engine: new FlowEngine({ templates: new TemplateRenderer(), sentiment: new NaturalSentiment() }),
-    sender: { send: async () => void (replies += 1) },
+    sender: {
+      send: async () => {
+        replies += 1;
+        return { ok: true };
+      },
+    },
     events: { handedOff: () => undefined },
   });
   void conversationIds;

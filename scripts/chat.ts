@@ -3,6 +3,9 @@
  * demo contact (maya, rick, sam) or a new one (`--contact new`), on the real hub with embedded
  * PGlite in a temporary folder. Shows the bot's lines as the channel would (`--channel sms`,
  * `whatsapp` or `webchat`) and every change to the contact's profile as it happens.
+ * Without `--channel`, a demo contact chats on their own channel when the hub may write there
+ * now, and on web chat otherwise (Rick's WhatsApp window closed long ago): the point is to try
+ * the flow. With `--channel`, that channel's rules apply as they would in production.
  * Type /wait to let a wait step's time pass, /profile to see the profile, /quit to leave.
  */
 import 'reflect-metadata';
@@ -11,15 +14,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { createApp } from '../src/app';
+import { createApp, type App } from '../src/app';
 import { loadConfig } from '../src/config';
 import type { ChannelName } from '../src/core/types';
 import { loadFlowFile } from '../flows/schema/load-flow';
 
 const DEMO = { maya: 'Maya', rick: 'Rick', sam: 'Sam' } as const;
-const dim = (text: string) => `\x1b[2m${text}\x1b[0m`;
-const bot = (text: string) => `\x1b[36m${text}\x1b[0m`;
-const changed = (text: string) => `\x1b[33m${text}\x1b[0m`;
+// Colours only for a person at a terminal (https://no-color.org), not for pipes and tests.
+const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
+const paint = (code: number) => (text: string) => (colour ? `\x1b[${code}m${text}\x1b[0m` : text);
+const dim = paint(2);
+const bot = paint(36);
+const changed = paint(33);
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -74,16 +80,26 @@ async function main(): Promise<void> {
       );
       contactId = identity.contact_id;
       await query("UPDATE conversations SET status = 'resolved' WHERE contact_id = $1", [contactId]);
-      if (values.channel && values.channel !== identity.channel) {
+      channel = identity.channel;
+      address = identity.address;
+      const refusal = values.channel ? null : await refusalOnOwnChannel(app, contactId);
+      if (refusal) {
+        console.log(
+          dim(
+            `The hub may not write to ${DEMO[contactName as keyof typeof DEMO]} on ${identity.channel} now (${refusal}): chatting on web chat instead (--channel to choose).`,
+          ),
+        );
+        await query("UPDATE conversations SET status = 'resolved' WHERE contact_id = $1", [contactId]);
+      }
+      const wanted = refusal ? 'webchat' : ((values.channel as ChannelName | undefined) ?? identity.channel);
+      if (wanted !== identity.channel) {
+        channel = wanted;
         address = channel === 'webchat' ? `visitor-${Date.now()}` : address;
         await query('INSERT INTO contact_identities (contact_id, channel, address) VALUES ($1, $2, $3)', [
           contactId,
           channel,
           address,
         ]);
-      } else {
-        channel = identity.channel;
-        address = identity.address;
       }
     } else if (channel === 'webchat') {
       address = `visitor-${Date.now()}`;
@@ -117,7 +133,7 @@ async function main(): Promise<void> {
     const event = starts.find((trigger) => trigger.type === 'event');
     if (contactId && app.flows) {
       const conversationId = await app.flows.conversations.openConversation(contactId);
-      await app.flows.runner.startFlow({
+      const report = await app.flows.runner.startFlow({
         conversationId,
         flowId: loaded.flow.id,
         trigger:
@@ -125,6 +141,12 @@ async function main(): Promise<void> {
             ? { kind: 'event', event: event.event, data: JSON.parse(values.data as string) }
             : { kind: 'requested' },
       });
+      if (report.undelivered)
+        console.log(
+          dim(
+            `The flow could not start: the hub may not write on ${channel} now (${report.undelivered}). Write first.`,
+          ),
+        );
       await showChanges();
     } else {
       console.log(
@@ -141,6 +163,8 @@ async function main(): Promise<void> {
     for (;;) {
       input.prompt();
       const next = await lines.next();
+      // At the end of piped input, end the prompt's line so the shell's prompt starts on its own.
+      if (next.done && !process.stdin.isTTY) console.log('');
       const line = next.done ? '/quit' : next.value;
       if (!process.stdin.isTTY && !next.done) console.log(line);
       if (line === '/quit') break;
@@ -180,9 +204,17 @@ async function main(): Promise<void> {
 
 type Query = <T>(sql: string, params?: unknown[]) => Promise<T[]>;
 
+/** Why the hub may not write to the contact on their own channel now (WhatsApp's window…), or null. */
+async function refusalOnOwnChannel(app: App, contactId: string): Promise<string | null> {
+  if (!app.flows) return null;
+  return app.outbound.refusalFor(await app.flows.conversations.openConversation(contactId));
+}
+
 async function readProfile(query: Query, contactId: string): Promise<Record<string, unknown>> {
+  // A birthday is a date, not a moment: shown as 1988-03-14, not as a UTC timestamp.
   const [row] = await query<Record<string, unknown>>(
-    'SELECT first_name, last_name, email, birthday, time_zone, attributes, tags FROM contacts WHERE id = $1',
+    `SELECT first_name, last_name, email, to_char(birthday, 'YYYY-MM-DD') AS birthday, time_zone, attributes, tags
+       FROM contacts WHERE id = $1`,
     [contactId],
   );
   const { attributes, ...fields } = row;
@@ -192,10 +224,13 @@ async function readProfile(query: Query, contactId: string): Promise<Record<stri
   };
 }
 
+/** The fields that changed; unknown, null and an empty list all read as "nothing known". */
 function diff(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  const shown = (value: unknown) =>
+    JSON.stringify(value === undefined || (Array.isArray(value) && value.length === 0) ? null : value);
   return Object.keys(after)
-    .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
-    .map((key) => `${key}: ${JSON.stringify(before[key] ?? null)} → ${JSON.stringify(after[key])}`);
+    .filter((key) => shown(before[key]) !== shown(after[key]))
+    .map((key) => `${key}: ${shown(before[key])} → ${shown(after[key])}`);
 }
 
 main().catch((error: unknown) => {

@@ -14,7 +14,7 @@ export function evaluateCondition(condition: Condition, scope: Record<string, un
     const allowed = Array.isArray(condition.channel) ? condition.channel : [condition.channel];
     return allowed.includes(turn.conversation.channel);
   }
-  if ('intent' in condition) return lookup(scope, 'answers.intent') === condition.intent;
+  if ('intent' in condition) return scope.intent === condition.intent;
   if ('time_of_day' in condition) {
     const now = localMinutes(turn.now, turn.contact.time_zone);
     const from = minutes(condition.time_of_day.from);

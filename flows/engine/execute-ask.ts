@@ -2,7 +2,7 @@ import type { AskInput, AskStep } from '../schema/ask-step';
 import type { FeedbackStep } from '../schema/feedback-step';
 import { normalizeOptions, type NormalizedOption } from './choice-parser';
 import { go, type ExecInput, type Execution } from './execution';
-import { parseReply, type ReplyParse } from './reply-parsers';
+import { parseReply, YES_NO_CHOICES, type ReplyParse } from './reply-parsers';
 import type { Effect } from './types';
 
 const DEFAULT_TRIES = 3;
@@ -93,7 +93,7 @@ function promptEffect(text: string, question: Question): Effect {
     case 'choice':
       return { type: 'send', text, choices: question.options.map((option) => option.label), numbered: true };
     case 'yes_no':
-      return { type: 'send', text, choices: ['Yes', 'No'], numbered: true };
+      return { type: 'send', text, choices: YES_NO_CHOICES.map((option) => option.label), numbered: true };
     case 'rating':
       return { type: 'send', text, choices: scale(question.min ?? 1, question.max ?? 5) };
     case 'nps':

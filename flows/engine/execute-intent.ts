@@ -27,5 +27,6 @@ function classify({ step, state, flow }: ExecInput<IntentStep>, text: string): E
   const matched = recognition.confidence >= (step.threshold ?? DEFAULT_THRESHOLD) ? recognition.intent : null;
   const answers = { ...state.answers, [key]: matched, [`${key}_text`]: text.slice(0, 500) };
   const target = step.intents.find((intent) => intent.name === matched)?.goto ?? step.fallback;
-  return { state: { ...state, answers }, effects: [], then: go(target) };
+  // Kept apart from `answers` too: a branch on `{ intent: … }` reads it whatever `save_as` says.
+  return { state: { ...state, answers, lastIntent: matched }, effects: [], then: go(target) };
 }

@@ -3,10 +3,10 @@ import type { CompiledFlow } from './compiled-flow';
 import type { FlowEngine } from './engine';
 import type { FlowCatalog } from './flow-catalog';
 import { isOptOut } from './opt-out';
-import type { ConversationTx, FlowEvents, FlowSender, FlowStore } from './ports';
+import type { ConversationTx, FlowEvents, FlowSender, FlowStore, SendOutcome } from './ports';
 import { renderForChannel, type RenderedMessage } from './render';
 import type { TriggerMatcher } from './trigger-matcher';
-import type { RunState, RunTrigger, TurnResult } from './types';
+import type { RunEndReason, RunState, RunTrigger, TurnResult } from './types';
 
 export interface RunnerDeps {
   store: FlowStore;
@@ -24,16 +24,26 @@ export interface TurnReport {
   flowId: string | null;
   status: RunState['status'] | null;
   sent: RenderedMessage[];
+  /** Why a message of this turn could not be sent (the rest of the turn's messages were not tried). */
+  undelivered?: string;
 }
 
-type Decision = { flow: CompiledFlow; result: TurnResult } | null;
+/** A run the runner ends itself, and why. */
+interface EndedRun {
+  run: RunState;
+  reason: RunEndReason;
+  detail?: string;
+}
+
+type Decision = { flow: CompiledFlow; result: TurnResult } | { ended: EndedRun } | null;
 
 const SILENT: TurnReport = { runId: null, flowId: null, status: null, sent: [] };
 
 /**
  * Runs turns: holds the conversation (in process and by row lock), loads the run, lets the
  * engine decide, commits the new state and what the flow learned, and only then sends and
- * announces. A turn that fails commits nothing and sends nothing.
+ * announces. A turn that fails commits nothing and sends nothing. A message that cannot be sent
+ * ends the run (`send_failed`): a run must not wait for an answer to a question nobody saw.
  */
 export class FlowRunner {
   private readonly chains = new Map<string, Promise<unknown>>();
@@ -48,7 +58,7 @@ export class FlowRunner {
     return this.turn(input.conversationId, async (tx) => {
       const run = await this.quietOrActive(tx);
       if (run === 'quiet') return null;
-      if (run && isOptOut(input.text)) return this.stopRun(tx, run);
+      if (run && isOptOut(input.text)) return this.stopRun(tx, run, 'opted_out');
       if (run?.status === 'waiting') {
         // A paused run (a reminder later) is not woken by chatter, but a new request replaces it.
         const match = this.deps.triggers.forMessage(input.text, false);
@@ -60,7 +70,7 @@ export class FlowRunner {
       }
       if (run) {
         const flow = await this.deps.catalog.version(run.flowId, run.version, tx);
-        if (!flow) return this.stopRun(tx, run);
+        if (!flow) return this.stopRun(tx, run, 'version_missing');
         return { flow, result: this.deps.engine.reply(flow, run, input.text, this.context(tx)) };
       }
       if (isOptOut(input.text)) return null;
@@ -105,7 +115,7 @@ export class FlowRunner {
         if (run === 'quiet' || !run || run.status !== 'waiting' || !run.resumeAt) return null;
         if (new Date(run.resumeAt) > this.clock()) return null;
         const flow = await this.deps.catalog.version(run.flowId, run.version, tx);
-        if (!flow) return this.stopRun(tx, run);
+        if (!flow) return this.stopRun(tx, run, 'version_missing');
         return { flow, result: this.deps.engine.resume(flow, run, this.context(tx)) };
       });
     }
@@ -127,9 +137,14 @@ export class FlowRunner {
     await tx.saveVersion(flow.id, flow.version, flow.source);
   }
 
-  private async stopRun(tx: ConversationTx, run: RunState): Promise<null> {
-    await tx.saveRun({ ...run, status: 'cancelled', stepId: null, awaiting: false });
-    return null;
+  private async stopRun(
+    tx: ConversationTx,
+    run: RunState,
+    reason: RunEndReason,
+    detail?: string,
+  ): Promise<{ ended: EndedRun }> {
+    const ended = await tx.saveRun(endedRun(run, reason));
+    return { ended: { run: ended, reason, detail } };
   }
 
   private context(tx: ConversationTx, view?: ConversationView | null) {
@@ -143,21 +158,35 @@ export class FlowRunner {
     const next = previous.then(async () => {
       const committed = await this.deps.store.inConversation(conversationId, async (tx) => {
         const decision = await decide(tx);
-        return decision ? { ...(await this.commit(tx, decision)), channel: tx.conversation.channel } : null;
+        if (!decision || 'ended' in decision) return decision;
+        return { ...(await this.commit(tx, decision)), channel: tx.conversation.channel };
       });
       if (!committed) return SILENT;
+      if ('ended' in committed) {
+        this.announceEnd(conversationId, committed.ended);
+        return SILENT;
+      }
       const sent: RenderedMessage[] = [];
-      for (const effect of committed.result.effects) {
+      let undelivered: string | undefined;
+      sending: for (const effect of committed.result.effects) {
         if (effect.type !== 'send') continue;
         for (const message of renderForChannel(committed.channel, effect)) {
-          await this.deps.sender.send(conversationId, message);
+          const outcome = await this.send(conversationId, message);
+          if (!outcome.ok) {
+            // Later messages would be out of context without this one (a question without its intro).
+            undelivered = outcome.reason;
+            break sending;
+          }
           sent.push(message);
         }
       }
+      // What the turn committed stands (the customer did answer); only the run stops waiting.
       if (committed.handoff) this.deps.events.handedOff(committed.handoff);
       for (const stored of committed.feedback) this.deps.events.feedbackRecorded?.(stored);
-      const { state } = committed;
-      return { runId: state.id ?? null, flowId: state.flowId, status: state.status, sent };
+      let { state } = committed;
+      if (undelivered !== undefined) state = (await this.endUndelivered(conversationId, state, undelivered)) ?? state;
+      const report = { runId: state.id ?? null, flowId: state.flowId, status: state.status, sent };
+      return undelivered === undefined ? report : { ...report, undelivered };
     });
     const settled = next.catch(() => undefined);
     this.chains.set(conversationId, settled);
@@ -165,6 +194,37 @@ export class FlowRunner {
       if (this.chains.get(conversationId) === settled) this.chains.delete(conversationId);
     });
     return next;
+  }
+
+  /** A sender that throws is a failed send too: the run must not be left waiting either way. */
+  private async send(conversationId: string, message: RenderedMessage): Promise<SendOutcome> {
+    try {
+      return await this.deps.sender.send(conversationId, message);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      return { ok: false, reason: typeof code === 'string' ? code : 'SEND_ERROR' };
+    }
+  }
+
+  /**
+   * Ends the run a turn left live when one of its messages could not be sent, unless another turn
+   * (on another hub) has moved it on since. Runs in the same per-conversation chain as the turn.
+   */
+  private async endUndelivered(conversationId: string, sentFrom: RunState, reason: string): Promise<RunState | null> {
+    if (sentFrom.status !== 'active' && sentFrom.status !== 'waiting') return null;
+    const ended = await this.deps.store.inConversation(conversationId, async (tx) => {
+      const run = await tx.activeRun();
+      if (!run || run.id !== sentFrom.id || run.stepId !== sentFrom.stepId) return null;
+      return this.stopRun(tx, run, 'send_failed', reason);
+    });
+    if (!ended) return null;
+    this.announceEnd(conversationId, ended.ended);
+    return ended.ended.run;
+  }
+
+  private announceEnd(conversationId: string, { run, reason, detail }: EndedRun): void {
+    const event = { conversationId, runId: run.id as string, flowId: run.flowId, reason };
+    this.deps.events.runEnded?.(detail === undefined ? event : { ...event, detail });
   }
 
   /** Persists the run and applies what the turn learned, inside the conversation's transaction. */
@@ -236,4 +296,9 @@ export class FlowRunner {
     }
     return { state, result, handoff, feedback };
   }
+}
+
+/** The run ended by the runner: nothing awaited, nothing scheduled, the reason kept. */
+function endedRun(run: RunState, reason: RunEndReason): RunState {
+  return { ...run, status: 'cancelled', stepId: null, awaiting: false, resumeAt: null, endReason: reason };
 }

@@ -1,5 +1,5 @@
 import type { ConversationView } from '../../src/core/events';
-import type { ContactPatch, ContactProfile, ConversationInfo, FeedbackEffect, RunState } from './types';
+import type { ContactPatch, ContactProfile, ConversationInfo, FeedbackEffect, RunEndReason, RunState } from './types';
 
 /** A feedback request (a feedback step asked), as the runner hands it to the store. */
 export interface FeedbackRequestRecord {
@@ -77,9 +77,15 @@ export interface FlowStore {
   dueRuns(now: Date, limit: number): Promise<string[]>;
 }
 
-/** How the engine's messages leave: the hub's outbound service, with the bot as author. */
+/** Whether a message left (or was queued to leave), or why it could not. */
+export type SendOutcome = { ok: true } | { ok: false; reason: string };
+
+/**
+ * How the engine's messages leave: the hub's outbound service, with the bot as author. A refusal
+ * (opted out, WhatsApp's window closed) or a channel's failure is an outcome, not an exception.
+ */
 export interface FlowSender {
-  send(conversationId: string, message: { text: string; choices?: string[] }): Promise<void>;
+  send(conversationId: string, message: { text: string; choices?: string[] }): Promise<SendOutcome>;
 }
 
 /** What the runner tells the rest of the hub after a turn commits. */
@@ -89,6 +95,14 @@ export interface FlowEvents {
     team: string | null;
     reason: string;
     summary: Record<string, string>;
+  }): void;
+  /** The runner ended a run the dialogue had not ended (after the commit), e.g. to log why. */
+  runEnded?(event: {
+    conversationId: string;
+    runId: string;
+    flowId: string;
+    reason: RunEndReason;
+    detail?: string;
   }): void;
   /** Feedback was stored (after the commit), e.g. for the managers' follow-ups. */
   feedbackRecorded?(

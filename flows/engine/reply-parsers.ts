@@ -31,6 +31,15 @@ const YES = new Set([
   '👍',
 ]);
 const NO = new Set(['no', 'n', 'nope', 'nah', 'no thanks', 'not really', 'never', '👎']);
+
+/**
+ * The options a yes/no question shows (numbered on SMS and WhatsApp), so "1", "one", "2" and
+ * "two" answer it as they would a choice.
+ */
+export const YES_NO_CHOICES: readonly NormalizedOption[] = [
+  { label: 'Yes', value: 'yes' },
+  { label: 'No', value: 'no' },
+];
 const email = z.email();
 
 /** Turns the customer's text into the answer a question expects, or a failure to re-ask. */
@@ -42,9 +51,10 @@ export function parseReply(text: string, spec: ParseSpec, now: Date, locale: str
       return parseChoice(trimmed, spec.options, spec.multiple);
     case 'yes_no': {
       const answer = normalize(trimmed) || trimmed;
-      if (YES.has(answer) || answer === '1') return { status: 'success', value: true };
-      if (NO.has(answer) || answer === '2') return { status: 'success', value: false };
-      return { status: 'fail' };
+      if (YES.has(answer)) return { status: 'success', value: true };
+      if (NO.has(answer)) return { status: 'success', value: false };
+      const picked = parseChoice(trimmed, [...YES_NO_CHOICES], false);
+      return picked.status === 'success' ? { status: 'success', value: picked.value === 'yes' } : { status: 'fail' };
     }
     case 'number':
       return inRange(number(trimmed), spec.min, spec.max, false);

@@ -1,13 +1,15 @@
-import { Liquid, type Template } from 'liquidjs';
+import type { Template } from 'liquidjs';
+import { createFlowLiquid } from '../schema/liquid';
 import type { RunState, TurnContext } from './types';
 
 /**
- * Liquid templates over `contact`, `answers`, `conversation`, `event`, `trigger` and `variant`.
+ * Liquid templates over `contact`, `answers`, `conversation`, `event`, `trigger`, `variant` and
+ * `intent` (the last one recognised).
  * Liquid cannot run code, so a flow file is data even when a customer's answer is echoed.
- * Parsed templates are cached: a flow's texts are parsed once per process.
+ * Parsed templates are cached: a flow's texts are parsed once per process (and checked at load).
  */
 export class TemplateRenderer {
-  private readonly liquid = new Liquid({ ownPropertyOnly: true, strictFilters: true, cache: false });
+  private readonly liquid = createFlowLiquid();
   private readonly parsed = new Map<string, Template[]>();
 
   render(source: string, scope: Record<string, unknown>): string {
@@ -45,6 +47,7 @@ export function templateScope(state: RunState, turn: TurnContext): Record<string
     event: state.trigger.data ?? {},
     trigger: { kind: state.trigger.kind, text: state.trigger.text ?? null, event: state.trigger.event ?? null },
     variant: state.variant,
+    intent: state.lastIntent ?? null,
   };
 }
 

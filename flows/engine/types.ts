@@ -37,6 +37,12 @@ export interface RunTrigger {
 
 export type RunStatus = 'active' | 'waiting' | 'done' | 'handed_off' | 'gave_up' | 'cancelled';
 
+/**
+ * Why the runner ended a run the dialogue had not ended: its message could not be delivered, the
+ * customer opted out, or the version it started on is gone or no longer valid.
+ */
+export type RunEndReason = 'send_failed' | 'opted_out' | 'version_missing' | 'version_invalid';
+
 /** The whole state of one dialogue, persisted between turns. Plain JSON. */
 export interface RunState {
   id?: string;
@@ -53,6 +59,10 @@ export interface RunState {
   variant: string | null;
   resumeAt: string | null;
   trigger: RunTrigger;
+  /** The intent last recognised in this run (any intent step, whatever its `save_as`). */
+  lastIntent?: string | null;
+  /** Set when the runner (not the flow) ended the run; stored with the ended run. */
+  endReason?: RunEndReason | null;
 }
 
 export interface ContactPatch {

@@ -9,13 +9,25 @@ export function nextLocalTime(now: Date, clock: string, timeZone: string | null)
   const [hour, minute] = clock.split(':').map(Number);
   const local = zonedParts(now, timeZone);
   for (let dayOffset = 0; dayOffset <= 2; dayOffset++) {
-    const guess = Date.UTC(local.year, local.month - 1, local.day + dayOffset, hour, minute);
-    // Correct the UTC guess by the zone's offset at that moment (twice, for DST edges).
-    let instant = guess - offsetMs(new Date(guess), timeZone);
-    instant = guess - offsetMs(new Date(instant), timeZone);
-    if (instant > now.getTime()) return new Date(instant);
+    const instant = zonedInstant({ ...local, day: local.day + dayOffset, hour, minute, second: 0 }, timeZone);
+    if (instant.getTime() > now.getTime()) return instant;
   }
   return new Date(now.getTime() + 24 * 3600_000);
+}
+
+/**
+ * The instant at which the wall clock in `timeZone` (UTC when unknown) reads this date and time.
+ * Out-of-range fields roll over as in `Date.UTC` (day 32 is the 1st of the next month).
+ */
+export function zonedInstant(
+  local: { year: number; month: number; day: number; hour: number; minute: number; second: number },
+  timeZone: string | null,
+): Date {
+  const guess = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second);
+  // Correct the UTC guess by the zone's offset at that moment (twice, for DST edges).
+  let instant = guess - offsetMs(new Date(guess), timeZone);
+  instant = guess - offsetMs(new Date(instant), timeZone);
+  return new Date(instant);
 }
 
 interface Parts {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { AppError } from '../../src/core/errors';
 import { flowSchema, type Flow } from './flow';
@@ -80,18 +80,29 @@ export function loadFlowFile(file: string): LoadedFlow {
 function placeIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter, file: string): FlowIssue {
   const keys = issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key));
   let offset = 0;
+  let lineInNode = 0;
   for (let depth = keys.length; depth >= 0; depth--) {
     const node = depth === 0 ? doc.contents : doc.getIn(keys.slice(0, depth), true);
     if (isNode(node) && node.range) {
       offset = node.range[0];
+      // A `|` block keeps the template's lines as they are, one below the other after the `|`.
+      if (depth === keys.length && isScalar(node) && node.type === 'BLOCK_LITERAL') lineInNode = templateLine(issue);
       break;
     }
   }
   const at = lines.linePos(offset);
+  at.line += lineInNode;
   const stepIndex = keys[0] === 'steps' && typeof keys[1] === 'number' ? keys[1] : undefined;
   const stepIdValue = stepIndex === undefined ? undefined : doc.getIn(['steps', stepIndex, 'id']);
   const step =
     stepIndex === undefined ? undefined : typeof stepIdValue === 'string' ? stepIdValue : `#${stepIndex + 1}`;
   const where = keys.length > 0 ? `${keys.join('.')}: ` : '';
   return { file, line: at.line, column: at.col, step, message: `${where}${issue.message}` };
+}
+
+/** The line inside a template that an invalid-template issue points at (0 for other issues). */
+function templateLine(issue: z.core.$ZodIssue): number {
+  if (issue.code !== 'custom') return 0;
+  const line = (issue.params as { templateLine?: unknown } | undefined)?.templateLine;
+  return typeof line === 'number' ? line : 0;
 }

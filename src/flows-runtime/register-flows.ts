@@ -11,6 +11,7 @@ import { NaturalSentiment } from '../../flows/nlu/natural-sentiment';
 import { loadFlowsFromDir, type LoadedFlow } from '../../flows/schema/load-flow';
 import type { Config } from '../config';
 import { CONVERSATION_COLUMNS, conversationView, type ConversationRow } from '../conversations/views';
+import { AppError } from '../core/errors';
 import type { EventBus } from '../core/events';
 import type { Logger } from '../logger';
 import type { OutboundService } from '../outbound/outbound-service';
@@ -59,11 +60,24 @@ export function registerFlows(deps: FlowsDeps): FlowsRuntime | null {
     engine: new FlowEngine({ templates: new TemplateRenderer(), sentiment: new NaturalSentiment() }),
     sender: {
       send: async (conversationId, message) => {
-        await outbound.send({ conversationId, text: message.text, choices: message.choices, authorKind: 'bot' });
+        try {
+          const sent = await outbound.send({
+            conversationId,
+            text: message.text,
+            choices: message.choices,
+            authorKind: 'bot',
+          });
+          return sent.status === 'failed' ? { ok: false, reason: sent.errorCode ?? 'SEND_FAILED' } : { ok: true };
+        } catch (error) {
+          // The outbound guards refuse with an AppError (opted out, WhatsApp's window closed).
+          if (error instanceof AppError) return { ok: false, reason: error.code };
+          throw error;
+        }
       },
     },
     events: {
       handedOff: (event) => bus.publish('conversation.handoff', event),
+      runEnded: ({ reason, detail, ...event }) => log.warn({ ...event, reason, detail }, `flow run ended: ${reason}`),
       feedbackRecorded: (event) => bus.publish('feedback.recorded', event),
     },
     clock: deps.clock,
@@ -76,6 +90,12 @@ export function registerFlows(deps: FlowsDeps): FlowsRuntime | null {
     await runner.handleMessage({ conversationId: message.conversationId, text: message.body, isNewContact });
   });
   bus.on('flow.requested', async ({ conversationId, flowId }) => {
+    // Like an API event: a flow whose first message cannot go out is not started (nor handed back).
+    const refusal = await outbound.refusalFor(conversationId);
+    if (refusal) {
+      log.warn({ conversationId, flowId, reason: refusal }, 'requested flow not started: nothing can be sent');
+      return;
+    }
     await runner.startFlow({ conversationId, flowId, trigger: { kind: 'requested' }, handBack: true });
   });
   // People first: once an agent writes to the customer, the bot keeps quiet in that conversation.

@@ -21,6 +21,7 @@ interface RunRow {
   variant: string | null;
   trigger: RunState['trigger'];
   resume_at: Date | string | null;
+  last_intent: string | null;
 }
 
 /**
@@ -70,7 +71,7 @@ class SqlConversationTx implements ConversationTx {
 
   async activeRun(): Promise<RunState | null> {
     const [row]: RunRow[] = await this.manager.query(
-      `SELECT id, flow_id, flow_version, status, step_id, awaiting, tries, answers, variant, trigger, resume_at
+      `SELECT id, flow_id, flow_version, status, step_id, awaiting, tries, answers, variant, trigger, resume_at, last_intent
          FROM flow_runs WHERE conversation_id = $1 AND ${LIVE}`,
       [this.conversation.id],
     );
@@ -88,20 +89,24 @@ class SqlConversationTx implements ConversationTx {
       run.variant,
       run.resumeAt,
       ended,
+      ended ? (run.endReason ?? null) : null,
+      run.lastIntent ?? null,
     ];
     if (run.id) {
       await this.manager.query(
         `UPDATE flow_runs SET status = $1, step_id = $2, awaiting = $3, tries = $4, answers = $5::jsonb, variant = $6,
-                resume_at = $7, updated_at = now(), ended_at = CASE WHEN $8 THEN now() ELSE NULL END
-          WHERE id = $9`,
+                resume_at = $7, updated_at = now(), ended_at = CASE WHEN $8 THEN now() ELSE NULL END, end_reason = $9,
+                last_intent = $10
+          WHERE id = $11`,
         [...params, run.id],
       );
       return run;
     }
     const [row]: { id: string }[] = await this.manager.query(
-      `INSERT INTO flow_runs (status, step_id, awaiting, tries, answers, variant, resume_at, ended_at,
-                              conversation_id, contact_id, flow_id, flow_version, trigger)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, CASE WHEN $8 THEN now() ELSE NULL END, $9, $10, $11, $12, $13::jsonb)
+      `INSERT INTO flow_runs (status, step_id, awaiting, tries, answers, variant, resume_at, ended_at, end_reason,
+                              last_intent, conversation_id, contact_id, flow_id, flow_version, trigger)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, CASE WHEN $8 THEN now() ELSE NULL END, $9, $10, $11, $12, $13, $14,
+               $15::jsonb)
        RETURNING id`,
       [...params, this.conversation.id, this.contact.id, run.flowId, run.version, JSON.stringify(run.trigger)],
     );
@@ -232,5 +237,6 @@ function runOf(row: RunRow): RunState {
     variant: row.variant,
     resumeAt: row.resume_at === null ? null : new Date(row.resume_at).toISOString(),
     trigger: row.trigger,
+    lastIntent: row.last_intent,
   };
 }

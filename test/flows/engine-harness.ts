@@ -2,6 +2,7 @@ import { FlowEngine } from '../../flows/engine/engine';
 import { FlowCatalog } from '../../flows/engine/flow-catalog';
 import { FlowRunner } from '../../flows/engine/flow-runner';
 import { contactProfile, MemoryFlowStore } from '../../flows/engine/memory-flow-store';
+import type { FlowEvents } from '../../flows/engine/ports';
 import { TemplateRenderer } from '../../flows/engine/templates';
 import { TriggerMatcher } from '../../flows/engine/trigger-matcher';
 import type { ContactProfile } from '../../flows/engine/types';
@@ -19,6 +20,11 @@ export function engineHarness(sources: string[], options: { now?: Date } = {}) {
   const store = new MemoryFlowStore();
   const sent: { conversationId: string; text: string; choices?: string[] }[] = [];
   const handoffs: unknown[] = [];
+  const ended: Parameters<NonNullable<FlowEvents['runEnded']>>[0][] = [];
+  // Conversations whose messages the sender refuses, and the refusal's code.
+  const refusals = new Map<string, string>();
+  // Conversations whose sends throw (a sender breaking its contract).
+  const failures = new Map<string, Error>();
   let now = options.now ?? new Date('2026-06-01T12:00:00Z');
   const catalog = new FlowCatalog(flows, naturalRecognizer);
   const runner = new FlowRunner({
@@ -26,8 +32,20 @@ export function engineHarness(sources: string[], options: { now?: Date } = {}) {
     catalog,
     triggers: new TriggerMatcher(catalog.list(), naturalRecognizer),
     engine: new FlowEngine({ templates: new TemplateRenderer(), sentiment: new NaturalSentiment() }),
-    sender: { send: async (conversationId, message) => void sent.push({ conversationId, ...message }) },
-    events: { handedOff: (event) => void handoffs.push(event) },
+    sender: {
+      send: async (conversationId, message) => {
+        const failure = failures.get(conversationId);
+        if (failure) throw failure;
+        const refusal = refusals.get(conversationId);
+        if (refusal) return { ok: false, reason: refusal };
+        sent.push({ conversationId, ...message });
+        return { ok: true };
+      },
+    },
+    events: {
+      handedOff: (event) => void handoffs.push(event),
+      runEnded: (event) => void ended.push(event),
+    },
     clock: () => now,
   });
   let sequence = 0;
@@ -36,6 +54,12 @@ export function engineHarness(sources: string[], options: { now?: Date } = {}) {
     runner,
     sent,
     handoffs,
+    ended,
+    /** From now on, every message to this conversation is refused with `reason` (null: sent again). */
+    refuse: (conversationId: string, reason: string | null) =>
+      reason === null ? refusals.delete(conversationId) : refusals.set(conversationId, reason),
+    /** From now on, sending to this conversation throws `error`. */
+    failWith: (conversationId: string, error: Error) => failures.set(conversationId, error),
     setNow: (date: Date) => (now = date),
     conversation(channel: ChannelName = 'sms', contact: Partial<ContactProfile> = {}) {
       sequence += 1;

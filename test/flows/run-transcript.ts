@@ -21,6 +21,8 @@ export async function playCase(hub: TestApp, testCase: TranscriptCase) {
   const query = <T>(sql: string, params: unknown[] = []): Promise<T[]> => app.store.dataSource.query(sql, params);
   const address =
     testCase.channel === 'webchat' ? `visitor-${randomUUID()}` : `+1415555${String(phoneSequence++).padStart(4, '0')}`;
+  // Runs created from here on are this case's (a demo contact has runs from earlier cases).
+  const [{ started_at: startedAt }] = await query<{ started_at: Date }>('SELECT clock_timestamp() AS started_at');
   let contactId = await prepareContact(query, testCase, address);
 
   const botMessageIds: string[] = [];
@@ -91,7 +93,11 @@ export async function playCase(hub: TestApp, testCase: TranscriptCase) {
     offCreated();
     offHandoff();
   }
-  return { actual, contactId: contactId as string, handoffs, query };
+  const runs = await query<{ flow_id: string }>(
+    'SELECT flow_id FROM flow_runs WHERE contact_id = $1 AND created_at >= $2 ORDER BY created_at',
+    [contactId, startedAt],
+  );
+  return { actual, contactId: contactId as string, handoffs, query, flowsRun: runs.map((run) => run.flow_id) };
 }
 
 /** `${10KB}` stands for 10 KB of text, so transcripts can say what a paste does without carrying it. */

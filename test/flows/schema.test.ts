@@ -73,6 +73,68 @@ describe('flow files', () => {
     expect(issues[0]).toMatchObject({ step: 'hi', line: 4 });
   });
 
+  it('rejects a template with an unknown filter, naming its line and step', () => {
+    const issues = issuesOf(flow('  - id: hi\n    type: say\n    text: "Hi {{ contact.first_name | shout }}"\n'));
+    expect(issues).toEqual([
+      expect.objectContaining({
+        line: 6,
+        step: 'hi',
+        message: 'steps.0.text: invalid template: undefined filter: shout (template line 1, column 4)',
+      }),
+    ]);
+  });
+
+  it('points at the line of an unclosed tag inside a multi-line template', () => {
+    const issues = issuesOf(
+      flow(
+        '  - id: hi\n    type: say\n    text: |\n      Hello\n      {% if contact.vip %}VIP\n  - id: bye\n    type: end\n',
+      ),
+    );
+    expect(issues).toEqual([
+      expect.objectContaining({
+        line: 8,
+        step: 'hi',
+        message: expect.stringMatching(/tag \{% if contact\.vip %\} not closed/),
+      }),
+    ]);
+  });
+
+  it('checks the templates of every step kind: prompts, retries, set values, tags, wait moments', () => {
+    const issues = issuesOf(
+      flow(
+        [
+          '  - id: q',
+          '    type: ask',
+          '    input: text',
+          '    prompt: "{{ answers.x | nope }}"',
+          '    retry_prompt: "{% unless x %}"',
+          '  - id: s',
+          '    type: set',
+          '    attributes: { a: "{{ answers.x | nope }}" }',
+          '    tags: { remove: ["{% for %}"] }',
+          '  - id: w',
+          '    type: wait',
+          '    at: "{{ event.when"',
+          '',
+        ].join('\n'),
+      ),
+    );
+    expect(issues.map((issue) => issue.message.split(':')[0])).toEqual([
+      'steps.0.prompt',
+      'steps.0.retry_prompt',
+      'steps.1.attributes.a',
+      'steps.1.tags.remove.0',
+      'steps.2.at',
+    ]);
+  });
+
+  it('accepts the filters and tags liquid ships with', () => {
+    const source = flow(
+      '  - id: hi\n    type: say\n    text: "{% if contact.vip %}Hi {{ contact.name | default: \'there\' | capitalize }}{% endif %}"\n',
+    );
+    expect(parseFlow(source, 'flows/fine.yaml').flow.steps).toHaveLength(1);
+  });
+
   it('reports YAML syntax errors with their line', () => {
     const issues = issuesOf('id: broken\nname: [Broken\nsteps: []\n');
     expect(issues[0]).toMatchObject({ file: 'flows/broken.yaml', line: expect.any(Number) });
@@ -91,13 +153,16 @@ describe('flow files', () => {
     }
   });
 
-  it('stops the hub from starting when a flow is invalid, naming file, line and step', async () => {
+  it('stops the hub from starting when a flow or one of its templates is invalid, naming file, line and step', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'rapport-flows-'));
     const database = await createTestDatabase();
     try {
       writeFileSync(
         path.join(dir, 'bad.yaml'),
-        flow('  - id: ask_age\n    type: ask\n    input: age\n    prompt: How old?\n'),
+        flow(
+          '  - id: ask_age\n    type: ask\n    input: age\n    prompt: How old?\n' +
+            '  - id: greet\n    type: say\n    text: "Hi {{ contact.name | nosuchfilter }}"\n',
+        ),
       );
       const config = loadConfig({
         NODE_ENV: 'test',
@@ -113,6 +178,9 @@ describe('flow files', () => {
       );
       expect(failure).toBeInstanceOf(AppError);
       expect((failure as AppError).message).toMatch(/bad\.yaml:6:12 \(step "ask_age"\) steps\.0\.input/);
+      expect((failure as AppError).message).toMatch(
+        /bad\.yaml:10:11 \(step "greet"\) .*undefined filter: nosuchfilter/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await database.drop();

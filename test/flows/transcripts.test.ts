@@ -2,13 +2,16 @@ import path from 'node:path';
 import { seedDemoData } from '../../src/seed/demo-data';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { API_KEY, compareTranscript, playCase } from './run-transcript';
+import { loadFlowsFromDir } from '../../flows/schema/load-flow';
 import { loadTranscripts } from './transcript';
 
 /**
  * Every `flows/*.test.yaml` on the real hub: real store, real engine, real bus. The demo contacts
  * are seeded as `npm start` seeds them, so their personalized lines are checked too.
  */
-const files = loadTranscripts(path.resolve(__dirname, '../../flows'));
+const FLOWS_DIR = path.resolve(__dirname, '../../flows');
+const files = loadTranscripts(FLOWS_DIR);
+const flowIds = new Set(loadFlowsFromDir(FLOWS_DIR).map((loaded) => loaded.flow.id));
 
 let hub: TestApp;
 
@@ -43,11 +46,18 @@ afterAll(async () => {
   await hub?.close();
 });
 
-describe.each(files)('$file', ({ cases }) => {
+describe.each(files)('$file', ({ file, flow, cases }) => {
+  it(`tests a flow that exists (flow: ${flow})`, () => {
+    if (!flowIds.has(flow))
+      throw new Error(`${file}: no flow with id "${flow}" in flows/ (${[...flowIds].join(', ')})`);
+  });
+
   it.each(cases.map((testCase) => [testCase.name, testCase] as const))('%s', async (_name, testCase) => {
-    const { actual, contactId, handoffs, query } = await playCase(hub, testCase);
+    const { actual, contactId, handoffs, query, flowsRun } = await playCase(hub, testCase);
     const difference = compareTranscript(testCase.transcript, actual);
     if (difference) throw new Error(difference);
+    // The dialogue is the file's flow's: another flow answering the same lines would not pass.
+    expect({ flowsRun: [...new Set(flowsRun)] }).toEqual({ flowsRun: [flow] });
 
     const expected = withPatterns(testCase.expect) as typeof testCase.expect;
     const [contact] = await query<Record<string, unknown> & { tags: string[] }>(

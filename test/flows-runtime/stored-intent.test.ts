@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startTestApp, type TestApp } from '../helpers/test-app';
+
+/** The branch on the intent comes a turn after the intent step: the intent must be stored with the run. */
+const topic = `id: topic
+name: Topic
+triggers: [{ type: keyword, keywords: [topic] }]
+steps:
+  - id: what
+    type: intent
+    prompt: What is it about?
+    save_as: subject
+    intents:
+      - { name: hours, examples: [when are you open, what are your opening hours, what time do you close], goto: sure }
+      - { name: order, examples: [where is my order, track my parcel, has my order shipped], goto: sure }
+    fallback: sure
+  - id: sure
+    type: ask
+    input: yes_no
+    prompt: Shall I tell you?
+  - id: route
+    type: branch
+    cases:
+      - when: { intent: order }
+        goto: order
+    else: other
+  - id: order
+    type: end
+    text: Orders arrive in 2–3 days.
+  - id: other
+    type: end
+    text: Something else, then.
+`;
+
+let hub: TestApp;
+let flowsDir: string;
+
+beforeAll(async () => {
+  flowsDir = mkdtempSync(path.join(tmpdir(), 'rapport-flows-'));
+  writeFileSync(path.join(flowsDir, 'topic.yaml'), topic);
+  hub = await startTestApp({ RAPPORT_FLOWS_ENABLED: 'true', RAPPORT_FLOWS_DIR: flowsDir });
+  hub.app.channels.register({ channel: 'sms', send: async () => ({ ok: true, status: 'sent' }) });
+});
+afterAll(async () => {
+  await hub.close();
+  rmSync(flowsDir, { recursive: true, force: true });
+});
+
+it('branches on an intent recognised in an earlier turn, as stored with the run', async () => {
+  const say = (text: string, n: number) =>
+    hub.app.ingest.ingest({ channel: 'sms', from: '+14155550701', providerMessageId: `SM-intent-${n}`, text });
+  const first = await say('topic', 1);
+  await say('where is my order', 2);
+  await say('yes', 3);
+  await hub.app.bus.drain();
+
+  const rows: { body: string }[] = await hub.app.store.dataSource.query(
+    "SELECT body FROM messages WHERE conversation_id = $1 AND author_kind = 'bot' ORDER BY created_at, id",
+    [first.conversation.id],
+  );
+  expect(rows.map((row) => row.body)).toEqual([
+    'What is it about?',
+    'Shall I tell you?\n\n1. Yes\n2. No',
+    'Orders arrive in 2–3 days.',
+  ]);
+  const [run]: { last_intent: string; answers: Record<string, unknown> }[] = await hub.app.store.dataSource.query(
+    'SELECT last_intent, answers FROM flow_runs WHERE conversation_id = $1',
+    [first.conversation.id],
+  );
+  expect(run).toMatchObject({ last_intent: 'order', answers: { subject: 'order' } });
+});

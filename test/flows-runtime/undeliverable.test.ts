@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { InboundMessage } from '../../src/core/types';
+import { startTestApp, type TestApp } from '../helpers/test-app';
+
+const checkin = `id: checkin
+name: Check-in
+triggers: [{ type: keyword, keywords: [checkin] }]
+steps:
+  - id: hello
+    type: say
+    text: Back in a moment.
+  - id: pause
+    type: wait
+    for: 1h
+  - id: still
+    type: ask
+    input: yes_no
+    prompt: Still there?
+  - id: bye
+    type: end
+    text: "got {{ answers.still }}"
+`;
+
+let hub: TestApp;
+let flowsDir: string;
+let sequence = 0;
+
+const query = <T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> =>
+  hub.app.store.dataSource.query(sql, params);
+
+function whatsapp(from: string, text: string): InboundMessage {
+  sequence += 1;
+  return { channel: 'whatsapp', from, providerMessageId: `WA-undeliverable-${Date.now()}-${sequence}`, text };
+}
+
+async function botLines(conversationId: string): Promise<string[]> {
+  await hub.app.bus.drain();
+  const rows = await query<{ body: string }>(
+    "SELECT body FROM messages WHERE conversation_id = $1 AND author_kind = 'bot' ORDER BY created_at, id",
+    [conversationId],
+  );
+  return rows.map((row) => row.body);
+}
+
+/** WhatsApp's 24-hour window closes: the customer last wrote two days ago. */
+const closeWindow = (conversationId: string) =>
+  query("UPDATE conversations SET last_inbound_at = now() - interval '2 days' WHERE id = $1", [conversationId]);
+
+beforeAll(async () => {
+  flowsDir = mkdtempSync(path.join(tmpdir(), 'rapport-flows-'));
+  writeFileSync(path.join(flowsDir, 'checkin.yaml'), checkin);
+  hub = await startTestApp({ RAPPORT_FLOWS_ENABLED: 'true', RAPPORT_FLOWS_DIR: flowsDir });
+  hub.app.channels.register({ channel: 'whatsapp', send: async () => ({ ok: true, status: 'sent' }) });
+});
+afterAll(async () => {
+  await hub.close();
+  rmSync(flowsDir, { recursive: true, force: true });
+});
+
+describe('a flow message the hub may not send', () => {
+  it('ends the run with the reason stored when a resumed question is refused (WhatsApp window closed)', async () => {
+    const first = await hub.app.ingest.ingest(whatsapp('+14155550601', 'checkin'));
+    const conversationId = first.conversation.id;
+    expect(await botLines(conversationId)).toEqual(['Back in a moment.']);
+    await closeWindow(conversationId);
+    await query("UPDATE flow_runs SET resume_at = now() - interval '1 second' WHERE conversation_id = $1", [
+      conversationId,
+    ]);
+    await hub.app.flows?.resumeDue();
+
+    expect(await botLines(conversationId)).toEqual(['Back in a moment.']);
+    const runs = await query(
+      'SELECT status, step_id, awaiting, resume_at, end_reason FROM flow_runs WHERE conversation_id = $1',
+      [conversationId],
+    );
+    expect(runs).toEqual([
+      { status: 'cancelled', step_id: null, awaiting: false, resume_at: null, end_reason: 'send_failed' },
+    ]);
+  });
+
+  it('does not start a flow an agent requests where nothing can be sent, and leaves the conversation with people', async () => {
+    const first = await hub.app.ingest.ingest(whatsapp('+14155550602', 'my parcel is late'));
+    const conversationId = first.conversation.id;
+    await query("UPDATE conversations SET handled_by = 'human' WHERE id = $1", [conversationId]);
+    await closeWindow(conversationId);
+
+    hub.app.bus.publish('flow.requested', { conversationId, flowId: 'checkin', requestedByUserId: null });
+    await hub.app.bus.drain();
+
+    expect(await botLines(conversationId)).toEqual([]);
+    expect(await query('SELECT id FROM flow_runs WHERE conversation_id = $1', [conversationId])).toEqual([]);
+    const [conversation] = await query<{ handled_by: string }>('SELECT handled_by FROM conversations WHERE id = $1', [
+      conversationId,
+    ]);
+    expect(conversation.handled_by).toBe('human');
+  });
+
+  it('starts a requested flow while the window is open', async () => {
+    const first = await hub.app.ingest.ingest(whatsapp('+14155550603', 'hello'));
+    const conversationId = first.conversation.id;
+    hub.app.bus.publish('flow.requested', { conversationId, flowId: 'checkin', requestedByUserId: null });
+    await hub.app.bus.drain();
+
+    expect(await botLines(conversationId)).toEqual(['Back in a moment.']);
+  });
+});
