@@ -49,3 +49,17 @@ export function audienceRooms(conversation: Audience): string[] {
   if (conversation.team !== null) return ['supervisors', `team:${conversation.team.toLowerCase()}`];
   return ['supervisors', 'agents'];
 }
+
+/** Rooms that grant sight of conversations (role and team), as opposed to a socket's own rooms. */
+export function isAudienceRoom(room: string): boolean {
+  return room === 'supervisors' || room === 'agents' || room.startsWith('team:');
+}
+
+/**
+ * Whether a socket in these rooms may see the conversation: `maySee` read from the rooms. The
+ * rooms follow a role or team change on every hub process; a socket's copy of its principal on
+ * another process does not.
+ */
+export function roomsSee(rooms: ReadonlySet<string>, conversation: Audience): boolean {
+  return audienceRooms(conversation).some((room) => rooms.has(room));
+}

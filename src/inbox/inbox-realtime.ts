@@ -6,7 +6,7 @@ import type { Principal } from '../auth/principal';
 import type { SessionStore } from '../auth/session-store';
 import type { EventBus, HubEvents, MessageView } from '../core/events';
 import type { Logger } from '../logger';
-import { audienceRooms, roomsOf, type Audience } from './access';
+import { audienceRooms, isAudienceRoom, roomsOf, roomsSee, type Audience } from './access';
 import type { InboxQueries } from './inbox-queries';
 import type { InboxClientEvents, InboxServerEvents, PresenceEntry } from './realtime-events';
 import { authenticateHandshake } from './socket-auth';
@@ -81,8 +81,9 @@ export class InboxRealtime {
       socket.on('typing', async (payload) => {
         const parsed = typingSchema.safeParse(payload);
         if (!parsed.success) return;
-        const visible = await this.deps.queries.find(parsed.data.conversationId, caller).catch(() => null);
-        if (!visible) return;
+        // Checked against the socket's rooms, which follow a role or team change (regroup).
+        const audience = await this.audienceOf(parsed.data.conversationId).catch(() => null);
+        if (!audience || !roomsSee(socket.rooms, audience)) return;
         this.deps.bus.publish('typing.changed', { ...parsed.data, who: 'agent', userId: caller.id, name: caller.name });
       });
       socket.on('disconnect', () => this.schedulePresence());
@@ -136,6 +137,25 @@ export class InboxRealtime {
         : [...event.sessionIds.map((id) => `session:${id}`), ...event.tokenIds.map((id) => `token:${id}`)];
       if (rooms.length > 0) this.namespace?.in(rooms).disconnectSockets(true);
     });
+    bus.on('access.changed', (event) => this.regroup(event));
+  }
+
+  /**
+   * A person's role or teams changed: each of their live sockets, on whichever hub process it
+   * is connected, leaves the rooms it no longer belongs to and joins the new ones before the
+   * next event is sent, then hears `access.changed` so the UI refetches what it may now see.
+   */
+  private async regroup({ userId, role, teams }: HubEvents['access.changed']): Promise<void> {
+    if (!this.namespace) return;
+    for (const socket of await this.namespace.in(`user:${userId}`).fetchSockets()) {
+      const principal: Principal = { ...socket.data.principal, role, teams };
+      const wanted = roomsOf(principal);
+      for (const room of socket.rooms) if (isAudienceRoom(room) && !wanted.includes(room)) socket.leave(room);
+      socket.join(wanted);
+      // On another process this changes only a copy: access checks read the rooms, not the principal.
+      socket.data.principal = principal;
+      socket.emit('access.changed', { role, teams });
+    }
   }
 
   private messageCreated(message: MessageView, isNewConversation: boolean): Promise<void> {

@@ -91,6 +91,8 @@ export interface InboxServerEvents {
     errorCode: string | null;
   }) => void;
   typing: (payload: TypingPayload) => void;
+  /** My role or teams changed: the conversations I may see changed, refetch them. */
+  'access.changed': (payload: { role: InboxRole; teams: string[] }) => void;
 }
 
 /** What an agent's socket may send. */

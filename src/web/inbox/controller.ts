@@ -179,6 +179,12 @@ export class Controller {
       this.state.presence = users;
       this.views?.chrome();
     });
+    // An admin changed my role or teams: what I may see changed, so the list is fetched afresh.
+    socket.on('access.changed', ({ role, teams }) => {
+      this.state.me = { ...this.state.me, role, teams };
+      this.views?.chrome();
+      void this.reloadList();
+    });
     socket.on('conversation.created', (conversation) => this.upsert(conversation));
     socket.on('conversation.updated', (conversation) => this.upsert(conversation));
     socket.on('conversation.removed', ({ conversationId }) => {
