@@ -57,8 +57,11 @@ export interface HubEvents {
     status: 'opted_in' | 'opted_out';
     source: string;
   };
-  /** Status, assignee, team, labels or handled-by changed. */
-  'conversation.updated': { conversation: ConversationView };
+  /**
+   * Status, assignee, team, labels or handled-by changed. `previous` is who it was for before
+   * (assignee and team) when the change may have moved it, so those who lost it can drop it.
+   */
+  'conversation.updated': { conversation: ConversationView; previous?: Pick<ConversationView, 'assigneeId' | 'team'> };
   /** The bot handed the conversation to people (a flow's handoff step, or a keyword). */
   'conversation.handoff': {
     conversation: ConversationView;

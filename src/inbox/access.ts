@@ -63,3 +63,8 @@ export function isAudienceRoom(room: string): boolean {
 export function roomsSee(rooms: ReadonlySet<string>, conversation: Audience): boolean {
   return audienceRooms(conversation).some((room) => rooms.has(room));
 }
+
+/** Whether two audiences are the same people (team names compare case-insensitively, as rooms do). */
+export function sameAudience(a: Audience, b: Audience): boolean {
+  return a.assigneeId === b.assigneeId && (a.team?.toLowerCase() ?? null) === (b.team?.toLowerCase() ?? null);
+}

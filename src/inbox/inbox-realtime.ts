@@ -6,7 +6,7 @@ import type { Principal } from '../auth/principal';
 import type { SessionStore } from '../auth/session-store';
 import type { EventBus, HubEvents, MessageView } from '../core/events';
 import type { Logger } from '../logger';
-import { audienceRooms, isAudienceRoom, roomsOf, roomsSee, type Audience } from './access';
+import { audienceRooms, isAudienceRoom, roomsOf, roomsSee, sameAudience, type Audience } from './access';
 import type { InboxQueries } from './inbox-queries';
 import type { InboxClientEvents, InboxServerEvents, PresenceEntry } from './realtime-events';
 import { authenticateHandshake } from './socket-auth';
@@ -116,7 +116,11 @@ export class InboxRealtime {
       const audience = await this.audienceOf(event.conversationId);
       if (audience) this.to(audience).emit('message.status', event);
     });
-    bus.on('conversation.updated', (event) => this.conversationUpdated(event.conversation.id));
+    bus.on('conversation.updated', ({ conversation, previous }) => {
+      if (previous && !sameAudience(previous, conversation))
+        this.audienceChanged(conversation.id, previous, conversation);
+      return this.conversationUpdated(conversation.id);
+    });
     bus.on('conversation.handoff', async (event: HubEvents['conversation.handoff']) => {
       const audience = await this.audienceOf(event.conversation.id);
       if (!audience) return;
