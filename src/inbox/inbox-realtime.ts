@@ -91,6 +91,21 @@ export class InboxRealtime {
     this.listen();
   }
 
+  /**
+   * Tells the conversation's audience the bot handed over, then sends the conversation, which
+   * carries the handoff once it is recorded (the caller records it first).
+   */
+  async handedOff(event: HubEvents['conversation.handoff']): Promise<void> {
+    const audience = await this.audienceOf(event.conversation.id);
+    if (!audience) return;
+    this.to(audience).emit('conversation.handoff', {
+      conversationId: event.conversation.id,
+      reason: event.reason,
+      summary: event.summary,
+    });
+    await this.conversationUpdated(event.conversation.id);
+  }
+
   /** Those who could see a conversation before a reassignment, and no longer can, drop it. */
   audienceChanged(conversationId: string, previous: Audience, next: Audience): void {
     this.namespace
@@ -120,16 +135,6 @@ export class InboxRealtime {
       if (previous && !sameAudience(previous, conversation))
         this.audienceChanged(conversation.id, previous, conversation);
       return this.conversationUpdated(conversation.id);
-    });
-    bus.on('conversation.handoff', async (event: HubEvents['conversation.handoff']) => {
-      const audience = await this.audienceOf(event.conversation.id);
-      if (!audience) return;
-      this.to(audience).emit('conversation.handoff', {
-        conversationId: event.conversation.id,
-        reason: event.reason,
-        summary: event.summary,
-      });
-      await this.conversationUpdated(event.conversation.id);
     });
     bus.on('typing.changed', async (event) => {
       const audience = await this.audienceOf(event.conversationId);

@@ -1,4 +1,12 @@
-import { collect, connectInbox, createUser, nextEvent, type InboxSocket, type TestUser } from '../helpers/inbox-client';
+import {
+  api,
+  collect,
+  connectInbox,
+  createUser,
+  nextEvent,
+  type InboxSocket,
+  type TestUser,
+} from '../helpers/inbox-client';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 /**
@@ -96,5 +104,43 @@ describe('a handoff in the live inbox', () => {
     await hub.app.bus.drain();
     expect(supportRemoved).toEqual([]);
     expect(bossRemoved).toEqual([]);
+  });
+
+  it('tells the audience live, and keeps the handoff with the conversation for a reload', async () => {
+    const { from, conversationId } = await askingForHelp(null);
+    const support = await open(supportAgent);
+    const handedOver = nextEvent(support, 'conversation.handoff', (e) => e.conversationId === conversationId);
+    const updated = nextEvent(support, 'conversation.updated', (c) => c.id === conversationId && c.handoff !== null);
+
+    await sms(from, 'Can you gift-wrap a parcel for my aunt?');
+
+    const summary = { Question: 'Can you gift-wrap a parcel for my aunt?' };
+    expect(await handedOver).toEqual({ conversationId, reason: 'FAQ: question not recognised', summary });
+    const expected = { reason: 'FAQ: question not recognised', summary, team: 'support', at: expect.any(String) };
+    expect((await updated).handoff).toEqual(expected);
+
+    const reloaded = await api(hub, 'GET', `/conversations/${conversationId}`, { as: supportAgent.session });
+    expect(reloaded.body).toMatchObject({ handledBy: 'human', handoff: expected });
+    const list = await api<{ items: { id: string; handoff: unknown }[] }>(hub, 'GET', '/conversations?status=all', {
+      as: supportAgent.session,
+    });
+    expect(list.body.items.find((c) => c.id === conversationId)?.handoff).toEqual(expected);
+  });
+
+  it('drops the handoff once the bot has the conversation back', async () => {
+    const { from, conversationId } = await askingForHelp(null);
+    await sms(from, 'Can you gift-wrap a parcel for my aunt?');
+    await hub.app.bus.drain();
+    const before = await api(hub, 'GET', `/conversations/${conversationId}`, { as: manager.session });
+    expect(before.body.handoff).not.toBeNull();
+
+    // An agent asks the bot to run a flow (Slack's "send survey" does this): the bot takes over.
+    hub.app.bus.publish('flow.requested', { conversationId, flowId: 'faq', requestedByUserId: manager.id });
+    await hub.app.bus.drain();
+
+    const after = await api(hub, 'GET', `/conversations/${conversationId}`, { as: manager.session });
+    expect(after.body).toMatchObject({ handledBy: 'bot', handoff: null });
+    const stored = await query('SELECT 1 FROM conversation_handoffs WHERE conversation_id = $1', [conversationId]);
+    expect(stored).toEqual([]);
   });
 });

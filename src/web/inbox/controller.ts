@@ -191,10 +191,8 @@ export class Controller {
       this.state.conversations.delete(conversationId);
       this.views?.list();
     });
-    socket.on('conversation.handoff', ({ conversationId, reason, summary }) => {
-      this.state.handoffs.set(conversationId, { reason, summary });
-      if (conversationId === this.state.selectedId) this.views?.thread();
-    });
+    // The banner comes with the conversation (its stored handoff), in the update that follows
+    // `conversation.handoff`, in the list and after a reload alike.
     socket.on('message.created', ({ message, conversation }) => {
       this.upsert(conversation);
       this.state.typing.delete(message.conversationId);
