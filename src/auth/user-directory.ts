@@ -73,7 +73,10 @@ export class UserDirectory {
     return view(rows[0]);
   }
 
-  /** Applies only the listed fields. Deactivating a user ends all their sessions and tokens at once. */
+  /**
+   * Applies only the listed fields. Deactivating a user ends all their sessions and tokens at
+   * once; a new role or teams reach their live sockets at once (`access.changed`).
+   */
   async update(id: string, changes: UserChanges): Promise<UserView> {
     const [rows] = (await this.dataSource.query(
       `UPDATE users SET name = COALESCE($2, name), role = COALESCE($3, role), teams = COALESCE($4, teams),
@@ -91,6 +94,9 @@ export class UserDirectory {
     if (changes.active === false) {
       await this.dataSource.query('DELETE FROM sessions WHERE user_id = $1', [id]);
       this.bus.publish('access.revoked', { userId: id, sessionIds: [], tokenIds: [], wholeUser: true });
+    } else if (changes.role !== undefined || changes.teams !== undefined) {
+      const { role, teams } = view(rows[0]);
+      this.bus.publish('access.changed', { userId: id, role, teams });
     }
     return view(rows[0]);
   }

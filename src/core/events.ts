@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { ChannelName, ConversationStatus, MessageStatus } from './types';
+import type { ChannelName, ConversationStatus, MessageStatus, UserRole } from './types';
 
 /** Snapshots carried by events: plain data, safe to serialize to sockets. */
 export interface MessageView {
@@ -57,8 +57,11 @@ export interface HubEvents {
     status: 'opted_in' | 'opted_out';
     source: string;
   };
-  /** Status, assignee, team, labels or handled-by changed. */
-  'conversation.updated': { conversation: ConversationView };
+  /**
+   * Status, assignee, team, labels or handled-by changed. `previous` is who it was for before
+   * (assignee and team) when the change may have moved it, so those who lost it can drop it.
+   */
+  'conversation.updated': { conversation: ConversationView; previous?: Pick<ConversationView, 'assigneeId' | 'team'> };
   /** The bot handed the conversation to people (a flow's handoff step, or a keyword). */
   'conversation.handoff': {
     conversation: ConversationView;
@@ -84,6 +87,11 @@ export interface HubEvents {
    * sockets opened with them must close. `wholeUser` ends every session and token of the user.
    */
   'access.revoked': { userId: string; sessionIds: string[]; tokenIds: string[]; wholeUser: boolean };
+  /**
+   * A user's role or teams changed: what they may see changed, and their live sockets must
+   * follow at once (sign-ins stay valid; REST reads the user afresh on every request anyway).
+   */
+  'access.changed': { userId: string; role: UserRole; teams: string[] };
   /** A customer or an agent started or stopped typing. */
   'typing.changed': {
     conversationId: string;

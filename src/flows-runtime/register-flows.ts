@@ -52,7 +52,9 @@ export function registerFlows(deps: FlowsDeps): FlowsRuntime | null {
   const flows = deps.flows ?? loadFlowsFromDir(path.resolve(config.RAPPORT_FLOWS_DIR));
   const catalog = new FlowCatalog(flows, naturalRecognizer);
   const triggers = new TriggerMatcher(catalog.list(), naturalRecognizer);
-  const store = new SqlFlowStore(dataSource, (conversation) => bus.publish('conversation.updated', { conversation }));
+  const store = new SqlFlowStore(dataSource, (conversation, previous) =>
+    bus.publish('conversation.updated', { conversation, previous }),
+  );
   const runner = new FlowRunner({
     store,
     catalog,

@@ -9,6 +9,13 @@ import { recordFeedback, recordFeedbackRequest } from '../feedback/record-feedba
 const LIVE = "status IN ('active', 'waiting')";
 const ENDED = ['done', 'handed_off', 'gave_up', 'cancelled'];
 
+/** Whom a conversation is for (a team handoff can move it away from some agents). */
+type ConversationAudience = Pick<ConversationView, 'assigneeId' | 'team'>;
+interface ConversationChange {
+  view: ConversationView;
+  previous: ConversationAudience;
+}
+
 interface RunRow {
   id: string;
   flow_id: string;
@@ -32,11 +39,11 @@ interface RunRow {
 export class SqlFlowStore implements FlowStore {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly onConversationChanged: (view: ConversationView) => void,
+    private readonly onConversationChanged: (view: ConversationView, previous: ConversationAudience) => void,
   ) {}
 
   async inConversation<T>(conversationId: string, work: (tx: ConversationTx) => Promise<T>): Promise<T | null> {
-    const changed: ConversationView[] = [];
+    const changed: ConversationChange[] = [];
     const result = await this.dataSource.transaction(async (manager) => {
       const [row]: (ConversationRow & { contact: Record<string, unknown> })[] = await manager.query(
         `SELECT ${CONVERSATION_COLUMNS}, (SELECT row_to_json(k.*) FROM contacts k WHERE k.id = c.contact_id) AS contact
@@ -48,7 +55,7 @@ export class SqlFlowStore implements FlowStore {
       return { found: true as const, value: await work(tx) };
     });
     // Listeners hear about a conversation change only once it is committed.
-    for (const view of changed) this.onConversationChanged(view);
+    for (const { view, previous } of changed) this.onConversationChanged(view, previous);
     return result.found ? result.value : null;
   }
 
@@ -66,7 +73,7 @@ class SqlConversationTx implements ConversationTx {
     private readonly manager: EntityManager,
     readonly conversation: ConversationInfo,
     readonly contact: ContactProfile,
-    private readonly changed: ConversationView[],
+    private readonly changed: ConversationChange[],
   ) {}
 
   async activeRun(): Promise<RunState | null> {
@@ -166,6 +173,8 @@ class SqlConversationTx implements ConversationTx {
   }
 
   async setHandledBy(handledBy: 'bot' | 'human', team?: string | null): Promise<ConversationView> {
+    // The row is locked for the turn: before this change it is as the turn's last change left it.
+    const { assigneeId, team: previousTeam } = this.changed.at(-1)?.view ?? this.conversation;
     // An UPDATE … RETURNING answers [rows, affected count] through TypeORM's postgres driver.
     const [[row]]: [ConversationRow[], number] = await this.manager.query(
       `UPDATE conversations SET handled_by = $2, team = COALESCE($3, team),
@@ -174,7 +183,7 @@ class SqlConversationTx implements ConversationTx {
       [this.conversation.id, handledBy, team ?? null],
     );
     const view = conversationView(row);
-    this.changed.push(view);
+    this.changed.push({ view, previous: { assigneeId, team: previousTeam } });
     return view;
   }
 }

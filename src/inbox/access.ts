@@ -49,3 +49,22 @@ export function audienceRooms(conversation: Audience): string[] {
   if (conversation.team !== null) return ['supervisors', `team:${conversation.team.toLowerCase()}`];
   return ['supervisors', 'agents'];
 }
+
+/** Rooms that grant sight of conversations (role and team), as opposed to a socket's own rooms. */
+export function isAudienceRoom(room: string): boolean {
+  return room === 'supervisors' || room === 'agents' || room.startsWith('team:');
+}
+
+/**
+ * Whether a socket in these rooms may see the conversation: `maySee` read from the rooms. The
+ * rooms follow a role or team change on every hub process; a socket's copy of its principal on
+ * another process does not.
+ */
+export function roomsSee(rooms: ReadonlySet<string>, conversation: Audience): boolean {
+  return audienceRooms(conversation).some((room) => rooms.has(room));
+}
+
+/** Whether two audiences are the same people (team names compare case-insensitively, as rooms do). */
+export function sameAudience(a: Audience, b: Audience): boolean {
+  return a.assigneeId === b.assigneeId && (a.team?.toLowerCase() ?? null) === (b.team?.toLowerCase() ?? null);
+}

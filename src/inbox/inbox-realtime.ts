@@ -6,7 +6,7 @@ import type { Principal } from '../auth/principal';
 import type { SessionStore } from '../auth/session-store';
 import type { EventBus, HubEvents, MessageView } from '../core/events';
 import type { Logger } from '../logger';
-import { audienceRooms, roomsOf, type Audience } from './access';
+import { audienceRooms, isAudienceRoom, roomsOf, roomsSee, sameAudience, type Audience } from './access';
 import type { InboxQueries } from './inbox-queries';
 import type { InboxClientEvents, InboxServerEvents, PresenceEntry } from './realtime-events';
 import { authenticateHandshake } from './socket-auth';
@@ -81,13 +81,29 @@ export class InboxRealtime {
       socket.on('typing', async (payload) => {
         const parsed = typingSchema.safeParse(payload);
         if (!parsed.success) return;
-        const visible = await this.deps.queries.find(parsed.data.conversationId, caller).catch(() => null);
-        if (!visible) return;
+        // Checked against the socket's rooms, which follow a role or team change (regroup).
+        const audience = await this.audienceOf(parsed.data.conversationId).catch(() => null);
+        if (!audience || !roomsSee(socket.rooms, audience)) return;
         this.deps.bus.publish('typing.changed', { ...parsed.data, who: 'agent', userId: caller.id, name: caller.name });
       });
       socket.on('disconnect', () => this.schedulePresence());
     });
     this.listen();
+  }
+
+  /**
+   * Tells the conversation's audience the bot handed over, then sends the conversation, which
+   * carries the handoff once it is recorded (the caller records it first).
+   */
+  async handedOff(event: HubEvents['conversation.handoff']): Promise<void> {
+    const audience = await this.audienceOf(event.conversation.id);
+    if (!audience) return;
+    this.to(audience).emit('conversation.handoff', {
+      conversationId: event.conversation.id,
+      reason: event.reason,
+      summary: event.summary,
+    });
+    await this.conversationUpdated(event.conversation.id);
   }
 
   /** Those who could see a conversation before a reassignment, and no longer can, drop it. */
@@ -115,16 +131,10 @@ export class InboxRealtime {
       const audience = await this.audienceOf(event.conversationId);
       if (audience) this.to(audience).emit('message.status', event);
     });
-    bus.on('conversation.updated', (event) => this.conversationUpdated(event.conversation.id));
-    bus.on('conversation.handoff', async (event: HubEvents['conversation.handoff']) => {
-      const audience = await this.audienceOf(event.conversation.id);
-      if (!audience) return;
-      this.to(audience).emit('conversation.handoff', {
-        conversationId: event.conversation.id,
-        reason: event.reason,
-        summary: event.summary,
-      });
-      await this.conversationUpdated(event.conversation.id);
+    bus.on('conversation.updated', ({ conversation, previous }) => {
+      if (previous && !sameAudience(previous, conversation))
+        this.audienceChanged(conversation.id, previous, conversation);
+      return this.conversationUpdated(conversation.id);
     });
     bus.on('typing.changed', async (event) => {
       const audience = await this.audienceOf(event.conversationId);
@@ -136,6 +146,25 @@ export class InboxRealtime {
         : [...event.sessionIds.map((id) => `session:${id}`), ...event.tokenIds.map((id) => `token:${id}`)];
       if (rooms.length > 0) this.namespace?.in(rooms).disconnectSockets(true);
     });
+    bus.on('access.changed', (event) => this.regroup(event));
+  }
+
+  /**
+   * A person's role or teams changed: each of their live sockets, on whichever hub process it
+   * is connected, leaves the rooms it no longer belongs to and joins the new ones before the
+   * next event is sent, then hears `access.changed` so the UI refetches what it may now see.
+   */
+  private async regroup({ userId, role, teams }: HubEvents['access.changed']): Promise<void> {
+    if (!this.namespace) return;
+    for (const socket of await this.namespace.in(`user:${userId}`).fetchSockets()) {
+      const principal: Principal = { ...socket.data.principal, role, teams };
+      const wanted = roomsOf(principal);
+      for (const room of socket.rooms) if (isAudienceRoom(room) && !wanted.includes(room)) socket.leave(room);
+      socket.join(wanted);
+      // On another process this changes only a copy: access checks read the rooms, not the principal.
+      socket.data.principal = principal;
+      socket.emit('access.changed', { role, teams });
+    }
   }
 
   private messageCreated(message: MessageView, isNewConversation: boolean): Promise<void> {

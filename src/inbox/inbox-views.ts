@@ -5,12 +5,14 @@ import type { InboxConversation, InboxMessage } from './realtime-events';
 export const asInboxMessage = (message: MessageView): InboxMessage => message;
 
 /**
- * A conversation with what the list shows: contact name, assignee name, labels, unread count and
- * a preview of the last message. `sort_us` (µs since the epoch of the last activity) keys the cursor.
+ * A conversation with what the list shows: contact name, assignee name, labels, unread count, a
+ * preview of the last message, and the bot's latest handoff. `sort_us` (µs since the epoch of the last activity) keys the cursor.
  */
 export const SUMMARY_SELECT = `
   SELECT c.id, c.contact_id, c.channel, c.status, c.handled_by, c.assignee_id, c.team, c.labels,
          c.unread_count, c.last_message_at, c.created_at, u.name AS assignee_name,
+         h.reason AS handoff_reason, h.summary AS handoff_summary, h.team AS handoff_team,
+         h.handed_off_at,
          COALESCE(ct.display_name, NULLIF(concat_ws(' ', ct.first_name, ct.last_name), ''), ct.email, ct.phone)
            AS contact_name,
          (SELECT left(m.body, 160) FROM messages m WHERE m.conversation_id = c.id
@@ -18,7 +20,8 @@ export const SUMMARY_SELECT = `
          (extract(epoch FROM COALESCE(c.last_message_at, c.created_at)) * 1000000)::bigint AS sort_us
     FROM conversations c
     JOIN contacts ct ON ct.id = c.contact_id
-    LEFT JOIN users u ON u.id = c.assignee_id`;
+    LEFT JOIN users u ON u.id = c.assignee_id
+    LEFT JOIN conversation_handoffs h ON h.conversation_id = c.id`;
 
 export interface SummaryRow {
   id: string;
@@ -36,6 +39,10 @@ export interface SummaryRow {
   last_message_preview: string | null;
   created_at: Date | string;
   sort_us: string;
+  handoff_reason: string | null;
+  handoff_summary: Record<string, string> | null;
+  handoff_team: string | null;
+  handed_off_at: Date | string | null;
 }
 
 const iso = (value: Date | string): string => new Date(value).toISOString();
@@ -56,6 +63,16 @@ export function summaryOf(row: SummaryRow): InboxConversation {
     lastMessageAt: row.last_message_at === null ? null : iso(row.last_message_at),
     lastMessagePreview: row.last_message_preview,
     createdAt: iso(row.created_at),
+    handoff:
+      // The banner is for people: once the bot has the conversation back, the handoff is history.
+      row.handled_by === 'human' && row.handoff_reason !== null && row.handed_off_at !== null
+        ? {
+            reason: row.handoff_reason,
+            summary: row.handoff_summary ?? {},
+            team: row.handoff_team,
+            at: iso(row.handed_off_at),
+          }
+        : null,
   };
 }
 

@@ -43,6 +43,16 @@ export interface InboxConversation {
   lastMessageAt: string | null;
   lastMessagePreview: string | null;
   createdAt: string;
+  /** Why the bot handed this conversation to people and what it learned; null while the bot has it. */
+  handoff: InboxHandoff | null;
+}
+
+export interface InboxHandoff {
+  reason: string;
+  /** The customer's answers so far, as label → answer. */
+  summary: Record<string, string>;
+  team: string | null;
+  at: string;
 }
 
 export interface InboxUser {
@@ -91,6 +101,8 @@ export interface InboxServerEvents {
     errorCode: string | null;
   }) => void;
   typing: (payload: TypingPayload) => void;
+  /** My role or teams changed: the conversations I may see changed, refetch them. */
+  'access.changed': (payload: { role: InboxRole; teams: string[] }) => void;
 }
 
 /** What an agent's socket may send. */

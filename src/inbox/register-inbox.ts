@@ -14,6 +14,7 @@ import { apiRouter, type ApiExtension } from './api-router';
 import { CannedResponses } from './canned-responses';
 import { ContactService } from './contact-service';
 import { InboxCommands } from './inbox-commands';
+import { HandoffRecords } from './handoff-records';
 import { inboxPageRouter } from './inbox-page';
 import { InboxQueries } from './inbox-queries';
 import { InboxRealtime } from './inbox-realtime';
@@ -87,6 +88,16 @@ export function registerInbox(deps: InboxDeps): Inbox {
   );
   deps.express.use(inboxPageRouter());
   realtime.attach(deps.io);
+
+  // The handoff is stored before agents hear of it, so the conversation they fetch shows the banner.
+  const handoffs = new HandoffRecords(dataSource);
+  bus.on('conversation.handoff', async (event) => {
+    await handoffs.record(event);
+    await realtime.handedOff(event);
+  });
+  bus.on('conversation.updated', async ({ conversation }) => {
+    if (conversation.handledBy === 'bot') await handoffs.forgetIfBotHasIt(conversation.id);
+  });
 
   // An agent typing shows in the customer's channel, where the channel can show it.
   bus.on('typing.changed', async (event) => {

@@ -9,6 +9,7 @@ import { OutboundJobs1795945200000 } from '../../migrations/1795945200000-Outbou
 import { OutboundJobsVacuum1795946400000 } from '../../migrations/1795946400000-OutboundJobsVacuum';
 import { FlowRunEndReason1795950000000 } from '../../migrations/1795950000000-FlowRunEndReason';
 import { FlowRunLastIntent1795950100000 } from '../../migrations/1795950100000-FlowRunLastIntent';
+import { ConversationHandoffs1795960000000 } from '../../migrations/1795960000000-ConversationHandoffs';
 
 /** Every migration in order; a schema change adds one file in migrations/ and one line here. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   OutboundJobsVacuum1795946400000,
   FlowRunEndReason1795950000000,
   FlowRunLastIntent1795950100000,
+  ConversationHandoffs1795960000000,
 ];

@@ -159,3 +159,92 @@ describe('live events on /inbox', () => {
     await read;
   });
 });
+
+describe('live sockets follow a change of role or teams', () => {
+  let admin: TestUser;
+  beforeAll(async () => {
+    admin = await createUser(hub, 'admin');
+  });
+
+  async function change(user: TestUser, changes: { role?: string; teams?: string[] }): Promise<void> {
+    const answer = await api(hub, 'PATCH', `/users/${user.id}`, { as: admin.session, body: changes });
+    expect(answer.status).toBe(200);
+  }
+
+  let phone = 0;
+  /** Two messages in a team's conversation; resolves once the manager's socket has both. */
+  async function messageInTeam(team: string, text: string, witness: InboxSocket): Promise<void> {
+    phone += 1;
+    const from = `+1415555${String(7000 + phone)}`;
+    const both = nextEvent(witness, 'message.created', (e) => e.message.body === `${text} again`);
+    await inboundSms(hub, text, { from, team });
+    // The first message comes before the team is set (every agent may see it); the second is the team's.
+    await inboundSms(hub, `${text} again`, { from });
+    await both;
+    await hub.app.bus.drain();
+  }
+
+  it('stops sending a demoted manager the events of teams that are not theirs', async () => {
+    const demoted = await createUser(hub, 'manager');
+    const [socket, witness] = await Promise.all([open(demoted), open(manager)]);
+    const saw = collect(socket, 'message.created');
+
+    const told = nextEvent(socket, 'access.changed');
+    await change(demoted, { role: 'agent', teams: ['support'] });
+    expect(await told).toEqual({ role: 'agent', teams: ['support'] });
+
+    await messageInTeam('billing', 'billing secret', witness);
+    // Events reach one socket in order: once the later support message is in, the billing one would be too.
+    const support = nextEvent(socket, 'message.created', (e) => e.message.body === 'support question again');
+    await messageInTeam('support', 'support question', witness);
+    await support;
+    expect(saw.map((e) => e.message.body)).not.toContain('billing secret again');
+    expect(socket.connected).toBe(true);
+  });
+
+  it("moves an agent's socket from the old team to the new one", async () => {
+    const mover = await createUser(hub, 'agent', ['support']);
+    const [socket, witness] = await Promise.all([open(mover), open(manager)]);
+    const saw = collect(socket, 'message.created');
+
+    const told = nextEvent(socket, 'access.changed');
+    await change(mover, { teams: ['Billing'] });
+    expect(await told).toEqual({ role: 'agent', teams: ['billing'] });
+
+    await messageInTeam('support', 'old team news', witness);
+    const billing = nextEvent(socket, 'message.created', (e) => e.message.body === 'new team news again');
+    await messageInTeam('billing', 'new team news', witness);
+    await billing;
+    expect(saw.map((e) => e.message.body)).not.toContain('old team news again');
+  });
+
+  it("ignores a moved agent's typing in the old team's conversation", async () => {
+    const mover = await createUser(hub, 'agent', ['support']);
+    const socket = await open(mover);
+    const visitor = await webchatVisitor(hub);
+    await visitor.send('typing after a move');
+    const conversationId = await visitor.conversationId();
+    await hub.app.store.dataSource.query("UPDATE conversations SET team = 'support' WHERE id = $1", [conversationId]);
+
+    const told = nextEvent(socket, 'access.changed');
+    await change(mover, { teams: ['billing'] });
+    await told;
+    socket.emit('typing', { conversationId, typing: true });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await hub.app.bus.drain();
+    expect(visitor.typing).toEqual([]);
+    visitor.socket.close();
+  });
+
+  it('sends a promoted agent the events of every team', async () => {
+    const promoted = await createUser(hub, 'agent', ['support']);
+    const [socket, witness] = await Promise.all([open(promoted), open(manager)]);
+    const told = nextEvent(socket, 'access.changed');
+    await change(promoted, { role: 'manager' });
+    expect(await told).toEqual({ role: 'manager', teams: ['support'] });
+
+    const got = nextEvent(socket, 'message.created', (e) => e.message.body === 'for managers again');
+    await messageInTeam('billing', 'for managers', witness);
+    expect((await got).conversation.team).toBe('billing');
+  });
+});

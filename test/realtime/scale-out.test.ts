@@ -1,6 +1,8 @@
 import type { App } from '../../src/app';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { startHubsSharingDatabase } from '../helpers/test-app';
+import { api, connectInbox, createUser, nextEvent } from '../helpers/inbox-client';
+import { inboundSms } from '../helpers/inbox-fixtures';
 import { Visitor } from '../helpers/webchat-visitor';
 
 /**
@@ -57,6 +59,30 @@ describeOnPostgres('several hub processes on one PostgreSQL', () => {
       expect(again.session?.conversationId).toBe(conversationId);
     } finally {
       again.close();
+    }
+  });
+
+  it("moves an agent's socket on one hub to their new team when an admin changes it on the other", async () => {
+    const [hubA, hubB] = hubs.map((hub) => ({ ...hub, close: async () => undefined }));
+    const admin = await createUser(hubA, 'admin');
+    const agent = await createUser(hubB, 'agent', ['support']);
+    const socket = await connectInbox(hubB, agent.session);
+    try {
+      const told = nextEvent(socket, 'access.changed', () => true, 10_000);
+      const answer = await api(hubA, 'PATCH', `/users/${agent.id}`, {
+        as: admin.session,
+        body: { teams: ['billing'] },
+      });
+      expect(answer.status).toBe(200);
+      await told;
+
+      const from = '+14155550199';
+      const seen = nextEvent(socket, 'message.created', (e) => e.message.body === 'billing, second', 10_000);
+      await inboundSms(hubA, 'billing, first', { from, team: 'billing' });
+      await inboundSms(hubA, 'billing, second', { from });
+      await seen;
+    } finally {
+      socket.close();
     }
   });
 });

@@ -44,8 +44,8 @@ afterAll(async () => {
   await hub?.close();
 });
 
-async function signIn(page: Page): Promise<void> {
-  await page.goto(`${hub.url}/inbox`);
+async function signIn(page: Page, on: TestApp = hub): Promise<void> {
+  await page.goto(`${on.url}/inbox`);
   await page.getByLabel('Email').fill(ADMIN.email);
   await page.getByLabel('Password').fill(ADMIN.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -212,6 +212,53 @@ describe('the team inbox in a browser', () => {
 
     const me = await fetch(`${hub.url}/api/auth/me`, { headers: { cookie: `rapport_session=${session?.value}` } });
     expect(me.status).toBe(401);
+  });
+});
+
+describe('the handoff banner', () => {
+  let flowHub: TestApp;
+  beforeAll(async () => {
+    flowHub = await startTestApp({
+      RAPPORT_SEED_DEMO: 'true',
+      RAPPORT_ADMIN_PASSWORD: ADMIN.password,
+      RAPPORT_FLOWS_ENABLED: 'true',
+    });
+    flowHub.app.channels.register({ channel: 'sms', send: async () => ({ ok: true, status: 'sent' }) });
+  }, 60_000);
+  afterAll(async () => {
+    await flowHub?.close();
+  });
+
+  it('shows why the bot handed over and what it learned, live and after a reload', async () => {
+    const query = (sql: string, params: unknown[]) => flowHub.app.store.dataSource.query(sql, params);
+    const from = '+14155550777';
+    // A customer the shop knows (so the welcome flow stays out of it) asks the FAQ bot for help.
+    const [contact] = await query("INSERT INTO contacts (first_name, phone) VALUES ('Ines', $1) RETURNING id", [from]);
+    await query("INSERT INTO contact_identities (contact_id, channel, address) VALUES ($1, 'sms', $2)", [
+      contact.id,
+      from,
+    ]);
+    const sms = (text: string) =>
+      flowHub.app.ingest.ingest({ channel: 'sms', from, providerMessageId: `SM-banner-${text.length}`, text });
+
+    const context = await browser.newContext({ viewport: { width: 1366, height: 800 } });
+    const page = await context.newPage();
+    await signIn(page, flowHub);
+    await sms('help');
+    await page.locator('.conv', { hasText: 'Ines' }).click();
+    await page.locator('.banner.bot').waitFor();
+
+    await sms('Can you gift-wrap a parcel for my aunt?');
+    const banner = page.locator('.banner.handoff');
+    await expectText(banner, 'The bot handed this conversation to you.');
+    await expectText(banner, 'FAQ: question not recognised');
+    await expectText(banner.locator('li'), 'Question: Can you gift-wrap a parcel for my aunt?');
+
+    await page.reload();
+    await page.locator('.connection.on').waitFor();
+    await page.locator('.conv', { hasText: 'Ines' }).click();
+    await expectText(page.locator('.banner.handoff li'), 'Question: Can you gift-wrap a parcel for my aunt?');
+    await context.close();
   });
 });
 

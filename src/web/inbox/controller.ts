@@ -179,16 +179,20 @@ export class Controller {
       this.state.presence = users;
       this.views?.chrome();
     });
+    // An admin changed my role or teams: what I may see changed, so the list is fetched afresh.
+    socket.on('access.changed', ({ role, teams }) => {
+      this.state.me = { ...this.state.me, role, teams };
+      this.views?.chrome();
+      void this.reloadList();
+    });
     socket.on('conversation.created', (conversation) => this.upsert(conversation));
     socket.on('conversation.updated', (conversation) => this.upsert(conversation));
     socket.on('conversation.removed', ({ conversationId }) => {
       this.state.conversations.delete(conversationId);
       this.views?.list();
     });
-    socket.on('conversation.handoff', ({ conversationId, reason, summary }) => {
-      this.state.handoffs.set(conversationId, { reason, summary });
-      if (conversationId === this.state.selectedId) this.views?.thread();
-    });
+    // The banner comes with the conversation (its stored handoff), in the update that follows
+    // `conversation.handoff`, in the list and after a reload alike.
     socket.on('message.created', ({ message, conversation }) => {
       this.upsert(conversation);
       this.state.typing.delete(message.conversationId);

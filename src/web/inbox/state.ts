@@ -44,7 +44,6 @@ export interface State {
   contact: ContactProfile | null;
   typing: Map<string, { name: string; until: number }>;
   presence: PresenceEntry[];
-  handoffs: Map<string, { reason: string; summary: Record<string, string> }>;
   canned: CannedResponse[];
   composerMode: 'reply' | 'note';
   /** Which pane a phone shows. */
@@ -65,7 +64,6 @@ export function initialState(me: InboxUser): State {
     contact: null,
     typing: new Map(),
     presence: [],
-    handoffs: new Map(),
     canned: [],
     composerMode: 'reply',
     view: 'list',

@@ -93,7 +93,7 @@ export function createThreadView(controller: Controller) {
         labelInput,
       ),
     );
-    const handoff = state.handoffs.get(conversation.id);
+    const handoff = conversation.handoff;
     if (handoff) {
       replace(
         banner,

@@ -1,0 +1,146 @@
+import {
+  api,
+  collect,
+  connectInbox,
+  createUser,
+  nextEvent,
+  type InboxSocket,
+  type TestUser,
+} from '../helpers/inbox-client';
+import { startTestApp, type TestApp } from '../helpers/test-app';
+
+/**
+ * The bot's handoff as the live inbox sees it (the shipped FAQ flow hands questions it does not
+ * recognise to the support team).
+ */
+let hub: TestApp;
+let supportAgent: TestUser;
+let billingAgent: TestUser;
+let manager: TestUser;
+const sockets: InboxSocket[] = [];
+let phone = 0;
+
+beforeAll(async () => {
+  hub = await startTestApp({ RAPPORT_FLOWS_ENABLED: 'true' });
+  hub.app.channels.register({ channel: 'sms', send: async () => ({ ok: true, status: 'sent' }) });
+  supportAgent = await createUser(hub, 'agent', ['support']);
+  billingAgent = await createUser(hub, 'agent', ['billing']);
+  manager = await createUser(hub, 'manager');
+});
+afterEach(() => {
+  for (const socket of sockets.splice(0)) socket.close();
+});
+afterAll(async () => {
+  await hub.close();
+});
+
+async function open(user: TestUser): Promise<InboxSocket> {
+  const socket = await connectInbox(hub, user.session);
+  sockets.push(socket);
+  return socket;
+}
+
+const query = <T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> =>
+  hub.app.store.dataSource.query(sql, params);
+
+/** A known customer (so no welcome flow) asks for help in a conversation waiting in `team`. */
+async function askingForHelp(team: string | null): Promise<{ from: string; conversationId: string }> {
+  phone += 1;
+  const from = `+1415555${String(3000 + phone)}`;
+  const [contact] = await query<{ id: string }>(
+    "INSERT INTO contacts (first_name, phone) VALUES ('Kai', $1) RETURNING id",
+    [from],
+  );
+  await query("INSERT INTO contact_identities (contact_id, channel, address) VALUES ($1, 'sms', $2)", [
+    contact.id,
+    from,
+  ]);
+  const first = await sms(from, 'help');
+  await hub.app.bus.drain();
+  await query('UPDATE conversations SET team = $2 WHERE id = $1', [first.conversation.id, team]);
+  return { from, conversationId: first.conversation.id };
+}
+
+function sms(from: string, text: string) {
+  phone += 1;
+  return hub.app.ingest.ingest({ channel: 'sms', from, providerMessageId: `SM-handoff-${Date.now()}-${phone}`, text });
+}
+
+describe('a handoff in the live inbox', () => {
+  it('drops the conversation for the agents of the team it leaves, and brings it to the new team', async () => {
+    const { from, conversationId } = await askingForHelp('billing');
+    const [billing, support] = await Promise.all([open(billingAgent), open(supportAgent)]);
+    const removed = nextEvent(billing, 'conversation.removed', (e) => e.conversationId === conversationId);
+    const handedOver = nextEvent(support, 'conversation.handoff', (e) => e.conversationId === conversationId);
+    const updated = nextEvent(
+      support,
+      'conversation.updated',
+      (c) => c.id === conversationId && c.handledBy === 'human',
+    );
+
+    await sms(from, 'Can you gift-wrap a parcel for my aunt?');
+
+    await removed;
+    expect(await handedOver).toMatchObject({ reason: 'FAQ: question not recognised' });
+    expect(await updated).toMatchObject({ team: 'support', handledBy: 'human' });
+  });
+
+  it('removes nothing when the conversation stays with the same people', async () => {
+    const { from, conversationId } = await askingForHelp('support');
+    const [support, boss] = await Promise.all([open(supportAgent), open(manager)]);
+    const supportRemoved = collect(support, 'conversation.removed');
+    const bossRemoved = collect(boss, 'conversation.removed');
+    const handedOver = nextEvent(support, 'conversation.handoff', (e) => e.conversationId === conversationId);
+    const bossUpdated = nextEvent(
+      boss,
+      'conversation.updated',
+      (c) => c.id === conversationId && c.handledBy === 'human',
+    );
+
+    await sms(from, 'Can you gift-wrap a parcel for my aunt?');
+
+    await handedOver;
+    await bossUpdated;
+    await hub.app.bus.drain();
+    expect(supportRemoved).toEqual([]);
+    expect(bossRemoved).toEqual([]);
+  });
+
+  it('tells the audience live, and keeps the handoff with the conversation for a reload', async () => {
+    const { from, conversationId } = await askingForHelp(null);
+    const support = await open(supportAgent);
+    const handedOver = nextEvent(support, 'conversation.handoff', (e) => e.conversationId === conversationId);
+    const updated = nextEvent(support, 'conversation.updated', (c) => c.id === conversationId && c.handoff !== null);
+
+    await sms(from, 'Can you gift-wrap a parcel for my aunt?');
+
+    const summary = { Question: 'Can you gift-wrap a parcel for my aunt?' };
+    expect(await handedOver).toEqual({ conversationId, reason: 'FAQ: question not recognised', summary });
+    const expected = { reason: 'FAQ: question not recognised', summary, team: 'support', at: expect.any(String) };
+    expect((await updated).handoff).toEqual(expected);
+
+    const reloaded = await api(hub, 'GET', `/conversations/${conversationId}`, { as: supportAgent.session });
+    expect(reloaded.body).toMatchObject({ handledBy: 'human', handoff: expected });
+    const list = await api<{ items: { id: string; handoff: unknown }[] }>(hub, 'GET', '/conversations?status=all', {
+      as: supportAgent.session,
+    });
+    expect(list.body.items.find((c) => c.id === conversationId)?.handoff).toEqual(expected);
+  });
+
+  it('drops the handoff once the bot has the conversation back', async () => {
+    const { from, conversationId } = await askingForHelp(null);
+    await sms(from, 'Can you gift-wrap a parcel for my aunt?');
+    await hub.app.bus.drain();
+    const before = await api(hub, 'GET', `/conversations/${conversationId}`, { as: manager.session });
+    expect(before.body.handoff).not.toBeNull();
+
+    // An agent asks the bot to run a flow (Slack's "send survey" does this): the bot takes over.
+    hub.app.bus.publish('flow.requested', { conversationId, flowId: 'faq', requestedByUserId: manager.id });
+    await hub.app.bus.drain();
+
+    const after = await api(hub, 'GET', `/conversations/${conversationId}`, { as: manager.session });
+    expect(after.body).toMatchObject({ handledBy: 'bot', handoff: null });
+    const stored = await query('SELECT 1 FROM conversation_handoffs WHERE conversation_id = $1', [conversationId]);
+    expect(stored).toEqual([]);
+  });
+});
