@@ -7,6 +7,7 @@ import { Flows1795944257116 } from '../../migrations/1795944257116-Flows';
 import { FeedbackReview1795944777059 } from '../../migrations/1795944777059-FeedbackReview';
 import { OutboundJobs1795945200000 } from '../../migrations/1795945200000-OutboundJobs';
 import { OutboundJobsVacuum1795946400000 } from '../../migrations/1795946400000-OutboundJobsVacuum';
+import { FeedbackDailyCounts1795970000000 } from '../../migrations/1795970000000-FeedbackDailyCounts';
 
 /** Every migration in order; a schema change adds one file in migrations/ and one line here. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   FeedbackReview1795944777059,
   OutboundJobs1795945200000,
   OutboundJobsVacuum1795946400000,
+  FeedbackDailyCounts1795970000000,
 ];
