@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { dashboardStatement, type GroupRow } from './dashboard-query';
 import { feedbackWhere, type FeedbackFilter, type FeedbackViewer } from './filters';
 import { csatScore, npsScore, rate, type CsatScore, type NpsScore } from './scores';
 
@@ -20,94 +21,27 @@ export interface Dashboard {
   breakdowns: Record<'channel' | 'segment' | 'tag' | 'variant' | 'agent', ScoreGroup[]>;
 }
 
-/** One figure's counts, for one group of one dimension (or 'all'). */
-interface GroupRow {
-  dimension: 'all' | 'channel' | 'segment' | 'tag' | 'variant' | 'agent' | 'week';
-  key: string | null;
-  csat_n: number;
-  csat_satisfied: number;
-  promoters: number;
-  passives: number;
-  detractors: number;
-  comments: number;
-  positive: number;
-  neutral: number;
-  negative: number;
-}
-
-const COUNTS = [
-  'csat_n',
-  'csat_satisfied',
-  'promoters',
-  'passives',
-  'detractors',
-  'comments',
-  'positive',
-  'neutral',
-  'negative',
-];
-const SUMS = COUNTS.map((name) => `sum(${name})::int AS ${name}`).join(', ');
-
-const CELL_COUNTS = `
-  count(*) FILTER (WHERE f.kind = 'csat') AS csat_n,
-  count(*) FILTER (WHERE f.kind = 'csat' AND f.score >= 4) AS csat_satisfied,
-  count(*) FILTER (WHERE f.kind = 'nps' AND f.score >= 9) AS promoters,
-  count(*) FILTER (WHERE f.kind = 'nps' AND f.score BETWEEN 7 AND 8) AS passives,
-  count(*) FILTER (WHERE f.kind = 'nps' AND f.score <= 6) AS detractors,
-  count(f.comment) AS comments,
-  count(*) FILTER (WHERE f.sentiment_label = 'positive') AS positive,
-  count(*) FILTER (WHERE f.sentiment_label = 'neutral') AS neutral,
-  count(*) FILTER (WHERE f.sentiment_label = 'negative') AS negative`;
-
 /**
  * The managers' dashboard: CSAT, NPS, response rate, weekly trend and breakdowns, all under the
- * same filters, in one statement. The feedback rows are read once and hashed into cells on narrow
- * keys (contact × channel × flow variant × agent × week: a few thousand at most); the contact's
- * segment and tags join the cells, not the rows; every breakdown is then a GROUPING SET (and
- * tags an unnest) over the cells. A second statement counts the feedback requests.
+ * same filters, in one statement (see dashboardStatement: a period alone is read from the daily
+ * counts, other filters from the ratings). A second statement counts the feedback requests.
  */
 export class FeedbackDashboard {
   constructor(private readonly dataSource: DataSource) {}
 
   async compute(filter: FeedbackFilter, viewer: FeedbackViewer): Promise<Dashboard> {
-    const where = feedbackWhere(filter, viewer, 1);
+    const statement = dashboardStatement(filter, viewer);
     const [rows, requests] = await Promise.all([
       this.dataSource.transaction(async (manager) => {
-        // The planner cannot guess how few cells there are and would sort the rows on disk with
-        // the default 4 MB; this statement alone may hash them in memory.
+        // The planner overestimates the day series a hundredfold and would compile the statement
+        // with JIT, which alone takes longer than the statement; a rating scan needs room to hash.
+        await manager.query('SET LOCAL jit = off');
         await manager.query("SET LOCAL work_mem = '32MB'");
-        return (await manager.query(
-          `WITH cells AS (
-             SELECT f.contact_id, f.channel, f.flow_id, f.variant, f.agent_id,
-                    date_trunc('week', f.created_at AT TIME ZONE $1)::date AS week, ${CELL_COUNTS}
-               FROM feedback f
-               ${where.sql.includes('ct.') ? 'JOIN contacts ct ON ct.id = f.contact_id' : ''}
-              WHERE ${where.sql}
-              GROUP BY 1, 2, 3, 4, 5, 6
-           ), enriched AS (
-             SELECT cells.*, COALESCE(ct.attributes->>'segment', '(none)') AS segment, ct.tags,
-                    CASE WHEN cells.variant IS NULL THEN NULL ELSE cells.flow_id || ' · ' || cells.variant END AS variant_key
-               FROM cells JOIN contacts ct ON ct.id = cells.contact_id
-           )
-           SELECT CASE WHEN GROUPING(channel) = 0 THEN 'channel'
-                       WHEN GROUPING(segment) = 0 THEN 'segment'
-                       WHEN GROUPING(variant_key) = 0 THEN 'variant'
-                       WHEN GROUPING(agent_id) = 0 THEN 'agent'
-                       WHEN GROUPING(week) = 0 THEN 'week'
-                       ELSE 'all' END AS dimension,
-                  COALESCE(channel, segment, variant_key, agent_id::text, week::text) AS key, ${SUMS}
-             FROM enriched
-            GROUP BY GROUPING SETS ((), (channel), (segment), (variant_key), (agent_id), (week))
-           UNION ALL
-           SELECT 'tag', tag, ${SUMS} FROM enriched CROSS JOIN LATERAL unnest(tags) AS tag GROUP BY tag`,
-          [filter.timeZone, ...where.params],
-        )) as GroupRow[];
+        return (await manager.query(statement.sql, statement.params)) as GroupRow[];
       }),
       this.requestCounts(filter, viewer),
     ]);
-    const agentIds = rows
-      .filter((row) => row.dimension === 'agent' && row.key !== null)
-      .map((row) => row.key as string);
+    const agentIds = rows.filter((row) => row.dimension === 'agent').map((row) => row.key);
     const names = new Map<string, string>(
       agentIds.length === 0
         ? []
@@ -121,8 +55,8 @@ export class FeedbackDashboard {
     const overall = rows.find((row) => row.dimension === 'all');
     const group = (dimension: GroupRow['dimension'], label: (key: string) => string = (key) => key) =>
       rows
-        .filter((row) => row.dimension === dimension && row.key !== null)
-        .map((row) => toGroup(row.key as string, label(row.key as string), row))
+        .filter((row) => row.dimension === dimension)
+        .map((row) => toGroup(row.key, label(row.key), row))
         .sort((a, b) => b.responses - a.responses || a.key.localeCompare(b.key));
 
     return {

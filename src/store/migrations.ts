@@ -10,6 +10,7 @@ import { OutboundJobsVacuum1795946400000 } from '../../migrations/1795946400000-
 import { FlowRunEndReason1795950000000 } from '../../migrations/1795950000000-FlowRunEndReason';
 import { FlowRunLastIntent1795950100000 } from '../../migrations/1795950100000-FlowRunLastIntent';
 import { ConversationHandoffs1795960000000 } from '../../migrations/1795960000000-ConversationHandoffs';
+import { FeedbackDailyCounts1795970000000 } from '../../migrations/1795970000000-FeedbackDailyCounts';
 
 /** Every migration in order; a schema change adds one file in migrations/ and one line here. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   FlowRunEndReason1795950000000,
   FlowRunLastIntent1795950100000,
   ConversationHandoffs1795960000000,
+  FeedbackDailyCounts1795970000000,
 ];

@@ -96,7 +96,7 @@ describe('the managers’ dashboard', () => {
     const cases = [
       ['channel', groupBy(world.feedback, (r) => r.channel)],
       ['segment', groupBy(world.feedback, (r) => r.segment ?? '(none)')],
-      ['tag', groupBy(world.feedback, (r) => r.contactTags)],
+      ['tag', groupBy(world.feedback, (r) => [...new Set([...r.contactTags, ...r.tags])])],
       ['variant', groupBy(world.feedback, (r) => (r.variant ? `${r.flowId} · ${r.variant}` : null))],
       ['agent', groupBy(world.feedback, (r) => r.agentId)],
     ] as const;

@@ -69,20 +69,54 @@ const NEGATIVE = [
 const NEUTRAL = ['It was fine', 'Okay I guess', 'Arrived on Tuesday'];
 
 const CHANNELS = ['sms', 'whatsapp', 'webchat', 'botframework'];
-const SEGMENTS = ['regular', 'music-fan', 'lapsed', null];
-const TAG_SETS = [['vip'], ['mystery', 'book-lover'], ['80s-rock'], []];
+const SEGMENTS = ['regular', 'music-fan', 'lapsed', 'student', 'wholesale', 'book-club', 'new', null];
+const CONTACT_TAGS = [
+  'vip',
+  'mystery',
+  'book-lover',
+  '80s-rock',
+  'jazz',
+  'vinyl',
+  'poetry',
+  'sci-fi',
+  'cookbooks',
+  'kids',
+  'gift-buyer',
+  'local',
+  'overseas',
+  'newsletter',
+  'loyalty-gold',
+  'loyalty-silver',
+  'events',
+  'signed-copies',
+  'audiobooks',
+  'comics',
+];
+/** Tags a manager puts on ratings while reviewing them. */
+const REVIEW_TAGS = ['late-delivery', 'damaged', 'refund', 'praise', 'staff', 'pricing'];
+const FIRST_NAMES = ['Ana', 'Ben', 'Cleo', 'Dev', 'Eve', 'Finn', 'Gia', 'Hugo', 'Iris', 'Jon', 'Kai', 'Lea'];
 
-export async function seedFeedback(
-  dataSource: DataSource,
-  options: { records: number; seed?: number; start: Date; days: number },
-): Promise<FeedbackWorld> {
+export interface SeedOptions {
+  records: number;
+  seed?: number;
+  start: Date;
+  days: number;
+  /** Customers who answered (default 60): a shop's real figure is tens of thousands. */
+  contacts?: number;
+  /** Agents handling their conversations (default 3); a quarter of conversations has none. */
+  agents?: number;
+}
+
+export async function seedFeedback(dataSource: DataSource, options: SeedOptions): Promise<FeedbackWorld> {
   const next = random(options.seed ?? 42);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
   const query = (sql: string, params: unknown[] = []) => dataSource.query(sql, params);
+  const run = Math.floor(next() * 1e9);
 
-  const agents = [];
-  for (const name of ['Ana Agent', 'Ben Agent', 'Cleo Agent']) {
-    const email = `${name.split(' ')[0].toLowerCase()}-${Math.floor(next() * 1e9)}@example.com`;
+  const agents: FeedbackWorld['agents'] = [];
+  for (let n = 0; n < (options.agents ?? 3); n++) {
+    const name = `${FIRST_NAMES[n % FIRST_NAMES.length]} Agent${n < FIRST_NAMES.length ? '' : ` ${n}`}`;
+    const email = `agent-${n}-${run}@example.com`;
     const [row] = await query(`INSERT INTO users (email, name, role) VALUES ($1, $2, 'agent') RETURNING id`, [
       email,
       name,
@@ -90,23 +124,18 @@ export async function seedFeedback(
     agents.push({ id: row.id as string, name, email });
   }
 
-  const contacts: { id: string; segment: string | null; tags: string[]; identityId: string; channel: string }[] = [];
-  for (let n = 0; n < 60; n++) {
-    const segment = SEGMENTS[n % SEGMENTS.length];
-    const tags = TAG_SETS[n % TAG_SETS.length];
-    const channel = CHANNELS[n % CHANNELS.length];
-    const [contact] = await query(
-      `INSERT INTO contacts (display_name, attributes, tags) VALUES ($1, $2::jsonb, $3) RETURNING id`,
-      [`Customer ${n}`, JSON.stringify(segment ? { segment } : {}), tags],
-    );
-    const [identity] = await query(
-      `INSERT INTO contact_identities (contact_id, channel, address) VALUES ($1, $2, $3) RETURNING id`,
-      [contact.id, channel, `seed-${options.seed ?? 42}-${n}-${Math.floor(next() * 1e9)}`],
-    );
-    contacts.push({ id: contact.id, segment, tags, identityId: identity.id, channel });
-  }
+  const people = Array.from({ length: options.contacts ?? 60 }, (_, n) => ({
+    n,
+    segment: pick(SEGMENTS),
+    // 0–3 tags each, a few popular ones more often.
+    tags: [
+      ...new Set(Array.from({ length: Math.floor(next() * 4) }, () => CONTACT_TAGS[Math.floor(next() ** 2 * 20)])),
+    ],
+    channel: pick(CHANNELS),
+  }));
+  const contacts = await insertContacts(dataSource, people, `seed-${run}`);
 
-  // One resolved conversation per contact, assigned round-robin (a third unassigned).
+  // One resolved conversation per contact, some with a second one; a quarter unassigned.
   const conversations: {
     id: string;
     contactId: string;
@@ -115,20 +144,36 @@ export async function seedFeedback(
     segment: string | null;
     tags: string[];
   }[] = [];
-  for (const [n, contact] of contacts.entries()) {
-    const agentId = n % 4 === 3 ? null : agents[n % 3].id;
-    const [conversation] = await query(
-      `INSERT INTO conversations (contact_id, identity_id, channel, status, assignee_id) VALUES ($1, $2, $3, 'resolved', $4) RETURNING id`,
-      [contact.id, contact.identityId, contact.channel, agentId],
+  const planned = contacts.flatMap((contact) =>
+    Array.from({ length: next() < 0.3 ? 2 : 1 }, () => ({
+      contact,
+      agentId: next() < 0.25 ? null : pick(agents).id,
+    })),
+  );
+  for (let offset = 0; offset < planned.length; offset += 5000) {
+    const batch = planned.slice(offset, offset + 5000);
+    const rows: { id: string }[] = await query(
+      `INSERT INTO conversations (contact_id, identity_id, channel, status, assignee_id)
+       SELECT c, i, ch, 'resolved', a FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[]) WITH ORDINALITY AS x(c, i, ch, a, n)
+        ORDER BY n
+       RETURNING id`,
+      [
+        batch.map((p) => p.contact.id),
+        batch.map((p) => p.contact.identityId),
+        batch.map((p) => p.contact.channel),
+        batch.map((p) => p.agentId),
+      ],
     );
-    conversations.push({
-      id: conversation.id,
-      contactId: contact.id,
-      channel: contact.channel,
-      agentId,
-      segment: contact.segment,
-      tags: contact.tags,
-    });
+    batch.forEach((p, index) =>
+      conversations.push({
+        id: rows[index].id,
+        contactId: p.contact.id,
+        channel: p.contact.channel,
+        agentId: p.agentId,
+        segment: p.contact.segment,
+        tags: p.contact.tags,
+      }),
+    );
   }
   const assignments = new Map<string, string>();
   for (const conversation of conversations) {
@@ -171,7 +216,7 @@ export async function seedFeedback(
       score,
       comment,
       sentimentLabel,
-      tags: [flowId],
+      tags: next() < 0.1 ? [flowId, pick(REVIEW_TAGS)] : [flowId],
       createdAt,
       segment: conversation.segment,
       contactTags: conversation.tags,
@@ -202,10 +247,10 @@ async function insertFeedback(dataSource: DataSource, rows: Omit<SeededFeedback,
                              sentiment_label, sentiment_score, tags, created_at)
        SELECT c, v, ch, f, va, a, k, s, cm, sl,
               CASE sl WHEN 'positive' THEN 0.4 WHEN 'negative' THEN -0.4 WHEN 'neutral' THEN 0 END,
-              ARRAY[f], t
+              string_to_array(tg, ','), t
          FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::int[],
-                     $9::text[], $10::text[], $11::timestamptz[])
-              WITH ORDINALITY AS x(c, v, ch, f, va, a, k, s, cm, sl, t, n)
+                     $9::text[], $10::text[], $11::timestamptz[], $12::text[])
+              WITH ORDINALITY AS x(c, v, ch, f, va, a, k, s, cm, sl, t, tg, n)
         ORDER BY n
        RETURNING id`,
       [
@@ -220,9 +265,53 @@ async function insertFeedback(dataSource: DataSource, rows: Omit<SeededFeedback,
         batch.map((r) => r.comment),
         batch.map((r) => r.sentimentLabel),
         batch.map((r) => r.createdAt.toISOString()),
+        batch.map((r) => r.tags.join(',')),
       ],
     );
     out.push(...inserted);
+  }
+  return out;
+}
+
+interface Person {
+  n: number;
+  segment: string | null;
+  tags: string[];
+  channel: string;
+}
+
+/** Contacts with one identity each, in batches (tens of thousands one by one would take minutes). */
+async function insertContacts(dataSource: DataSource, people: Person[], addressPrefix: string) {
+  const out: (Omit<Person, 'n'> & { id: string; identityId: string })[] = [];
+  for (let offset = 0; offset < people.length; offset += 5000) {
+    const batch = people.slice(offset, offset + 5000);
+    const rows: { id: string; identity_id: string }[] = await dataSource.query(
+      `WITH x AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+                       WITH ORDINALITY AS x(name, segment, tags, channel, address, n)
+       ), inserted AS (
+         INSERT INTO contacts (display_name, attributes, tags)
+         SELECT name, CASE WHEN segment IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('segment', segment) END,
+                string_to_array(tags, ',')
+           FROM x ORDER BY n
+         RETURNING id, display_name
+       ), identities AS (
+         INSERT INTO contact_identities (contact_id, channel, address)
+         SELECT inserted.id, x.channel, x.address FROM inserted JOIN x ON x.name = inserted.display_name
+         RETURNING id, contact_id
+       )
+       SELECT inserted.id, identities.id AS identity_id
+         FROM x JOIN inserted ON inserted.display_name = x.name JOIN identities ON identities.contact_id = inserted.id
+        ORDER BY x.n`,
+      [
+        batch.map((p) => `Customer ${p.n}`),
+        batch.map((p) => p.segment),
+        batch.map((p) => p.tags.join(',')),
+        batch.map((p) => p.channel),
+        batch.map((p) => `${addressPrefix}-${p.n}`),
+      ],
+    );
+    batch.forEach((person, index) => out.push({ ...person, id: rows[index].id, identityId: rows[index].identity_id }));
   }
   return out;
 }
