@@ -1,4 +1,5 @@
 import { App, ExpressReceiver, LogLevel, type BlockButtonAction, type Logger, type webApi } from '@slack/bolt';
+import { AppError } from '../../src/core/errors';
 import { ACTION_CLAIM, ACTION_CSAT, ACTION_RESOLVE, slackToPlainText } from './slack-blocks';
 import type { HubUser, SlackHub, SlackLogger } from './slack-hub';
 import { NOTE_MODAL, SHORTCUT_NOTE, noteModal, noteFromSubmission } from './slack-note';
@@ -19,7 +20,11 @@ export interface SlackAgentAppOptions {
  * `POST /webhooks/slack` (events, buttons and shortcuts alike). Bolt verifies the signing secret
  * and refuses stale requests; events are acknowledged before any work is done.
  */
-export function createSlackAgentApp(options: SlackAgentAppOptions, hub: SlackHub, log: SlackLogger) {
+export function createSlackAgentApp<User extends HubUser>(
+  options: SlackAgentAppOptions,
+  hub: SlackHub<User>,
+  log: SlackLogger,
+) {
   const logger = boltLogger(log);
   const receiver = new ExpressReceiver({
     signingSecret: options.signingSecret,
@@ -38,7 +43,7 @@ export function createSlackAgentApp(options: SlackAgentAppOptions, hub: SlackHub
   });
   const notify = (threadTs: string, text: string) =>
     app.client.chat.postMessage({ channel: options.channel, thread_ts: threadTs, text });
-  const whoIs = (client: webApi.WebClient, slackUserId: string) => hubUserFor(client, hub, slackUserId);
+  const whoIs = (client: webApi.WebClient, slackUserId: string) => hubUserFor<User>(client, hub, slackUserId);
   const refuseUnknown = (client: webApi.WebClient, user: string, threadTs: string, what: string) =>
     client.chat.postEphemeral({
       channel: options.channel,
@@ -73,20 +78,24 @@ export function createSlackAgentApp(options: SlackAgentAppOptions, hub: SlackHub
       await refuseUnknown(client, event.user, event.thread_ts, 'nothing was sent to the customer');
       return;
     }
-    if (isNote) {
-      await hub.addNote(conversationId, text, agent);
-      return;
-    }
-    const sent = await hub.reply({ conversationId, text, author: agent });
-    if (sent.status === 'failed') {
-      await notify(event.thread_ts, `:warning: Not delivered to the customer (${sent.errorCode ?? 'failed'}).`);
+    try {
+      if (isNote) {
+        await hub.addNote(conversationId, text, agent);
+        return;
+      }
+      const sent = await hub.reply({ conversationId, text, author: agent });
+      if (sent.status === 'failed') {
+        await notify(event.thread_ts, `:warning: Not delivered to the customer (${sent.errorCode ?? 'failed'}).`);
+      }
+    } catch (error) {
+      // The event is recorded as processed: Slack will not redeliver it, so the agent must hear of it here.
+      log.warn({ err: error, conversationId, channel: 'slack' }, 'Slack thread reply refused');
+      const what = isNote ? 'Note not saved' : 'Not sent to the customer';
+      await notify(event.thread_ts, `:warning: <@${event.user}> ${what}: ${refusalReason(error)}`);
     }
   });
 
-  const button = (
-    actionId: string,
-    act: (conversationId: string, agent: HubUser, threadTs: string) => Promise<unknown>,
-  ) =>
+  const button = (actionId: string, act: (conversationId: string, agent: User, threadTs: string) => Promise<unknown>) =>
     app.action<BlockButtonAction>(actionId, async ({ ack, action, body, client }) => {
       await ack();
       const threadTs = body.message?.thread_ts ?? body.message?.ts ?? body.container.message_ts;
@@ -94,7 +103,17 @@ export function createSlackAgentApp(options: SlackAgentAppOptions, hub: SlackHub
       if (!thread || thread.threadTs !== threadTs) return;
       const agent = await whoIs(client, body.user.id);
       if (!agent) return void (await refuseUnknown(client, body.user.id, threadTs, 'nothing was changed'));
-      await act(action.value as string, agent, threadTs);
+      try {
+        await act(action.value as string, agent, threadTs);
+      } catch (error) {
+        log.warn({ err: error, conversationId: action.value, channel: 'slack' }, 'Slack button refused');
+        await client.chat.postEphemeral({
+          channel: options.channel,
+          user: body.user.id,
+          thread_ts: threadTs,
+          text: `Nothing was changed: ${refusalReason(error)}`,
+        });
+      }
     });
   button(ACTION_CLAIM, async (conversationId, agent, threadTs) => {
     await hub.claim(conversationId, agent);
@@ -130,7 +149,17 @@ export function createSlackAgentApp(options: SlackAgentAppOptions, hub: SlackHub
     if (!note) return;
     const agent = await whoIs(client, body.user.id);
     if (!agent) return void (await refuseUnknown(client, body.user.id, note.threadTs, 'the note was not saved'));
-    await hub.addNote(note.conversationId, note.text, agent);
+    try {
+      await hub.addNote(note.conversationId, note.text, agent);
+    } catch (error) {
+      await client.chat.postEphemeral({
+        channel: options.channel,
+        user: body.user.id,
+        thread_ts: note.threadTs,
+        text: `Note not saved: ${refusalReason(error)}`,
+      });
+      return;
+    }
     await notify(note.threadTs, `:memo: ${agent.name} added an internal note in Rapport.`);
   });
 
@@ -142,10 +171,23 @@ export function createSlackAgentApp(options: SlackAgentAppOptions, hub: SlackHub
 }
 
 /** Slack user → hub user, by the email on their Slack profile (needs users:read.email). */
-async function hubUserFor(client: webApi.WebClient, hub: SlackHub, slackUserId: string): Promise<HubUser | null> {
+async function hubUserFor<User extends HubUser>(
+  client: webApi.WebClient,
+  hub: SlackHub<User>,
+  slackUserId: string,
+): Promise<User | null> {
   const info = await client.users.info({ user: slackUserId });
   const email = info.user?.profile?.email;
   return email ? hub.userByEmail(email) : null;
+}
+
+/** Why the hub refused an agent's action, in words for the agent; internals never reach Slack. */
+export function refusalReason(error: unknown): string {
+  if (!(error instanceof AppError) || error.status >= 500) return 'something went wrong in Rapport. Please try again.';
+  if (error.code === 'CONVERSATION_NOT_FOUND') {
+    return 'this conversation is not yours in Rapport (it is assigned to a colleague or waits in another team).';
+  }
+  return `${error.message}.`;
 }
 
 function boltLogger(log: SlackLogger): Logger {
