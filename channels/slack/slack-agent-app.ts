@@ -1,11 +1,25 @@
 import { App, ExpressReceiver, LogLevel, type BlockButtonAction, type Logger, type webApi } from '@slack/bolt';
 import { AppError } from '../../src/core/errors';
-import { ACTION_CLAIM, ACTION_CSAT, ACTION_RESOLVE, slackToPlainText } from './slack-blocks';
+import { ACTION_CLAIM, ACTION_CSAT, ACTION_RESOLVE, conversationTitle, slackToPlainText } from './slack-blocks';
 import type { HubUser, SlackHub, SlackLogger } from './slack-hub';
-import { NOTE_MODAL, SHORTCUT_NOTE, noteModal, noteFromSubmission } from './slack-note';
+import {
+  NOTE_MODAL,
+  SHORTCUT_NOTE,
+  SLASH_COMMAND,
+  noteFromSubmission,
+  noteModal,
+  parseRapportCommand,
+} from './slack-note';
 
-/** A thread reply that starts like this is an internal note, not a message to the customer. */
+/**
+ * Slack clients run `/rapport note` as the slash command and refuse it inside threads, so a thread
+ * reply starting like this only comes from elsewhere (the API, a client that lets it through):
+ * still a note, never a message to the customer.
+ */
 const NOTE_PREFIX = /^\s*\/rapport\s+note\b\s*/i;
+const COMMAND_USAGE =
+  '`/rapport note [text]` adds an internal note to one of your open Rapport conversations. ' +
+  'In a conversation’s thread, use *Add internal note* from any message’s ⋯ menu.';
 
 export interface SlackAgentAppOptions {
   token: string;
@@ -44,7 +58,7 @@ export function createSlackAgentApp<User extends HubUser>(
   const notify = (threadTs: string, text: string) =>
     app.client.chat.postMessage({ channel: options.channel, thread_ts: threadTs, text });
   const whoIs = (client: webApi.WebClient, slackUserId: string) => hubUserFor<User>(client, hub, slackUserId);
-  const refuseUnknown = (client: webApi.WebClient, user: string, threadTs: string, what: string) =>
+  const refuseUnknown = (client: webApi.WebClient, user: string, threadTs: string | undefined, what: string) =>
     client.chat.postEphemeral({
       channel: options.channel,
       user,
@@ -141,26 +155,50 @@ export function createSlackAgentApp<User extends HubUser>(
       });
       return;
     }
-    await client.views.open({ trigger_id: shortcut.trigger_id, view: noteModal(conversationId, threadTs) });
+    await client.views.open({ trigger_id: shortcut.trigger_id, view: noteModal({ conversationId, threadTs }) });
+  });
+  // `/rapport note …` runs outside threads (Slack's rule), so the modal asks which conversation.
+  app.command(SLASH_COMMAND, async ({ command, ack, client, respond }) => {
+    const parsed = parseRapportCommand(command.text);
+    if (!parsed) return void (await ack({ response_type: 'ephemeral', text: COMMAND_USAGE }));
+    await ack();
+    const agent = await whoIs(client, command.user_id);
+    if (!agent) {
+      await respond({
+        response_type: 'ephemeral',
+        text: 'Your Slack account’s email does not match a Rapport user, so no note can be added.',
+      });
+      return;
+    }
+    const choices = (await hub.noteChoices(agent)).map((choice) => ({
+      conversationId: choice.conversationId,
+      label: conversationTitle(choice.contactName, choice.channel),
+    }));
+    if (choices.length === 0) {
+      await respond({ response_type: 'ephemeral', text: 'None of your open Rapport conversations has a thread here.' });
+      return;
+    }
+    await client.views.open({ trigger_id: command.trigger_id, view: noteModal({ choices, initialText: parsed.note }) });
   });
   app.view(NOTE_MODAL, async ({ ack, view, body, client }) => {
     await ack();
     const note = noteFromSubmission(view);
     if (!note) return;
+    const threadTs = note.threadTs ?? (await hub.threadFor(note.conversationId))?.threadTs;
     const agent = await whoIs(client, body.user.id);
-    if (!agent) return void (await refuseUnknown(client, body.user.id, note.threadTs, 'the note was not saved'));
+    if (!agent) return void (await refuseUnknown(client, body.user.id, threadTs, 'the note was not saved'));
     try {
       await hub.addNote(note.conversationId, note.text, agent);
     } catch (error) {
       await client.chat.postEphemeral({
         channel: options.channel,
         user: body.user.id,
-        thread_ts: note.threadTs,
+        thread_ts: threadTs,
         text: `Note not saved: ${refusalReason(error)}`,
       });
       return;
     }
-    await notify(note.threadTs, `:memo: ${agent.name} added an internal note in Rapport.`);
+    if (threadTs) await notify(threadTs, `:memo: ${agent.name} added an internal note in Rapport.`);
   });
 
   app.error(async (error) => {

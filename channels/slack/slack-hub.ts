@@ -49,6 +49,8 @@ export interface SlackHub<User extends HubUser = HubUser> {
     text: string;
     author: User;
   }): Promise<Pick<MessageView, 'status' | 'errorCode'>>;
+  /** The open, mirrored conversations the user may add a note to (for `/rapport note`), newest first. */
+  noteChoices(user: User): Promise<{ conversationId: string; contactName: string; channel: ChannelName }[]>;
   /** An internal note: stored as a private message, never sent. */
   addNote(conversationId: string, text: string, author: User): Promise<void>;
   /** Assigns the conversation to the user; people handle it from now on. */

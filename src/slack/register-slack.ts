@@ -8,6 +8,7 @@ import type { EventBus } from '../core/events';
 import type { InboxCommands } from '../inbox/inbox-commands';
 import { ConversationActions, type SlackAgent } from './conversation-actions';
 import { loadMirrorCard } from './mirror-card-query';
+import { loadNoteChoices } from './note-choices-query';
 import { SlackThreadStore } from './slack-thread-store';
 
 export interface SlackWiring {
@@ -43,6 +44,7 @@ export function registerSlack(wiring: SlackWiring): void {
     mirrorCard: (conversationId) => loadMirrorCard(dataSource, conversationId),
     userByEmail: (email) => actions.agentByEmail(email),
     reply: ({ conversationId, text, author }) => actions.reply(author, conversationId, text),
+    noteChoices: (agent) => loadNoteChoices(dataSource, agent),
     addNote: (conversationId, text, author) => actions.note(author, conversationId, text),
     claim: (conversationId, user) => actions.claim(user, conversationId),
     resolve: (conversationId, user) => actions.resolve(user, conversationId),

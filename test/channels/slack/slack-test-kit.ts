@@ -33,6 +33,30 @@ export async function postInteraction(hub: TestApp, payload: Record<string, unkn
   return signedPost(hub, body, 'application/x-www-form-urlencoded', {});
 }
 
+/** POSTs a slash command as Slack does: its fields form-encoded at the top level, signed. */
+export async function postSlashCommand(
+  hub: TestApp,
+  slack: FakeSlack,
+  command: { user: string; text: string; channel?: string },
+): Promise<Response> {
+  const fields = {
+    token: 'legacy-verification-token',
+    team_id: 'T0001',
+    team_domain: 'acme',
+    channel_id: command.channel ?? SLACK_CHANNEL,
+    channel_name: 'support',
+    user_id: command.user,
+    user_name: command.user.toLowerCase(),
+    command: '/rapport',
+    text: command.text,
+    api_app_id: 'A0001',
+    is_enterprise_install: 'false',
+    response_url: slack.responseUrl,
+    trigger_id: `trigger-${++eventSequence}`,
+  };
+  return signedPost(hub, new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded', {});
+}
+
 async function signedPost(
   hub: TestApp,
   body: string,
