@@ -132,7 +132,6 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
   webchat.attach(io);
   channels.register(webchat);
   registerBotFramework({ config, express: app, channels, ingest, queries, bus, log });
-  registerSlack({ config, express: app, dataSource, bus, outbound, log });
 
   // Consent (every channel) and SMS/WhatsApp through Twilio, live or sandbox, with the durable
   // outbound queue. The consent listener is registered first so STOP is recorded before others act.
@@ -188,6 +187,8 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
     log,
     apiExtensions: [feedbackReview.api],
   });
+  // Slack acts through the inbox's commands, so it comes after the inbox.
+  registerSlack({ config, express: app, dataSource, bus, commands: inbox.commands, log });
   app.use(notFound);
   app.use(errorHandler(log));
 

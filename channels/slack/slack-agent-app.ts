@@ -1,10 +1,25 @@
 import { App, ExpressReceiver, LogLevel, type BlockButtonAction, type Logger, type webApi } from '@slack/bolt';
-import { ACTION_CLAIM, ACTION_CSAT, ACTION_RESOLVE, slackToPlainText } from './slack-blocks';
+import { AppError } from '../../src/core/errors';
+import { ACTION_CLAIM, ACTION_CSAT, ACTION_RESOLVE, conversationTitle, slackToPlainText } from './slack-blocks';
 import type { HubUser, SlackHub, SlackLogger } from './slack-hub';
-import { NOTE_MODAL, SHORTCUT_NOTE, noteModal, noteFromSubmission } from './slack-note';
+import {
+  NOTE_MODAL,
+  SHORTCUT_NOTE,
+  SLASH_COMMAND,
+  noteFromSubmission,
+  noteModal,
+  parseRapportCommand,
+} from './slack-note';
 
-/** A thread reply that starts like this is an internal note, not a message to the customer. */
+/**
+ * Slack clients run `/rapport note` as the slash command and refuse it inside threads, so a thread
+ * reply starting like this only comes from elsewhere (the API, a client that lets it through):
+ * still a note, never a message to the customer.
+ */
 const NOTE_PREFIX = /^\s*\/rapport\s+note\b\s*/i;
+const COMMAND_USAGE =
+  '`/rapport note [text]` adds an internal note to one of your open Rapport conversations. ' +
+  'In a conversation’s thread, use *Add internal note* from any message’s ⋯ menu.';
 
 export interface SlackAgentAppOptions {
   token: string;
@@ -19,7 +34,11 @@ export interface SlackAgentAppOptions {
  * `POST /webhooks/slack` (events, buttons and shortcuts alike). Bolt verifies the signing secret
  * and refuses stale requests; events are acknowledged before any work is done.
  */
-export function createSlackAgentApp(options: SlackAgentAppOptions, hub: SlackHub, log: SlackLogger) {
+export function createSlackAgentApp<User extends HubUser>(
+  options: SlackAgentAppOptions,
+  hub: SlackHub<User>,
+  log: SlackLogger,
+) {
   const logger = boltLogger(log);
   const receiver = new ExpressReceiver({
     signingSecret: options.signingSecret,
@@ -38,8 +57,8 @@ export function createSlackAgentApp(options: SlackAgentAppOptions, hub: SlackHub
   });
   const notify = (threadTs: string, text: string) =>
     app.client.chat.postMessage({ channel: options.channel, thread_ts: threadTs, text });
-  const whoIs = (client: webApi.WebClient, slackUserId: string) => hubUserFor(client, hub, slackUserId);
-  const refuseUnknown = (client: webApi.WebClient, user: string, threadTs: string, what: string) =>
+  const whoIs = (client: webApi.WebClient, slackUserId: string) => hubUserFor<User>(client, hub, slackUserId);
+  const refuseUnknown = (client: webApi.WebClient, user: string, threadTs: string | undefined, what: string) =>
     client.chat.postEphemeral({
       channel: options.channel,
       user,
@@ -73,20 +92,24 @@ export function createSlackAgentApp(options: SlackAgentAppOptions, hub: SlackHub
       await refuseUnknown(client, event.user, event.thread_ts, 'nothing was sent to the customer');
       return;
     }
-    if (isNote) {
-      await hub.addNote(conversationId, text, agent);
-      return;
-    }
-    const sent = await hub.reply({ conversationId, text, author: agent });
-    if (sent.status === 'failed') {
-      await notify(event.thread_ts, `:warning: Not delivered to the customer (${sent.errorCode ?? 'failed'}).`);
+    try {
+      if (isNote) {
+        await hub.addNote(conversationId, text, agent);
+        return;
+      }
+      const sent = await hub.reply({ conversationId, text, author: agent });
+      if (sent.status === 'failed') {
+        await notify(event.thread_ts, `:warning: Not delivered to the customer (${sent.errorCode ?? 'failed'}).`);
+      }
+    } catch (error) {
+      // The event is recorded as processed: Slack will not redeliver it, so the agent must hear of it here.
+      log.warn({ err: error, conversationId, channel: 'slack' }, 'Slack thread reply refused');
+      const what = isNote ? 'Note not saved' : 'Not sent to the customer';
+      await notify(event.thread_ts, `:warning: <@${event.user}> ${what}: ${refusalReason(error)}`);
     }
   });
 
-  const button = (
-    actionId: string,
-    act: (conversationId: string, agent: HubUser, threadTs: string) => Promise<unknown>,
-  ) =>
+  const button = (actionId: string, act: (conversationId: string, agent: User, threadTs: string) => Promise<unknown>) =>
     app.action<BlockButtonAction>(actionId, async ({ ack, action, body, client }) => {
       await ack();
       const threadTs = body.message?.thread_ts ?? body.message?.ts ?? body.container.message_ts;
@@ -94,7 +117,17 @@ export function createSlackAgentApp(options: SlackAgentAppOptions, hub: SlackHub
       if (!thread || thread.threadTs !== threadTs) return;
       const agent = await whoIs(client, body.user.id);
       if (!agent) return void (await refuseUnknown(client, body.user.id, threadTs, 'nothing was changed'));
-      await act(action.value as string, agent, threadTs);
+      try {
+        await act(action.value as string, agent, threadTs);
+      } catch (error) {
+        log.warn({ err: error, conversationId: action.value, channel: 'slack' }, 'Slack button refused');
+        await client.chat.postEphemeral({
+          channel: options.channel,
+          user: body.user.id,
+          thread_ts: threadTs,
+          text: `Nothing was changed: ${refusalReason(error)}`,
+        });
+      }
     });
   button(ACTION_CLAIM, async (conversationId, agent, threadTs) => {
     await hub.claim(conversationId, agent);
@@ -122,16 +155,50 @@ export function createSlackAgentApp(options: SlackAgentAppOptions, hub: SlackHub
       });
       return;
     }
-    await client.views.open({ trigger_id: shortcut.trigger_id, view: noteModal(conversationId, threadTs) });
+    await client.views.open({ trigger_id: shortcut.trigger_id, view: noteModal({ conversationId, threadTs }) });
+  });
+  // `/rapport note …` runs outside threads (Slack's rule), so the modal asks which conversation.
+  app.command(SLASH_COMMAND, async ({ command, ack, client, respond }) => {
+    const parsed = parseRapportCommand(command.text);
+    if (!parsed) return void (await ack({ response_type: 'ephemeral', text: COMMAND_USAGE }));
+    await ack();
+    const agent = await whoIs(client, command.user_id);
+    if (!agent) {
+      await respond({
+        response_type: 'ephemeral',
+        text: 'Your Slack account’s email does not match a Rapport user, so no note can be added.',
+      });
+      return;
+    }
+    const choices = (await hub.noteChoices(agent)).map((choice) => ({
+      conversationId: choice.conversationId,
+      label: conversationTitle(choice.contactName, choice.channel),
+    }));
+    if (choices.length === 0) {
+      await respond({ response_type: 'ephemeral', text: 'None of your open Rapport conversations has a thread here.' });
+      return;
+    }
+    await client.views.open({ trigger_id: command.trigger_id, view: noteModal({ choices, initialText: parsed.note }) });
   });
   app.view(NOTE_MODAL, async ({ ack, view, body, client }) => {
     await ack();
     const note = noteFromSubmission(view);
     if (!note) return;
+    const threadTs = note.threadTs ?? (await hub.threadFor(note.conversationId))?.threadTs;
     const agent = await whoIs(client, body.user.id);
-    if (!agent) return void (await refuseUnknown(client, body.user.id, note.threadTs, 'the note was not saved'));
-    await hub.addNote(note.conversationId, note.text, agent);
-    await notify(note.threadTs, `:memo: ${agent.name} added an internal note in Rapport.`);
+    if (!agent) return void (await refuseUnknown(client, body.user.id, threadTs, 'the note was not saved'));
+    try {
+      await hub.addNote(note.conversationId, note.text, agent);
+    } catch (error) {
+      await client.chat.postEphemeral({
+        channel: options.channel,
+        user: body.user.id,
+        thread_ts: threadTs,
+        text: `Note not saved: ${refusalReason(error)}`,
+      });
+      return;
+    }
+    if (threadTs) await notify(threadTs, `:memo: ${agent.name} added an internal note in Rapport.`);
   });
 
   app.error(async (error) => {
@@ -142,10 +209,23 @@ export function createSlackAgentApp(options: SlackAgentAppOptions, hub: SlackHub
 }
 
 /** Slack user → hub user, by the email on their Slack profile (needs users:read.email). */
-async function hubUserFor(client: webApi.WebClient, hub: SlackHub, slackUserId: string): Promise<HubUser | null> {
+async function hubUserFor<User extends HubUser>(
+  client: webApi.WebClient,
+  hub: SlackHub<User>,
+  slackUserId: string,
+): Promise<User | null> {
   const info = await client.users.info({ user: slackUserId });
   const email = info.user?.profile?.email;
   return email ? hub.userByEmail(email) : null;
+}
+
+/** Why the hub refused an agent's action, in words for the agent; internals never reach Slack. */
+export function refusalReason(error: unknown): string {
+  if (!(error instanceof AppError) || error.status >= 500) return 'something went wrong in Rapport. Please try again.';
+  if (error.code === 'CONVERSATION_NOT_FOUND') {
+    return 'this conversation is not yours in Rapport (it is assigned to a colleague or waits in another team).';
+  }
+  return `${error.message}.`;
 }
 
 function boltLogger(log: SlackLogger): Logger {

@@ -15,6 +15,11 @@ const CHANNEL_LABELS: Record<ChannelName, string> = {
 
 const AUTHOR_LABELS: Record<AuthorKind, string> = { contact: 'Customer', bot: 'Bot', agent: 'Agent', system: 'System' };
 
+/** How a conversation is named in Slack: the customer and their channel. */
+export function conversationTitle(contactName: string, channel: ChannelName): string {
+  return `${contactName} · ${CHANNEL_LABELS[channel]}`;
+}
+
 /** Slack's mrkdwn treats &, < and > as markup; customer text must show as typed. */
 export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -38,8 +43,7 @@ export function threadOpeningBlocks(
   card: MirrorCard,
   handoff?: { reason: string; summary: Record<string, string> },
 ): { text: string; blocks: types.KnownBlock[] } {
-  const channel = CHANNEL_LABELS[card.channel];
-  const title = `${card.contactName} · ${channel}`;
+  const title = conversationTitle(card.contactName, card.channel);
   const blocks: types.KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: title.slice(0, 150) } }];
   if (card.facts.length > 0) {
     blocks.push({
@@ -76,7 +80,9 @@ export function threadOpeningBlocks(
     elements: [
       {
         type: 'mrkdwn',
-        text: 'Reply in this thread to answer the customer. Start with `/rapport note` to keep a note internal.',
+        text:
+          'Reply in this thread to answer the customer. For a note only your team sees, use ' +
+          '*Add internal note* in a message’s ⋯ menu, or `/rapport note` in the channel.',
       },
     ],
   });

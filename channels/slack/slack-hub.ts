@@ -24,9 +24,11 @@ export interface HubUser {
 
 /**
  * The port through which the Slack app reaches the hub. Slack never touches the store: threads,
- * processed events, users and conversation actions all come through here.
+ * processed events, users and conversation actions all come through here. Actions run as the
+ * hub user (`User`) the Slack user maps to, under the inbox's rules: one that may not touch the
+ * conversation is refused with an `AppError` (CONVERSATION_NOT_FOUND, FORBIDDEN, …).
  */
-export interface SlackHub {
+export interface SlackHub<User extends HubUser = HubUser> {
   /** Records a Slack event id; false when it was processed before (a retry or a duplicate). */
   firstDelivery(eventId: string): Promise<boolean>;
   /** Reserves the conversation's thread; true when the caller must post its first message. */
@@ -37,14 +39,24 @@ export interface SlackHub {
   threadFor(conversationId: string): Promise<SlackThreadRef | null>;
   conversationForThread(slackChannel: string, threadTs: string): Promise<string | null>;
   mirrorCard(conversationId: string): Promise<MirrorCard | null>;
-  userByEmail(email: string): Promise<HubUser | null>;
-  /** An agent's reply to the customer, through the conversation's own channel. */
-  reply(request: { conversationId: string; text: string; author: HubUser }): Promise<MessageView>;
+  userByEmail(email: string): Promise<User | null>;
+  /**
+   * An agent's reply to the customer, through the conversation's own channel. People handle the
+   * conversation from then on (the bot keeps quiet), set before the reply is sent.
+   */
+  reply(request: {
+    conversationId: string;
+    text: string;
+    author: User;
+  }): Promise<Pick<MessageView, 'status' | 'errorCode'>>;
+  /** The open, mirrored conversations the user may add a note to (for `/rapport note`), newest first. */
+  noteChoices(user: User): Promise<{ conversationId: string; contactName: string; channel: ChannelName }[]>;
   /** An internal note: stored as a private message, never sent. */
-  addNote(conversationId: string, text: string, author: HubUser): Promise<void>;
-  claim(conversationId: string, user: HubUser): Promise<void>;
-  resolve(conversationId: string, user: HubUser): Promise<void>;
-  requestFlow(conversationId: string, flowId: string, user: HubUser): void;
+  addNote(conversationId: string, text: string, author: User): Promise<void>;
+  /** Assigns the conversation to the user; people handle it from now on. */
+  claim(conversationId: string, user: User): Promise<void>;
+  resolve(conversationId: string, user: User): Promise<void>;
+  requestFlow(conversationId: string, flowId: string, user: User): void;
 }
 
 export interface SlackLogger {

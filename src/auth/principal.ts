@@ -7,7 +7,8 @@ export interface Principal {
   name: string;
   role: UserRole;
   teams: string[];
-  via: 'session' | 'token';
+  // 'slack': a Slack user acting through the Slack app, matched to this user by email.
+  via: 'session' | 'token' | 'slack';
   /** Set when signed in by cookie: the session to end on logout, and its CSRF token. */
   sessionId?: string;
   csrfToken?: string;

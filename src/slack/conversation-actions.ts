@@ -1,71 +1,53 @@
 import type { DataSource } from 'typeorm';
-import type { HubUser } from '../../channels/slack/slack-hub';
-import { AppError } from '../core/errors';
+import { principalOf, USER_COLUMNS, type Principal, type UserRow } from '../auth/principal';
 import type { EventBus } from '../core/events';
-import {
-  CONVERSATION_COLUMNS,
-  MESSAGE_COLUMNS,
-  conversationView,
-  messageView,
-  type ConversationRow,
-  type MessageRow,
-} from '../conversations/views';
-import { withoutNul } from '../core/storable-text';
+import { CONVERSATION_COLUMNS, conversationView, type ConversationRow } from '../conversations/views';
+import type { InboxCommands } from '../inbox/inbox-commands';
+
+/** A Slack user acting in the hub: the hub user with the same email, with their role and teams. */
+export type SlackAgent = Principal;
 
 /**
- * What an agent can do to a conversation from outside the inbox: assign it to themselves,
- * resolve it, or leave an internal note. Each change is one statement, then an event.
+ * What an agent does to a conversation from Slack, through the inbox's own commands: the same
+ * visibility rule (a conversation assigned to a colleague or waiting in another team's queue is
+ * not found), the same side effects (handled by a person before a reply goes out, the old
+ * audience told when a claim moves the conversation away from them).
  */
 export class ConversationActions {
   constructor(
     private readonly dataSource: DataSource,
     private readonly bus: EventBus,
+    private readonly commands: Pick<InboxCommands, 'reply' | 'note' | 'assign' | 'setStatus'>,
   ) {}
 
-  async userByEmail(email: string): Promise<HubUser | null> {
-    const rows: HubUser[] = await this.dataSource.query(
-      'SELECT id, name FROM users WHERE lower(email) = lower($1) AND active',
+  async agentByEmail(email: string): Promise<SlackAgent | null> {
+    const rows: UserRow[] = await this.dataSource.query(
+      `SELECT ${USER_COLUMNS} FROM users u WHERE lower(u.email) = lower($1) AND u.active`,
       [email],
     );
-    return rows[0] ?? null;
+    return rows[0] ? principalOf(rows[0], { via: 'slack' }) : null;
   }
 
-  /** Assigns the conversation to the user; people handle it from now on, so the bot stays quiet. */
-  async claim(conversationId: string, user: HubUser): Promise<void> {
-    await this.update(conversationId, "assignee_id = $2, handled_by = 'human'", [user.id]);
+  reply(agent: SlackAgent, conversationId: string, text: string) {
+    return this.commands.reply(agent, conversationId, text);
   }
 
-  async resolve(conversationId: string): Promise<void> {
-    await this.update(conversationId, "status = 'resolved'", []);
+  async note(agent: SlackAgent, conversationId: string, text: string): Promise<void> {
+    await this.commands.note(agent, conversationId, text);
   }
 
-  /** Stores a private message: the inbox shows it to the team, no channel ever sends it. */
-  async addNote(conversationId: string, text: string, author: HubUser, source: string): Promise<void> {
-    const rows: (MessageRow & { conversation: ConversationRow })[] = await this.dataSource.query(
-      `WITH msg AS (
-         INSERT INTO messages (conversation_id, contact_id, channel, direction, author_kind, author_user_id,
-                               body, is_private, status, metadata)
-         SELECT c.id, c.contact_id, c.channel, 'outbound', 'agent', $2, $3, true, 'sent', $4::jsonb
-           FROM conversations c WHERE c.id = $1
-         RETURNING ${MESSAGE_COLUMNS}
-       )
-       SELECT msg.*, (SELECT row_to_json(c.*) FROM conversations c WHERE c.id = msg.conversation_id) AS conversation
-         FROM msg`,
-      [conversationId, author.id, withoutNul(text), JSON.stringify({ source, note: true })],
-    );
-    if (rows.length === 0) throw new AppError('CONVERSATION_NOT_FOUND');
-    this.bus.publish('message.created', {
-      message: messageView(rows[0]),
-      conversation: conversationView(rows[0].conversation),
-    });
-  }
-
-  private async update(conversationId: string, assignments: string, params: unknown[]): Promise<void> {
+  /** Assigns the conversation to the agent, as the inbox does; people handle it from now on. */
+  async claim(agent: SlackAgent, conversationId: string): Promise<void> {
+    await this.commands.assign(agent, conversationId, { assigneeId: agent.id });
     const [rows]: [ConversationRow[], number] = await this.dataSource.query(
-      `UPDATE conversations SET ${assignments}, updated_at = now() WHERE id = $1 RETURNING ${CONVERSATION_COLUMNS}`,
-      [conversationId, ...params],
+      `UPDATE conversations SET handled_by = 'human', updated_at = now()
+        WHERE id = $1 AND handled_by <> 'human' RETURNING ${CONVERSATION_COLUMNS}`,
+      [conversationId],
     );
-    if (rows.length === 0) throw new AppError('CONVERSATION_NOT_FOUND');
-    this.bus.publish('conversation.updated', { conversation: conversationView(rows[0]) });
+    if (rows.length === 1) this.bus.publish('conversation.updated', { conversation: conversationView(rows[0]) });
+  }
+
+  async resolve(agent: SlackAgent, conversationId: string): Promise<void> {
+    await this.commands.setStatus(agent, conversationId, 'resolved');
   }
 }

@@ -5,7 +5,7 @@ import { CONVERSATION_COLUMNS, conversationView, type ConversationRow } from '..
 const TRANSCRIPT_LENGTH = 20;
 const MAX_ATTRIBUTES = 6;
 
-interface ContactRow {
+export interface ContactRow {
   display_name: string | null;
   first_name: string | null;
   last_name: string | null;
@@ -45,7 +45,7 @@ export async function loadMirrorCard(dataSource: DataSource, conversationId: str
   };
 }
 
-function contactName(contact: ContactRow): string {
+export function contactName(contact: ContactRow): string {
   const full = [contact.first_name, contact.last_name].filter(Boolean).join(' ');
   return contact.display_name || full || contact.phone || contact.email || 'Unknown customer';
 }

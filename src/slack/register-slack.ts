@@ -5,9 +5,10 @@ import type { SlackHub, SlackLogger } from '../../channels/slack/slack-hub';
 import { SlackMirror } from '../../channels/slack/slack-mirror';
 import { resolveSlackSettings, type SlackConfig } from '../../channels/slack/slack-settings';
 import type { EventBus } from '../core/events';
-import type { OutboundService } from '../outbound/outbound-service';
-import { ConversationActions } from './conversation-actions';
+import type { InboxCommands } from '../inbox/inbox-commands';
+import { ConversationActions, type SlackAgent } from './conversation-actions';
 import { loadMirrorCard } from './mirror-card-query';
+import { loadNoteChoices } from './note-choices-query';
 import { SlackThreadStore } from './slack-thread-store';
 
 export interface SlackWiring {
@@ -15,7 +16,8 @@ export interface SlackWiring {
   express: Express;
   dataSource: DataSource;
   bus: EventBus;
-  outbound: Pick<OutboundService, 'send'>;
+  /** The inbox's commands: Slack actions obey the same access rules as the inbox. */
+  commands: Pick<InboxCommands, 'reply' | 'note' | 'assign' | 'setStatus'>;
   log: SlackLogger;
 }
 
@@ -29,10 +31,10 @@ export function registerSlack(wiring: SlackWiring): void {
     wiring.log.info({ channel: 'slack' }, `Slack not enabled: ${settings.reason}`);
     return;
   }
-  const { dataSource, bus, outbound, log } = wiring;
+  const { dataSource, bus, log } = wiring;
   const threads = new SlackThreadStore(dataSource);
-  const actions = new ConversationActions(dataSource, bus);
-  const hub: SlackHub = {
+  const actions = new ConversationActions(dataSource, bus, wiring.commands);
+  const hub: SlackHub<SlackAgent> = {
     firstDelivery: (eventId) => threads.firstDelivery(eventId),
     reserveThread: (conversationId, slackChannel) => threads.reserveThread(conversationId, slackChannel),
     setThreadTs: (conversationId, threadTs) => threads.setThreadTs(conversationId, threadTs),
@@ -40,19 +42,12 @@ export function registerSlack(wiring: SlackWiring): void {
     threadFor: (conversationId) => threads.threadFor(conversationId),
     conversationForThread: (slackChannel, threadTs) => threads.conversationForThread(slackChannel, threadTs),
     mirrorCard: (conversationId) => loadMirrorCard(dataSource, conversationId),
-    userByEmail: (email) => actions.userByEmail(email),
-    reply: ({ conversationId, text, author }) =>
-      outbound.send({
-        conversationId,
-        text,
-        authorKind: 'agent',
-        authorUserId: author.id,
-        authorName: author.name,
-        metadata: { source: 'slack' },
-      }),
-    addNote: (conversationId, text, author) => actions.addNote(conversationId, text, author, 'slack'),
-    claim: (conversationId, user) => actions.claim(conversationId, user),
-    resolve: (conversationId) => actions.resolve(conversationId),
+    userByEmail: (email) => actions.agentByEmail(email),
+    reply: ({ conversationId, text, author }) => actions.reply(author, conversationId, text),
+    noteChoices: (agent) => loadNoteChoices(dataSource, agent),
+    addNote: (conversationId, text, author) => actions.note(author, conversationId, text),
+    claim: (conversationId, user) => actions.claim(user, conversationId),
+    resolve: (conversationId, user) => actions.resolve(user, conversationId),
     requestFlow: (conversationId, flowId, user) =>
       bus.publish('flow.requested', { conversationId, flowId, requestedByUserId: user.id }),
   };

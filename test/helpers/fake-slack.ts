@@ -19,6 +19,8 @@ export interface FakeSlackUser {
 export interface FakeSlack {
   /** The Web API base URL (SLACK_API_URL). */
   apiUrl: string;
+  /** A response_url for a slash command or shortcut; what the hub posts there is a call to `response_url`. */
+  responseUrl: string;
   calls: SlackCall[];
   /** Methods answered with 429, in order. */
   rateLimited: string[];
@@ -67,8 +69,16 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   };
 
   const server: Server = createServer(async (req, res) => {
-    const method = new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/api\//, '');
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
     const args = decode(req.headers['content-type'], await readBody(req));
+    if (path.startsWith('/respond/')) {
+      calls.push({ method: 'response_url', args, authorization: req.headers.authorization });
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('ok');
+      waiters.forEach((wake) => wake());
+      return;
+    }
+    const method = path.replace(/^\/api\//, '');
     const limit = rateLimits.findIndex((entry) => entry.method === method);
     if (limit >= 0) {
       const [{ retryAfter }] = rateLimits.splice(limit, 1);
@@ -89,6 +99,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
 
   return {
     apiUrl: `http://127.0.0.1:${port}/api/`,
+    responseUrl: `http://127.0.0.1:${port}/respond/T0001/1/secret`,
     calls,
     rateLimited,
     callsTo,

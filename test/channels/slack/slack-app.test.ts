@@ -5,9 +5,8 @@ import {
   SIGNING_SECRET,
   SLACK_CHANNEL,
   buttonPress,
-  connectVisitor,
-  conversationOfMessage,
   eventually,
+  handedOffVisitor,
   postEvent,
   postInteraction,
   threadReply,
@@ -43,26 +42,7 @@ afterAll(async () => {
 const query = <T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> =>
   hub.app.store.dataSource.query(sql, params);
 
-/** A web chat customer whose conversation was handed to people and mirrored to a Slack thread. */
-async function handedOffCustomer(firstWords: string) {
-  const visitor = await connectVisitor(hub);
-  visitors.push(visitor);
-  const messageId = await visitor.send(firstWords);
-  const conversation = await conversationOfMessage(hub, messageId);
-  const before = slack.callsTo('chat.postMessage').length;
-  hub.app.bus.publish('conversation.handoff', {
-    conversation,
-    team: null,
-    reason: 'Asked for a person',
-    summary: { 'Order number': 'A-1042', Problem: 'Parcel arrived damaged' },
-  });
-  // The opening message, then the transcript in the thread.
-  const [opening] = (await slack.waitForCalls('chat.postMessage', before + 2)).slice(before);
-  const [row] = await query<{ thread_ts: string }>('SELECT thread_ts FROM slack_threads WHERE conversation_id = $1', [
-    conversation.id,
-  ]);
-  return { visitor, conversation, threadTs: row.thread_ts, opening };
-}
+const handedOffCustomer = (firstWords: string) => handedOffVisitor(hub, slack, firstWords, visitors);
 
 const outboundOf = (conversationId: string) =>
   query<Record<string, unknown>>(
@@ -219,21 +199,21 @@ describe('Thread buttons', () => {
     const off = hub.app.bus.on('conversation.updated', (event) => void updates.push(event));
 
     const response = await postInteraction(hub, buttonPress('rapport_claim', conversation.id, threadTs, 'UGRACE'));
-    const [row] = await eventually(async () => {
-      const rows = await query(
-        'SELECT assignee_id, handled_by FROM conversations WHERE id = $1 AND assignee_id IS NOT NULL',
-        [conversation.id],
-      );
-      return rows.length > 0 && rows;
-    });
-    off();
-
-    expect(response.status).toBe(200);
-    expect(row).toEqual({ assignee_id: agentId, handled_by: 'human' });
-    expect(updates[0].conversation).toMatchObject({ id: conversation.id, assigneeId: agentId, handledBy: 'human' });
+    // The thread hears of the claim once it is done.
     await eventually(async () =>
       slack.callsTo('chat.postMessage').find((call) => call.args.text === ':raising_hand: Claimed by Grace Hopper.'),
     );
+    await hub.app.bus.drain();
+    off();
+
+    expect(response.status).toBe(200);
+    const [row] = await query('SELECT assignee_id, handled_by FROM conversations WHERE id = $1', [conversation.id]);
+    expect(row).toEqual({ assignee_id: agentId, handled_by: 'human' });
+    expect(updates.at(-1)?.conversation).toMatchObject({
+      id: conversation.id,
+      assigneeId: agentId,
+      handledBy: 'human',
+    });
   });
 
   it('resolves the conversation', async () => {

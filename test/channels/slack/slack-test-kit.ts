@@ -2,7 +2,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { WebchatMessage } from '../../../channels/webchat/protocol';
 import { conversationView, CONVERSATION_COLUMNS, type ConversationRow } from '../../../src/conversations/views';
 import type { ConversationView } from '../../../src/core/events';
-import { slackSignature } from '../../helpers/fake-slack';
+import { slackSignature, type FakeSlack, type SlackCall } from '../../helpers/fake-slack';
 import type { TestApp } from '../../helpers/test-app';
 
 export const SIGNING_SECRET = 'slack-signing-secret-for-tests';
@@ -31,6 +31,30 @@ export async function postEvent(
 export async function postInteraction(hub: TestApp, payload: Record<string, unknown>): Promise<Response> {
   const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
   return signedPost(hub, body, 'application/x-www-form-urlencoded', {});
+}
+
+/** POSTs a slash command as Slack does: its fields form-encoded at the top level, signed. */
+export async function postSlashCommand(
+  hub: TestApp,
+  slack: FakeSlack,
+  command: { user: string; text: string; channel?: string },
+): Promise<Response> {
+  const fields = {
+    token: 'legacy-verification-token',
+    team_id: 'T0001',
+    team_domain: 'acme',
+    channel_id: command.channel ?? SLACK_CHANNEL,
+    channel_name: 'support',
+    user_id: command.user,
+    user_name: command.user.toLowerCase(),
+    command: '/rapport',
+    text: command.text,
+    api_app_id: 'A0001',
+    is_enterprise_install: 'false',
+    response_url: slack.responseUrl,
+    trigger_id: `trigger-${++eventSequence}`,
+  };
+  return signedPost(hub, new URLSearchParams(fields).toString(), 'application/x-www-form-urlencoded', {});
 }
 
 async function signedPost(
@@ -134,4 +158,34 @@ export async function conversationOfMessage(hub: TestApp, messageId: string): Pr
     [messageId],
   );
   return conversationView(row);
+}
+
+/**
+ * A web chat customer whose conversation was handed to people and mirrored to a Slack thread
+ * (a hand-made handoff event: these tests are about the thread, not the flow that hands off).
+ */
+export async function handedOffVisitor(
+  hub: TestApp,
+  slack: FakeSlack,
+  firstWords: string,
+  visitors: Visitor[] = [],
+): Promise<{ visitor: Visitor; conversation: ConversationView; threadTs: string; opening: SlackCall }> {
+  const visitor = await connectVisitor(hub);
+  visitors.push(visitor);
+  const messageId = await visitor.send(firstWords);
+  const conversation = await conversationOfMessage(hub, messageId);
+  const before = slack.callsTo('chat.postMessage').length;
+  hub.app.bus.publish('conversation.handoff', {
+    conversation,
+    team: null,
+    reason: 'Asked for a person',
+    summary: { 'Order number': 'A-1042', Problem: 'Parcel arrived damaged' },
+  });
+  // The opening message, then the transcript in the thread.
+  const [opening] = (await slack.waitForCalls('chat.postMessage', before + 2)).slice(before);
+  const [row]: { thread_ts: string }[] = await hub.app.store.dataSource.query(
+    'SELECT thread_ts FROM slack_threads WHERE conversation_id = $1',
+    [conversation.id],
+  );
+  return { visitor, conversation, threadTs: row.thread_ts, opening };
 }
