@@ -71,4 +71,12 @@ export class FlowRun {
 
   @Column({ name: 'ended_at', type: 'timestamptz', nullable: true })
   endedAt!: Date | null;
+
+  /** Why the runner ended the run when the dialogue did not (send_failed, opted_out, version_missing). */
+  @Column({ name: 'end_reason', type: 'varchar', length: 32, nullable: true })
+  endReason!: string | null;
+
+  /** The intent an intent step recognised last, whatever key it saved the answer under. */
+  @Column({ name: 'last_intent', type: 'varchar', length: 100, nullable: true })
+  lastIntent!: string | null;
 }

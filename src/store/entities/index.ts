@@ -2,7 +2,9 @@ import { ApiToken } from './ApiToken';
 import { CannedResponse } from './CannedResponse';
 import { Consent } from './Consent';
 import { Contact } from './Contact';
+import { ConversationHandoff } from './ConversationHandoff';
 import { Feedback } from './Feedback';
+import { FeedbackDailyCount } from './FeedbackDailyCount';
 import { FeedbackRequest } from './FeedbackRequest';
 import { FlowExposure } from './FlowExposure';
 import { FlowRun } from './FlowRun';
@@ -29,7 +31,7 @@ export {
   OutboundJob,
 };
 export { Session, SlackEvent, SlackThread, User };
-export { Feedback, FeedbackRequest, FlowExposure, FlowRun, FlowVersion };
+export { ConversationHandoff, Feedback, FeedbackDailyCount, FeedbackRequest, FlowExposure, FlowRun, FlowVersion };
 
 /**
  * Every entity the data source knows; a new table adds its class here and a migration, and
@@ -56,4 +58,6 @@ export const ENTITIES = [
   FlowExposure,
   Feedback,
   FeedbackRequest,
+  FeedbackDailyCount,
+  ConversationHandoff,
 ];
