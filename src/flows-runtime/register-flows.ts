@@ -77,7 +77,9 @@ export function registerFlows(deps: FlowsDeps): FlowsRuntime | null {
     },
     events: {
       handedOff: (event) => bus.publish('conversation.handoff', event),
-      runEnded: ({ reason, detail, ...event }) => log.warn({ ...event, reason, detail }, `flow run ended: ${reason}`),
+      // An opt-out is the customer's choice; the other reasons are something to look into.
+      runEnded: (event) =>
+        log[event.reason === 'opted_out' ? 'info' : 'warn'](event, `flow run ended: ${event.reason}`),
       feedbackRecorded: (event) => bus.publish('feedback.recorded', event),
     },
     clock: deps.clock,

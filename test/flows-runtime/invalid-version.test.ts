@@ -1,7 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { startTestApp, type TestApp } from '../helpers/test-app';
+import type { TestApp } from '../helpers/test-app';
+import { startHubWithFlows } from './hub-with-flows';
 
 const survey = `id: survey
 name: Survey
@@ -21,20 +19,15 @@ steps:
 const olderInvalid = survey.replace('Tea or coffee?', '"Tea or coffee, {{ contact.first_name | shout }}?"');
 
 let hub: TestApp;
-let flowsDir: string;
 
 const query = <T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> =>
   hub.app.store.dataSource.query(sql, params);
 
 beforeAll(async () => {
-  flowsDir = mkdtempSync(path.join(tmpdir(), 'rapport-flows-'));
-  writeFileSync(path.join(flowsDir, 'survey.yaml'), survey);
-  hub = await startTestApp({ RAPPORT_FLOWS_ENABLED: 'true', RAPPORT_FLOWS_DIR: flowsDir });
-  hub.app.channels.register({ channel: 'sms', send: async () => ({ ok: true, status: 'sent' }) });
+  hub = await startHubWithFlows({ 'survey.yaml': survey });
 });
 afterAll(async () => {
   await hub.close();
-  rmSync(flowsDir, { recursive: true, force: true });
 });
 
 it('ends a run stuck on a stored version that no longer validates, and lets the customer start again', async () => {

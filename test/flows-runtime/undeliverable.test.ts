@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { InboundMessage } from '../../src/core/types';
-import { startTestApp, type TestApp } from '../helpers/test-app';
+import type { TestApp } from '../helpers/test-app';
+import { startHubWithFlows } from './hub-with-flows';
 
 const checkin = `id: checkin
 name: Check-in
@@ -24,7 +22,6 @@ steps:
 `;
 
 let hub: TestApp;
-let flowsDir: string;
 let sequence = 0;
 
 const query = <T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> =>
@@ -49,14 +46,10 @@ const closeWindow = (conversationId: string) =>
   query("UPDATE conversations SET last_inbound_at = now() - interval '2 days' WHERE id = $1", [conversationId]);
 
 beforeAll(async () => {
-  flowsDir = mkdtempSync(path.join(tmpdir(), 'rapport-flows-'));
-  writeFileSync(path.join(flowsDir, 'checkin.yaml'), checkin);
-  hub = await startTestApp({ RAPPORT_FLOWS_ENABLED: 'true', RAPPORT_FLOWS_DIR: flowsDir });
-  hub.app.channels.register({ channel: 'whatsapp', send: async () => ({ ok: true, status: 'sent' }) });
+  hub = await startHubWithFlows({ 'checkin.yaml': checkin });
 });
 afterAll(async () => {
   await hub.close();
-  rmSync(flowsDir, { recursive: true, force: true });
 });
 
 describe('a flow message the hub may not send', () => {
