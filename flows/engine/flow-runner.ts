@@ -123,6 +123,18 @@ export class FlowRunner {
     });
   }
 
+  /**
+   * The bot's last message in a conversation turned out undeliverable after it was handed over
+   * (the outbound queue gave up, the provider reported it undelivered): the run waiting on it
+   * ends, as when a send is refused at once.
+   */
+  endAfterLateFailure(conversationId: string, reason: string): Promise<TurnReport> {
+    return this.turn(conversationId, async (tx) => {
+      const run = await tx.activeRun();
+      return run ? this.stopRun(tx, run, 'send_failed', reason) : null;
+    });
+  }
+
   /** Resumes waiting runs that are due; returns how many turns ran. */
   async resumeDue(limit = 50): Promise<number> {
     const conversationIds = await this.deps.store.dueRuns(this.clock(), limit);

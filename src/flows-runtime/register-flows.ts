@@ -91,6 +91,18 @@ export function registerFlows(deps: FlowsDeps): FlowsRuntime | null {
     if (!message.body) return;
     await runner.handleMessage({ conversationId: message.conversationId, text: message.body, isNewContact });
   });
+  // SMS and WhatsApp are queued: a failure can come after the turn (retries exhausted, Twilio's
+  // "undelivered"). When it is the bot's latest message, the run is waiting on what nobody saw.
+  bus.on('message.status', async ({ messageId, conversationId, status, errorCode }) => {
+    if (status !== 'failed' && status !== 'undelivered') return;
+    const [latest]: { id: string }[] = await dataSource.query(
+      `SELECT id FROM messages WHERE conversation_id = $1 AND author_kind = 'bot'
+        ORDER BY created_at DESC, id DESC LIMIT 1`,
+      [conversationId],
+    );
+    if (latest?.id !== messageId) return;
+    await runner.endAfterLateFailure(conversationId, errorCode ?? status.toUpperCase());
+  });
   bus.on('flow.requested', async ({ conversationId, flowId }) => {
     // Like an API event: a flow whose first message cannot go out is not started (nor handed back).
     const refusal = await outbound.refusalFor(conversationId);
