@@ -3,6 +3,10 @@ import type { RecognizerFactory } from '../nlu/recognizer';
 import { CompiledFlow } from './compiled-flow';
 import type { ConversationTx } from './ports';
 
+/** A run's flow version: ready to run, gone, or stored but no longer valid (the schema moved on). */
+export type VersionLookup =
+  { status: 'found'; flow: CompiledFlow } | { status: 'missing' } | { status: 'invalid'; reason: string };
+
 /**
  * The flows this process runs: the current version of each, plus older versions that runs in
  * progress started on, compiled on demand from their snapshots and kept.
@@ -30,20 +34,23 @@ export class FlowCatalog {
     return this.current.get(flowId);
   }
 
-  /** The exact version a run started on, or null when it is gone (the run then ends). */
-  async version(
-    flowId: string,
-    version: string,
-    tx: Pick<ConversationTx, 'loadVersion'>,
-  ): Promise<CompiledFlow | null> {
+  /**
+   * The exact version a run started on. A snapshot that no longer validates (stored before a
+   * check was added) is reported, not thrown: thrown, it would fail every turn of the run.
+   */
+  async version(flowId: string, version: string, tx: Pick<ConversationTx, 'loadVersion'>): Promise<VersionLookup> {
     const key = `${flowId}@${version}`;
     const cached = this.versions.get(key);
-    if (cached) return cached;
+    if (cached) return { status: 'found', flow: cached };
     const source = await tx.loadVersion(flowId, version);
-    if (source === null) return null;
-    const loaded = parseFlow(source, `${flowId}@${version}`);
-    const compiled = new CompiledFlow({ ...loaded, version }, this.recognize);
+    if (source === null) return { status: 'missing' };
+    let compiled: CompiledFlow;
+    try {
+      compiled = new CompiledFlow({ ...parseFlow(source, key), version }, this.recognize);
+    } catch (error) {
+      return { status: 'invalid', reason: error instanceof Error ? error.message : String(error) };
+    }
     this.versions.set(key, compiled);
-    return compiled;
+    return { status: 'found', flow: compiled };
   }
 }

@@ -1,4 +1,5 @@
 import type { ConversationView } from '../../src/core/events';
+import { commitTurn } from './commit-turn';
 import type { CompiledFlow } from './compiled-flow';
 import type { FlowEngine } from './engine';
 import type { FlowCatalog } from './flow-catalog';
@@ -35,7 +36,8 @@ interface EndedRun {
   detail?: string;
 }
 
-type Decision = { flow: CompiledFlow; result: TurnResult } | { ended: EndedRun } | null;
+/** What a turn decided: a flow's step to commit (maybe after ending a run), only an ended run, or nothing. */
+type Decision = { flow: CompiledFlow; result: TurnResult; ended?: EndedRun } | { ended: EndedRun } | null;
 
 const SILENT: TurnReport = { runId: null, flowId: null, status: null, sent: [] };
 
@@ -68,18 +70,33 @@ export class FlowRunner {
         await this.snapshot(tx, flow);
         return { flow, result: this.deps.engine.start(flow, match.trigger, this.context(tx)) };
       }
-      if (run) {
-        const flow = await this.deps.catalog.version(run.flowId, run.version, tx);
-        if (!flow) return this.stopRun(tx, run, 'version_missing');
-        return { flow, result: this.deps.engine.reply(flow, run, input.text, this.context(tx)) };
+      if (!run) return this.startFromMessage(tx, input);
+      const found = await this.deps.catalog.version(run.flowId, run.version, tx);
+      if (found.status === 'found') {
+        return { flow: found.flow, result: this.deps.engine.reply(found.flow, run, input.text, this.context(tx)) };
       }
-      if (isOptOut(input.text)) return null;
-      const match = this.deps.triggers.forMessage(input.text, input.isNewContact);
-      const flow = match ? this.deps.catalog.latest(match.flowId) : undefined;
-      if (!match || !flow) return null;
-      await this.snapshot(tx, flow);
-      return { flow, result: this.deps.engine.start(flow, match.trigger, this.context(tx)) };
+      // The run cannot go on: it ends, and the message is taken as if no run were active, so a
+      // keyword still starts a flow and the customer is not stuck behind a run nobody can run.
+      const { ended } =
+        found.status === 'missing'
+          ? await this.stopRun(tx, run, 'version_missing')
+          : await this.stopRun(tx, run, 'version_invalid', found.reason);
+      const started = await this.startFromMessage(tx, input);
+      return started ? { ...started, ended } : { ended };
     });
+  }
+
+  /** A message outside any run: a trigger may start a flow. */
+  private async startFromMessage(
+    tx: ConversationTx,
+    input: { text: string; isNewContact: boolean },
+  ): Promise<{ flow: CompiledFlow; result: TurnResult } | null> {
+    if (isOptOut(input.text)) return null;
+    const match = this.deps.triggers.forMessage(input.text, input.isNewContact);
+    const flow = match ? this.deps.catalog.latest(match.flowId) : undefined;
+    if (!match || !flow) return null;
+    await this.snapshot(tx, flow);
+    return { flow, result: this.deps.engine.start(flow, match.trigger, this.context(tx)) };
   }
 
   /**
@@ -106,6 +123,18 @@ export class FlowRunner {
     });
   }
 
+  /**
+   * The bot's last message in a conversation turned out undeliverable after it was handed over
+   * (the outbound queue gave up, the provider reported it undelivered): the run waiting on it
+   * ends, as when a send is refused at once.
+   */
+  endAfterLateFailure(conversationId: string, reason: string): Promise<TurnReport> {
+    return this.turn(conversationId, async (tx) => {
+      const run = await tx.activeRun();
+      return run ? this.stopRun(tx, run, 'send_failed', reason) : null;
+    });
+  }
+
   /** Resumes waiting runs that are due; returns how many turns ran. */
   async resumeDue(limit = 50): Promise<number> {
     const conversationIds = await this.deps.store.dueRuns(this.clock(), limit);
@@ -114,9 +143,10 @@ export class FlowRunner {
         const run = await this.quietOrActive(tx);
         if (run === 'quiet' || !run || run.status !== 'waiting' || !run.resumeAt) return null;
         if (new Date(run.resumeAt) > this.clock()) return null;
-        const flow = await this.deps.catalog.version(run.flowId, run.version, tx);
-        if (!flow) return this.stopRun(tx, run, 'version_missing');
-        return { flow, result: this.deps.engine.resume(flow, run, this.context(tx)) };
+        const found = await this.deps.catalog.version(run.flowId, run.version, tx);
+        if (found.status === 'missing') return this.stopRun(tx, run, 'version_missing');
+        if (found.status === 'invalid') return this.stopRun(tx, run, 'version_invalid', found.reason);
+        return { flow: found.flow, result: this.deps.engine.resume(found.flow, run, this.context(tx)) };
       });
     }
     return conversationIds.length;
@@ -158,14 +188,12 @@ export class FlowRunner {
     const next = previous.then(async () => {
       const committed = await this.deps.store.inConversation(conversationId, async (tx) => {
         const decision = await decide(tx);
-        if (!decision || 'ended' in decision) return decision;
-        return { ...(await this.commit(tx, decision)), channel: tx.conversation.channel };
+        if (!decision || !('flow' in decision)) return decision;
+        return { ...(await commitTurn(tx, decision)), channel: tx.conversation.channel, ended: decision.ended };
       });
       if (!committed) return SILENT;
-      if ('ended' in committed) {
-        this.announceEnd(conversationId, committed.ended);
-        return SILENT;
-      }
+      if (committed.ended) this.announceEnd(conversationId, committed.ended);
+      if (!('result' in committed)) return SILENT;
       const sent: RenderedMessage[] = [];
       let undelivered: string | undefined;
       sending: for (const effect of committed.result.effects) {
@@ -225,76 +253,6 @@ export class FlowRunner {
   private announceEnd(conversationId: string, { run, reason, detail }: EndedRun): void {
     const event = { conversationId, runId: run.id as string, flowId: run.flowId, reason };
     this.deps.events.runEnded?.(detail === undefined ? event : { ...event, detail });
-  }
-
-  /** Persists the run and applies what the turn learned, inside the conversation's transaction. */
-  private async commit(tx: ConversationTx, { flow, result }: { flow: CompiledFlow; result: TurnResult }) {
-    const state = await tx.saveRun(result.state);
-    let handoff: Parameters<FlowEvents['handedOff']>[0] | null = null;
-    const feedback: Parameters<NonNullable<FlowEvents['feedbackRecorded']>>[0][] = [];
-    const { conversation, contact } = tx;
-    for (const effect of result.effects) {
-      switch (effect.type) {
-        case 'contact':
-          await tx.updateContact(effect.patch);
-          break;
-        case 'feedback_requested':
-          if (effect.kind === 'comment') break; // a comment is not rated: only ratings count as requests
-          await tx.recordFeedbackRequest({
-            kind: effect.kind,
-            stepId: effect.stepId,
-            tags: effect.tags,
-            contactId: contact.id,
-            conversationId: conversation.id,
-            channel: conversation.channel,
-            flowId: flow.id,
-            variant: state.variant,
-            agentId: conversation.assigneeId,
-          });
-          break;
-        case 'feedback': {
-          const stored = await tx.recordFeedback({
-            kind: effect.kind,
-            score: effect.score,
-            comment: effect.comment,
-            sentiment: effect.sentiment,
-            tags: effect.tags,
-            contactId: contact.id,
-            conversationId: conversation.id,
-            channel: conversation.channel,
-            flowId: flow.id,
-            flowVersion: flow.version,
-            variant: state.variant,
-            agentId: conversation.assigneeId,
-          });
-          feedback.push({
-            ...stored,
-            conversationId: conversation.id,
-            contactId: contact.id,
-            agentId: conversation.assigneeId,
-          });
-          break;
-        }
-        case 'exposure':
-          await tx.recordExposure({
-            runId: state.id as string,
-            contactId: contact.id,
-            flowId: flow.id,
-            flowVersion: flow.version,
-            stepId: effect.stepId,
-            variant: effect.variant,
-          });
-          break;
-        case 'handoff': {
-          const view = await tx.setHandledBy('human', effect.team);
-          handoff = { conversation: view, team: effect.team, reason: effect.reason, summary: effect.summary };
-          break;
-        }
-        case 'send':
-          break;
-      }
-    }
-    return { state, result, handoff, feedback };
   }
 }
 

@@ -79,7 +79,9 @@ export function registerFlows(deps: FlowsDeps): FlowsRuntime | null {
     },
     events: {
       handedOff: (event) => bus.publish('conversation.handoff', event),
-      runEnded: ({ reason, detail, ...event }) => log.warn({ ...event, reason, detail }, `flow run ended: ${reason}`),
+      // An opt-out is the customer's choice; the other reasons are something to look into.
+      runEnded: (event) =>
+        log[event.reason === 'opted_out' ? 'info' : 'warn'](event, `flow run ended: ${event.reason}`),
       feedbackRecorded: (event) => bus.publish('feedback.recorded', event),
     },
     clock: deps.clock,
@@ -90,6 +92,18 @@ export function registerFlows(deps: FlowsDeps): FlowsRuntime | null {
   bus.on('message.received', async ({ message, isNewContact }) => {
     if (!message.body) return;
     await runner.handleMessage({ conversationId: message.conversationId, text: message.body, isNewContact });
+  });
+  // SMS and WhatsApp are queued: a failure can come after the turn (retries exhausted, Twilio's
+  // "undelivered"). When it is the bot's latest message, the run is waiting on what nobody saw.
+  bus.on('message.status', async ({ messageId, conversationId, status, errorCode }) => {
+    if (status !== 'failed' && status !== 'undelivered') return;
+    const [latest]: { id: string }[] = await dataSource.query(
+      `SELECT id FROM messages WHERE conversation_id = $1 AND author_kind = 'bot'
+        ORDER BY created_at DESC, id DESC LIMIT 1`,
+      [conversationId],
+    );
+    if (latest?.id !== messageId) return;
+    await runner.endAfterLateFailure(conversationId, errorCode ?? status.toUpperCase());
   });
   bus.on('flow.requested', async ({ conversationId, flowId }) => {
     // Like an API event: a flow whose first message cannot go out is not started (nor handed back).

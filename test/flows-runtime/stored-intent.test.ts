@@ -1,7 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { startTestApp, type TestApp } from '../helpers/test-app';
+import type { TestApp } from '../helpers/test-app';
+import { startHubWithFlows } from './hub-with-flows';
 
 /** The branch on the intent comes a turn after the intent step: the intent must be stored with the run. */
 const topic = `id: topic
@@ -35,17 +33,12 @@ steps:
 `;
 
 let hub: TestApp;
-let flowsDir: string;
 
 beforeAll(async () => {
-  flowsDir = mkdtempSync(path.join(tmpdir(), 'rapport-flows-'));
-  writeFileSync(path.join(flowsDir, 'topic.yaml'), topic);
-  hub = await startTestApp({ RAPPORT_FLOWS_ENABLED: 'true', RAPPORT_FLOWS_DIR: flowsDir });
-  hub.app.channels.register({ channel: 'sms', send: async () => ({ ok: true, status: 'sent' }) });
+  hub = await startHubWithFlows({ 'topic.yaml': topic });
 });
 afterAll(async () => {
   await hub.close();
-  rmSync(flowsDir, { recursive: true, force: true });
 });
 
 it('branches on an intent recognised in an earlier turn, as stored with the run', async () => {

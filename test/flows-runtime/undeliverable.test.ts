@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { InboundMessage } from '../../src/core/types';
-import { startTestApp, type TestApp } from '../helpers/test-app';
+import type { TestApp } from '../helpers/test-app';
+import { startHubWithFlows } from './hub-with-flows';
 
 const checkin = `id: checkin
 name: Check-in
@@ -23,8 +21,35 @@ steps:
     text: "got {{ answers.still }}"
 `;
 
+const quiz = `id: quiz
+name: Quiz
+triggers: [{ type: keyword, keywords: [quiz] }]
+steps:
+  - id: ready
+    type: ask
+    input: yes_no
+    prompt: Ready?
+  - id: bye
+    type: end
+    text: Off we go.
+`;
+
+const intro = `id: intro
+name: Intro
+triggers: [{ type: keyword, keywords: [intro] }]
+steps:
+  - id: hello
+    type: say
+    text: Hello from the shop.
+  - id: ready
+    type: ask
+    input: yes_no
+    prompt: Shall we begin?
+  - id: bye
+    type: end
+`;
+
 let hub: TestApp;
-let flowsDir: string;
 let sequence = 0;
 
 const query = <T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> =>
@@ -49,14 +74,10 @@ const closeWindow = (conversationId: string) =>
   query("UPDATE conversations SET last_inbound_at = now() - interval '2 days' WHERE id = $1", [conversationId]);
 
 beforeAll(async () => {
-  flowsDir = mkdtempSync(path.join(tmpdir(), 'rapport-flows-'));
-  writeFileSync(path.join(flowsDir, 'checkin.yaml'), checkin);
-  hub = await startTestApp({ RAPPORT_FLOWS_ENABLED: 'true', RAPPORT_FLOWS_DIR: flowsDir });
-  hub.app.channels.register({ channel: 'whatsapp', send: async () => ({ ok: true, status: 'sent' }) });
+  hub = await startHubWithFlows({ 'checkin.yaml': checkin, 'quiz.yaml': quiz, 'intro.yaml': intro });
 });
 afterAll(async () => {
   await hub.close();
-  rmSync(flowsDir, { recursive: true, force: true });
 });
 
 describe('a flow message the hub may not send', () => {
@@ -95,6 +116,63 @@ describe('a flow message the hub may not send', () => {
       conversationId,
     ]);
     expect(conversation.handled_by).toBe('human');
+  });
+
+  it('ends the run when its queued question fails for good after the turn (Twilio refuses the number)', async () => {
+    hub.app.channels.register({
+      channel: 'sms',
+      send: async () => ({ ok: false, errorCode: '21610', errorMessage: 'Unsubscribed recipient', permanent: true }),
+    });
+    try {
+      const failed = new Promise<string>((resolve) => {
+        const off = hub.app.bus.on('message.status', ({ conversationId, status }) => {
+          if (status !== 'failed') return;
+          off();
+          resolve(conversationId);
+        });
+      });
+      const first = await hub.app.ingest.ingest({
+        channel: 'sms',
+        from: '+14155550604',
+        providerMessageId: `SM-undeliverable-${Date.now()}`,
+        text: 'quiz',
+      });
+      expect(await failed).toBe(first.conversation.id);
+      await hub.app.bus.drain();
+
+      const runs = await query('SELECT status, awaiting, end_reason FROM flow_runs WHERE conversation_id = $1', [
+        first.conversation.id,
+      ]);
+      expect(runs).toEqual([{ status: 'cancelled', awaiting: false, end_reason: 'send_failed' }]);
+    } finally {
+      hub.app.channels.register({ channel: 'sms', send: async () => ({ ok: true, status: 'sent' }) });
+    }
+  });
+
+  it('keeps the run when an earlier message is reported undelivered, and ends it when the question is', async () => {
+    const first = await hub.app.ingest.ingest({
+      channel: 'sms',
+      from: '+14155550605',
+      providerMessageId: `SM-undeliverable-${Date.now()}`,
+      text: 'intro',
+    });
+    const conversationId = first.conversation.id;
+    await hub.app.bus.drain();
+    const [hello, question] = await query<{ id: string }>(
+      "SELECT id FROM messages WHERE conversation_id = $1 AND author_kind = 'bot' ORDER BY created_at, id",
+      [conversationId],
+    );
+    const runStatus = async () =>
+      (await query<{ status: string }>('SELECT status FROM flow_runs WHERE conversation_id = $1', [conversationId]))[0]
+        .status;
+
+    // Twilio's status callback, as the webhook applies it.
+    await hub.app.statuses.advance(hello.id, { status: 'undelivered', errorCode: '30003' });
+    await hub.app.bus.drain();
+    expect(await runStatus()).toBe('active');
+    await hub.app.statuses.advance(question.id, { status: 'undelivered', errorCode: '30003' });
+    await hub.app.bus.drain();
+    expect(await runStatus()).toBe('cancelled');
   });
 
   it('starts a requested flow while the window is open', async () => {
