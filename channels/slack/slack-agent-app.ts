@@ -138,8 +138,13 @@ export function createSlackAgentApp<User extends HubUser>(
     await notify(threadTs, `:white_check_mark: Resolved by ${agent.name}.`);
   });
   button(ACTION_CSAT, async (conversationId, agent, threadTs) => {
-    hub.requestFlow(conversationId, options.csatFlowId, agent);
-    await notify(threadTs, `:bar_chart: ${agent.name} sent the satisfaction survey.`);
+    const outcome = await hub.requestFlow(conversationId, options.csatFlowId, agent);
+    await notify(
+      threadTs,
+      outcome.started
+        ? `:bar_chart: ${agent.name} sent the satisfaction survey.`
+        : `:warning: The satisfaction survey was not sent: ${outcome.reason}.`,
+    );
   });
 
   // "Add internal note" on any message of a thread opens a modal; its text is stored, never sent.

@@ -249,18 +249,18 @@ describe('Thread buttons', () => {
     });
   });
 
-  it('asks the flow engine for the CSAT survey', async () => {
-    const { conversation, threadTs } = await handedOffCustomer('Survey me');
-    const requested: HubEvents['flow.requested'][] = [];
-    const off = hub.app.bus.on('flow.requested', (event) => void requested.push(event));
+  it('says in the thread that the survey was not sent when flows are off, instead of claiming it was', async () => {
+    const { visitor, conversation, threadTs } = await handedOffCustomer('Survey me');
+    const before = slack.callsTo('chat.postMessage').length;
 
     await postInteraction(hub, buttonPress('rapport_send_csat', conversation.id, threadTs, 'UGRACE'));
-    await eventually(async () => requested.length > 0);
-    off();
+    const [notice] = (await slack.waitForCalls('chat.postMessage', before + 1)).slice(before);
 
-    expect(requested).toEqual([
-      { conversationId: conversation.id, flowId: 'post-purchase', requestedByUserId: agentId },
-    ]);
+    expect(notice.args).toMatchObject({ thread_ts: threadTs });
+    expect(notice.args.text).toBe(
+      ':warning: The satisfaction survey was not sent: flows are switched off on this hub (RAPPORT_FLOWS_ENABLED).',
+    );
+    expect(visitor.received).toEqual([]);
   });
 
   it('changes nothing when a Slack user unknown to the hub presses a button', async () => {

@@ -141,7 +141,7 @@ describe('Slack settings', () => {
     ).toMatchObject({
       enabled: true,
       mirror: 'handoff',
-      csatFlowId: 'post-purchase',
+      csatFlowId: 'csat-survey',
       apiUrl: 'http://127.0.0.1:1/api/',
     });
   });
