@@ -215,6 +215,29 @@ describe('Bot Framework channel', () => {
     expect(await query("SELECT id FROM contact_identities WHERE address = 'directline:u-update'")).toEqual([]);
   });
 
+  it('answers a Bot Framework health check invoke with its result in the response', async () => {
+    const response = await post({
+      ...activity({ type: 'invoke', user: 'u-health', conversation: 'c-health' }),
+      name: 'healthCheck',
+    });
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      healthResults: { success: true, messages: ['Health check succeeded.'] },
+    });
+  });
+
+  it('answers an invoke the hub does not offer (a message extension query) with 501 and stores nothing', async () => {
+    const response = await post({
+      ...activity({ type: 'invoke', user: 'u-invoke', conversation: 'c-invoke' }),
+      name: 'composeExtension/query',
+      value: { commandId: 'search', parameters: [{ name: 'q', value: 'books' }] },
+    });
+
+    expect(response.status).toBe(501);
+    expect(await query("SELECT id FROM contact_identities WHERE address = 'directline:u-invoke'")).toEqual([]);
+  });
+
   describe('rejects bad input with a clear error and stores nothing', () => {
     it('refuses a body that is not an activity', async () => {
       const response = await post({ hello: 'world' });
