@@ -15,6 +15,8 @@ import { loadMirrorCard } from './mirror-card-query';
 import { loadNoteChoices } from './note-choices-query';
 import { SlackThreadStore } from './slack-thread-store';
 
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+
 export interface SlackWiring {
   config: SlackConfig;
   express: Express;
@@ -43,8 +45,18 @@ export function registerSlack(wiring: SlackWiring): void {
   const threads = new SlackThreadStore(dataSource);
   const actions = new ConversationActions(dataSource, bus, wiring.commands);
   const flowRequests = new FlowRequests(wiring.flows, wiring.queries, wiring.outbound);
+  let lastPrune = 0;
   const hub: SlackHub<SlackAgent> = {
-    firstDelivery: (eventId) => threads.firstDelivery(eventId),
+    firstDelivery: async (eventId) => {
+      // The processed-event table would grow forever: old ids are dropped now and then.
+      if (Date.now() - lastPrune >= PRUNE_EVERY_MS) {
+        lastPrune = Date.now();
+        await threads
+          .pruneEvents()
+          .catch((error: unknown) => log.warn({ err: error, channel: 'slack' }, 'pruning old Slack event ids failed'));
+      }
+      return threads.firstDelivery(eventId);
+    },
     reserveThread: (conversationId, slackChannel) => threads.reserveThread(conversationId, slackChannel),
     setThreadTs: (conversationId, threadTs) => threads.setThreadTs(conversationId, threadTs),
     releaseThread: (conversationId) => threads.releaseThread(conversationId),
