@@ -188,7 +188,17 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
     apiExtensions: [feedbackReview.api],
   });
   // Slack acts through the inbox's commands, so it comes after the inbox.
-  registerSlack({ config, express: app, dataSource, bus, commands: inbox.commands, log });
+  registerSlack({
+    config,
+    express: app,
+    dataSource,
+    bus,
+    commands: inbox.commands,
+    queries: inbox.queries,
+    outbound,
+    flows,
+    log,
+  });
   app.use(notFound);
   app.use(errorHandler(log));
 

@@ -58,7 +58,7 @@ const configSchema = z
     SLACK_API_URL: z.url().optional(),
     SLACK_MIRROR: z.enum(['handoff', 'all']).default('handoff'),
     /** The flow the Slack thread's "Send CSAT survey" button starts. */
-    SLACK_CSAT_FLOW_ID: z.string().min(1).default('post-purchase'),
+    SLACK_CSAT_FLOW_ID: z.string().min(1).default('csat-survey'),
     // Twilio (SMS + WhatsApp). Without an account SID and auth token both run in the sandbox.
     TWILIO_ACCOUNT_SID: z
       .string()

@@ -82,16 +82,17 @@ export class BotFrameworkChannel implements ChannelAdapter {
       throw error;
     }
     let turnError: unknown;
+    let invokeAnswer: WebhookAnswer | undefined;
     await this.adapter.processActivityDirect(authenticated, activity, async (context) => {
       // Caught here so the adapter's generic wrapping cannot hide which error it was.
-      await this.onTurn(context).catch((error: unknown) => (turnError = error));
+      invokeAnswer = await this.onTurn(context).catch((error: unknown) => void (turnError = error));
     });
     if (turnError !== undefined) {
       const appError = toAppError(turnError);
       if (appError.code === 'INTERNAL') this.log.warn({ err: turnError, channel: this.channel }, 'activity failed');
       return failure(appError);
     }
-    return { status: 200 };
+    return invokeAnswer ?? { status: 200 };
   }
 
   async send(envelope: OutboundEnvelope): Promise<SendResult> {
@@ -120,7 +121,8 @@ export class BotFrameworkChannel implements ChannelAdapter {
     });
   }
 
-  private async onTurn(context: TurnContext): Promise<void> {
+  /** Stores or routes the activity; an invoke gets the answer its caller waits for. */
+  private async onTurn(context: TurnContext): Promise<WebhookAnswer | undefined> {
     const activity = context.activity;
     if (activity.type === ActivityTypes.Message) {
       // Without an id a redelivery could not be recognised.
@@ -129,9 +131,25 @@ export class BotFrameworkChannel implements ChannelAdapter {
     } else if (activity.type === ActivityTypes.Typing) {
       const conversationId = await this.hub.openConversationId(botFrameworkAddress(activity));
       if (conversationId) this.hub.customerTyping(conversationId);
+    } else if (activity.type === ActivityTypes.Invoke) {
+      return invokeResponse(activity.name);
     }
-    // Conversation updates, reactions and invokes carry nothing the hub stores.
+    // Conversation updates and reactions carry nothing the hub stores.
+    return undefined;
   }
+}
+
+/**
+ * An invoke (Teams, the Bot Framework) waits for its answer in the HTTP response. The hub offers
+ * no cards, task modules or message extensions: like botbuilder's ActivityHandler, it answers
+ * the health check and 501 Not Implemented to anything else, never a bare 200 the caller cannot
+ * read.
+ */
+function invokeResponse(name: string | undefined): WebhookAnswer {
+  if (name === 'healthCheck') {
+    return { status: 200, body: { healthResults: { success: true, messages: ['Health check succeeded.'] } } };
+  }
+  return { status: 501 };
 }
 
 function failure(error: AppError): WebhookAnswer {

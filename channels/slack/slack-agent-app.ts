@@ -87,25 +87,26 @@ export function createSlackAgentApp<User extends HubUser>(
     const isNote = NOTE_PREFIX.test(raw);
     const text = slackToPlainText(raw.replace(NOTE_PREFIX, '')).trim();
     if (!text) return;
-    const agent = await whoIs(client, event.user);
-    if (!agent) {
-      await refuseUnknown(client, event.user, event.thread_ts, 'nothing was sent to the customer');
-      return;
-    }
+    const threadTs = event.thread_ts;
+    const what = isNote ? 'Note not saved' : 'Not sent to the customer';
     try {
+      const agent = await whoIs(client, event.user);
+      if (!agent) {
+        await refuseUnknown(client, event.user, threadTs, 'nothing was sent to the customer');
+        return;
+      }
       if (isNote) {
         await hub.addNote(conversationId, text, agent);
         return;
       }
       const sent = await hub.reply({ conversationId, text, author: agent });
       if (sent.status === 'failed') {
-        await notify(event.thread_ts, `:warning: Not delivered to the customer (${sent.errorCode ?? 'failed'}).`);
+        await notify(threadTs, `:warning: Not delivered to the customer (${sent.errorCode ?? 'failed'}).`);
       }
     } catch (error) {
-      // The event is recorded as processed: Slack will not redeliver it, so the agent must hear of it here.
-      log.warn({ err: error, conversationId, channel: 'slack' }, 'Slack thread reply refused');
-      const what = isNote ? 'Note not saved' : 'Not sent to the customer';
-      await notify(event.thread_ts, `:warning: <@${event.user}> ${what}: ${refusalReason(error)}`);
+      // The event is recorded as processed, so Slack will not redeliver it: the agent hears it here.
+      log.warn({ err: error, conversationId, channel: 'slack' }, 'Slack thread reply not handled');
+      await notify(threadTs, `:warning: <@${event.user}> ${what}: ${refusalReason(error)}`);
     }
   });
 
@@ -138,8 +139,13 @@ export function createSlackAgentApp<User extends HubUser>(
     await notify(threadTs, `:white_check_mark: Resolved by ${agent.name}.`);
   });
   button(ACTION_CSAT, async (conversationId, agent, threadTs) => {
-    hub.requestFlow(conversationId, options.csatFlowId, agent);
-    await notify(threadTs, `:bar_chart: ${agent.name} sent the satisfaction survey.`);
+    const outcome = await hub.requestFlow(conversationId, options.csatFlowId, agent);
+    await notify(
+      threadTs,
+      outcome.started
+        ? `:bar_chart: ${agent.name} sent the satisfaction survey.`
+        : `:warning: The satisfaction survey was not sent: ${outcome.reason}.`,
+    );
   });
 
   // "Add internal note" on any message of a thread opens a modal; its text is stored, never sent.

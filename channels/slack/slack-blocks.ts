@@ -55,16 +55,7 @@ export function threadOpeningBlocks(
     });
   }
   if (handoff) {
-    const answers = Object.entries(handoff.summary).map(
-      ([label, answer]) => `• *${escapeMrkdwn(label)}:* ${escapeMrkdwn(answer)}`,
-    );
-    blocks.push({
-      type: 'section',
-      text: {
-        type: 'mrkdwn',
-        text: [`*Handed to people:* ${escapeMrkdwn(handoff.reason)}`, ...answers].join('\n').slice(0, 3000),
-      },
-    });
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: handoffText('Handed to people', handoff) } });
   }
   blocks.push({
     type: 'actions',
@@ -87,6 +78,14 @@ export function threadOpeningBlocks(
     ],
   });
   return { text: `New conversation: ${title}`, blocks };
+}
+
+/** Why the bot handed over and what it learned, one line per answer (section text: 3000 at most). */
+export function handoffText(title: string, handoff: { reason: string; summary: Record<string, string> }): string {
+  const answers = Object.entries(handoff.summary).map(
+    ([label, answer]) => `• *${escapeMrkdwn(label)}:* ${escapeMrkdwn(answer)}`,
+  );
+  return [`*${title}:* ${escapeMrkdwn(handoff.reason)}`, ...answers].join('\n').slice(0, 3000);
 }
 
 /** The conversation so far, as one thread reply. */

@@ -56,7 +56,12 @@ export interface SlackHub<User extends HubUser = HubUser> {
   /** Assigns the conversation to the user; people handle it from now on. */
   claim(conversationId: string, user: User): Promise<void>;
   resolve(conversationId: string, user: User): Promise<void>;
-  requestFlow(conversationId: string, flowId: string, user: User): void;
+  /** Runs a flow in the conversation now (the CSAT survey); says why when it did not run. */
+  requestFlow(
+    conversationId: string,
+    flowId: string,
+    user: User,
+  ): Promise<{ started: true } | { started: false; reason: string }>;
 }
 
 export interface SlackLogger {

@@ -1,6 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { HubEvents } from '../../src/core/events';
-import { customerMessageText, threadOpeningBlocks, transcriptText } from './slack-blocks';
+import { customerMessageText, handoffText, threadOpeningBlocks, transcriptText } from './slack-blocks';
 import type { SlackHub, SlackLogger } from './slack-hub';
 
 /**
@@ -20,11 +20,12 @@ export class SlackMirror {
 
   onHandoff(event: HubEvents['conversation.handoff']): Promise<void> {
     return this.inOrder(event.conversation.id, async () => {
-      const opened = await this.openThread(event.conversation.id, { reason: event.reason, summary: event.summary });
-      if (!opened) {
-        const thread = await this.hub.threadFor(event.conversation.id);
-        if (thread) await this.post(thread.threadTs, `*Handed to people again:* ${event.reason}`);
-      }
+      const handoff = { reason: event.reason, summary: event.summary };
+      if (await this.openThread(event.conversation.id, handoff)) return;
+      // The thread is open already (SLACK_MIRROR=all, or an earlier handoff): the reason and
+      // what the bot learned go in it, as in an opening message.
+      const thread = await this.hub.threadFor(event.conversation.id);
+      if (thread) await this.post(thread.threadTs, handoffText('Handed to people', handoff));
     });
   }
 

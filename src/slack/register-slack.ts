@@ -5,11 +5,17 @@ import type { SlackHub, SlackLogger } from '../../channels/slack/slack-hub';
 import { SlackMirror } from '../../channels/slack/slack-mirror';
 import { resolveSlackSettings, type SlackConfig } from '../../channels/slack/slack-settings';
 import type { EventBus } from '../core/events';
+import type { FlowsRuntime } from '../flows-runtime/register-flows';
 import type { InboxCommands } from '../inbox/inbox-commands';
+import type { InboxQueries } from '../inbox/inbox-queries';
+import type { OutboundService } from '../outbound/outbound-service';
 import { ConversationActions, type SlackAgent } from './conversation-actions';
+import { FlowRequests } from './flow-requests';
 import { loadMirrorCard } from './mirror-card-query';
 import { loadNoteChoices } from './note-choices-query';
 import { SlackThreadStore } from './slack-thread-store';
+
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
 export interface SlackWiring {
   config: SlackConfig;
@@ -18,6 +24,10 @@ export interface SlackWiring {
   bus: EventBus;
   /** The inbox's commands: Slack actions obey the same access rules as the inbox. */
   commands: Pick<InboxCommands, 'reply' | 'note' | 'assign' | 'setStatus'>;
+  queries: Pick<InboxQueries, 'get'>;
+  outbound: Pick<OutboundService, 'refusalFor'>;
+  /** The flow engine, or null when flows are off (the CSAT button then says so). */
+  flows: Pick<FlowsRuntime, 'runner' | 'catalog'> | null;
   log: SlackLogger;
 }
 
@@ -34,8 +44,19 @@ export function registerSlack(wiring: SlackWiring): void {
   const { dataSource, bus, log } = wiring;
   const threads = new SlackThreadStore(dataSource);
   const actions = new ConversationActions(dataSource, bus, wiring.commands);
+  const flowRequests = new FlowRequests(wiring.flows, wiring.queries, wiring.outbound);
+  let lastPrune = 0;
   const hub: SlackHub<SlackAgent> = {
-    firstDelivery: (eventId) => threads.firstDelivery(eventId),
+    firstDelivery: async (eventId) => {
+      // The processed-event table would grow forever: old ids are dropped now and then.
+      if (Date.now() - lastPrune >= PRUNE_EVERY_MS) {
+        lastPrune = Date.now();
+        await threads
+          .pruneEvents()
+          .catch((error: unknown) => log.warn({ err: error, channel: 'slack' }, 'pruning old Slack event ids failed'));
+      }
+      return threads.firstDelivery(eventId);
+    },
     reserveThread: (conversationId, slackChannel) => threads.reserveThread(conversationId, slackChannel),
     setThreadTs: (conversationId, threadTs) => threads.setThreadTs(conversationId, threadTs),
     releaseThread: (conversationId) => threads.releaseThread(conversationId),
@@ -48,8 +69,7 @@ export function registerSlack(wiring: SlackWiring): void {
     addNote: (conversationId, text, author) => actions.note(author, conversationId, text),
     claim: (conversationId, user) => actions.claim(user, conversationId),
     resolve: (conversationId, user) => actions.resolve(user, conversationId),
-    requestFlow: (conversationId, flowId, user) =>
-      bus.publish('flow.requested', { conversationId, flowId, requestedByUserId: user.id }),
+    requestFlow: (conversationId, flowId, user) => flowRequests.start(user, conversationId, flowId),
   };
   const slack = createSlackAgentApp(settings, hub, log);
   wiring.express.use(slack.receiver.router);

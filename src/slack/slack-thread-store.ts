@@ -13,6 +13,16 @@ export class SlackThreadStore {
     return rows.length === 1;
   }
 
+  /**
+   * Forgets processed event ids older than `retentionHours`. Slack redelivers an event within
+   * minutes (three retries, the last about five minutes on), so a day is ample.
+   */
+  async pruneEvents(retentionHours = 24): Promise<void> {
+    await this.dataSource.query('DELETE FROM slack_events WHERE received_at < now() - make_interval(hours => $1)', [
+      retentionHours,
+    ]);
+  }
+
   async reserveThread(conversationId: string, slackChannel: string): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
       `INSERT INTO slack_threads (conversation_id, slack_channel) VALUES ($1, $2)

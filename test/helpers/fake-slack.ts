@@ -8,6 +8,8 @@ export interface SlackCall {
   method: string;
   args: Record<string, unknown>;
   authorization: string | undefined;
+  /** When the call arrived (performance.now(), ms). */
+  at: number;
 }
 
 export interface FakeSlackUser {
@@ -24,10 +26,17 @@ export interface FakeSlack {
   calls: SlackCall[];
   /** Methods answered with 429, in order. */
   rateLimited: string[];
+  /** When each 429 was answered (performance.now(), ms), in the same order. */
+  rateLimitedAt: number[];
   callsTo(method: string): SlackCall[];
   addUser(user: FakeSlackUser): void;
   /** Answer the next call to `method` with 429 and this Retry-After (seconds). */
   rateLimitNext(method: string, retryAfterSeconds: number): void;
+  /**
+   * Holds the next call to `method` unanswered until `release()` (a slow Slack). The call is
+   * recorded when it arrives.
+   */
+  holdNext(method: string): { release(): void };
   /** Resolves once `method` has been called at least `count` times. */
   waitForCalls(method: string, count: number): Promise<SlackCall[]>;
   close(): Promise<void>;
@@ -44,6 +53,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const users = new Map<string, FakeSlackUser>();
   const rateLimits: { method: string; retryAfter: number }[] = [];
   const rateLimited: string[] = [];
+  const rateLimitedAt: number[] = [];
+  const holds = new Map<string, Promise<void>>();
   const waiters = new Set<() => void>();
   let sequence = 0;
   const nextTs = () => `1700000000.${String(++sequence).padStart(6, '0')}`;
@@ -72,7 +83,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const args = decode(req.headers['content-type'], await readBody(req));
     if (path.startsWith('/respond/')) {
-      calls.push({ method: 'response_url', args, authorization: req.headers.authorization });
+      calls.push({ method: 'response_url', args, authorization: req.headers.authorization, at: performance.now() });
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('ok');
       waiters.forEach((wake) => wake());
@@ -83,12 +94,19 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     if (limit >= 0) {
       const [{ retryAfter }] = rateLimits.splice(limit, 1);
       rateLimited.push(method);
+      rateLimitedAt.push(performance.now());
       res.writeHead(429, { 'retry-after': String(retryAfter), 'content-type': 'application/json' });
       res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
       return;
     }
     const answer = answers[method];
-    calls.push({ method, args, authorization: req.headers.authorization });
+    calls.push({ method, args, authorization: req.headers.authorization, at: performance.now() });
+    const hold = holds.get(method);
+    if (hold) {
+      holds.delete(method);
+      waiters.forEach((wake) => wake());
+      await hold;
+    }
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(answer ? answer(args) : { ok: false, error: 'unknown_method' }));
     waiters.forEach((wake) => wake());
@@ -102,9 +120,15 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     responseUrl: `http://127.0.0.1:${port}/respond/T0001/1/secret`,
     calls,
     rateLimited,
+    rateLimitedAt,
     callsTo,
     addUser: (user) => users.set(user.id, user),
     rateLimitNext: (method, retryAfter) => rateLimits.push({ method, retryAfter }),
+    holdNext: (method) => {
+      let release = () => undefined as void;
+      holds.set(method, new Promise<void>((resolve) => (release = resolve)));
+      return { release: () => release() };
+    },
     waitForCalls: async (method, count) => {
       while (callsTo(method).length < count) {
         await new Promise<void>((resolve) => {

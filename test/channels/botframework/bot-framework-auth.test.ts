@@ -1,8 +1,16 @@
 import { createSign, generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { BotFrameworkChannel } from '../../../channels/botframework/bot-framework-channel';
+import { createApp } from '../../../src/app';
 import { loadConfig } from '../../../src/config';
 import { resolveBotFrameworkSettings } from '../../../channels/botframework/bot-framework-settings';
+import { createTestDatabase } from '../../helpers/database';
+import { CHANNEL_TOKEN_ISSUER, startFakeBotFrameworkIssuer } from '../../helpers/fake-bot-framework-issuer';
 import { startFakeConnector, type FakeConnector } from '../../helpers/fake-connector';
-import { startTestApp, type TestApp } from '../../helpers/test-app';
+import { TEST_SECRET, startTestApp, type TestApp } from '../../helpers/test-app';
 
 const APP_ID = '00000000-0000-4000-8000-00000000b07f';
 
@@ -83,6 +91,98 @@ describe('Bot Framework authentication', () => {
       await post({});
 
       expect(connector.posts).toEqual([]);
+    });
+  });
+
+  describe('with a token the Bot Framework signed (its OpenID metadata and keys served locally)', () => {
+    // The hub's own settings, with the connector's token validation pointed at a local issuer.
+    // The hub offers no variable for this on purpose: whoever sets the metadata URL can mint
+    // tokens, so the test builds the channel itself, with the real CloudAdapter and the real store.
+    let hub: TestApp;
+    let issuer: Awaited<ReturnType<typeof startFakeBotFrameworkIssuer>>;
+    let channel: BotFrameworkChannel;
+    beforeAll(async () => {
+      issuer = await startFakeBotFrameworkIssuer(['msteams']);
+      hub = await startTestApp();
+      const settings = resolveBotFrameworkSettings(
+        loadConfig({ MICROSOFT_APP_ID: APP_ID, MICROSOFT_APP_PASSWORD: 'not-a-real-secret' }),
+      );
+      if (!settings.enabled) throw new Error('the Bot Framework channel should be enabled');
+      channel = new BotFrameworkChannel(
+        {
+          ...settings,
+          authOptions: {
+            ...settings.authOptions,
+            ToBotFromChannelOpenIdMetadataUrl: issuer.metadataUrl,
+            ToBotFromChannelTokenIssuer: CHANNEL_TOKEN_ISSUER,
+            ToBotFromEmulatorOpenIdMetadataUrl: issuer.metadataUrl,
+            ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+            ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+            OAuthUrl: 'https://api.botframework.com',
+            CallerId: 'urn:botframework:azure',
+          },
+        },
+        {
+          ingest: (inbound) => hub.app.ingest.ingest(inbound),
+          openConversationId: (address) => hub.app.queries.openConversationFor('botframework', address),
+          customerTyping: () => undefined,
+        },
+        { warn: () => undefined },
+      );
+    });
+    afterAll(async () => {
+      await hub.close();
+      await issuer.close();
+    });
+
+    const handle = (token: string) =>
+      channel.handle({ url: '/webhooks/botframework', headers: { authorization: `Bearer ${token}` }, body: message() });
+    const stored = () => hub.app.store.dataSource.query("SELECT id FROM messages WHERE body = 'let me in'");
+
+    it('accepts the activity and stores the message', async () => {
+      const answer = await handle(issuer.channelToken({ audience: APP_ID, serviceUrl: connector.serviceUrl }));
+
+      expect(answer).toEqual({ status: 200 });
+      expect(await stored()).toHaveLength(1);
+    });
+
+    it('refuses a signed token meant for another bot with 401', async () => {
+      const answer = await handle(issuer.channelToken({ audience: 'another-bot', serviceUrl: connector.serviceUrl }));
+
+      expect(answer).toMatchObject({ status: 401, body: { error: { code: 'INVALID_TOKEN' } } });
+    });
+
+    it("refuses a signed token whose serviceUrl is not the activity's with 401", async () => {
+      const answer = await handle(issuer.channelToken({ audience: APP_ID, serviceUrl: 'https://evil.example.com/' }));
+
+      expect(answer).toMatchObject({ status: 401, body: { error: { code: 'INVALID_TOKEN' } } });
+    });
+  });
+
+  describe('with authentication switched off', () => {
+    it('says so loudly at start, as a warning', async () => {
+      const database = await createTestDatabase();
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'rapport-test-'));
+      const lines: { level: number; msg: string }[] = [];
+      const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+      const app = await createApp(
+        loadConfig({
+          NODE_ENV: 'test',
+          RAPPORT_SECRET: TEST_SECRET,
+          RAPPORT_DATA_DIR: dataDir,
+          RAPPORT_SEED_DEMO: 'false',
+          BOTFRAMEWORK_AUTH: 'disabled',
+          ...(database.url ? { DATABASE_URL: database.url } : {}),
+        }),
+        { pgliteDataDir: 'memory://', logger },
+      );
+      await app.close();
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+
+      const warning = lines.find((line) => line.msg.includes('AUTHENTICATION IS DISABLED'));
+      expect(warning?.level).toBe(pino.levels.values.warn);
+      expect(warning?.msg).toContain('Local development only');
     });
   });
 

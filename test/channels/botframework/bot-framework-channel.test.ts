@@ -1,4 +1,3 @@
-import type { HubEvents } from '../../../src/core/events';
 import { startFakeConnector, type FakeConnector } from '../../helpers/fake-connector';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 
@@ -107,61 +106,6 @@ describe('Bot Framework channel', () => {
     expect(rows.map((row) => row.body)).toEqual(['first', 'second']);
   });
 
-  it('sends a flow reply back through the connector API, with choices as suggested actions', async () => {
-    await post(activity({ user: 'u-flow', conversation: 'c-flow', text: 'hello' }));
-    const conversationId = await conversationOf('u-flow');
-    const before = connector.posts.length;
-
-    // The flow engine sends exactly like this (authorKind 'bot'); it is built on another branch.
-    const sent = await hub.app.outbound.send({
-      conversationId,
-      text: 'How was your delivery?',
-      choices: ['Great', 'Late'],
-      authorKind: 'bot',
-    });
-
-    const [out] = (await connector.waitForPosts(before + 1)).slice(before);
-    expect(out.conversationId).toBe('c-flow');
-    expect(out.activity).toMatchObject({
-      type: 'message',
-      text: 'How was your delivery?',
-      recipient: { id: 'u-flow' },
-      suggestedActions: {
-        actions: [
-          { type: 'imBack', title: 'Great', value: 'Great' },
-          { type: 'imBack', title: 'Late', value: 'Late' },
-        ],
-      },
-    });
-    expect(sent.status).toBe('sent');
-    const [row] = await query('SELECT status, provider_message_id FROM messages WHERE id = $1', [sent.id]);
-    expect(row).toMatchObject({
-      status: 'sent',
-      provider_message_id: expect.stringMatching(/^directline:c-flow:bot-/),
-    });
-  });
-
-  it("sends an agent's reply from the inbox to the customer, as that agent's message", async () => {
-    const [agent] = await query<{ id: string }>(
-      "INSERT INTO users (email, name, role) VALUES ('grace@example.com', 'Grace', 'agent') RETURNING id",
-    );
-    await post(activity({ user: 'u-agent', conversation: 'c-agent', text: 'I need a person' }));
-    const conversationId = await conversationOf('u-agent');
-    const before = connector.posts.length;
-
-    const sent = await hub.app.outbound.send({
-      conversationId,
-      text: 'Hi, Grace here.',
-      authorKind: 'agent',
-      authorUserId: agent.id,
-    });
-
-    const [out] = (await connector.waitForPosts(before + 1)).slice(before);
-    expect(out).toMatchObject({ conversationId: 'c-agent', activity: { text: 'Hi, Grace here.' } });
-    const [row] = await query('SELECT author_kind, author_user_id, status FROM messages WHERE id = $1', [sent.id]);
-    expect(row).toEqual({ author_kind: 'agent', author_user_id: agent.id, status: 'sent' });
-  });
-
   it('sends a proactive message to a reference stored before the hub restarted', async () => {
     const reference = {
       channelId: 'msteams',
@@ -219,35 +163,6 @@ describe('Bot Framework channel', () => {
     expect(row).toEqual({ status: 'failed', error_code: 'BOTFRAMEWORK_HTTP_403' });
   });
 
-  it('publishes typing.changed when the customer is typing in an open conversation', async () => {
-    await post(activity({ user: 'u-typing', conversation: 'c-typing', text: 'hello' }));
-    const conversationId = await conversationOf('u-typing');
-    const seen: HubEvents['typing.changed'][] = [];
-    const off = hub.app.bus.on('typing.changed', (event) => void seen.push(event));
-
-    const response = await post(activity({ type: 'typing', user: 'u-typing', conversation: 'c-typing' }));
-    await hub.app.bus.drain();
-    off();
-
-    expect(response.status).toBe(200);
-    expect(seen).toEqual([{ conversationId, who: 'contact', typing: true }]);
-  });
-
-  it('shows the customer that an agent is typing, through the connector API', async () => {
-    await post(activity({ user: 'u-agent-typing', conversation: 'c-agent-typing', text: 'hello' }));
-    const [identity] = await query<{ reply_context: Record<string, unknown> }>(
-      "SELECT reply_context FROM contact_identities WHERE address = 'directline:u-agent-typing'",
-    );
-    const before = connector.posts.length;
-
-    await hub.app.channels
-      .get('botframework')
-      ?.sendTyping?.('directline:u-agent-typing', await conversationOf('u-agent-typing'), identity.reply_context);
-
-    const [out] = (await connector.waitForPosts(before + 1)).slice(before);
-    expect(out).toMatchObject({ conversationId: 'c-agent-typing', activity: { type: 'typing' } });
-  });
-
   it('publishes nothing for a typing activity from someone with no conversation', async () => {
     const seen: unknown[] = [];
     const off = hub.app.bus.on('typing.changed', (event) => void seen.push(event));
@@ -298,6 +213,29 @@ describe('Bot Framework channel', () => {
 
     expect(response.status).toBe(200);
     expect(await query("SELECT id FROM contact_identities WHERE address = 'directline:u-update'")).toEqual([]);
+  });
+
+  it('answers a Bot Framework health check invoke with its result in the response', async () => {
+    const response = await post({
+      ...activity({ type: 'invoke', user: 'u-health', conversation: 'c-health' }),
+      name: 'healthCheck',
+    });
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      healthResults: { success: true, messages: ['Health check succeeded.'] },
+    });
+  });
+
+  it('answers an invoke the hub does not offer (a message extension query) with 501 and stores nothing', async () => {
+    const response = await post({
+      ...activity({ type: 'invoke', user: 'u-invoke', conversation: 'c-invoke' }),
+      name: 'composeExtension/query',
+      value: { commandId: 'search', parameters: [{ name: 'q', value: 'books' }] },
+    });
+
+    expect(response.status).toBe(501);
+    expect(await query("SELECT id FROM contact_identities WHERE address = 'directline:u-invoke'")).toEqual([]);
   });
 
   describe('rejects bad input with a clear error and stores nothing', () => {

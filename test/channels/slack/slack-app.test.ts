@@ -102,6 +102,8 @@ describe('Slack mirror', () => {
     expect(slack.rateLimited).toEqual(['chat.postMessage']);
     expect(posted).toHaveLength(1);
     expect(posted[0].args.thread_ts).toBe(threadTs);
+    // The retry came no sooner than Retry-After (1 s) after the 429: a lower bound only.
+    expect(posted[0].at - slack.rateLimitedAt[0]).toBeGreaterThanOrEqual(1000);
   });
 });
 
@@ -160,6 +162,24 @@ describe('Agents answering from Slack', () => {
     expect(visitor.received).toEqual([]);
   });
 
+  it('acknowledges the event before handling it, so a slow Slack or hub never makes Slack retry', async () => {
+    const { visitor, threadTs } = await handedOffCustomer('Slow day');
+    // Handling starts by asking Slack who wrote; that answer is held. Were the ack to wait for
+    // the handling, the response below would never come.
+    const slow = slack.holdNext('users.info');
+    const asked = slack.callsTo('users.info').length;
+
+    const response = await postEvent(hub, threadReply(threadTs, 'UGRACE', 'Worth the wait'));
+    await slack.waitForCalls('users.info', asked + 1);
+    const sentBeforeRelease = visitor.received.map((message) => message.text);
+    slow.release();
+    await eventually(async () => visitor.received.find((message) => message.text === 'Worth the wait'));
+
+    expect(response.status).toBe(200);
+    expect(sentBeforeRelease).not.toContain('Worth the wait');
+    expect(visitor.received.filter((message) => message.text === 'Worth the wait')).toHaveLength(1);
+  });
+
   it('sends a replayed event once: the same event_id again, and Slack retry', async () => {
     const { visitor, conversation, threadTs } = await handedOffCustomer('Once please');
     const reply = threadReply(threadTs, 'UGRACE', 'Only once');
@@ -169,7 +189,9 @@ describe('Agents answering from Slack', () => {
       await postEvent(hub, reply, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } }),
     ];
     await postEvent(hub, reply, { headers: { 'x-slack-retry-num': '2', 'x-slack-retry-reason': 'http_timeout' } });
-    // A later, different reply: once it has arrived, the replays before it were long settled.
+    // Events are handled concurrently: wait for the reply itself, then for a later, different
+    // reply; once that has arrived, the replays before it were long settled.
+    await eventually(async () => visitor.received.find((message) => message.text === 'Only once'));
     await postEvent(hub, threadReply(threadTs, 'UGRACE', 'Sentinel'));
     await eventually(async () => visitor.received.find((message) => message.text === 'Sentinel'));
 
@@ -227,18 +249,18 @@ describe('Thread buttons', () => {
     });
   });
 
-  it('asks the flow engine for the CSAT survey', async () => {
-    const { conversation, threadTs } = await handedOffCustomer('Survey me');
-    const requested: HubEvents['flow.requested'][] = [];
-    const off = hub.app.bus.on('flow.requested', (event) => void requested.push(event));
+  it('says in the thread that the survey was not sent when flows are off, instead of claiming it was', async () => {
+    const { visitor, conversation, threadTs } = await handedOffCustomer('Survey me');
+    const before = slack.callsTo('chat.postMessage').length;
 
     await postInteraction(hub, buttonPress('rapport_send_csat', conversation.id, threadTs, 'UGRACE'));
-    await eventually(async () => requested.length > 0);
-    off();
+    const [notice] = (await slack.waitForCalls('chat.postMessage', before + 1)).slice(before);
 
-    expect(requested).toEqual([
-      { conversationId: conversation.id, flowId: 'post-purchase', requestedByUserId: agentId },
-    ]);
+    expect(notice.args).toMatchObject({ thread_ts: threadTs });
+    expect(notice.args.text).toBe(
+      ':warning: The satisfaction survey was not sent: flows are switched off on this hub (RAPPORT_FLOWS_ENABLED).',
+    );
+    expect(visitor.received).toEqual([]);
   });
 
   it('changes nothing when a Slack user unknown to the hub presses a button', async () => {

@@ -57,6 +57,64 @@ describe('Slack mirror of every new conversation (SLACK_MIRROR=all)', () => {
   });
 });
 
+describe('A flow handing an already mirrored conversation to people (SLACK_MIRROR=all, flows on)', () => {
+  let hub: TestApp;
+  let slack: FakeSlack;
+  beforeAll(async () => {
+    slack = await startFakeSlack();
+    hub = await startTestApp({
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_CHANNEL,
+      SLACK_API_URL: slack.apiUrl,
+      SLACK_MIRROR: 'all',
+      RAPPORT_FLOWS_ENABLED: 'true',
+    });
+  });
+  afterAll(async () => {
+    await hub.close();
+    await slack.close();
+  });
+
+  it("posts the shipped FAQ flow's handoff reason and what it learned in the conversation's thread", async () => {
+    const sms = (text: string, n: number) =>
+      hub.app.ingest.ingest({ channel: 'sms', from: '+14155550177', providerMessageId: `SM-faq-${n}`, text });
+    // A returning customer (a new one would get the welcome flow first).
+    const [contact]: { id: string }[] = await hub.app.store.dataSource.query(
+      "INSERT INTO contacts (first_name, phone) VALUES ('Ben', '+14155550177') RETURNING id",
+    );
+    await hub.app.store.dataSource.query(
+      "INSERT INTO contact_identities (contact_id, channel, address) VALUES ($1, 'sms', '+14155550177')",
+      [contact.id],
+    );
+    const first = await sms('help', 1);
+    await hub.app.bus.drain();
+    const [thread]: { thread_ts: string }[] = await hub.app.store.dataSource.query(
+      'SELECT thread_ts FROM slack_threads WHERE conversation_id = $1',
+      [first.conversation.id],
+    );
+
+    // The FAQ flow asked for the question; it cannot answer this one and hands over.
+    await sms('Do you sell gift vouchers for my aunt?', 2);
+    await hub.app.bus.drain();
+
+    const inThread = slack
+      .callsTo('chat.postMessage')
+      .filter((call) => call.args.thread_ts === thread.thread_ts)
+      .map((call) => String(call.args.text));
+    expect(inThread).toContain(
+      '*Handed to people:* FAQ: question not recognised\n• *Question:* Do you sell gift vouchers for my aunt?',
+    );
+    // One thread for the conversation, opened when it began.
+    expect(slack.callsTo('chat.postMessage').filter((call) => call.args.thread_ts === undefined)).toHaveLength(1);
+    const [conversation] = await hub.app.store.dataSource.query(
+      'SELECT handled_by, team FROM conversations WHERE id = $1',
+      [first.conversation.id],
+    );
+    expect(conversation).toEqual({ handled_by: 'human', team: 'support' });
+  });
+});
+
 describe('Slack settings', () => {
   const settings = (env: Record<string, string>) => resolveSlackSettings(loadConfig(env));
 
@@ -83,7 +141,7 @@ describe('Slack settings', () => {
     ).toMatchObject({
       enabled: true,
       mirror: 'handoff',
-      csatFlowId: 'post-purchase',
+      csatFlowId: 'csat-survey',
       apiUrl: 'http://127.0.0.1:1/api/',
     });
   });
