@@ -18,8 +18,11 @@ export interface FeedbackItem {
   agent: { id: string; name: string } | null;
   reviewedAt: string | null;
   reviewedBy: string | null;
-  /** A follow-up was opened: by a manager for a person, or automatically for the team (userId null). */
-  followUp: { userId: string | null; name: string | null; at: string } | null;
+  /**
+   * A follow-up was opened: by a manager for a person, or automatically for the team (userId null),
+   * in the rating's conversation or the contact's conversation that was already open.
+   */
+  followUp: { userId: string | null; name: string | null; at: string; conversationId: string | null } | null;
 }
 
 export interface FeedbackPage {
@@ -30,7 +33,7 @@ export interface FeedbackPage {
 export const FEEDBACK_SELECT = `
   SELECT f.id, f.kind, f.score, f.comment, f.sentiment_score, f.sentiment_label, f.tags, f.channel, f.flow_id,
          f.variant, f.created_at, f.created_at::text AS cursor_at, f.conversation_id, f.reviewed_at, f.reviewed_by, f.follow_up_at,
-         f.follow_up_user_id, ct.id AS contact_id,
+         f.follow_up_user_id, f.follow_up_conversation_id, ct.id AS contact_id,
          COALESCE(ct.display_name, NULLIF(concat_ws(' ', ct.first_name, ct.last_name), '')) AS contact_name,
          f.agent_id, agent.name AS agent_name, follower.name AS follow_up_name
     FROM feedback f
@@ -57,6 +60,7 @@ export interface FeedbackRow {
   reviewed_by: string | null;
   follow_up_at: Date | string | null;
   follow_up_user_id: string | null;
+  follow_up_conversation_id: string | null;
   contact_id: string;
   contact_name: string | null;
   agent_id: string | null;
@@ -84,7 +88,12 @@ export function toFeedbackItem(row: FeedbackRow): FeedbackItem {
     reviewedAt: iso(row.reviewed_at),
     reviewedBy: row.reviewed_by,
     followUp: row.follow_up_at
-      ? { userId: row.follow_up_user_id, name: row.follow_up_name, at: iso(row.follow_up_at)! }
+      ? {
+          userId: row.follow_up_user_id,
+          name: row.follow_up_name,
+          at: iso(row.follow_up_at)!,
+          conversationId: row.follow_up_conversation_id,
+        }
       : null,
   };
 }

@@ -41,7 +41,7 @@ export interface FeedbackItem {
   agent: { id: string; name: string } | null;
   reviewedAt: string | null;
   reviewedBy: string | null;
-  followUp: { userId: string | null; name: string | null; at: string } | null;
+  followUp: { userId: string | null; name: string | null; at: string; conversationId: string | null } | null;
 }
 
 export interface ThreadMessage {
