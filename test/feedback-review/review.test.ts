@@ -80,6 +80,57 @@ describe('feedback threads list', () => {
       expect(item).toMatchObject({ kind: 'csat', channel: 'sms', contact: { name: expect.any(String) } });
   });
 
+  describe('filters', () => {
+    /** Every id the list gives for a query (one page holds them all here). */
+    const ids = async (query: Record<string, string>) => {
+      const page = await list.page(parseFeedbackFilter(query), manager, { limit: 1000 });
+      expect(page.nextCursor).toBeNull();
+      return page.items.map((item) => item.id).sort();
+    };
+    const day = (moment: Date, timeZone: string) =>
+      new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(moment);
+    // After the records the first test adds on 15 September.
+    const late = () => world.feedback.filter((r) => day(r.createdAt, 'UTC') >= '2026-09-20');
+    const expected = (records: typeof world.feedback) => records.map((r) => r.id).sort();
+
+    it("by tag: the contact's tags or the rating's own", async () => {
+      const byContact = late().filter((r) => r.contactTags.includes('vip') || r.tags.includes('vip'));
+      const byRating = late().filter((r) => r.contactTags.includes('refund') || r.tags.includes('refund'));
+      expect(byContact.some((r) => !r.tags.includes('vip'))).toBe(true);
+      expect(byRating.some((r) => !r.contactTags.includes('refund'))).toBe(true);
+
+      expect(await ids({ tag: 'vip', from: '2026-09-20' })).toEqual(expected(byContact));
+      expect(await ids({ tag: 'refund', from: '2026-09-20' })).toEqual(expected(byRating));
+      expect(await ids({ tag: 'no-such-tag' })).toEqual([]);
+    });
+
+    it('by the agent who handled the conversation', async () => {
+      const agent = world.agents[1];
+      const handled = late().filter((r) => r.agentId === agent.id);
+      expect(handled.length).toBeGreaterThan(0);
+      expect(await ids({ agentId: agent.id, from: '2026-09-20' })).toEqual(expected(handled));
+    });
+
+    it('by a list of sentiments', async () => {
+      const gloomy = late().filter((r) => r.sentimentLabel === 'negative' || r.sentimentLabel === 'neutral');
+      expect(await ids({ sentiment: 'negative,neutral', from: '2026-09-20' })).toEqual(expected(gloomy));
+      expect(await ids({ sentiment: 'positive', from: '2026-09-20' })).toEqual(
+        expected(late().filter((r) => r.sentimentLabel === 'positive')),
+      );
+    });
+
+    it("by whole days in the manager's time zone, both ends included", async () => {
+      const timeZone = 'Asia/Tokyo';
+      const inRange = world.feedback.filter((r) => {
+        const local = day(r.createdAt, timeZone);
+        return local >= '2026-10-01' && local <= '2026-10-10';
+      });
+      expect(inRange.length).toBeGreaterThan(0);
+      expect(await ids({ from: '2026-10-01', to: '2026-10-10', timeZone })).toEqual(expected(inRange));
+      expect(await ids({ from: '2026-10-01', to: '2026-10-10' })).not.toEqual(expected(inRange));
+    });
+  });
+
   it('refuses a cursor it did not give out', async () => {
     const forged = Buffer.from(JSON.stringify(["2026-01-01'; DROP TABLE feedback; --", 'x'])).toString('base64url');
     await expect(list.page(all, manager, { cursor: forged, limit: 10 })).rejects.toThrow(/cursor/);
