@@ -30,7 +30,7 @@ const viewerOf = (req: Request): FeedbackViewer => {
 };
 
 /** Splits the paging parameters from the filters in one query string. */
-function filterOf(query: Request['query']) {
+function filtersOf(query: Request['query']) {
   const { cursor: _cursor, limit: _limit, ...filters } = query;
   return parseFeedbackFilter(filters);
 }
@@ -42,17 +42,19 @@ function filterOf(query: Request['query']) {
  */
 export function feedbackRouter(deps: FeedbackRouterDeps): Router {
   const router = Router();
+  /** The request's filters, a standout term resolved into the comments it occurs in. */
+  const filterOf = (req: Request) => deps.terms.resolveTerm(filtersOf(req.query), viewerOf(req));
 
   router.get('/feedback/dashboard', async (req, res) => {
-    res.json(await deps.dashboard.compute(filterOf(req.query), viewerOf(req)));
+    res.json(await deps.dashboard.compute(await filterOf(req), viewerOf(req)));
   });
 
   router.get('/feedback/terms', async (req, res) => {
-    res.json(await deps.terms.compute(filterOf(req.query), viewerOf(req), { limit: 15 }));
+    res.json(await deps.terms.compute(await filterOf(req), viewerOf(req), { limit: 15 }));
   });
 
   router.get('/feedback/export.csv', async (req, res) => {
-    const filter = filterOf(req.query);
+    const filter = await filterOf(req);
     res.setHeader('content-type', 'text/csv; charset=utf-8');
     res.setHeader(
       'content-disposition',
@@ -72,7 +74,7 @@ export function feedbackRouter(deps: FeedbackRouterDeps): Router {
 
   router.get('/feedback', async (req, res) => {
     const { cursor, limit } = parseInput(pageQuery, req.query);
-    res.json(await deps.list.page(filterOf(req.query), viewerOf(req), { cursor, limit }));
+    res.json(await deps.list.page(await filterOf(req), viewerOf(req), { cursor, limit }));
   });
 
   router.get('/feedback/:id', async (req, res) => {

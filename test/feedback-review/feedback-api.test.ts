@@ -103,16 +103,26 @@ describe('GET /api/feedback…', () => {
     expect(dashboard.body.comments.total).toBe(own.filter((r) => r.comment !== null).length + 3);
     expect(dashboard.body.breakdowns.agent.map((group) => group.key)).toEqual([agent.id]);
 
-    const terms = await api<{
-      negative: { term: string; feedbackIds: string[] }[];
-      positive: { feedbackIds: string[] }[];
-    }>(hub, 'GET', '/feedback/terms', { as: agent.session });
+    const terms = await api<{ negative: { term: string; count: number }[] }>(hub, 'GET', '/feedback/terms', {
+      as: agent.session,
+    });
     expect(terms.status).toBe(200);
-    expect(terms.body.negative.map((term) => term.term)).toEqual(
-      expect.arrayContaining(['parcel lost', 'courier rude']),
+    expect(terms.body.negative).toEqual(
+      expect.arrayContaining([
+        { term: 'parcel lost', count: 2, weight: expect.any(Number) },
+        { term: 'courier rude', count: 2, weight: expect.any(Number) },
+      ]),
     );
-    const linked = [...terms.body.negative, ...terms.body.positive].flatMap((term) => term.feedbackIds);
-    for (const id of linked) expect(ownIds).toContain(id);
+    // The term's comments, through the list: the agent's own two only.
+    const parcel = await api<{ items: { id: string }[] }>(hub, 'GET', '/feedback?term=parcel&side=negative', {
+      as: agent.session,
+    });
+    expect(parcel.body.items.map((item) => item.id).sort()).toEqual(
+      added
+        .slice(0, 2)
+        .map((row) => row.id)
+        .sort(),
+    );
 
     const csv = await fetch(`${hub.url}/api/feedback/export.csv`, { headers: { cookie: agent.session.cookie } });
     expect(csv.status).toBe(200);

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { AppError } from '../../src/core/errors';
 import type { HubEvents } from '../../src/core/events';
 import { csvField, streamFeedbackCsv } from '../../src/feedback-review/csv-export';
-import { FeedbackList } from '../../src/feedback-review/feedback-list';
+import { FeedbackList, type FeedbackItem } from '../../src/feedback-review/feedback-list';
 import { parseFeedbackFilter, type FeedbackViewer } from '../../src/feedback-review/filters';
 import { FeedbackReviewActions } from '../../src/feedback-review/review-actions';
 import { StandoutTermsAnalysis, termsOf } from '../../src/feedback-review/standout-terms';
@@ -237,7 +237,7 @@ describe('reviewing feedback', () => {
 });
 
 describe('what customers are saying', () => {
-  it('finds the words and phrases that stand out in negative against positive comments, linked to their comments', async () => {
+  it('finds the words and phrases that stand out in negative against positive comments', async () => {
     const result = await new StandoutTermsAnalysis(hub.app.store.dataSource).compute(all, manager, { limit: 10 });
     const negative = result.negative.map((term) => term.term);
     const positive = result.positive.map((term) => term.term);
@@ -246,14 +246,43 @@ describe('what customers are saying', () => {
     expect(negative.some((term) => term.includes(' '))).toBe(true);
     expect(positive).toEqual(expect.arrayContaining(['great']));
     expect(negative.filter((term) => positive.includes(term))).toEqual([]);
+    const commented = world.feedback.filter((r) => r.comment !== null).length;
+    expect(result.comments).toMatchObject({ analysed: commented, matching: commented });
+  });
 
-    const late = result.negative.find((term) => term.term === 'late')!;
-    const comments: { comment: string }[] = await hub.app.store.dataSource.query(
-      'SELECT comment FROM feedback WHERE id = ANY($1)',
-      [late.feedbackIds],
+  it("lists every comment a term was counted in, through the list's term and side filters", async () => {
+    const analysis = new StandoutTermsAnalysis(hub.app.store.dataSource);
+    const result = await analysis.compute(all, manager, { limit: 10 });
+    const late = result.negative.find((term) => term.term === 'late delivery' || term.term === 'late')!;
+    expect(late.count).toBeGreaterThan(20);
+
+    const filter = await analysis.resolveTerm(
+      parseFeedbackFilter({ term: late.term.toUpperCase(), side: 'negative' }),
+      manager,
     );
-    expect(comments.length).toBe(late.feedbackIds.length);
-    for (const { comment } of comments) expect(termsOf(comment)).toContain('late');
+    const items: FeedbackItem[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await list.page(filter, manager, { cursor, limit: 25 });
+      items.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+
+    expect(items).toHaveLength(late.count);
+    for (const item of items) expect(termsOf(item.comment!)).toContain(late.term);
+    const positiveToo = await analysis.resolveTerm(parseFeedbackFilter({ term: late.term }), manager);
+    expect(positiveToo.termFeedbackIds!.length).toBeGreaterThanOrEqual(late.count);
+    await expect(list.page(parseFeedbackFilter({ term: 'late' }), manager, { limit: 5 })).rejects.toThrow(/term/);
+  });
+
+  it('says when it read only the newest comments', async () => {
+    const result = await new StandoutTermsAnalysis(hub.app.store.dataSource).compute(all, manager, {
+      limit: 10,
+      maxComments: 50,
+    });
+    expect(result.comments.analysed).toBe(50);
+    expect(result.comments.matching).toBe(world.feedback.filter((r) => r.comment !== null).length);
+    expect(result.comments.negative + result.comments.positive).toBeLessThanOrEqual(50);
   });
 
   it('splits comments into words and two-word phrases without stop words', () => {

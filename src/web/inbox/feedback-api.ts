@@ -57,14 +57,15 @@ export interface ThreadMessage {
 export interface StandoutTerm {
   term: string;
   weight: number;
+  /** Comments of its side it occurs in: the list's `term` and `side` filters show them. */
   count: number;
-  feedbackIds: string[];
 }
 
 export interface StandoutTerms {
   negative: StandoutTerm[];
   positive: StandoutTerm[];
-  comments: { negative: number; positive: number };
+  /** `analysed` < `matching` when the hub read only the newest comments. */
+  comments: { negative: number; positive: number; analysed: number; matching: number };
 }
 
 export interface Person {
