@@ -159,20 +159,60 @@ export class FeedbackList {
     return toFeedbackItem(rows[0]);
   }
 
-  /** The rating with the whole conversation around it, notes included (staff only see this). */
-  async thread(id: string, viewer: FeedbackViewer) {
+  /**
+   * The rating with its conversation around it, oldest first: up to AROUND messages before the
+   * rating and AROUND after it (a long conversation's first 500 could all predate it), with
+   * whether more exist either side, and every note left on this rating wherever it falls.
+   * Notes are included (staff only see this).
+   */
+  async thread(id: string, viewer: FeedbackViewer): Promise<FeedbackThread> {
     const feedback = await this.one(id, viewer);
-    const messages = feedback.conversationId
-      ? await this.dataSource.query(
-          `SELECT m.id, m.direction, m.author_kind AS "authorKind", u.name AS "authorName", m.body, m.is_private AS "isPrivate",
-                  m.status, m.created_at AS "createdAt"
-             FROM messages m LEFT JOIN users u ON u.id = m.author_user_id
-            WHERE m.conversation_id = $1
-            ORDER BY m.created_at, m.id
-            LIMIT 500`,
-          [feedback.conversationId],
-        )
-      : [];
-    return { feedback, messages };
+    if (!feedback.conversationId) return { feedback, messages: [], earlier: false, later: false };
+    const select = `SELECT m.id, m.direction, m.author_kind AS "authorKind", u.name AS "authorName", m.body,
+                           m.is_private AS "isPrivate", m.status, m.created_at AS "createdAt"
+                      FROM messages m LEFT JOIN users u ON u.id = m.author_user_id`;
+    const at = feedback.createdAt;
+    const [before, after, notes]: ThreadMessage[][] = await Promise.all([
+      this.dataSource.query(
+        `${select} WHERE m.conversation_id = $1 AND m.created_at <= $2 ORDER BY m.created_at DESC, m.id DESC LIMIT $3`,
+        [feedback.conversationId, at, AROUND + 1],
+      ),
+      this.dataSource.query(
+        `${select} WHERE m.conversation_id = $1 AND m.created_at > $2 ORDER BY m.created_at, m.id LIMIT $3`,
+        [feedback.conversationId, at, AROUND + 1],
+      ),
+      this.dataSource.query(
+        `${select} WHERE m.conversation_id = $1 AND m.is_private AND m.metadata->>'feedbackId' = $2`,
+        [feedback.conversationId, feedback.id],
+      ),
+    ]);
+    const shown = [...before.slice(0, AROUND).reverse(), ...after.slice(0, AROUND)];
+    const ids = new Set(shown.map((message) => message.id));
+    const messages = [...shown, ...notes.filter((note) => !ids.has(note.id))].sort(
+      (a, b) => new Date(a.createdAt).getTime() - new Date(b.createdAt).getTime() || a.id.localeCompare(b.id),
+    );
+    return { feedback, messages, earlier: before.length > AROUND, later: after.length > AROUND };
   }
+}
+
+/** Messages shown on each side of the rating in its thread. */
+export const AROUND = 250;
+
+export interface ThreadMessage {
+  id: string;
+  direction: 'inbound' | 'outbound';
+  authorKind: string;
+  authorName: string | null;
+  body: string | null;
+  isPrivate: boolean;
+  status: string;
+  createdAt: Date | string;
+}
+
+export interface FeedbackThread {
+  feedback: FeedbackItem;
+  messages: ThreadMessage[];
+  /** More messages exist before the first one shown, or after the last. */
+  earlier: boolean;
+  later: boolean;
 }

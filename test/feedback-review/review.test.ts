@@ -153,7 +153,43 @@ describe('feedback threads list', () => {
     );
     const thread = await list.thread(record.id, manager);
     expect(thread.feedback.id).toBe(record.id);
-    expect(thread.messages.map((message: { body: string }) => message.body)).toContain('The parcel came a week late');
+    expect(thread.messages.map((message) => message.body)).toContain('The parcel came a week late');
+    expect(thread).toMatchObject({ earlier: false, later: false });
+  });
+
+  it('shows the messages around a rating in a long conversation, and its notes wherever they fall', async () => {
+    const db = hub.app.store.dataSource;
+    const record = world.feedback[1];
+    const [conversation] = await db.query(
+      `INSERT INTO conversations (contact_id, identity_id, channel, status)
+       SELECT contact_id, identity_id, channel, 'resolved' FROM conversations WHERE id = $1 RETURNING id`,
+      [record.conversationId],
+    );
+    // 700 messages a minute apart; the rating comes 30 s after message 400.
+    await db.query(
+      `INSERT INTO messages (conversation_id, contact_id, channel, direction, author_kind, body, status, created_at)
+       SELECT $1, $2, $3, 'inbound', 'contact', 'message ' || n, 'received', '2026-05-01T00:00:00Z'::timestamptz + n * interval '1 minute'
+         FROM generate_series(0, 699) AS n`,
+      [conversation.id, record.contactId, record.channel],
+    );
+    const [rating] = await db.query(
+      `INSERT INTO feedback (contact_id, conversation_id, channel, kind, score, created_at)
+       VALUES ($1, $2, $3, 'csat', 2, '2026-05-01T06:40:30Z') RETURNING id`,
+      [record.contactId, conversation.id, record.channel],
+    );
+    await db.query(
+      `INSERT INTO messages (conversation_id, contact_id, channel, direction, author_kind, author_user_id, body, is_private, status, metadata, created_at)
+       VALUES ($1, $2, $3, 'outbound', 'agent', $4, 'Called her back', true, 'sent', jsonb_build_object('feedbackId', $5::text), '2026-05-02T00:00:00Z')`,
+      [conversation.id, record.contactId, record.channel, manager.userId, rating.id],
+    );
+
+    const thread = await list.thread(rating.id, manager);
+    const bodies = thread.messages.map((message) => message.body);
+
+    expect(thread).toMatchObject({ earlier: true, later: true });
+    expect(bodies.slice(0, 500)).toEqual(Array.from({ length: 500 }, (_, index) => `message ${151 + index}`));
+    expect(bodies[500]).toBe('Called her back');
+    expect(bodies).toHaveLength(501);
   });
 });
 

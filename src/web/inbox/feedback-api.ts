@@ -54,6 +54,14 @@ export interface ThreadMessage {
   createdAt: string;
 }
 
+/** A rating with the messages around it; `earlier`/`later`: more exist beyond those shown. */
+export interface FeedbackThread {
+  feedback: FeedbackItem;
+  messages: ThreadMessage[];
+  earlier: boolean;
+  later: boolean;
+}
+
 export interface StandoutTerm {
   term: string;
   weight: number;
@@ -111,7 +119,7 @@ export const feedbackApi = {
   terms: (query: URLSearchParams) => call<StandoutTerms>('GET', `/feedback/terms?${query}`),
   page: (query: URLSearchParams) =>
     call<{ items: FeedbackItem[]; nextCursor: string | null }>('GET', `/feedback?${query}`),
-  thread: (id: string) => call<{ feedback: FeedbackItem; messages: ThreadMessage[] }>('GET', `/feedback/${id}`),
+  thread: (id: string) => call<FeedbackThread>('GET', `/feedback/${id}`),
   people: () => call<{ people: Person[] }>('GET', '/feedback/people'),
   review: (id: string, reviewed: boolean) => call<FeedbackItem>('POST', `/feedback/${id}/review`, { reviewed }),
   tags: (id: string, tags: string[]) => call<FeedbackItem>('PUT', `/feedback/${id}/tags`, { tags }),

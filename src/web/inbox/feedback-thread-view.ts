@@ -118,7 +118,9 @@ export function createFeedbackThreadView(controller: FeedbackController) {
       h(
         'div',
         { class: 'log fb-log', attrs: { 'aria-label': 'Conversation' } },
+        selected.earlier && h('p', { class: 'muted more-messages' }, 'Earlier messages not shown'),
         ...bubbles(messages, feedback.conversationId),
+        selected.later && h('p', { class: 'muted more-messages' }, 'Later messages not shown'),
       ),
       h(
         'form',
