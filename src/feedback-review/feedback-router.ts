@@ -60,14 +60,28 @@ export function feedbackRouter(deps: FeedbackRouterDeps): Router {
       'content-disposition',
       `attachment; filename="feedback-${new Date().toISOString().slice(0, 10)}.csv"`,
     );
-    await streamFeedbackCsv(deps.dataSource, filter, viewerOf(req), res);
+    try {
+      await streamFeedbackCsv(deps.dataSource, filter, viewerOf(req), res);
+    } catch (error) {
+      // Rows may be out already: a normal end would hand the client a truncated file that looks
+      // whole. Cutting the connection (no final chunk) makes its download fail instead.
+      if (res.headersSent) res.destroy();
+      throw error;
+    }
     res.end();
   });
 
+  /**
+   * The people the review screens name: whom a manager can give a follow-up to, or filter by. An
+   * agent sees only their own feedback and assigns nothing, so they get only themselves.
+   */
   router.get('/feedback/people', async (req, res) => {
-    principal(req);
+    const viewer = viewerOf(req);
     const people: { id: string; name: string; role: string }[] = await deps.dataSource.query(
-      "SELECT id, name, role FROM users WHERE active AND role IN ('agent', 'manager', 'admin') ORDER BY name",
+      `SELECT id, name, role FROM users
+        WHERE active AND role IN ('agent', 'manager', 'admin') AND ($1 OR id = $2)
+        ORDER BY name`,
+      [viewer.role !== 'agent', viewer.userId],
     );
     res.json({ people });
   });

@@ -130,6 +130,19 @@ describe('GET /api/feedback…', () => {
     expect(rows.map((line) => line.split(',')[0]).sort()).toEqual(ownIds);
   });
 
+  it('names every active colleague to a manager, and only themselves to an agent', async () => {
+    type People = { people: { id: string; name: string; role: string }[] };
+    const forManager = await api<People>(hub, 'GET', '/feedback/people', { as: manager.session });
+    const staff = await query<{ id: string }>(
+      "SELECT id FROM users WHERE active AND role IN ('agent', 'manager', 'admin')",
+    );
+    expect(forManager.body.people.map((person) => person.id).sort()).toEqual(staff.map((user) => user.id).sort());
+
+    const forAgent = await api<People>(hub, 'GET', '/feedback/people', { as: agent.session });
+    expect(forAgent.status).toBe(200);
+    expect(forAgent.body.people).toEqual([{ id: agent.id, name: expect.any(String), role: 'agent' }]);
+  });
+
   it('streams the CSV export of everything matching the filters', async () => {
     const response = await fetch(`${hub.url}/api/feedback/export.csv?kind=csat`, {
       headers: { cookie: manager.session.cookie },
