@@ -74,10 +74,13 @@ export function dashboardStatement(filter: FeedbackFilter, viewer: FeedbackViewe
   const countColumns = COUNTS.map((name) => `c.${name}`).join(', ');
   return {
     sql: `WITH bounds AS (
-            SELECT COALESCE($2::date::timestamp AT TIME ZONE $1,
-                            (SELECT min(day) FROM feedback_daily_counts)::timestamp AT TIME ZONE 'UTC') AS starts,
-                   COALESCE(($3::date + 1)::timestamp AT TIME ZONE $1,
-                            (SELECT max(day) + 1 FROM feedback_daily_counts)::timestamp AT TIME ZONE 'UTC') AS ends
+            -- The period, clipped to the days that hold ratings (none: no days at all).
+            SELECT greatest($2::date::timestamp AT TIME ZONE $1, kept.first) AS starts,
+                   least(($3::date + 1)::timestamp AT TIME ZONE $1, kept.last) AS ends
+              FROM (SELECT min(day)::timestamp AT TIME ZONE 'UTC' AS first,
+                           (max(day) + 1)::timestamp AT TIME ZONE 'UTC' AS last
+                      FROM feedback_daily_counts) AS kept
+             WHERE kept.first IS NOT NULL
           ), days AS MATERIALIZED (
             SELECT utc::date AS day, greatest(utc AT TIME ZONE 'UTC', starts) AS starts,
                    least((utc + interval '1 day') AT TIME ZONE 'UTC', ends) AS ends,

@@ -18,8 +18,11 @@ export interface FeedbackItem {
   agent: { id: string; name: string } | null;
   reviewedAt: string | null;
   reviewedBy: string | null;
-  /** A follow-up was opened: by a manager for a person, or automatically for the team (userId null). */
-  followUp: { userId: string | null; name: string | null; at: string } | null;
+  /**
+   * A follow-up was opened: by a manager for a person, or automatically for the team (userId null),
+   * in the rating's conversation or the contact's conversation that was already open.
+   */
+  followUp: { userId: string | null; name: string | null; at: string; conversationId: string | null } | null;
 }
 
 export interface FeedbackPage {
@@ -30,7 +33,7 @@ export interface FeedbackPage {
 export const FEEDBACK_SELECT = `
   SELECT f.id, f.kind, f.score, f.comment, f.sentiment_score, f.sentiment_label, f.tags, f.channel, f.flow_id,
          f.variant, f.created_at, f.created_at::text AS cursor_at, f.conversation_id, f.reviewed_at, f.reviewed_by, f.follow_up_at,
-         f.follow_up_user_id, ct.id AS contact_id,
+         f.follow_up_user_id, f.follow_up_conversation_id, ct.id AS contact_id,
          COALESCE(ct.display_name, NULLIF(concat_ws(' ', ct.first_name, ct.last_name), '')) AS contact_name,
          f.agent_id, agent.name AS agent_name, follower.name AS follow_up_name
     FROM feedback f
@@ -57,6 +60,7 @@ export interface FeedbackRow {
   reviewed_by: string | null;
   follow_up_at: Date | string | null;
   follow_up_user_id: string | null;
+  follow_up_conversation_id: string | null;
   contact_id: string;
   contact_name: string | null;
   agent_id: string | null;
@@ -84,7 +88,12 @@ export function toFeedbackItem(row: FeedbackRow): FeedbackItem {
     reviewedAt: iso(row.reviewed_at),
     reviewedBy: row.reviewed_by,
     followUp: row.follow_up_at
-      ? { userId: row.follow_up_user_id, name: row.follow_up_name, at: iso(row.follow_up_at)! }
+      ? {
+          userId: row.follow_up_user_id,
+          name: row.follow_up_name,
+          at: iso(row.follow_up_at)!,
+          conversationId: row.follow_up_conversation_id,
+        }
       : null,
   };
 }
@@ -150,20 +159,60 @@ export class FeedbackList {
     return toFeedbackItem(rows[0]);
   }
 
-  /** The rating with the whole conversation around it, notes included (staff only see this). */
-  async thread(id: string, viewer: FeedbackViewer) {
+  /**
+   * The rating with its conversation around it, oldest first: up to AROUND messages before the
+   * rating and AROUND after it (a long conversation's first 500 could all predate it), with
+   * whether more exist either side, and every note left on this rating wherever it falls.
+   * Notes are included (staff only see this).
+   */
+  async thread(id: string, viewer: FeedbackViewer): Promise<FeedbackThread> {
     const feedback = await this.one(id, viewer);
-    const messages = feedback.conversationId
-      ? await this.dataSource.query(
-          `SELECT m.id, m.direction, m.author_kind AS "authorKind", u.name AS "authorName", m.body, m.is_private AS "isPrivate",
-                  m.status, m.created_at AS "createdAt"
-             FROM messages m LEFT JOIN users u ON u.id = m.author_user_id
-            WHERE m.conversation_id = $1
-            ORDER BY m.created_at, m.id
-            LIMIT 500`,
-          [feedback.conversationId],
-        )
-      : [];
-    return { feedback, messages };
+    if (!feedback.conversationId) return { feedback, messages: [], earlier: false, later: false };
+    const select = `SELECT m.id, m.direction, m.author_kind AS "authorKind", u.name AS "authorName", m.body,
+                           m.is_private AS "isPrivate", m.status, m.created_at AS "createdAt"
+                      FROM messages m LEFT JOIN users u ON u.id = m.author_user_id`;
+    const at = feedback.createdAt;
+    const [before, after, notes]: ThreadMessage[][] = await Promise.all([
+      this.dataSource.query(
+        `${select} WHERE m.conversation_id = $1 AND m.created_at <= $2 ORDER BY m.created_at DESC, m.id DESC LIMIT $3`,
+        [feedback.conversationId, at, AROUND + 1],
+      ),
+      this.dataSource.query(
+        `${select} WHERE m.conversation_id = $1 AND m.created_at > $2 ORDER BY m.created_at, m.id LIMIT $3`,
+        [feedback.conversationId, at, AROUND + 1],
+      ),
+      this.dataSource.query(
+        `${select} WHERE m.conversation_id = $1 AND m.is_private AND m.metadata->>'feedbackId' = $2`,
+        [feedback.conversationId, feedback.id],
+      ),
+    ]);
+    const shown = [...before.slice(0, AROUND).reverse(), ...after.slice(0, AROUND)];
+    const ids = new Set(shown.map((message) => message.id));
+    const messages = [...shown, ...notes.filter((note) => !ids.has(note.id))].sort(
+      (a, b) => new Date(a.createdAt).getTime() - new Date(b.createdAt).getTime() || a.id.localeCompare(b.id),
+    );
+    return { feedback, messages, earlier: before.length > AROUND, later: after.length > AROUND };
   }
+}
+
+/** Messages shown on each side of the rating in its thread. */
+export const AROUND = 250;
+
+export interface ThreadMessage {
+  id: string;
+  direction: 'inbound' | 'outbound';
+  authorKind: string;
+  authorName: string | null;
+  body: string | null;
+  isPrivate: boolean;
+  status: string;
+  createdAt: Date | string;
+}
+
+export interface FeedbackThread {
+  feedback: FeedbackItem;
+  messages: ThreadMessage[];
+  /** More messages exist before the first one shown, or after the last. */
+  earlier: boolean;
+  later: boolean;
 }

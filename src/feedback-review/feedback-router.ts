@@ -30,7 +30,7 @@ const viewerOf = (req: Request): FeedbackViewer => {
 };
 
 /** Splits the paging parameters from the filters in one query string. */
-function filterOf(query: Request['query']) {
+function filtersOf(query: Request['query']) {
   const { cursor: _cursor, limit: _limit, ...filters } = query;
   return parseFeedbackFilter(filters);
 }
@@ -42,37 +42,53 @@ function filterOf(query: Request['query']) {
  */
 export function feedbackRouter(deps: FeedbackRouterDeps): Router {
   const router = Router();
+  /** The request's filters, a standout term resolved into the comments it occurs in. */
+  const filterOf = (req: Request) => deps.terms.resolveTerm(filtersOf(req.query), viewerOf(req));
 
   router.get('/feedback/dashboard', async (req, res) => {
-    res.json(await deps.dashboard.compute(filterOf(req.query), viewerOf(req)));
+    res.json(await deps.dashboard.compute(await filterOf(req), viewerOf(req)));
   });
 
   router.get('/feedback/terms', async (req, res) => {
-    res.json(await deps.terms.compute(filterOf(req.query), viewerOf(req), { limit: 15 }));
+    res.json(await deps.terms.compute(await filterOf(req), viewerOf(req), { limit: 15 }));
   });
 
   router.get('/feedback/export.csv', async (req, res) => {
-    const filter = filterOf(req.query);
+    const filter = await filterOf(req);
     res.setHeader('content-type', 'text/csv; charset=utf-8');
     res.setHeader(
       'content-disposition',
       `attachment; filename="feedback-${new Date().toISOString().slice(0, 10)}.csv"`,
     );
-    await streamFeedbackCsv(deps.dataSource, filter, viewerOf(req), res);
+    try {
+      await streamFeedbackCsv(deps.dataSource, filter, viewerOf(req), res);
+    } catch (error) {
+      // Rows may be out already: a normal end would hand the client a truncated file that looks
+      // whole. Cutting the connection (no final chunk) makes its download fail instead.
+      if (res.headersSent) res.destroy();
+      throw error;
+    }
     res.end();
   });
 
+  /**
+   * The people the review screens name: whom a manager can give a follow-up to, or filter by. An
+   * agent sees only their own feedback and assigns nothing, so they get only themselves.
+   */
   router.get('/feedback/people', async (req, res) => {
-    principal(req);
+    const viewer = viewerOf(req);
     const people: { id: string; name: string; role: string }[] = await deps.dataSource.query(
-      "SELECT id, name, role FROM users WHERE active AND role IN ('agent', 'manager', 'admin') ORDER BY name",
+      `SELECT id, name, role FROM users
+        WHERE active AND role IN ('agent', 'manager', 'admin') AND ($1 OR id = $2)
+        ORDER BY name`,
+      [viewer.role !== 'agent', viewer.userId],
     );
     res.json({ people });
   });
 
   router.get('/feedback', async (req, res) => {
     const { cursor, limit } = parseInput(pageQuery, req.query);
-    res.json(await deps.list.page(filterOf(req.query), viewerOf(req), { cursor, limit }));
+    res.json(await deps.list.page(await filterOf(req), viewerOf(req), { cursor, limit }));
   });
 
   router.get('/feedback/:id', async (req, res) => {

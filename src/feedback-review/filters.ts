@@ -42,9 +42,25 @@ export const feedbackFilterSchema = z.object({
   reviewed: flag.optional(),
   /** Detractors only: CSAT ≤ 2 or NPS ≤ 6. */
   detractors: flag.optional(),
+  /** Comments on one side, as "what customers are saying" splits them (see COMMENT_SIDE). */
+  side: z.enum(['negative', 'positive']).optional(),
+  /** Comments in which a standout term occurs, as the analysis finds terms (resolved to ids first). */
+  term: z.string().trim().min(1).max(100).optional(),
 });
 
-export type FeedbackFilter = z.infer<typeof feedbackFilterSchema>;
+export type FeedbackFilter = z.infer<typeof feedbackFilterSchema> & {
+  /** `term`, resolved by StandoutTermsAnalysis.resolveTerm into the comments it occurs in. */
+  termFeedbackIds?: string[];
+};
+
+/**
+ * The side of a comment in "what customers are saying": negative by its sentiment label or a low
+ * score (CSAT ≤ 2, NPS ≤ 6), else positive by its label or a high score (CSAT ≥ 4, NPS ≥ 9).
+ */
+export const COMMENT_SIDE = `
+  CASE WHEN f.sentiment_label = 'negative' OR (f.kind = 'csat' AND f.score <= 2) OR (f.kind = 'nps' AND f.score <= 6) THEN 'negative'
+       WHEN f.sentiment_label = 'positive' OR (f.kind = 'csat' AND f.score >= 4) OR (f.kind = 'nps' AND f.score >= 9) THEN 'positive'
+  END`;
 
 export function parseFeedbackFilter(query: unknown): FeedbackFilter {
   const parsed = feedbackFilterSchema.safeParse(query ?? {});
@@ -108,6 +124,12 @@ export function feedbackWhere(
   if (filter.reviewed === true) clauses.push(`f.reviewed_at IS NOT NULL`);
   if (filter.reviewed === false) clauses.push(`f.reviewed_at IS NULL`);
   if (filter.detractors) clauses.push(`((f.kind = 'csat' AND f.score <= 2) OR (f.kind = 'nps' AND f.score <= 6))`);
+  if (filter.side) clauses.push(`f.comment IS NOT NULL AND ${COMMENT_SIDE} = ${param(filter.side)}`);
+  if (filter.term !== undefined) {
+    // A term is found by tokenizing comments, which SQL cannot do: never ignore it silently.
+    if (!filter.termFeedbackIds) throw new Error('feedbackWhere: resolve the term filter first');
+    clauses.push(`f.id = ANY(${param(filter.termFeedbackIds)}::uuid[])`);
+  }
 
   return { sql: clauses.length ? clauses.join(' AND ') : 'true', params };
 }

@@ -33,11 +33,12 @@ export function registerFeedbackReview(deps: {
   if (deps.autoFollowUp) {
     deps.bus.on('feedback.recorded', async (event) => {
       if (!isDetractor(event.kind, event.score)) return;
-      await actions.openFollowUp(event.feedbackId, event.conversationId, event.agentId, { takeOver: false });
-      deps.log.info(
-        { conversationId: event.conversationId, feedbackId: event.feedbackId },
-        'follow-up opened for a detractor',
-      );
+      // Once per rating: a comment joining the rating announces it again.
+      const landed = await actions.openFollowUp(event.feedbackId, event.conversationId, event.agentId, {
+        automatic: true,
+      });
+      if (landed)
+        deps.log.info({ conversationId: landed, feedbackId: event.feedbackId }, 'follow-up opened for a detractor');
     });
   }
   const router = feedbackRouter({

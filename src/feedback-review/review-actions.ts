@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { AppError } from '../core/errors';
 import type { EventBus } from '../core/events';
@@ -69,29 +69,40 @@ export class FeedbackReviewActions {
     return messageView(row);
   }
 
-  /** Reopens the conversation, assigned to the agent, with a person (not the bot) handling it. */
+  /**
+   * Assigns the follow-up to the agent: the conversation is reopened (or the contact's open one
+   * taken) in that agent's inbox, with a person (not the bot) handling it. CONFLICT when the
+   * rating has no conversation left to follow up in.
+   */
   async assignFollowUp(id: string, viewer: FeedbackViewer, agentId: unknown) {
     this.requireManager(viewer);
     const parsedAgent = z.uuid().safeParse(agentId);
     if (!parsedAgent.success) throw new AppError('VALIDATION_FAILED', 'agentId: must be a user id');
     const feedback = await this.list.one(id, viewer);
-    await this.openFollowUp(feedback.id, feedback.conversationId, parsedAgent.data, { takeOver: true });
+    await this.openFollowUp(feedback.id, feedback.conversationId, parsedAgent.data, { automatic: false });
     return this.list.one(id, viewer);
   }
 
   /**
-   * Opens a follow-up in one transaction: the rating records who follows up; the conversation is
-   * reopened (or stays open) for that person. Without an agent it goes back to the team inbox.
-   * `takeOver` hands the conversation to people at once (a manager's assignment); an automatic
-   * follow-up leaves a dialogue in progress to the bot, which hands off itself when it should.
+   * Opens a follow-up in one transaction: the rating records who follows up and where; that
+   * conversation is open for that person (without an agent, for the team inbox). It is the
+   * rating's conversation, reopened, unless the contact has since opened another on the same
+   * address (only one may be open): then that one, so the follow-up is never lost in a resolved
+   * thread nobody sees.
+   * - A manager's assignment (`automatic: false`) hands the conversation to people at once and
+   *   may reassign an existing follow-up.
+   * - An automatic follow-up (a detractor) leaves a dialogue in progress to the bot, which hands
+   *   off itself when it should, and happens once per rating: a comment joining the rating later
+   *   announces it again, and must not reset it or take it from the agent it was given to.
+   * Returns the conversation it landed in, or null when nothing was opened.
    */
   async openFollowUp(
     feedbackId: string,
     conversationId: string | null,
     agentId: string | null,
-    options: { takeOver: boolean },
-  ): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    options: { automatic: boolean },
+  ): Promise<string | null> {
+    const target = await this.dataSource.transaction(async (manager) => {
       if (agentId) {
         const [agent]: { id: string }[] = await manager.query(
           "SELECT id FROM users WHERE id = $1 AND active AND role IN ('agent', 'manager', 'admin')",
@@ -101,25 +112,50 @@ export class FeedbackReviewActions {
       }
       // The conversation first, then the rating: the order a flow's turn takes them in when it
       // adds a comment to that rating. The other order deadlocked with it.
-      if (conversationId) {
-        // A newer conversation with the contact may already be open: the partial unique index allows one.
-        await manager.query(
-          `UPDATE conversations c
-              SET status = 'open', assignee_id = COALESCE($2, c.assignee_id),
-                  handled_by = CASE WHEN $3 THEN 'human' ELSE c.handled_by END, updated_at = now()
-            WHERE c.id = $1
-              AND (c.status <> 'resolved' OR NOT EXISTS (
-                    SELECT 1 FROM conversations o WHERE o.identity_id = c.identity_id AND o.status <> 'resolved' AND o.id <> c.id))`,
-          [conversationId, agentId, options.takeOver],
-        );
+      const landing = conversationId ? await this.followUpConversation(manager, conversationId) : null;
+      const [rating]: { follow_up_at: Date | null }[] = await manager.query(
+        'SELECT follow_up_at FROM feedback WHERE id = $1 FOR UPDATE',
+        [feedbackId],
+      );
+      if (!rating || (options.automatic && rating.follow_up_at !== null)) return null;
+      if (!landing) {
+        if (options.automatic) return null;
+        throw new AppError('CONFLICT', 'This feedback has no conversation to follow up in');
       }
-      await manager.query('UPDATE feedback SET follow_up_user_id = $2, follow_up_at = now() WHERE id = $1', [
-        feedbackId,
-        agentId,
-      ]);
+      await manager.query(
+        `UPDATE conversations
+            SET status = 'open', assignee_id = COALESCE($2, assignee_id),
+                handled_by = CASE WHEN $3 THEN 'human' ELSE handled_by END, updated_at = now()
+          WHERE id = $1`,
+        [landing, agentId, !options.automatic],
+      );
+      await manager.query(
+        `UPDATE feedback SET follow_up_user_id = $2, follow_up_at = now(), follow_up_conversation_id = $3
+          WHERE id = $1`,
+        [feedbackId, agentId, landing],
+      );
+      return landing;
     });
-    if (conversationId)
-      this.bus.publish('conversation.updated', { conversation: await this.conversation(conversationId) });
+    if (target) this.bus.publish('conversation.updated', { conversation: await this.conversation(target) });
+    return target;
+  }
+
+  /**
+   * Where a follow-up on a conversation lands, locked: the conversation itself if it is open or
+   * can be reopened, else the contact's conversation already open on the same address.
+   */
+  private async followUpConversation(manager: EntityManager, conversationId: string): Promise<string | null> {
+    const [own]: { id: string; identity_id: string; status: string }[] = await manager.query(
+      'SELECT id, identity_id, status FROM conversations WHERE id = $1 FOR UPDATE',
+      [conversationId],
+    );
+    if (!own) return null;
+    if (own.status !== 'resolved') return own.id;
+    const [open]: { id: string }[] = await manager.query(
+      `SELECT id FROM conversations WHERE identity_id = $1 AND status <> 'resolved' AND id <> $2 FOR UPDATE`,
+      [own.identity_id, own.id],
+    );
+    return open?.id ?? own.id;
   }
 
   private async conversation(id: string) {

@@ -11,6 +11,7 @@ import { FlowRunEndReason1795950000000 } from '../../migrations/1795950000000-Fl
 import { FlowRunLastIntent1795950100000 } from '../../migrations/1795950100000-FlowRunLastIntent';
 import { ConversationHandoffs1795960000000 } from '../../migrations/1795960000000-ConversationHandoffs';
 import { FeedbackDailyCounts1795970000000 } from '../../migrations/1795970000000-FeedbackDailyCounts';
+import { FeedbackFollowUpConversation1795970000001 } from '../../migrations/1795970000001-FeedbackFollowUpConversation';
 
 /** Every migration in order; a schema change adds one file in migrations/ and one line here. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   FlowRunLastIntent1795950100000,
   ConversationHandoffs1795960000000,
   FeedbackDailyCounts1795970000000,
+  FeedbackFollowUpConversation1795970000001,
 ];

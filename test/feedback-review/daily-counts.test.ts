@@ -114,9 +114,17 @@ describe('the dashboard read from daily counts', () => {
     ['Asia/Kathmandu (+05:45)', { from: '2026-03-03', to: '2026-04-10', timeZone: 'Asia/Kathmandu' }],
     ['Europe/London across the clock change', { from: '2026-03-20', to: '2026-04-05', timeZone: 'Europe/London' }],
     ['one day in Pacific/Chatham (+13:45)', { from: '2026-03-15', to: '2026-03-15', timeZone: 'Pacific/Chatham' }],
+    ['a period far wider than the ratings', { from: '1900-01-01', to: '2199-12-31', timeZone: 'America/Denver' }],
   ])('equals the ratings counted one by one: %s', async (_zone, query) => {
     const rows = await expectDirectResult(query);
     expect(rows.length).toBeGreaterThan(0);
+  });
+
+  it('answers an empty dashboard for a period without ratings', async () => {
+    const result = await dashboard.compute(parseFeedbackFilter({ from: '2030-01-01', to: '2030-03-31' }), manager);
+    expect(result.csat.responses).toBe(0);
+    expect(result.trend).toEqual([]);
+    expect(result.breakdowns.tag).toEqual([]);
   });
 
   it('reads the ratings themselves under any other filter, with the same result', async () => {

@@ -75,6 +75,74 @@ describe('GET /api/feedback…', () => {
     expect((await api(hub, 'GET', `/feedback/${world.feedback[0].id}`, { as: agent.session })).status).toBe(200);
   });
 
+  it("gives an agent the dashboard, standout terms and CSV export of their own conversations' feedback only", async () => {
+    const conversationId = world.feedback[0].conversationId;
+    // Two of the agent's customers complain in the same words, so their terms stand out.
+    const added = await query<{ id: string }>(
+      `INSERT INTO feedback (contact_id, conversation_id, channel, kind, comment, sentiment_label, agent_id)
+       SELECT contact_id, id, channel, 'comment', text, label, $2
+         FROM conversations, (VALUES ('Parcel lost, courier rude', 'negative'), ('Parcel lost again, courier rude', 'negative'),
+                                     ('Lovely shop', 'positive')) AS comments(text, label)
+        WHERE id = $1
+       RETURNING id`,
+      [conversationId, agent.id],
+    );
+    const own = world.feedback.filter((r) => r.conversationId === conversationId);
+    const ownIds = [...own.map((r) => r.id), ...added.map((row) => row.id)].sort();
+    expect(own.length).toBeLessThan(world.feedback.length / 10);
+
+    const dashboard = await api<{
+      csat: { responses: number };
+      nps: { responses: number };
+      comments: { total: number };
+      breakdowns: { agent: { key: string }[] };
+    }>(hub, 'GET', '/feedback/dashboard', { as: agent.session });
+    expect(dashboard.status).toBe(200);
+    expect(dashboard.body.csat.responses).toBe(own.filter((r) => r.kind === 'csat').length);
+    expect(dashboard.body.nps.responses).toBe(own.filter((r) => r.kind === 'nps').length);
+    expect(dashboard.body.comments.total).toBe(own.filter((r) => r.comment !== null).length + 3);
+    expect(dashboard.body.breakdowns.agent.map((group) => group.key)).toEqual([agent.id]);
+
+    const terms = await api<{ negative: { term: string; count: number }[] }>(hub, 'GET', '/feedback/terms', {
+      as: agent.session,
+    });
+    expect(terms.status).toBe(200);
+    expect(terms.body.negative).toEqual(
+      expect.arrayContaining([
+        { term: 'parcel lost', count: 2, weight: expect.any(Number) },
+        { term: 'courier rude', count: 2, weight: expect.any(Number) },
+      ]),
+    );
+    // The term's comments, through the list: the agent's own two only.
+    const parcel = await api<{ items: { id: string }[] }>(hub, 'GET', '/feedback?term=parcel&side=negative', {
+      as: agent.session,
+    });
+    expect(parcel.body.items.map((item) => item.id).sort()).toEqual(
+      added
+        .slice(0, 2)
+        .map((row) => row.id)
+        .sort(),
+    );
+
+    const csv = await fetch(`${hub.url}/api/feedback/export.csv`, { headers: { cookie: agent.session.cookie } });
+    expect(csv.status).toBe(200);
+    const rows = (await csv.text()).trimEnd().split('\r\n').slice(1);
+    expect(rows.map((line) => line.split(',')[0]).sort()).toEqual(ownIds);
+  });
+
+  it('names every active colleague to a manager, and only themselves to an agent', async () => {
+    type People = { people: { id: string; name: string; role: string }[] };
+    const forManager = await api<People>(hub, 'GET', '/feedback/people', { as: manager.session });
+    const staff = await query<{ id: string }>(
+      "SELECT id FROM users WHERE active AND role IN ('agent', 'manager', 'admin')",
+    );
+    expect(forManager.body.people.map((person) => person.id).sort()).toEqual(staff.map((user) => user.id).sort());
+
+    const forAgent = await api<People>(hub, 'GET', '/feedback/people', { as: agent.session });
+    expect(forAgent.status).toBe(200);
+    expect(forAgent.body.people).toEqual([{ id: agent.id, name: expect.any(String), role: 'agent' }]);
+  });
+
   it('streams the CSV export of everything matching the filters', async () => {
     const response = await fetch(`${hub.url}/api/feedback/export.csv?kind=csat`, {
       headers: { cookie: manager.session.cookie },

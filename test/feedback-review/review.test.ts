@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { AppError } from '../../src/core/errors';
 import type { HubEvents } from '../../src/core/events';
 import { csvField, streamFeedbackCsv } from '../../src/feedback-review/csv-export';
-import { FeedbackList } from '../../src/feedback-review/feedback-list';
+import { FeedbackList, type FeedbackItem } from '../../src/feedback-review/feedback-list';
 import { parseFeedbackFilter, type FeedbackViewer } from '../../src/feedback-review/filters';
 import { FeedbackReviewActions } from '../../src/feedback-review/review-actions';
 import { StandoutTermsAnalysis, termsOf } from '../../src/feedback-review/standout-terms';
@@ -80,6 +80,57 @@ describe('feedback threads list', () => {
       expect(item).toMatchObject({ kind: 'csat', channel: 'sms', contact: { name: expect.any(String) } });
   });
 
+  describe('filters', () => {
+    /** Every id the list gives for a query (one page holds them all here). */
+    const ids = async (query: Record<string, string>) => {
+      const page = await list.page(parseFeedbackFilter(query), manager, { limit: 1000 });
+      expect(page.nextCursor).toBeNull();
+      return page.items.map((item) => item.id).sort();
+    };
+    const day = (moment: Date, timeZone: string) =>
+      new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(moment);
+    // After the records the first test adds on 15 September.
+    const late = () => world.feedback.filter((r) => day(r.createdAt, 'UTC') >= '2026-09-20');
+    const expected = (records: typeof world.feedback) => records.map((r) => r.id).sort();
+
+    it("by tag: the contact's tags or the rating's own", async () => {
+      const byContact = late().filter((r) => r.contactTags.includes('vip') || r.tags.includes('vip'));
+      const byRating = late().filter((r) => r.contactTags.includes('refund') || r.tags.includes('refund'));
+      expect(byContact.some((r) => !r.tags.includes('vip'))).toBe(true);
+      expect(byRating.some((r) => !r.contactTags.includes('refund'))).toBe(true);
+
+      expect(await ids({ tag: 'vip', from: '2026-09-20' })).toEqual(expected(byContact));
+      expect(await ids({ tag: 'refund', from: '2026-09-20' })).toEqual(expected(byRating));
+      expect(await ids({ tag: 'no-such-tag' })).toEqual([]);
+    });
+
+    it('by the agent who handled the conversation', async () => {
+      const agent = world.agents[1];
+      const handled = late().filter((r) => r.agentId === agent.id);
+      expect(handled.length).toBeGreaterThan(0);
+      expect(await ids({ agentId: agent.id, from: '2026-09-20' })).toEqual(expected(handled));
+    });
+
+    it('by a list of sentiments', async () => {
+      const gloomy = late().filter((r) => r.sentimentLabel === 'negative' || r.sentimentLabel === 'neutral');
+      expect(await ids({ sentiment: 'negative,neutral', from: '2026-09-20' })).toEqual(expected(gloomy));
+      expect(await ids({ sentiment: 'positive', from: '2026-09-20' })).toEqual(
+        expected(late().filter((r) => r.sentimentLabel === 'positive')),
+      );
+    });
+
+    it("by whole days in the manager's time zone, both ends included", async () => {
+      const timeZone = 'Asia/Tokyo';
+      const inRange = world.feedback.filter((r) => {
+        const local = day(r.createdAt, timeZone);
+        return local >= '2026-10-01' && local <= '2026-10-10';
+      });
+      expect(inRange.length).toBeGreaterThan(0);
+      expect(await ids({ from: '2026-10-01', to: '2026-10-10', timeZone })).toEqual(expected(inRange));
+      expect(await ids({ from: '2026-10-01', to: '2026-10-10' })).not.toEqual(expected(inRange));
+    });
+  });
+
   it('refuses a cursor it did not give out', async () => {
     const forged = Buffer.from(JSON.stringify(["2026-01-01'; DROP TABLE feedback; --", 'x'])).toString('base64url');
     await expect(list.page(all, manager, { cursor: forged, limit: 10 })).rejects.toThrow(/cursor/);
@@ -102,7 +153,43 @@ describe('feedback threads list', () => {
     );
     const thread = await list.thread(record.id, manager);
     expect(thread.feedback.id).toBe(record.id);
-    expect(thread.messages.map((message: { body: string }) => message.body)).toContain('The parcel came a week late');
+    expect(thread.messages.map((message) => message.body)).toContain('The parcel came a week late');
+    expect(thread).toMatchObject({ earlier: false, later: false });
+  });
+
+  it('shows the messages around a rating in a long conversation, and its notes wherever they fall', async () => {
+    const db = hub.app.store.dataSource;
+    const record = world.feedback[1];
+    const [conversation] = await db.query(
+      `INSERT INTO conversations (contact_id, identity_id, channel, status)
+       SELECT contact_id, identity_id, channel, 'resolved' FROM conversations WHERE id = $1 RETURNING id`,
+      [record.conversationId],
+    );
+    // 700 messages a minute apart; the rating comes 30 s after message 400.
+    await db.query(
+      `INSERT INTO messages (conversation_id, contact_id, channel, direction, author_kind, body, status, created_at)
+       SELECT $1, $2, $3, 'inbound', 'contact', 'message ' || n, 'received', '2026-05-01T00:00:00Z'::timestamptz + n * interval '1 minute'
+         FROM generate_series(0, 699) AS n`,
+      [conversation.id, record.contactId, record.channel],
+    );
+    const [rating] = await db.query(
+      `INSERT INTO feedback (contact_id, conversation_id, channel, kind, score, created_at)
+       VALUES ($1, $2, $3, 'csat', 2, '2026-05-01T06:40:30Z') RETURNING id`,
+      [record.contactId, conversation.id, record.channel],
+    );
+    await db.query(
+      `INSERT INTO messages (conversation_id, contact_id, channel, direction, author_kind, author_user_id, body, is_private, status, metadata, created_at)
+       VALUES ($1, $2, $3, 'outbound', 'agent', $4, 'Called her back', true, 'sent', jsonb_build_object('feedbackId', $5::text), '2026-05-02T00:00:00Z')`,
+      [conversation.id, record.contactId, record.channel, manager.userId, rating.id],
+    );
+
+    const thread = await list.thread(rating.id, manager);
+    const bodies = thread.messages.map((message) => message.body);
+
+    expect(thread).toMatchObject({ earlier: true, later: true });
+    expect(bodies.slice(0, 500)).toEqual(Array.from({ length: 500 }, (_, index) => `message ${151 + index}`));
+    expect(bodies[500]).toBe('Called her back');
+    expect(bodies).toHaveLength(501);
   });
 });
 
@@ -186,7 +273,7 @@ describe('reviewing feedback', () => {
 });
 
 describe('what customers are saying', () => {
-  it('finds the words and phrases that stand out in negative against positive comments, linked to their comments', async () => {
+  it('finds the words and phrases that stand out in negative against positive comments', async () => {
     const result = await new StandoutTermsAnalysis(hub.app.store.dataSource).compute(all, manager, { limit: 10 });
     const negative = result.negative.map((term) => term.term);
     const positive = result.positive.map((term) => term.term);
@@ -195,14 +282,43 @@ describe('what customers are saying', () => {
     expect(negative.some((term) => term.includes(' '))).toBe(true);
     expect(positive).toEqual(expect.arrayContaining(['great']));
     expect(negative.filter((term) => positive.includes(term))).toEqual([]);
+    const commented = world.feedback.filter((r) => r.comment !== null).length;
+    expect(result.comments).toMatchObject({ analysed: commented, matching: commented });
+  });
 
-    const late = result.negative.find((term) => term.term === 'late')!;
-    const comments: { comment: string }[] = await hub.app.store.dataSource.query(
-      'SELECT comment FROM feedback WHERE id = ANY($1)',
-      [late.feedbackIds],
+  it("lists every comment a term was counted in, through the list's term and side filters", async () => {
+    const analysis = new StandoutTermsAnalysis(hub.app.store.dataSource);
+    const result = await analysis.compute(all, manager, { limit: 10 });
+    const late = result.negative.find((term) => term.term === 'late delivery' || term.term === 'late')!;
+    expect(late.count).toBeGreaterThan(20);
+
+    const filter = await analysis.resolveTerm(
+      parseFeedbackFilter({ term: late.term.toUpperCase(), side: 'negative' }),
+      manager,
     );
-    expect(comments.length).toBe(late.feedbackIds.length);
-    for (const { comment } of comments) expect(termsOf(comment)).toContain('late');
+    const items: FeedbackItem[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await list.page(filter, manager, { cursor, limit: 25 });
+      items.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+
+    expect(items).toHaveLength(late.count);
+    for (const item of items) expect(termsOf(item.comment!)).toContain(late.term);
+    const positiveToo = await analysis.resolveTerm(parseFeedbackFilter({ term: late.term }), manager);
+    expect(positiveToo.termFeedbackIds!.length).toBeGreaterThanOrEqual(late.count);
+    await expect(list.page(parseFeedbackFilter({ term: 'late' }), manager, { limit: 5 })).rejects.toThrow(/term/);
+  });
+
+  it('says when it read only the newest comments', async () => {
+    const result = await new StandoutTermsAnalysis(hub.app.store.dataSource).compute(all, manager, {
+      limit: 10,
+      maxComments: 50,
+    });
+    expect(result.comments.analysed).toBe(50);
+    expect(result.comments.matching).toBe(world.feedback.filter((r) => r.comment !== null).length);
+    expect(result.comments.negative + result.comments.positive).toBeLessThanOrEqual(50);
   });
 
   it('splits comments into words and two-word phrases without stop words', () => {

@@ -29,6 +29,7 @@ interface Dashboard {
   csat: { responses: number; satisfied: number; score: number | null };
   nps: { responses: number; promoters: number; passives: number; detractors: number; score: number | null };
   responseRate: { rate: number | null };
+  breakdowns: { tag: { key: string }[] };
 }
 
 let hub: TestApp;
@@ -92,6 +93,13 @@ describe('feedback review for managers in a browser', () => {
     expect(await text('[data-kpi="response-rate"] .figure')).toBe(`${body.responseRate.rate}%`);
     expect(await page.locator('.fb-trend svg .series.csat circle').count()).toBeGreaterThanOrEqual(8);
     expect(await page.locator('[data-breakdown="by agent"] .bd-row').count()).toBe(3);
+    // More tags than the eight shown: the rest are one click away, not silently dropped.
+    const tags = page.locator('[data-breakdown="by tag"]');
+    expect(body.breakdowns.tag.length).toBeGreaterThan(8);
+    expect(await tags.locator('.bd-row:visible').count()).toBe(8);
+    await tags.getByRole('button', { name: `Show all ${body.breakdowns.tag.length}` }).click();
+    expect(await tags.locator('.bd-row:visible').count()).toBe(body.breakdowns.tag.length);
+    await tags.getByRole('button', { name: 'Show the top 8' }).click();
 
     await page.locator('.fb-page').evaluate((node) => node.scrollTo(0, 0));
     await page.screenshot({ path: path.join(SHOTS, 'feedback-dashboard.png') });
@@ -141,7 +149,10 @@ describe('feedback review for managers in a browser', () => {
     const agentContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const agentPage = await agentContext.newPage();
     await signIn(agentPage, agent);
+    // Assigned to this agent: it is in their "Mine" view, not just open for anyone.
+    await agentPage.getByLabel('Assignee').selectOption('me');
     await agentPage.locator(`.conv[data-id="${conversationId}"]`).waitFor();
+    await agentPage.waitForFunction("document.querySelectorAll('.conv').length === 1");
     await agentPage.locator(`.conv[data-id="${conversationId}"]`).click();
     await agentPage.locator('.pane-thread .msg.note', { hasText: 'Call her back' }).waitFor();
     expect(await agentPage.locator('.tabs-nav').count()).toBe(0);
@@ -153,9 +164,12 @@ describe('feedback review for managers in a browser', () => {
     const chip = page.locator('.terms.negative .chip').first();
     const term = (await chip.getAttribute('data-term')) ?? '';
     await chip.click();
+    const count = Number(await chip.locator('.count').textContent());
     await page.locator('.term-banner', { hasText: term }).waitFor();
+    // Every comment the term was counted in, a page of 30 at a time.
+    await page.waitForFunction(`document.querySelectorAll('.fb-row').length === ${Math.min(count, 30)}`);
     const comments = await page.locator('.fb-row .comment').allTextContents();
-    expect(comments.length).toBeGreaterThan(0);
+    expect(comments.length).toBe(Math.min(count, 30));
     for (const comment of comments) expect(comment.toLowerCase()).toContain(term.split(' ')[0]);
   });
 

@@ -41,7 +41,7 @@ export interface FeedbackItem {
   agent: { id: string; name: string } | null;
   reviewedAt: string | null;
   reviewedBy: string | null;
-  followUp: { userId: string | null; name: string | null; at: string } | null;
+  followUp: { userId: string | null; name: string | null; at: string; conversationId: string | null } | null;
 }
 
 export interface ThreadMessage {
@@ -54,17 +54,26 @@ export interface ThreadMessage {
   createdAt: string;
 }
 
+/** A rating with the messages around it; `earlier`/`later`: more exist beyond those shown. */
+export interface FeedbackThread {
+  feedback: FeedbackItem;
+  messages: ThreadMessage[];
+  earlier: boolean;
+  later: boolean;
+}
+
 export interface StandoutTerm {
   term: string;
   weight: number;
+  /** Comments of its side it occurs in: the list's `term` and `side` filters show them. */
   count: number;
-  feedbackIds: string[];
 }
 
 export interface StandoutTerms {
   negative: StandoutTerm[];
   positive: StandoutTerm[];
-  comments: { negative: number; positive: number };
+  /** `analysed` < `matching` when the hub read only the newest comments. */
+  comments: { negative: number; positive: number; analysed: number; matching: number };
 }
 
 export interface Person {
@@ -110,7 +119,7 @@ export const feedbackApi = {
   terms: (query: URLSearchParams) => call<StandoutTerms>('GET', `/feedback/terms?${query}`),
   page: (query: URLSearchParams) =>
     call<{ items: FeedbackItem[]; nextCursor: string | null }>('GET', `/feedback?${query}`),
-  thread: (id: string) => call<{ feedback: FeedbackItem; messages: ThreadMessage[] }>('GET', `/feedback/${id}`),
+  thread: (id: string) => call<FeedbackThread>('GET', `/feedback/${id}`),
   people: () => call<{ people: Person[] }>('GET', '/feedback/people'),
   review: (id: string, reviewed: boolean) => call<FeedbackItem>('POST', `/feedback/${id}/review`, { reviewed }),
   tags: (id: string, tags: string[]) => call<FeedbackItem>('PUT', `/feedback/${id}/tags`, { tags }),

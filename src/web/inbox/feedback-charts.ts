@@ -142,12 +142,20 @@ export function trendChart(trend: Dashboard['trend']): SVGSVGElement {
   );
 }
 
+/** Rows a breakdown shows before "Show all". */
+const TOP_GROUPS = 8;
+
 /**
- * Horizontal bars, one row per group: CSAT % as a bar from zero, NPS as a bar from the middle
+ * Horizontal bars, one row per group (the top 8 by responses, the rest behind "Show all"): CSAT % as a bar from zero, NPS as a bar from the middle
  * (left when negative), each with its number beside it, and the responses behind them.
  */
-export function breakdownBars(title: string, groups: ScoreGroup[], onPick?: (group: ScoreGroup) => void): HTMLElement {
-  const rows = groups.slice(0, 8).map((group) => {
+export function breakdownBars(
+  title: string,
+  groups: ScoreGroup[],
+  options: { note?: string; onPick?: (group: ScoreGroup) => void } = {},
+): HTMLElement {
+  const { note, onPick } = options;
+  const rows = groups.map((group, index) => {
     const csat = group.csat.score;
     const nps = group.nps.score;
     const csatBar = chart(
@@ -172,7 +180,7 @@ export function breakdownBars(title: string, groups: ScoreGroup[], onPick?: (gro
       s('line', { x1: 50, x2: 50, y1: 0, y2: 10, class: 'zero' }),
     );
     for (const bar of [csatBar, npsBar]) bar.setAttribute('preserveAspectRatio', 'none');
-    return h(
+    const row = h(
       'div',
       {
         class: `bd-row${onPick ? ' pickable' : ''}`,
@@ -186,11 +194,35 @@ export function breakdownBars(title: string, groups: ScoreGroup[], onPick?: (gro
       h('span', { class: 'bd-num' }, npsText(nps)),
       h('span', { class: 'bd-n', title: 'Responses' }, group.responses),
     );
+    if (index >= TOP_GROUPS) row.style.display = 'none';
+    return row;
   });
+  // The busiest groups first; the rest one click away, never silently dropped.
+  const hidden = groups.length - TOP_GROUPS;
+  const toggle =
+    hidden > 0 &&
+    h(
+      'button',
+      {
+        class: 'link bd-more',
+        attrs: { 'aria-expanded': 'false' },
+        on: {
+          click: () => {
+            const expand = toggle && toggle.getAttribute('aria-expanded') === 'false';
+            rows.forEach((row, index) => (row.style.display = !expand && index >= TOP_GROUPS ? 'none' : ''));
+            if (!toggle) return;
+            toggle.setAttribute('aria-expanded', String(expand));
+            toggle.textContent = expand ? 'Show the top 8' : `Show all ${groups.length} (${hidden} more)`;
+          },
+        },
+      },
+      `Show all ${groups.length} (${hidden} more)`,
+    );
   return h(
     'section',
     { class: 'card breakdown', attrs: { 'data-breakdown': title.toLowerCase() } },
     h('h3', {}, title),
+    note && h('p', { class: 'muted bd-note' }, note),
     h(
       'div',
       { class: 'bd-head' },
@@ -202,6 +234,7 @@ export function breakdownBars(title: string, groups: ScoreGroup[], onPick?: (gro
       h('span', {}, 'n'),
     ),
     ...rows,
+    toggle,
     rows.length === 0 && h('p', { class: 'empty' }, 'No responses in this range.'),
   );
 }

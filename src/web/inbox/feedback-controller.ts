@@ -64,8 +64,13 @@ export class FeedbackController {
   }
 
   async reloadList(): Promise<void> {
-    const generation = ++this.generation.list;
     this.state.term = null;
+    await this.loadList();
+  }
+
+  /** The first page of the list under the current filters (or of the chosen term's comments). */
+  private async loadList(): Promise<void> {
+    const generation = ++this.generation.list;
     const page = await this.guard(feedbackApi.page(this.listQuery()));
     if (!page || generation !== this.generation.list) return;
     this.state.items = page.items;
@@ -88,15 +93,13 @@ export class FeedbackController {
     this.views?.list();
   }
 
-  /** Shows the comments a standout term came from, instead of the filtered list. */
-  async showTerm(term: string, side: 'negative' | 'positive', ids: string[]): Promise<void> {
-    const generation = ++this.generation.list;
-    const threads = await Promise.all(ids.map((id) => this.guard(feedbackApi.thread(id))));
-    if (generation !== this.generation.list) return;
+  /**
+   * Shows every comment a standout term was counted in, instead of the filtered list: the period
+   * and shared filters the terms were found under, plus the term and its side (paged as usual).
+   */
+  async showTerm(term: string, side: 'negative' | 'positive'): Promise<void> {
     this.state.term = { term, side };
-    this.state.items = threads.flatMap((thread) => (thread ? [thread.feedback] : []));
-    this.state.nextCursor = null;
-    this.views?.list();
+    await this.loadList();
   }
 
   async open(id: string): Promise<void> {
@@ -137,12 +140,22 @@ export class FeedbackController {
 
   /** The export link: every record matching the current filters, streamed by the hub. */
   exportHref(): string {
-    return `/api/feedback/export.csv?${filterQuery(this.state.shared, this.state.list)}`;
+    return `/api/feedback/export.csv?${this.filters()}`;
   }
 
   private listQuery(): URLSearchParams {
-    const query = filterQuery(this.state.shared, this.state.list);
+    const query = this.filters();
     query.set('limit', PAGE);
+    return query;
+  }
+
+  /** The list's filters: its own and the shared ones, or a term's under the shared ones. */
+  private filters(): URLSearchParams {
+    const term = this.state.term;
+    if (!term) return filterQuery(this.state.shared, this.state.list);
+    const query = filterQuery(this.state.shared);
+    query.set('term', term.term);
+    query.set('side', term.side);
     return query;
   }
 

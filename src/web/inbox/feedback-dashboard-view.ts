@@ -3,10 +3,11 @@ import { breakdownBars, csatTone, npsText, npsTone, percentText, stackedBar, tre
 import type { BreakdownKey } from './feedback-api';
 import type { FeedbackController } from './feedback-controller';
 
-const BREAKDOWNS: [BreakdownKey, string][] = [
+const BREAKDOWNS: [BreakdownKey, string, string?][] = [
   ['channel', 'By channel'],
   ['segment', 'By segment'],
-  ['tag', 'By tag'],
+  // As the tag filter: a rating counts under each tag of its contact and each of its own.
+  ['tag', 'By tag', "The customer's tags and the rating's own"],
   ['variant', 'By flow variant'],
   ['agent', 'By agent'],
 ];
@@ -90,7 +91,10 @@ export function createDashboardView(controller: FeedbackController) {
       ),
       dashboard.trend.length > 0 ? trendChart(dashboard.trend) : h('p', { class: 'empty' }, 'No responses yet.'),
     );
-    replace(breakdowns, ...BREAKDOWNS.map(([key, title]) => breakdownBars(title, dashboard.breakdowns[key])));
+    replace(
+      breakdowns,
+      ...BREAKDOWNS.map(([key, title, note]) => breakdownBars(title, dashboard.breakdowns[key], { note })),
+    );
   }
 
   return { root, render };

@@ -110,7 +110,7 @@ export function createFeedbackListView(controller: FeedbackController) {
     if (state.term) {
       replace(
         banner,
-        `Comments mentioning “${state.term.term}” `,
+        `${state.term.side === 'negative' ? 'Negative' : 'Positive'} comments mentioning “${state.term.term}” `,
         h('button', { class: 'link', on: { click: changed } }, 'Back to all threads'),
       );
     } else replace(banner);

@@ -6,7 +6,7 @@ import {
   type Person,
   type SharedFilters,
   type StandoutTerms,
-  type ThreadMessage,
+  type FeedbackThread,
 } from './feedback-api';
 
 /** Everything the Feedback view shows; the views read it, FeedbackController changes it. */
@@ -22,7 +22,7 @@ export interface FeedbackState {
   nextCursor: string | null;
   /** A standout term picked in "What customers are saying": the list shows its comments only. */
   term: { term: string; side: 'negative' | 'positive' } | null;
-  selected: { feedback: FeedbackItem; messages: ThreadMessage[] } | null;
+  selected: FeedbackThread | null;
   loading: boolean;
   error: string | null;
 }

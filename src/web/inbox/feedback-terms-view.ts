@@ -38,7 +38,7 @@ export function createTermsView(controller: FeedbackController, reveal: () => vo
                 attrs: { 'data-term': term.term },
                 on: {
                   click: () => {
-                    void controller.showTerm(term.term, side, term.feedbackIds);
+                    void controller.showTerm(term.term, side);
                     reveal();
                   },
                 },
@@ -56,10 +56,18 @@ export function createTermsView(controller: FeedbackController, reveal: () => vo
   function render(): void {
     const terms = controller.state.terms;
     if (!terms) return;
+    const { analysed, matching } = terms.comments;
     replace(
       body,
       column('negative', '👎 Negative', terms.negative, terms.comments.negative),
       column('positive', '👍 Positive', terms.positive, terms.comments.positive),
+      // The hub reads the newest comments only (see MAX_ANALYSED_COMMENTS): say so.
+      matching > analysed &&
+        h(
+          'p',
+          { class: 'muted capped' },
+          `From the newest ${analysed.toLocaleString()} of ${matching.toLocaleString()} comments: narrow the dates to see older ones.`,
+        ),
     );
   }
 

@@ -65,7 +65,12 @@ export function createFeedbackThreadView(controller: FeedbackController) {
           'dd',
           { class: 'follow-up-state' },
           feedback.followUp
-            ? `${feedback.followUp.name ?? 'Team inbox'} · ${new Date(feedback.followUp.at).toLocaleDateString()}`
+            ? `${feedback.followUp.name ?? 'Team inbox'} · ${new Date(feedback.followUp.at).toLocaleDateString()}${
+                // The contact had another conversation open: the follow-up went there.
+                feedback.followUp.conversationId && feedback.followUp.conversationId !== feedback.conversationId
+                  ? ' · in their open conversation'
+                  : ''
+              }`
             : 'None',
         ),
       ),
@@ -113,7 +118,9 @@ export function createFeedbackThreadView(controller: FeedbackController) {
       h(
         'div',
         { class: 'log fb-log', attrs: { 'aria-label': 'Conversation' } },
+        selected.earlier && h('p', { class: 'muted more-messages' }, 'Earlier messages not shown'),
         ...bubbles(messages, feedback.conversationId),
+        selected.later && h('p', { class: 'muted more-messages' }, 'Later messages not shown'),
       ),
       h(
         'form',
