@@ -73,18 +73,6 @@ export class Feedback {
   @ForeignKey('User', { name: 'feedback_reviewed_by_fkey', onDelete: 'SET NULL' })
   reviewedBy!: string | null;
 
-  /** Who follows up: an agent a manager chose, the rating's agent, or null for the team inbox. */
-  @Column({ name: 'follow_up_user_id', type: 'uuid', nullable: true })
-  followUpUserId!: string | null;
-
-  /** When a follow-up was opened; null while there is none. */
-  @Column({ name: 'follow_up_at', type: 'timestamptz', nullable: true })
-  followUpAt!: Date | null;
-
-  /** Where it landed: this rating's conversation, or the contact's conversation already open. */
-  @Column({ name: 'follow_up_conversation_id', type: 'uuid', nullable: true })
-  followUpConversationId!: string | null;
-
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 
@@ -93,6 +81,12 @@ export class Feedback {
   @ForeignKey('User', { name: 'feedback_follow_up_user_id_fkey', onDelete: 'SET NULL' })
   followUpUserId!: string | null;
 
+  /** When a follow-up was opened; null while there is none. */
   @Column({ name: 'follow_up_at', type: 'timestamptz', nullable: true })
   followUpAt!: Date | null;
+
+  /** Where it landed: this rating's conversation, or the contact's conversation already open. */
+  @Column({ name: 'follow_up_conversation_id', type: 'uuid', nullable: true })
+  @ForeignKey('Conversation', { name: 'feedback_follow_up_conversation_id_fkey', onDelete: 'SET NULL' })
+  followUpConversationId!: string | null;
 }
