@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { buildInboxUi } from '../../scripts/build-inbox';
+import { eventually, inboundSms } from '../helpers/inbox-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 /**
@@ -164,22 +165,44 @@ describe('the team inbox in a browser', () => {
     await visitor.context().close();
   });
 
-  it('catches up after a dropped connection and shows each message once', async () => {
+  it('catches up after a dropped connection: what it missed, each message once', async () => {
     const visitor = await openWidget();
     await visitorSays(visitor, 'Are you still there?');
     await agent.locator('.conv', { hasText: 'Are you still there?' }).waitFor();
     await openConversationWith('Are you still there?');
+    await agent.locator('.composer textarea').fill('Yes, checking now');
+    await agent.locator('.composer textarea').press('Enter');
+    const reply = thread().locator('.msg.out', { hasText: 'Yes, checking now' });
+    await reply.locator('.tick-sent').waitFor();
+    const replyId = (await reply.getAttribute('data-id'))!;
 
-    for (const socket of hub.app.io.of('/inbox').sockets.values()) socket.conn.close();
+    const reconnect = await dropConnection(agent, hub);
     await visitorSays(visitor, 'Sent while the agent was offline');
+    const query = (sql: string, params: unknown[]) => hub.app.store.dataSource.query(sql, params);
+    await eventually(async () =>
+      expect(await query('SELECT 1 FROM messages WHERE body = $1', ['Sent while the agent was offline'])).toHaveLength(
+        1,
+      ),
+    );
+    await hub.app.statuses.advance(replyId, { status: 'delivered' });
+    await query(
+      "UPDATE conversations SET labels = '{vip}' WHERE id = (SELECT conversation_id FROM messages WHERE id = $1)",
+      [replyId],
+    );
+    await inboundSms(hub, 'A new customer while the agent was offline');
+    reconnect();
+
     await agent.locator('.connection.on').waitFor();
     await thread().locator('.msg', { hasText: 'Sent while the agent was offline' }).waitFor();
+    await reply.locator('.tick-delivered').waitFor();
+    await agent.locator('.thread-head .labels', { hasText: 'vip' }).waitFor();
+    await agent.locator('.conv', { hasText: 'A new customer while the agent was offline' }).waitFor();
     await visitorSays(visitor, 'And one more after');
     await thread().locator('.msg', { hasText: 'And one more after' }).waitFor();
-    await agent.waitForTimeout(300);
 
     expect(await thread().locator('.msg', { hasText: 'Sent while the agent was offline' }).count()).toBe(1);
     expect(await thread().locator('.msg', { hasText: 'Are you still there?' }).count()).toBe(1);
+    expect(await thread().locator('.msg', { hasText: 'Yes, checking now' }).count()).toBe(1);
     await visitor.context().close();
   });
 
@@ -229,17 +252,26 @@ describe('the handoff banner', () => {
     await flowHub?.close();
   });
 
-  it('shows why the bot handed over and what it learned, live and after a reload', async () => {
+  /** A customer the shop knows (so the welcome flow stays out of it), writing by SMS. */
+  async function knownCustomer(name: string, from: string): Promise<(text: string) => Promise<unknown>> {
     const query = (sql: string, params: unknown[]) => flowHub.app.store.dataSource.query(sql, params);
-    const from = '+14155550777';
-    // A customer the shop knows (so the welcome flow stays out of it) asks the FAQ bot for help.
-    const [contact] = await query("INSERT INTO contacts (first_name, phone) VALUES ('Ines', $1) RETURNING id", [from]);
+    const [contact] = await query('INSERT INTO contacts (first_name, phone) VALUES ($1, $2) RETURNING id', [
+      name,
+      from,
+    ]);
     await query("INSERT INTO contact_identities (contact_id, channel, address) VALUES ($1, 'sms', $2)", [
       contact.id,
       from,
     ]);
-    const sms = (text: string) =>
-      flowHub.app.ingest.ingest({ channel: 'sms', from, providerMessageId: `SM-banner-${text.length}`, text });
+    let sequence = 0;
+    return (text) => {
+      sequence += 1;
+      return flowHub.app.ingest.ingest({ channel: 'sms', from, providerMessageId: `SM-${from}-${sequence}`, text });
+    };
+  }
+
+  it('shows why the bot handed over and what it learned, live and after a reload', async () => {
+    const sms = await knownCustomer('Ines', '+14155550777');
 
     const context = await browser.newContext({ viewport: { width: 1366, height: 800 } });
     const page = await context.newPage();
@@ -260,7 +292,40 @@ describe('the handoff banner', () => {
     await expectText(page.locator('.banner.handoff li'), 'Question: Can you gift-wrap a parcel for my aunt?');
     await context.close();
   });
+
+  it('shows a handoff that happened while the connection was down', async () => {
+    const sms = await knownCustomer('Oren', '+14155550778');
+    const context = await browser.newContext({ viewport: { width: 1366, height: 800 } });
+    const page = await context.newPage();
+    await signIn(page, flowHub);
+    await sms('help');
+    await page.locator('.conv', { hasText: 'Oren' }).click();
+    await page.locator('.banner.bot').waitFor();
+
+    const reconnect = await dropConnection(page, flowHub);
+    await sms('Do you ship to Iceland?');
+    await flowHub.app.bus.drain();
+    reconnect();
+
+    await expectText(page.locator('.banner.handoff li'), 'Question: Do you ship to Iceland?');
+    await page.locator('.pane-thread .msg', { hasText: 'Do you ship to Iceland?' }).waitFor();
+    await context.close();
+  });
 });
+
+/**
+ * Drops the page's live connection and keeps it down (the hub holds new handshakes) until the
+ * returned function is called: whatever happens meanwhile reaches the page only by its catch-up.
+ */
+async function dropConnection(page: Page, on: TestApp): Promise<() => void> {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const inbox = on.app.io.of('/inbox');
+  inbox.use((_socket, next) => void held.then(() => next()));
+  for (const socket of inbox.sockets.values()) socket.conn.close();
+  await page.locator('.connection.off').waitFor();
+  return release;
+}
 
 async function expectText(locator: ReturnType<Page['locator']>, text: string): Promise<void> {
   await locator.filter({ hasText: text }).first().waitFor({ timeout: 10_000 });
