@@ -8,6 +8,7 @@ import { FeedbackReview1795944777059 } from '../../migrations/1795944777059-Feed
 import { OutboundJobs1795945200000 } from '../../migrations/1795945200000-OutboundJobs';
 import { OutboundJobsVacuum1795946400000 } from '../../migrations/1795946400000-OutboundJobsVacuum';
 import { ConversationHandoffs1795960000000 } from '../../migrations/1795960000000-ConversationHandoffs';
+import { ConversationReads1795960000001 } from '../../migrations/1795960000001-ConversationReads';
 
 /** Every migration in order; a schema change adds one file in migrations/ and one line here. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   OutboundJobs1795945200000,
   OutboundJobsVacuum1795946400000,
   ConversationHandoffs1795960000000,
+  ConversationReads1795960000001,
 ];

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { buildInboxUi } from '../../scripts/build-inbox';
+import { api, createUser } from '../helpers/inbox-client';
 import { eventually, inboundSms } from '../helpers/inbox-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
@@ -204,6 +205,25 @@ describe('the team inbox in a browser', () => {
     expect(await thread().locator('.msg', { hasText: 'Are you still there?' }).count()).toBe(1);
     expect(await thread().locator('.msg', { hasText: 'Yes, checking now' }).count()).toBe(1);
     await visitor.context().close();
+  });
+
+  it('counts unread messages live for this agent, whatever colleagues read', async () => {
+    const from = '+14155550666';
+    const { conversation } = await inboundSms(hub, 'Unread one', { from });
+    const row = agent.locator('.conv', { hasText: 'Unread one' });
+    await expectText(row.locator('.unread-count'), '1');
+    await inboundSms(hub, 'Unread two', { from });
+    await expectText(agent.locator('.conv', { hasText: 'Unread two' }).locator('.unread-count'), '2');
+
+    // A colleague reads it: their count, not this agent's.
+    const colleague = await createUser(hub, 'agent');
+    await api(hub, 'POST', `/conversations/${conversation.id}/read`, { as: colleague.session });
+    await inboundSms(hub, 'Unread three', { from });
+    await expectText(agent.locator('.conv', { hasText: 'Unread three' }).locator('.unread-count'), '3');
+
+    await agent.locator('.conv', { hasText: 'Unread three' }).click();
+    await thread().locator('.msg', { hasText: 'Unread three' }).waitFor();
+    await agent.locator('.conv.selected:not(.unread)').waitFor();
   });
 
   it('works on a phone: one pane at a time', async () => {

@@ -196,8 +196,15 @@ export class Controller {
       this.views?.chrome();
       void this.catchUp();
     });
-    socket.on('conversation.created', (conversation) => this.upsert(conversation));
-    socket.on('conversation.updated', (conversation) => this.upsert(conversation));
+    socket.on('conversation.created', (conversation) => {
+      // Its first message follows at once, and counts as unread then.
+      if (!this.state.conversations.has(conversation.id)) this.upsert({ ...conversation, unreadCount: 0 });
+    });
+    socket.on('conversation.updated', (conversation) => this.upsertLive(conversation));
+    socket.on('conversation.read', ({ conversationId, unreadCount }) => {
+      const known = this.state.conversations.get(conversationId);
+      if (known) this.upsert({ ...known, unreadCount });
+    });
     socket.on('conversation.removed', ({ conversationId }) => {
       this.state.conversations.delete(conversationId);
       this.views?.list();
@@ -205,7 +212,7 @@ export class Controller {
     // The banner comes with the conversation (its stored handoff), in the update that follows
     // `conversation.handoff`, in the list and after a reload alike.
     socket.on('message.created', ({ message, conversation }) => {
-      this.upsert(conversation);
+      this.upsertLive(conversation, message.direction === 'inbound' ? 1 : 0);
       this.state.typing.delete(message.conversationId);
       this.addMessage(message);
       if (message.conversationId === this.state.selectedId && message.direction === 'inbound') {
@@ -282,6 +289,17 @@ export class Controller {
     if (known) message.status = known.status === 'queued' ? message.status : known.status;
     this.state.messages.set(message.id, message);
     this.views?.thread({ scroll: true });
+  }
+
+  /**
+   * A conversation from a live event, sent to a whole team: its unread count is not mine. I keep
+   * my own (plus `unread` for a new customer message); one I do not have yet is fetched, with mine.
+   */
+  private upsertLive(incoming: InboxConversation, unread = 0): void {
+    const known = this.state.conversations.get(incoming.id);
+    if (known) return this.upsert({ ...incoming, unreadCount: known.unreadCount + unread });
+    if (!matchesFilters(this.state, incoming)) return;
+    void this.fetchConversation(incoming.id).then((mine) => mine && this.upsert(mine));
   }
 
   private upsert(incoming: InboxConversation): void {
