@@ -226,6 +226,148 @@ describe('the team inbox in a browser', () => {
     await agent.locator('.conv.selected:not(.unread)').waitFor();
   });
 
+  it('inserts canned responses in the composer: / offers them, arrows choose, Enter or Tab insert', async () => {
+    const admin = await createUser(hub, 'admin');
+    for (const canned of [
+      { shortCode: 'hours', title: 'Opening hours', body: 'We are open 9 to 6, Monday to Saturday.' },
+      { shortCode: 'hello', title: 'Greeting', body: 'Hello! How can we help today?' },
+    ]) {
+      expect((await api(hub, 'POST', '/canned-responses', { as: admin.session, body: canned })).status).toBe(201);
+    }
+    const page = await signedInPage();
+    await page.locator('.conv', { hasText: 'Maya Chen' }).click();
+    const composer = page.locator('.composer textarea');
+
+    await composer.pressSequentially('/h');
+    await eventually(async () => expect(await page.locator('.canned li').count()).toBe(2));
+    await page.locator('.canned li', { hasText: '/hello' }).waitFor();
+    const second = (await page.locator('.canned li').nth(1).textContent()) ?? '';
+    await composer.press('ArrowDown');
+    await page.locator('.canned li.active').nth(0).filter({ hasText: second }).waitFor();
+    await composer.press('Enter');
+    const inserted = second.includes('/hours')
+      ? 'We are open 9 to 6, Monday to Saturday.'
+      : 'Hello! How can we help today?';
+    expect(await composer.inputValue()).toBe(inserted);
+    expect(await page.locator('.canned li').count()).toBe(0);
+
+    await composer.fill('');
+    await composer.pressSequentially('/hou');
+    await eventually(async () => expect(await page.locator('.canned li').count()).toBe(1));
+    await composer.press('Tab');
+    expect(await composer.inputValue()).toBe('We are open 9 to 6, Monday to Saturday.');
+    await composer.press('Enter');
+    await page.locator('.pane-thread .msg.out', { hasText: 'We are open 9 to 6' }).waitFor();
+    await page.context().close();
+  });
+
+  it('answers the keyboard: j/k move, r/n switch the composer, a assigns, e resolves, / searches, ? helps', async () => {
+    await inboundSms(hub, 'Keyboard customer one');
+    await inboundSms(hub, 'Keyboard customer two');
+    const page = await signedInPage();
+    await page.locator('.conv', { hasText: 'Keyboard customer two' }).click();
+    await page.locator('.pane-thread .msg', { hasText: 'Keyboard customer two' }).waitFor();
+    const selected = () => page.locator('.conv.selected').getAttribute('data-id');
+    const rows = () => page.locator('.conv').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-id')));
+
+    const first = await selected();
+    const order = await rows();
+    await page.keyboard.press('j');
+    await eventually(async () => expect(await selected()).toBe(order[order.indexOf(first) + 1]));
+    await page.keyboard.press('k');
+    await eventually(async () => expect(await selected()).toBe(first));
+    await page.locator('.pane-thread .msg', { hasText: 'Keyboard customer two' }).waitFor();
+
+    await page.keyboard.press('n');
+    await page.locator('.composer.note-mode').waitFor();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('r');
+    await page.locator('.composer:not(.note-mode) .tab.active', { hasText: 'Reply' }).waitFor();
+    await page.keyboard.press('Escape');
+
+    await page.keyboard.press('a');
+    await expectText(page.locator('.conv.selected .conv-meta'), 'Demo Admin');
+    await page.keyboard.press('e');
+    await page.locator('.thread-head .status-resolved').waitFor();
+    await page.keyboard.press('e');
+    await page.locator('.thread-head .status-open').waitFor();
+    const [row] = await hub.app.store.dataSource.query(
+      'SELECT c.status, u.email FROM conversations c JOIN users u ON u.id = c.assignee_id WHERE c.id = $1',
+      [first],
+    );
+    expect(row).toEqual({ status: 'open', email: ADMIN.email });
+
+    await page.keyboard.press('?');
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    await page.keyboard.press('?');
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor({ state: 'hidden' });
+    await page.keyboard.press('/');
+    expect(await page.evaluate('document.activeElement?.getAttribute("aria-label")')).toBe('Search conversations');
+    await page.keyboard.type('Keyboard customer one');
+    // The open conversation stays in the list; the search leaves one other.
+    const others = page.locator('.conv:not(.selected)');
+    await eventually(async () =>
+      expect(await others.allTextContents()).toEqual([expect.stringContaining('customer one')]),
+    );
+    await page.context().close();
+  });
+
+  it("shows the contact's other channels, flow answers, feedback and consent as readable text", async () => {
+    const query = (sql: string, params: unknown[] = []) => hub.app.store.dataSource.query(sql, params);
+    const [maya] = await query("SELECT id FROM contacts WHERE display_name = 'Maya Chen'");
+    const [conversation] = await query("SELECT id FROM conversations WHERE contact_id = $1 AND channel = 'sms'", [
+      maya.id,
+    ]);
+    // Maya also writes on WhatsApp from the same number: one contact, another channel.
+    await hub.app.ingest.ingest({
+      channel: 'whatsapp',
+      from: '+14155550123',
+      providerMessageId: 'SM-maya-whatsapp',
+      text: 'Also on WhatsApp now',
+    });
+    await query("INSERT INTO flow_versions (flow_id, version, source) VALUES ('welcome', 'v-test', 'id: welcome')");
+    await query(
+      `INSERT INTO flow_runs (conversation_id, contact_id, flow_id, flow_version, status, answers, ended_at)
+       VALUES ($1, $2, 'welcome', 'v-test', 'done', $3::jsonb, now())`,
+      [conversation.id, maya.id, JSON.stringify({ favourite_genre: 'mystery', wants_newsletter: true })],
+    );
+    await query(
+      `INSERT INTO feedback (contact_id, conversation_id, channel, kind, score, comment, sentiment_label)
+       VALUES ($1, $2, 'sms', 'csat', 5, 'Lovely book club!', 'positive')`,
+      [maya.id, conversation.id],
+    );
+    await query(
+      "INSERT INTO consents (contact_id, channel, status, source) VALUES ($1, 'sms', 'opted_in', 'keyword') ON CONFLICT DO NOTHING",
+      [maya.id],
+    );
+
+    await agent.locator('.conv', { hasText: 'Maya Chen' }).filter({ hasText: 'sms' }).first().click();
+    const panel = agent.locator('.pane-contact');
+    await panel.locator('.identities li', { hasText: 'whatsapp' }).waitFor();
+    await expectText(panel.locator('.identities'), '+14155550123');
+    await expectText(panel.locator('.others'), 'Also on WhatsApp now');
+    await expectText(panel.locator('.section-flowAnswers'), 'welcome · finished');
+    await expectText(panel.locator('.section-flowAnswers dt'), 'favourite genre');
+    await expectText(panel.locator('.section-flowAnswers dd'), 'mystery');
+    await expectText(panel.locator('.section-flowAnswers dd'), 'yes');
+    await expectText(panel.locator('.section-feedback'), 'CSAT 5 / 5');
+    await expectText(panel.locator('.section-feedback q'), 'Lovely book club!');
+    await expectText(panel.locator('.section-consents'), 'Opted in');
+    expect(await panel.textContent()).not.toMatch(/[{}"]/);
+
+    await panel.locator('.others button', { hasText: 'Also on WhatsApp now' }).click();
+    await agent.locator('.pane-thread .msg', { hasText: 'Also on WhatsApp now' }).waitFor();
+
+    // Back to the SMS thread, and the WhatsApp one resolved: one conversation with Maya in the list.
+    await agent.locator(`.conv[data-id="${conversation.id}"]`).click();
+    const [whatsapp] = await query("SELECT id FROM conversations WHERE contact_id = $1 AND channel = 'whatsapp'", [
+      maya.id,
+    ]);
+    const admin = await createUser(hub, 'admin');
+    await api(hub, 'POST', `/conversations/${whatsapp.id}/status`, { as: admin.session, body: { status: 'resolved' } });
+    await eventually(async () => expect(await agent.locator('.conv', { hasText: 'Maya Chen' }).count()).toBe(1));
+  });
+
   it('works on a phone: one pane at a time', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const phone = await context.newPage();
@@ -332,6 +474,14 @@ describe('the handoff banner', () => {
     await context.close();
   });
 });
+
+/** A fresh browser context signed in as the demo admin (it loads what exists now, e.g. canned responses). */
+async function signedInPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 800 } });
+  const page = await context.newPage();
+  await signIn(page);
+  return page;
+}
 
 /**
  * Drops the page's live connection and keeps it down (the hub holds new handshakes) until the
