@@ -69,6 +69,60 @@ describe('the conversation list', () => {
     expect((await list(`q=${unique}&status=resolved`)).body.items).toHaveLength(1);
   });
 
+  it('filters by channel: only the conversations of that channel', async () => {
+    const label = `channel-${Date.now()}`;
+    const sms = await inboundSms(hub, 'by sms');
+    const visitor = await webchatVisitor(hub);
+    await visitor.send('by web chat');
+    const webchatId = await visitor.conversationId();
+    visitor.socket.close();
+    for (const id of [sms.conversation.id, webchatId]) {
+      await api(hub, 'PUT', `/conversations/${id}/labels`, { as: manager.session, body: { labels: [label] } });
+    }
+
+    const webchat = (await list(`label=${label}&channel=webchat`)).body.items;
+    expect(webchat.map((c) => [c.id, c.channel])).toEqual([[webchatId, 'webchat']]);
+    const bySms = (await list(`label=${label}&channel=sms`)).body.items;
+    expect(bySms.map((c) => [c.id, c.channel])).toEqual([[sms.conversation.id, 'sms']]);
+    expect((await list(`label=${label}&channel=whatsapp`)).body.items).toEqual([]);
+  });
+
+  it('filters by each status, pending and snoozed included; all lists every status', async () => {
+    const label = `status-${Date.now()}`;
+    const byStatus: Record<string, string> = {};
+    for (const status of ['open', 'pending', 'resolved', 'snoozed'] as const) {
+      const { conversation } = await inboundSms(hub, `status ${status}`);
+      const base = `/conversations/${conversation.id}`;
+      await api(hub, 'PUT', `${base}/labels`, { as: manager.session, body: { labels: [label] } });
+      if (status !== 'open') await api(hub, 'POST', `${base}/status`, { as: manager.session, body: { status } });
+      byStatus[status] = conversation.id;
+    }
+    for (const [status, id] of Object.entries(byStatus)) {
+      const items = (await list(`label=${label}&status=${status}`)).body.items;
+      expect(items.map((c) => [c.id, c.status])).toEqual([[id, status]]);
+    }
+    const all = (await list(`label=${label}&status=all`)).body.items.map((c) => c.id);
+    expect(all.sort()).toEqual(Object.values(byStatus).sort());
+  });
+
+  it('lists assigned and unassigned alike with assignee=anyone (the default)', async () => {
+    const label = `anyone-${Date.now()}`;
+    const agent = await createUser(hub, 'agent');
+    const ids: string[] = [];
+    for (const assigneeId of [null, manager.id, agent.id]) {
+      const { conversation } = await inboundSms(hub, 'who has it?');
+      const base = `/conversations/${conversation.id}`;
+      await api(hub, 'PUT', `${base}/labels`, { as: manager.session, body: { labels: [label] } });
+      if (assigneeId) await api(hub, 'POST', `${base}/assignment`, { as: manager.session, body: { assigneeId } });
+      ids.push(conversation.id);
+    }
+    const anyone = (await list(`label=${label}&assignee=anyone`)).body.items;
+    expect(anyone.map((c) => c.id).sort()).toEqual([...ids].sort());
+    expect(anyone.map((c) => c.assigneeId).sort()).toEqual([null, manager.id, agent.id].sort());
+    expect((await list(`label=${label}`)).body.items.map((c) => c.id).sort()).toEqual([...ids].sort());
+    expect((await list('assignee=someone')).status).toBe(400);
+  });
+
   it('treats % and _ in the search text literally', async () => {
     const stamp = Date.now();
     const percent = await inboundSms(hub, `is it ${stamp}% off?`);
