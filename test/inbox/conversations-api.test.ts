@@ -1,4 +1,5 @@
 import type { InboxConversation, InboxMessage, Page } from '../../src/inbox/realtime-events';
+import { API_RESPONSES } from '../../src/inbox/api-responses';
 import { api, createUser, type TestUser } from '../helpers/inbox-client';
 import { eventually, inboundSms, webchatVisitor } from '../helpers/inbox-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
@@ -352,5 +353,50 @@ describe('the API description', () => {
     const page = await fetch(`${hub.url}/api/docs`);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(await page.text()).toContain('/api/conversations/{id}/assignment');
+  });
+
+  it('describes what the main routes answer, and real answers fit the description', async () => {
+    const document = (await (await fetch(`${hub.url}/api/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, { content?: unknown }> }>>;
+      components: { schemas: Record<string, unknown> };
+    };
+    const schemaOf = (path: string, method: string, status = '200') =>
+      document.paths[path][method].responses[status].content;
+    expect(schemaOf('/conversations', 'get')).toEqual({
+      'application/json': { schema: { $ref: '#/components/schemas/ConversationPage' } },
+    });
+    expect(schemaOf('/conversations/{id}/messages', 'post', '201')).toEqual({
+      'application/json': { schema: { $ref: '#/components/schemas/Message' } },
+    });
+    expect(Object.keys(document.components.schemas)).toEqual(expect.arrayContaining(Object.keys(API_RESPONSES)));
+
+    const fits = async (name: keyof typeof API_RESPONSES, answer: Promise<{ status: number; body: unknown }>) => {
+      const { status, body } = await answer;
+      expect(status).toBeLessThan(300);
+      const checked = API_RESPONSES[name].safeParse(body);
+      if (!checked.success) throw new Error(`${name}: ${JSON.stringify(checked.error.issues)}`);
+    };
+    const as = manager.session;
+    const { conversation } = await inboundSms(hub, 'describe me');
+    const base = `/conversations/${conversation.id}`;
+    await fits('Me', api(hub, 'GET', '/auth/me', { as }));
+    await fits('NewToken', api(hub, 'POST', '/tokens', { as, body: { name: 'docs' } }));
+    await fits('TokenList', api(hub, 'GET', '/tokens', { as }));
+    await fits('Team', api(hub, 'GET', '/users', { as }));
+    await fits('TeamMember', api(hub, 'PATCH', '/me', { as, body: { name: 'Described Manager' } }));
+    await fits('ConversationPage', list('status=all'));
+    await fits('Conversation', api(hub, 'GET', base, { as }));
+    await fits('Message', api(hub, 'POST', `${base}/messages`, { as, body: { text: 'a note', private: true } }));
+    await fits('MessagePage', api(hub, 'GET', `${base}/messages`, { as }));
+    await fits('Conversation', api(hub, 'POST', `${base}/assignment`, { as, body: { assigneeId: manager.id } }));
+    await fits('Conversation', api(hub, 'POST', `${base}/status`, { as, body: { status: 'pending' } }));
+    await fits('Conversation', api(hub, 'PUT', `${base}/labels`, { as, body: { labels: ['described'] } }));
+    await fits('Conversation', api(hub, 'POST', `${base}/read`, { as }));
+    await fits('Contact', api(hub, 'GET', `/contacts/${conversation.contactId}`, { as }));
+    await fits(
+      'CannedResponse',
+      api(hub, 'POST', '/canned-responses', { as, body: { shortCode: 'docs', body: 'Hi' } }),
+    );
+    await fits('CannedResponseList', api(hub, 'GET', '/canned-responses', { as }));
   });
 });
