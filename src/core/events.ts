@@ -62,6 +62,8 @@ export interface HubEvents {
    * (assignee and team) when the change may have moved it, so those who lost it can drop it.
    */
   'conversation.updated': { conversation: ConversationView; previous?: Pick<ConversationView, 'assigneeId' | 'team'> };
+  /** A person read a conversation up to its latest message (their own unread count is now 0). */
+  'conversation.read': { conversationId: string; userId: string };
   /** The bot handed the conversation to people (a flow's handoff step, or a keyword). */
   'conversation.handoff': {
     conversation: ConversationView;

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { seesEverything, type Principal } from '../auth/principal';
 import { AppError } from '../core/errors';
 import { visibleTo } from './access';
-import { SUMMARY_SELECT, summaryOf, type SummaryRow } from './inbox-views';
+import { summaryOf, summarySelect, type SummaryRow } from './inbox-views';
 import type { ProfileSection } from './profile-sections';
 import type { InboxConversation } from './realtime-events';
 
@@ -124,11 +124,11 @@ export class ContactService {
   }
 
   private async visibleConversations(caller: Principal, contactId: string): Promise<InboxConversation[]> {
-    const visible = visibleTo(caller, 2);
+    const visible = visibleTo(caller, 3);
     const rows: SummaryRow[] = await this.dataSource.query(
-      `${SUMMARY_SELECT} WHERE c.contact_id = $1 AND ${visible.sql}
+      `${summarySelect('$2')} WHERE c.contact_id = $1 AND ${visible.sql}
         ORDER BY COALESCE(c.last_message_at, c.created_at) DESC LIMIT 50`,
-      [contactId, ...visible.params],
+      [contactId, caller.id, ...visible.params],
     );
     return rows.map(summaryOf);
   }

@@ -28,7 +28,7 @@ const RETURNING = CONVERSATION_COLUMNS.split(', ')
 
 /**
  * What agents do to conversations: reply, write notes, assign, change status and labels, mark
- * read. Every command first checks that the caller may see the conversation (else 404), then
+ * read (for the caller: each person has their own read state). Every command first checks that the caller may see the conversation (else 404), then
  * publishes `conversation.updated` so the live inbox and other listeners follow.
  */
 export class InboxCommands {
@@ -46,12 +46,9 @@ export class InboxCommands {
    */
   async reply(caller: Principal, conversationId: string, text: string): Promise<InboxMessage> {
     await this.queries.get(caller, conversationId);
-    await this.update(
-      conversationId,
-      "handled_by = 'human', unread_count = 0",
-      [],
-      "(c.handled_by <> 'human' OR c.unread_count <> 0)",
-    );
+    await this.update(conversationId, "handled_by = 'human'", [], "c.handled_by <> 'human'");
+    // Whoever answers has read what they answer.
+    await this.readUpToLatest(caller, conversationId);
     return this.outbound.send({
       conversationId,
       text,
@@ -118,10 +115,27 @@ export class InboxCommands {
     return this.queries.get(caller, conversationId);
   }
 
+  /** Marks the conversation read for the caller only: colleagues keep their own unread counts. */
   async markRead(caller: Principal, conversationId: string): Promise<InboxConversation> {
     await this.queries.get(caller, conversationId);
-    await this.update(conversationId, 'unread_count = 0', [], 'c.unread_count <> 0');
+    await this.readUpToLatest(caller, conversationId);
     return this.queries.get(caller, conversationId);
+  }
+
+  /** Records that the caller has read up to the latest message; never moves their read state back. */
+  private async readUpToLatest(caller: Principal, conversationId: string): Promise<void> {
+    // An INSERT … RETURNING answers its rows (an unchanged read state returns none).
+    const rows: unknown[] = await this.dataSource.query(
+      `INSERT INTO conversation_reads (conversation_id, user_id, read_up_to)
+       SELECT $1, $2, COALESCE(max(m.created_at), now()) FROM messages m WHERE m.conversation_id = $1
+       ON CONFLICT (conversation_id, user_id) DO UPDATE SET read_up_to = EXCLUDED.read_up_to
+         WHERE conversation_reads.read_up_to < EXCLUDED.read_up_to
+       RETURNING read_up_to`,
+      [conversationId, caller.id],
+    );
+    if (rows.length > 0) {
+      this.bus.publish('conversation.read', { conversationId, userId: caller.id });
+    }
   }
 
   /** Applies a change and publishes `conversation.updated` when a row actually changed. */

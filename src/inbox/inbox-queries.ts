@@ -3,7 +3,7 @@ import type { Principal } from '../auth/principal';
 import { AppError } from '../core/errors';
 import { MESSAGE_COLUMNS, messageView, type MessageRow } from '../conversations/views';
 import { visibleTo } from './access';
-import { SUMMARY_SELECT, decodeCursor, encodeCursor, summaryOf, type SummaryRow } from './inbox-views';
+import { decodeCursor, encodeCursor, summaryOf, summarySelect, type SummaryRow } from './inbox-views';
 import type { InboxConversation, InboxMessage, Page } from './realtime-events';
 
 export interface ConversationFilters {
@@ -60,8 +60,9 @@ export class InboxQueries {
            < (${add(cursor.sortMicros)}::bigint, ${add(cursor.id)}::uuid)`,
       );
     }
+    const reader = add(caller.id);
     const rows: SummaryRow[] = await this.dataSource.query(
-      `${SUMMARY_SELECT} WHERE ${where.join(' AND ')}
+      `${summarySelect(reader)} WHERE ${where.join(' AND ')}
         ORDER BY COALESCE(c.last_message_at, c.created_at) DESC, c.id DESC LIMIT ${add(filters.limit + 1)}`,
       params,
     );
@@ -80,13 +81,19 @@ export class InboxQueries {
     return found;
   }
 
-  /** A conversation by id, for anyone (realtime fan-out) or through a caller's visibility. */
-  async find(conversationId: string, caller?: Principal): Promise<InboxConversation | null> {
-    const visible = caller ? visibleTo(caller, 2) : { sql: 'true', params: [] };
-    const rows: SummaryRow[] = await this.dataSource.query(`${SUMMARY_SELECT} WHERE c.id = $1 AND ${visible.sql}`, [
-      conversationId,
-      ...visible.params,
-    ]);
+  /**
+   * A conversation by id: through a caller's visibility, with their unread count; or for anyone
+   * (realtime fan-out to a team), with the count of what nobody has read; or as `reader` counts it.
+   */
+  async find(conversationId: string, caller?: Principal, reader?: string): Promise<InboxConversation | null> {
+    const params: unknown[] = [conversationId];
+    const readerId = caller?.id ?? reader;
+    if (readerId) params.push(readerId);
+    const visible = caller ? visibleTo(caller, params.length + 1) : { sql: 'true', params: [] };
+    const rows: SummaryRow[] = await this.dataSource.query(
+      `${summarySelect(readerId ? '$2' : null)} WHERE c.id = $1 AND ${visible.sql}`,
+      [...params, ...visible.params],
+    );
     return rows[0] ? summaryOf(rows[0]) : null;
   }
 

@@ -147,6 +147,13 @@ export class InboxRealtime {
       if (rooms.length > 0) this.namespace?.in(rooms).disconnectSockets(true);
     });
     bus.on('access.changed', (event) => this.regroup(event));
+    bus.on('conversation.read', async ({ conversationId, userId }) => {
+      const conversation = await this.deps.queries.find(conversationId, undefined, userId);
+      if (!conversation) return;
+      this.namespace
+        ?.to(`user:${userId}`)
+        .emit('conversation.read', { conversationId, unreadCount: conversation.unreadCount });
+    });
   }
 
   /**

@@ -6,11 +6,22 @@ export const asInboxMessage = (message: MessageView): InboxMessage => message;
 
 /**
  * A conversation with what the list shows: contact name, assignee name, labels, unread count, a
- * preview of the last message, and the bot's latest handoff. `sort_us` (µs since the epoch of the last activity) keys the cursor.
+ * preview of the last message, and the bot's latest handoff. `sort_us` (µs since the epoch of the
+ * last activity) keys the cursor.
+ *
+ * The unread count is the reader's: the customer's messages after the last one they read. With
+ * no reader (a live event for a whole team), it counts those after the last one anybody read.
+ * `reader` is the SQL placeholder of the reader's user id, or null.
  */
-export const SUMMARY_SELECT = `
+export function summarySelect(reader: string | null): string {
+  const readUpTo = reader
+    ? `(SELECT r.read_up_to FROM conversation_reads r WHERE r.conversation_id = c.id AND r.user_id = ${reader})`
+    : '(SELECT max(r.read_up_to) FROM conversation_reads r WHERE r.conversation_id = c.id)';
+  return `
   SELECT c.id, c.contact_id, c.channel, c.status, c.handled_by, c.assignee_id, c.team, c.labels,
-         c.unread_count, c.last_message_at, c.created_at, u.name AS assignee_name,
+         c.last_message_at, c.created_at, u.name AS assignee_name,
+         (SELECT count(*) FROM messages um WHERE um.conversation_id = c.id AND um.direction = 'inbound'
+             AND um.created_at > COALESCE(${readUpTo}, '-infinity'::timestamptz)) AS unread_count,
          h.reason AS handoff_reason, h.summary AS handoff_summary, h.team AS handoff_team,
          h.handed_off_at,
          COALESCE(ct.display_name, NULLIF(concat_ws(' ', ct.first_name, ct.last_name), ''), ct.email, ct.phone)
@@ -22,6 +33,7 @@ export const SUMMARY_SELECT = `
     JOIN contacts ct ON ct.id = c.contact_id
     LEFT JOIN users u ON u.id = c.assignee_id
     LEFT JOIN conversation_handoffs h ON h.conversation_id = c.id`;
+}
 
 export interface SummaryRow {
   id: string;
@@ -34,7 +46,7 @@ export interface SummaryRow {
   assignee_name: string | null;
   team: string | null;
   labels: string[] | null;
-  unread_count: number;
+  unread_count: number | string;
   last_message_at: Date | string | null;
   last_message_preview: string | null;
   created_at: Date | string;

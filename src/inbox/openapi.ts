@@ -10,6 +10,7 @@ import {
   messageListQuery,
   statusInput,
 } from './api-schemas';
+import { API_RESPONSES, type ApiResponseName } from './api-responses';
 
 interface Operation {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -19,6 +20,8 @@ interface Operation {
   body?: z.ZodType;
   query?: z.ZodObject;
   status?: number;
+  /** The body of a successful answer (none for 204). */
+  response?: ApiResponseName;
 }
 
 const loginInput = z.object({ email: z.email(), password: z.string() });
@@ -37,6 +40,7 @@ const OPERATIONS: Operation[] = [
   {
     method: 'post',
     path: '/auth/login',
+    response: 'Me',
     tag: 'auth',
     summary: 'Sign in; sets the session cookie and returns the CSRF token',
     body: loginInput,
@@ -51,6 +55,7 @@ const OPERATIONS: Operation[] = [
   {
     method: 'get',
     path: '/auth/me',
+    response: 'Me',
     tag: 'auth',
     summary: 'The signed-in user (and the CSRF token for a cookie session)',
   },
@@ -62,12 +67,19 @@ const OPERATIONS: Operation[] = [
     body: passwordInput,
     status: 204,
   },
-  { method: 'get', path: '/tokens', tag: 'auth', summary: 'Your API tokens (never their values)' },
+  {
+    method: 'get',
+    path: '/tokens',
+    tag: 'auth',
+    summary: 'Your API tokens (never their values)',
+    response: 'TokenList',
+  },
   {
     method: 'post',
     path: '/tokens',
     tag: 'auth',
     summary: 'Create an API token; the value is shown once',
+    response: 'NewToken',
     body: tokenInput,
     status: 201,
   },
@@ -78,13 +90,22 @@ const OPERATIONS: Operation[] = [
     summary: 'Revoke an API token; its live sockets close',
     status: 204,
   },
-  { method: 'get', path: '/users', tag: 'users', summary: 'The team' },
-  { method: 'post', path: '/users', tag: 'users', summary: 'Add a person (admin)', body: userInput, status: 201 },
+  { method: 'get', path: '/users', tag: 'users', summary: 'The team', response: 'Team' },
+  {
+    method: 'post',
+    path: '/users',
+    tag: 'users',
+    summary: 'Add a person (admin)',
+    body: userInput,
+    status: 201,
+    response: 'TeamMember',
+  },
   {
     method: 'patch',
     path: '/users/{id}',
     tag: 'users',
     summary: 'Change name, role, teams or active (admin); deactivating ends their sessions and tokens',
+    response: 'TeamMember',
     body: userInput.partial().extend({ active: z.boolean().optional() }),
   },
   {
@@ -92,6 +113,7 @@ const OPERATIONS: Operation[] = [
     path: '/me',
     tag: 'users',
     summary: 'Change your own name (other fields are ignored)',
+    response: 'TeamMember',
     body: z.object({ name: z.string() }),
   },
   {
@@ -99,6 +121,7 @@ const OPERATIONS: Operation[] = [
     path: '/conversations',
     tag: 'conversations',
     summary: 'Conversations you may see, newest activity first, with a cursor',
+    response: 'ConversationPage',
     query: conversationListQuery,
   },
   {
@@ -106,12 +129,14 @@ const OPERATIONS: Operation[] = [
     path: '/conversations/{id}',
     tag: 'conversations',
     summary: 'One conversation (404 when you may not see it)',
+    response: 'Conversation',
   },
   {
     method: 'get',
     path: '/conversations/{id}/messages',
     tag: 'conversations',
     summary: 'Messages, oldest first; before=<id> pages back, after=<id> catches up',
+    response: 'MessagePage',
     query: messageListQuery,
   },
   {
@@ -119,6 +144,7 @@ const OPERATIONS: Operation[] = [
     path: '/conversations/{id}/messages',
     tag: 'conversations',
     summary: "Reply through the conversation's channel (the bot goes quiet), or write an internal note (private: true)",
+    response: 'Message',
     body: messageInput,
     status: 201,
   },
@@ -127,6 +153,7 @@ const OPERATIONS: Operation[] = [
     path: '/conversations/{id}/assignment',
     tag: 'conversations',
     summary: 'Assign or unassign; agents may only take or release',
+    response: 'Conversation',
     body: assignmentInput,
   },
   {
@@ -134,6 +161,7 @@ const OPERATIONS: Operation[] = [
     path: '/conversations/{id}/status',
     tag: 'conversations',
     summary: 'Open, pending, resolved or snoozed',
+    response: 'Conversation',
     body: statusInput,
   },
   {
@@ -141,20 +169,29 @@ const OPERATIONS: Operation[] = [
     path: '/conversations/{id}/labels',
     tag: 'conversations',
     summary: 'Replace the labels',
+    response: 'Conversation',
     body: labelsInput,
   },
-  { method: 'post', path: '/conversations/{id}/read', tag: 'conversations', summary: 'Mark read (unread count to 0)' },
+  {
+    method: 'post',
+    path: '/conversations/{id}/read',
+    tag: 'conversations',
+    summary: 'Mark read for you (your unread count to 0; colleagues keep theirs)',
+    response: 'Conversation',
+  },
   {
     method: 'get',
     path: '/contacts/{id}',
     tag: 'contacts',
     summary: 'Profile: attributes, tags, identities, conversations, consents, flow answers, feedback',
+    response: 'Contact',
   },
   {
     method: 'patch',
     path: '/contacts/{id}',
     tag: 'contacts',
     summary: 'Edit the profile; attributes merge key by key (null removes)',
+    response: 'Contact',
     body: contactChangesInput,
   },
   {
@@ -162,6 +199,7 @@ const OPERATIONS: Operation[] = [
     path: '/contacts/{id}/merge',
     tag: 'contacts',
     summary: 'Merge another contact into this one (admin, manager)',
+    response: 'Contact',
     body: mergeInput,
   },
   {
@@ -169,12 +207,14 @@ const OPERATIONS: Operation[] = [
     path: '/canned-responses',
     tag: 'canned responses',
     summary: 'Saved replies (q: short code prefix or title)',
+    response: 'CannedResponseList',
   },
   {
     method: 'post',
     path: '/canned-responses',
     tag: 'canned responses',
     summary: 'Add a saved reply (admin, manager)',
+    response: 'CannedResponse',
     body: cannedResponseInput,
     status: 201,
   },
@@ -183,6 +223,7 @@ const OPERATIONS: Operation[] = [
     path: '/canned-responses/{id}',
     tag: 'canned responses',
     summary: 'Change a saved reply (admin, manager)',
+    response: 'CannedResponse',
     body: cannedResponseInput.partial(),
   },
   {
@@ -199,6 +240,22 @@ const errorResponse = {
   description: 'An error: { error: { code, message } }',
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 };
+
+const success = (op: Operation) =>
+  op.response
+    ? {
+        description: op.response,
+        content: { 'application/json': { schema: { $ref: `#/components/schemas/${op.response}` } } },
+      }
+    : { description: 'Success (no body)' };
+
+const responseSchemas = () =>
+  Object.fromEntries(
+    Object.entries(API_RESPONSES).map(([name, schema]) => [
+      name,
+      z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any', target: 'draft-2020-12' }),
+    ]),
+  );
 
 /** The OpenAPI 3.1 document served at /api/openapi.json. */
 export function openApiDocument(serverUrl: string): Record<string, unknown> {
@@ -222,7 +279,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
       ...(op.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body) } } } }
         : {}),
-      responses: { [String(op.status ?? 200)]: { description: 'Success' }, '4XX': errorResponse },
+      responses: { [String(op.status ?? 200)]: success(op), '4XX': errorResponse },
     };
   }
   return {
@@ -242,6 +299,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
         bearer: { type: 'http', scheme: 'bearer' },
       },
       schemas: {
+        ...responseSchemas(),
         Error: {
           type: 'object',
           properties: {

@@ -39,6 +39,11 @@ export interface InboxConversation {
   assigneeName: string | null;
   team: string | null;
   labels: string[];
+  /**
+   * The customer's messages the reader has not read. In REST answers the reader is the caller;
+   * live events go to a whole team, so there it counts what nobody has read yet (the UI keeps each
+   * person's own count from their list, each new customer message, and `conversation.read`).
+   */
   unreadCount: number;
   lastMessageAt: string | null;
   lastMessagePreview: string | null;
@@ -101,6 +106,8 @@ export interface InboxServerEvents {
     errorCode: string | null;
   }) => void;
   typing: (payload: TypingPayload) => void;
+  /** I read a conversation (in another tab, or through the API): my own unread count for it. */
+  'conversation.read': (payload: { conversationId: string; unreadCount: number }) => void;
   /** My role or teams changed: the conversations I may see changed, refetch them. */
   'access.changed': (payload: { role: InboxRole; teams: string[] }) => void;
 }

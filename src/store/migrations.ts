@@ -10,6 +10,7 @@ import { OutboundJobsVacuum1795946400000 } from '../../migrations/1795946400000-
 import { FlowRunEndReason1795950000000 } from '../../migrations/1795950000000-FlowRunEndReason';
 import { FlowRunLastIntent1795950100000 } from '../../migrations/1795950100000-FlowRunLastIntent';
 import { ConversationHandoffs1795960000000 } from '../../migrations/1795960000000-ConversationHandoffs';
+import { ConversationReads1795960000001 } from '../../migrations/1795960000001-ConversationReads';
 import { FeedbackDailyCounts1795970000000 } from '../../migrations/1795970000000-FeedbackDailyCounts';
 import { FeedbackFollowUpConversation1795970000001 } from '../../migrations/1795970000001-FeedbackFollowUpConversation';
 
@@ -27,6 +28,7 @@ export const MIGRATIONS = [
   FlowRunEndReason1795950000000,
   FlowRunLastIntent1795950100000,
   ConversationHandoffs1795960000000,
+  ConversationReads1795960000001,
   FeedbackDailyCounts1795970000000,
   FeedbackFollowUpConversation1795970000001,
 ];

@@ -124,6 +124,34 @@ describe('ending sessions', () => {
     otherSocket.close();
   });
 
+  it('logout everywhere ends every session of the user and closes all their sockets', async () => {
+    const agent = await createUser(hub, 'agent');
+    const laptop = await signIn(hub, agent.email, agent.password);
+    const colleague = await createUser(hub, 'agent');
+    const [socket, laptopSocket, colleagueSocket] = await Promise.all([
+      connectInbox(hub, agent.session),
+      connectInbox(hub, laptop),
+      connectInbox(hub, colleague.session),
+    ]);
+
+    const answer = await api(hub, 'POST', '/auth/logout', { as: agent.session, body: { everywhere: true } });
+    expect(answer.status).toBe(204);
+    await Promise.all([waitForDisconnect(socket), waitForDisconnect(laptopSocket)]);
+
+    expect((await api(hub, 'GET', '/auth/me', { as: agent.session })).status).toBe(401);
+    expect((await api(hub, 'GET', '/auth/me', { as: laptop })).status).toBe(401);
+    expect((await api(hub, 'GET', '/auth/me', { as: colleague.session })).status).toBe(200);
+    expect(colleagueSocket.connected).toBe(true);
+    colleagueSocket.close();
+  });
+
+  it('refuses logout with an everywhere that is not a boolean', async () => {
+    const agent = await createUser(hub, 'agent');
+    const answer = await api(hub, 'POST', '/auth/logout', { as: agent.session, body: { everywhere: 'yes' } });
+    expect(answer).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED' } } });
+    expect((await api(hub, 'GET', '/auth/me', { as: agent.session })).status).toBe(200);
+  });
+
   it('a password change ends the other sessions and their sockets, and keeps this one', async () => {
     const agent = await createUser(hub, 'agent');
     const laptop = await signIn(hub, agent.email, agent.password);

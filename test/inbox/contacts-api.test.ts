@@ -43,6 +43,32 @@ describe('the contact profile', () => {
     expect(answer.body.sections.flowAnswers).toEqual([]);
   });
 
+  it('shows consent and flow answers once the contact has them, without engine internals', async () => {
+    // STOP opts the contact out of SMS (the hub's keyword handling records the consent).
+    const { message } = await inboundSms(hub, 'STOP', { from: '+14155559931' });
+    await hub.app.bus.drain();
+    const query = (sql: string, params: unknown[]) => hub.app.store.dataSource.query(sql, params);
+    await query(
+      "INSERT INTO flow_versions (flow_id, version, source) VALUES ('welcome', 'v-contacts', 'id: welcome')",
+      [],
+    );
+    await query(
+      `INSERT INTO flow_runs (conversation_id, contact_id, flow_id, flow_version, status, answers)
+       VALUES ($1, $2, 'welcome', 'v-contacts', 'done', '{"favourite_genre": "mystery"}'::jsonb)`,
+      [message.conversationId, message.contactId],
+    );
+
+    const answer = await profile(message.contactId);
+
+    expect(answer.body.sections.consents).toEqual([
+      expect.objectContaining({ channel: 'sms', status: 'opted_out', source: 'keyword:STOP' }),
+    ]);
+    expect(answer.body.sections.flowAnswers).toEqual([
+      expect.objectContaining({ flow_id: 'welcome', status: 'done', answers: { favourite_genre: 'mystery' } }),
+    ]);
+    expect(answer.body.sections.flowAnswers[0]).not.toHaveProperty('state');
+  });
+
   it('edits fields, merges attributes key by key and ignores fields it does not know', async () => {
     const { message } = await inboundSms(hub, 'edit me');
     const path = `/contacts/${message.contactId}`;

@@ -1,4 +1,5 @@
 import type { InboxConversation, InboxMessage, Page } from '../../src/inbox/realtime-events';
+import { API_RESPONSES } from '../../src/inbox/api-responses';
 import { api, createUser, type TestUser } from '../helpers/inbox-client';
 import { eventually, inboundSms, webchatVisitor } from '../helpers/inbox-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
@@ -67,6 +68,60 @@ describe('the conversation list', () => {
     });
     expect((await list(`q=${unique}`)).body.items).toHaveLength(0);
     expect((await list(`q=${unique}&status=resolved`)).body.items).toHaveLength(1);
+  });
+
+  it('filters by channel: only the conversations of that channel', async () => {
+    const label = `channel-${Date.now()}`;
+    const sms = await inboundSms(hub, 'by sms');
+    const visitor = await webchatVisitor(hub);
+    await visitor.send('by web chat');
+    const webchatId = await visitor.conversationId();
+    visitor.socket.close();
+    for (const id of [sms.conversation.id, webchatId]) {
+      await api(hub, 'PUT', `/conversations/${id}/labels`, { as: manager.session, body: { labels: [label] } });
+    }
+
+    const webchat = (await list(`label=${label}&channel=webchat`)).body.items;
+    expect(webchat.map((c) => [c.id, c.channel])).toEqual([[webchatId, 'webchat']]);
+    const bySms = (await list(`label=${label}&channel=sms`)).body.items;
+    expect(bySms.map((c) => [c.id, c.channel])).toEqual([[sms.conversation.id, 'sms']]);
+    expect((await list(`label=${label}&channel=whatsapp`)).body.items).toEqual([]);
+  });
+
+  it('filters by each status, pending and snoozed included; all lists every status', async () => {
+    const label = `status-${Date.now()}`;
+    const byStatus: Record<string, string> = {};
+    for (const status of ['open', 'pending', 'resolved', 'snoozed'] as const) {
+      const { conversation } = await inboundSms(hub, `status ${status}`);
+      const base = `/conversations/${conversation.id}`;
+      await api(hub, 'PUT', `${base}/labels`, { as: manager.session, body: { labels: [label] } });
+      if (status !== 'open') await api(hub, 'POST', `${base}/status`, { as: manager.session, body: { status } });
+      byStatus[status] = conversation.id;
+    }
+    for (const [status, id] of Object.entries(byStatus)) {
+      const items = (await list(`label=${label}&status=${status}`)).body.items;
+      expect(items.map((c) => [c.id, c.status])).toEqual([[id, status]]);
+    }
+    const all = (await list(`label=${label}&status=all`)).body.items.map((c) => c.id);
+    expect(all.sort()).toEqual(Object.values(byStatus).sort());
+  });
+
+  it('lists assigned and unassigned alike with assignee=anyone (the default)', async () => {
+    const label = `anyone-${Date.now()}`;
+    const agent = await createUser(hub, 'agent');
+    const ids: string[] = [];
+    for (const assigneeId of [null, manager.id, agent.id]) {
+      const { conversation } = await inboundSms(hub, 'who has it?');
+      const base = `/conversations/${conversation.id}`;
+      await api(hub, 'PUT', `${base}/labels`, { as: manager.session, body: { labels: [label] } });
+      if (assigneeId) await api(hub, 'POST', `${base}/assignment`, { as: manager.session, body: { assigneeId } });
+      ids.push(conversation.id);
+    }
+    const anyone = (await list(`label=${label}&assignee=anyone`)).body.items;
+    expect(anyone.map((c) => c.id).sort()).toEqual([...ids].sort());
+    expect(anyone.map((c) => c.assigneeId).sort()).toEqual([null, manager.id, agent.id].sort());
+    expect((await list(`label=${label}`)).body.items.map((c) => c.id).sort()).toEqual([...ids].sort());
+    expect((await list('assignee=someone')).status).toBe(400);
   });
 
   it('treats % and _ in the search text literally', async () => {
@@ -298,5 +353,50 @@ describe('the API description', () => {
     const page = await fetch(`${hub.url}/api/docs`);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(await page.text()).toContain('/api/conversations/{id}/assignment');
+  });
+
+  it('describes what the main routes answer, and real answers fit the description', async () => {
+    const document = (await (await fetch(`${hub.url}/api/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, { content?: unknown }> }>>;
+      components: { schemas: Record<string, unknown> };
+    };
+    const schemaOf = (path: string, method: string, status = '200') =>
+      document.paths[path][method].responses[status].content;
+    expect(schemaOf('/conversations', 'get')).toEqual({
+      'application/json': { schema: { $ref: '#/components/schemas/ConversationPage' } },
+    });
+    expect(schemaOf('/conversations/{id}/messages', 'post', '201')).toEqual({
+      'application/json': { schema: { $ref: '#/components/schemas/Message' } },
+    });
+    expect(Object.keys(document.components.schemas)).toEqual(expect.arrayContaining(Object.keys(API_RESPONSES)));
+
+    const fits = async (name: keyof typeof API_RESPONSES, answer: Promise<{ status: number; body: unknown }>) => {
+      const { status, body } = await answer;
+      expect(status).toBeLessThan(300);
+      const checked = API_RESPONSES[name].safeParse(body);
+      if (!checked.success) throw new Error(`${name}: ${JSON.stringify(checked.error.issues)}`);
+    };
+    const as = manager.session;
+    const { conversation } = await inboundSms(hub, 'describe me');
+    const base = `/conversations/${conversation.id}`;
+    await fits('Me', api(hub, 'GET', '/auth/me', { as }));
+    await fits('NewToken', api(hub, 'POST', '/tokens', { as, body: { name: 'docs' } }));
+    await fits('TokenList', api(hub, 'GET', '/tokens', { as }));
+    await fits('Team', api(hub, 'GET', '/users', { as }));
+    await fits('TeamMember', api(hub, 'PATCH', '/me', { as, body: { name: 'Described Manager' } }));
+    await fits('ConversationPage', list('status=all'));
+    await fits('Conversation', api(hub, 'GET', base, { as }));
+    await fits('Message', api(hub, 'POST', `${base}/messages`, { as, body: { text: 'a note', private: true } }));
+    await fits('MessagePage', api(hub, 'GET', `${base}/messages`, { as }));
+    await fits('Conversation', api(hub, 'POST', `${base}/assignment`, { as, body: { assigneeId: manager.id } }));
+    await fits('Conversation', api(hub, 'POST', `${base}/status`, { as, body: { status: 'pending' } }));
+    await fits('Conversation', api(hub, 'PUT', `${base}/labels`, { as, body: { labels: ['described'] } }));
+    await fits('Conversation', api(hub, 'POST', `${base}/read`, { as }));
+    await fits('Contact', api(hub, 'GET', `/contacts/${conversation.contactId}`, { as }));
+    await fits(
+      'CannedResponse',
+      api(hub, 'POST', '/canned-responses', { as, body: { shortCode: 'docs', body: 'Hi' } }),
+    );
+    await fits('CannedResponseList', api(hub, 'GET', '/canned-responses', { as }));
   });
 });

@@ -151,12 +151,65 @@ describe('live events on /inbox', () => {
     await left;
   });
 
-  it('resets the unread count for everyone when an agent reads the conversation', async () => {
+  it("tells only the reader's own sockets that they read a conversation", async () => {
+    const [firstTab, secondTab, colleague] = await Promise.all([open(manager), open(manager), open(supportAgent)]);
+    const colleagueSaw = collect(colleague, 'conversation.read');
+    const { conversation } = await inboundSms(hub, 'read me');
+
+    const read = nextEvent(secondTab, 'conversation.read', (e) => e.conversationId === conversation.id);
+    const alsoHere = nextEvent(firstTab, 'conversation.read', (e) => e.conversationId === conversation.id);
+    await api(hub, 'POST', `/conversations/${conversation.id}/read`, { as: manager.session });
+    expect(await read).toEqual({ conversationId: conversation.id, unreadCount: 0 });
+    await alsoHere;
+    await hub.app.bus.drain();
+    expect(colleagueSaw).toEqual([]);
+  });
+});
+
+describe('unread counts are per person', () => {
+  const unreadOf = async (user: TestUser, conversationId: string): Promise<number> => {
+    const answer = await api<{ unreadCount: number }>(hub, 'GET', `/conversations/${conversationId}`, {
+      as: user.session,
+    });
+    return answer.body.unreadCount;
+  };
+
+  it("keeps a colleague's count when one agent reads the conversation", async () => {
+    const from = '+14155558861';
+    const { conversation } = await inboundSms(hub, 'one', { from });
+    await inboundSms(hub, 'two', { from });
+    const read = await api(hub, 'POST', `/conversations/${conversation.id}/read`, { as: supportAgent.session });
+    expect(read.body).toMatchObject({ unreadCount: 0 });
+
+    expect(await unreadOf(supportAgent, conversation.id)).toBe(0);
+    expect(await unreadOf(billingAgent, conversation.id)).toBe(2);
+    await inboundSms(hub, 'three', { from });
+    expect(await unreadOf(supportAgent, conversation.id)).toBe(1);
+    expect(await unreadOf(billingAgent, conversation.id)).toBe(3);
+    const list = await api<{ items: { id: string; unreadCount: number }[] }>(hub, 'GET', '/conversations', {
+      as: billingAgent.session,
+    });
+    expect(list.body.items.find((c) => c.id === conversation.id)?.unreadCount).toBe(3);
+  });
+
+  it('counts what the replier answered as read, for them only', async () => {
+    const { conversation } = await inboundSms(hub, 'answer me');
+    await api(hub, 'POST', `/conversations/${conversation.id}/messages`, {
+      as: manager.session,
+      body: { text: 'Answered' },
+    });
+    expect(await unreadOf(manager, conversation.id)).toBe(0);
+    expect(await unreadOf(supportAgent, conversation.id)).toBe(1);
+  });
+
+  it('sends live events with the count of what nobody has read yet', async () => {
     const boss = await open(manager);
-    const { conversation } = await inboundSms(hub, 'unread');
-    const read = nextEvent(boss, 'conversation.updated', (c) => c.id === conversation.id && c.unreadCount === 0);
+    const from = '+14155558862';
+    const { conversation } = await inboundSms(hub, 'first unread', { from });
     await api(hub, 'POST', `/conversations/${conversation.id}/read`, { as: supportAgent.session });
-    await read;
+    const event = nextEvent(boss, 'message.created', (e) => e.message.body === 'second unread');
+    await inboundSms(hub, 'second unread', { from });
+    expect((await event).conversation.unreadCount).toBe(1);
   });
 });
 

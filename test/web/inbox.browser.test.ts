@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { buildInboxUi } from '../../scripts/build-inbox';
+import { api, createUser } from '../helpers/inbox-client';
+import { eventually, inboundSms } from '../helpers/inbox-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 /**
@@ -133,6 +135,31 @@ describe('the team inbox in a browser', () => {
     await visitor.context().close();
   });
 
+  it('links only http(s) attachments: a javascript: or data: attachment URL stays inert text', async () => {
+    // Ingest refuses such URLs; the UI must not trust that every stored row passed through it.
+    const { conversation, message } = await inboundSms(hub, 'Here are my files');
+    const attachments = [
+      { url: 'javascript:alert(4)', contentType: 'text/html', name: 'prize.html' },
+      { url: 'data:text/html,<script>alert(5)</script>', contentType: 'text/html', name: 'data.html' },
+      { url: 'https://files.example.com/receipt.pdf', contentType: 'application/pdf', name: 'receipt.pdf' },
+    ];
+    await hub.app.store.dataSource.query('UPDATE messages SET attachments = $2::jsonb WHERE id = $1', [
+      message.id,
+      JSON.stringify(attachments),
+    ]);
+
+    await agent.locator(`.conv[data-id="${conversation.id}"]`).click();
+    const bubble = thread().locator(`.msg[data-id="${message.id}"]`);
+    await bubble.locator('.file', { hasText: 'receipt.pdf' }).waitFor();
+    expect(await bubble.locator('a.file').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual([
+      'https://files.example.com/receipt.pdf',
+    ]);
+    expect(await bubble.locator('span.file').allTextContents()).toEqual(['prize.html', 'data.html']);
+    await bubble.locator('span.file', { hasText: 'prize.html' }).click();
+    await agent.waitForTimeout(300);
+    expect(dialogs).toEqual([]);
+  });
+
   it('assigns a conversation, and writes a note the visitor never receives', async () => {
     const visitor = await openWidget();
     await visitorSays(visitor, 'Can someone check my order #1042?');
@@ -141,11 +168,13 @@ describe('the team inbox in a browser', () => {
 
     await agent.getByRole('button', { name: 'Assign to me' }).click();
     await expectText(agent.locator('.conv.selected .conv-meta'), 'Demo Admin');
+    // The conversation just assigned, by its id, is the admin's.
+    const conversationId = await agent.locator('.conv.selected').getAttribute('data-id');
     const [row] = await hub.app.store.dataSource.query(
-      'SELECT c.assignee_id, u.email FROM conversations c JOIN users u ON u.id = c.assignee_id WHERE c.last_message_at IS NOT NULL AND u.email = $1',
-      [ADMIN.email],
+      'SELECT u.email FROM conversations c JOIN users u ON u.id = c.assignee_id WHERE c.id = $1',
+      [conversationId],
     );
-    expect(row).toBeDefined();
+    expect(row).toEqual({ email: ADMIN.email });
 
     await agent.locator('.thread-head .title').click();
     await agent.keyboard.press('n');
@@ -164,23 +193,208 @@ describe('the team inbox in a browser', () => {
     await visitor.context().close();
   });
 
-  it('catches up after a dropped connection and shows each message once', async () => {
+  it('catches up after a dropped connection: what it missed, each message once', async () => {
     const visitor = await openWidget();
     await visitorSays(visitor, 'Are you still there?');
     await agent.locator('.conv', { hasText: 'Are you still there?' }).waitFor();
     await openConversationWith('Are you still there?');
+    await agent.locator('.composer textarea').fill('Yes, checking now');
+    await agent.locator('.composer textarea').press('Enter');
+    const reply = thread().locator('.msg.out', { hasText: 'Yes, checking now' });
+    await reply.locator('.tick-sent').waitFor();
+    const replyId = (await reply.getAttribute('data-id'))!;
 
-    for (const socket of hub.app.io.of('/inbox').sockets.values()) socket.conn.close();
+    const reconnect = await dropConnection(agent, hub);
     await visitorSays(visitor, 'Sent while the agent was offline');
+    const query = (sql: string, params: unknown[]) => hub.app.store.dataSource.query(sql, params);
+    await eventually(async () =>
+      expect(await query('SELECT 1 FROM messages WHERE body = $1', ['Sent while the agent was offline'])).toHaveLength(
+        1,
+      ),
+    );
+    await hub.app.statuses.advance(replyId, { status: 'delivered' });
+    await query(
+      "UPDATE conversations SET labels = '{vip}' WHERE id = (SELECT conversation_id FROM messages WHERE id = $1)",
+      [replyId],
+    );
+    await inboundSms(hub, 'A new customer while the agent was offline');
+    reconnect();
+
     await agent.locator('.connection.on').waitFor();
     await thread().locator('.msg', { hasText: 'Sent while the agent was offline' }).waitFor();
+    await reply.locator('.tick-delivered').waitFor();
+    await agent.locator('.thread-head .labels', { hasText: 'vip' }).waitFor();
+    await agent.locator('.conv', { hasText: 'A new customer while the agent was offline' }).waitFor();
     await visitorSays(visitor, 'And one more after');
     await thread().locator('.msg', { hasText: 'And one more after' }).waitFor();
-    await agent.waitForTimeout(300);
 
     expect(await thread().locator('.msg', { hasText: 'Sent while the agent was offline' }).count()).toBe(1);
     expect(await thread().locator('.msg', { hasText: 'Are you still there?' }).count()).toBe(1);
+    expect(await thread().locator('.msg', { hasText: 'Yes, checking now' }).count()).toBe(1);
     await visitor.context().close();
+  });
+
+  it('counts unread messages live for this agent, whatever colleagues read', async () => {
+    const from = '+14155550666';
+    const { conversation } = await inboundSms(hub, 'Unread one', { from });
+    const row = agent.locator('.conv', { hasText: 'Unread one' });
+    await expectText(row.locator('.unread-count'), '1');
+    await inboundSms(hub, 'Unread two', { from });
+    await expectText(agent.locator('.conv', { hasText: 'Unread two' }).locator('.unread-count'), '2');
+
+    // A colleague reads it: their count, not this agent's.
+    const colleague = await createUser(hub, 'agent');
+    await api(hub, 'POST', `/conversations/${conversation.id}/read`, { as: colleague.session });
+    await inboundSms(hub, 'Unread three', { from });
+    await expectText(agent.locator('.conv', { hasText: 'Unread three' }).locator('.unread-count'), '3');
+
+    await agent.locator('.conv', { hasText: 'Unread three' }).click();
+    await thread().locator('.msg', { hasText: 'Unread three' }).waitFor();
+    await agent.locator('.conv.selected:not(.unread)').waitFor();
+  });
+
+  it('inserts canned responses in the composer: / offers them, arrows choose, Enter or Tab insert', async () => {
+    const admin = await createUser(hub, 'admin');
+    for (const canned of [
+      { shortCode: 'hours', title: 'Opening hours', body: 'We are open 9 to 6, Monday to Saturday.' },
+      { shortCode: 'hello', title: 'Greeting', body: 'Hello! How can we help today?' },
+    ]) {
+      expect((await api(hub, 'POST', '/canned-responses', { as: admin.session, body: canned })).status).toBe(201);
+    }
+    const page = await signedInPage();
+    await page.locator('.conv', { hasText: 'Maya Chen' }).click();
+    await page.locator('.pane-thread .msg', { hasText: 'mystery book club' }).waitFor();
+    const composer = page.locator('.composer textarea');
+    await composer.click();
+
+    await composer.pressSequentially('/h');
+    await eventually(async () => expect(await page.locator('.canned li').count()).toBe(2));
+    await page.locator('.canned li', { hasText: '/hello' }).waitFor();
+    const second = (await page.locator('.canned li').nth(1).textContent()) ?? '';
+    await composer.press('ArrowDown');
+    await page.locator('.canned li.active').nth(0).filter({ hasText: second }).waitFor();
+    await composer.press('Enter');
+    const inserted = second.includes('/hours')
+      ? 'We are open 9 to 6, Monday to Saturday.'
+      : 'Hello! How can we help today?';
+    expect(await composer.inputValue()).toBe(inserted);
+    expect(await page.locator('.canned li').count()).toBe(0);
+
+    await composer.fill('');
+    await composer.pressSequentially('/hou');
+    await eventually(async () => expect(await page.locator('.canned li').count()).toBe(1));
+    await composer.press('Tab');
+    expect(await composer.inputValue()).toBe('We are open 9 to 6, Monday to Saturday.');
+    await composer.press('Enter');
+    await page.locator('.pane-thread .msg.out', { hasText: 'We are open 9 to 6' }).waitFor();
+    await page.context().close();
+  });
+
+  it('answers the keyboard: j/k move, r/n switch the composer, a assigns, e resolves, / searches, ? helps', async () => {
+    await inboundSms(hub, 'Keyboard customer one');
+    await inboundSms(hub, 'Keyboard customer two');
+    const page = await signedInPage();
+    await page.locator('.conv', { hasText: 'Keyboard customer two' }).click();
+    await page.locator('.pane-thread .msg', { hasText: 'Keyboard customer two' }).waitFor();
+    const selected = () => page.locator('.conv.selected').getAttribute('data-id');
+    const rows = () => page.locator('.conv').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-id')));
+
+    const first = await selected();
+    const order = await rows();
+    await page.keyboard.press('j');
+    await eventually(async () => expect(await selected()).toBe(order[order.indexOf(first) + 1]));
+    await page.keyboard.press('k');
+    await eventually(async () => expect(await selected()).toBe(first));
+    await page.locator('.pane-thread .msg', { hasText: 'Keyboard customer two' }).waitFor();
+
+    await page.keyboard.press('n');
+    await page.locator('.composer.note-mode').waitFor();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('r');
+    await page.locator('.composer:not(.note-mode) .tab.active', { hasText: 'Reply' }).waitFor();
+    await page.keyboard.press('Escape');
+
+    await page.keyboard.press('a');
+    await expectText(page.locator('.conv.selected .conv-meta'), 'Demo Admin');
+    await page.keyboard.press('e');
+    await page.locator('.thread-head .status-resolved').waitFor();
+    await page.keyboard.press('e');
+    await page.locator('.thread-head .status-open').waitFor();
+    const [row] = await hub.app.store.dataSource.query(
+      'SELECT c.status, u.email FROM conversations c JOIN users u ON u.id = c.assignee_id WHERE c.id = $1',
+      [first],
+    );
+    expect(row).toEqual({ status: 'open', email: ADMIN.email });
+
+    await page.keyboard.press('?');
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    await page.keyboard.press('?');
+    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor({ state: 'hidden' });
+    await page.keyboard.press('/');
+    expect(await page.evaluate('document.activeElement?.getAttribute("aria-label")')).toBe('Search conversations');
+    await page.keyboard.type('Keyboard customer one');
+    // The open conversation stays in the list; the search leaves one other.
+    const others = page.locator('.conv:not(.selected)');
+    await eventually(async () =>
+      expect(await others.allTextContents()).toEqual([expect.stringContaining('customer one')]),
+    );
+    await page.context().close();
+  });
+
+  it("shows the contact's other channels, flow answers, feedback and consent as readable text", async () => {
+    const query = (sql: string, params: unknown[] = []) => hub.app.store.dataSource.query(sql, params);
+    const [maya] = await query("SELECT id FROM contacts WHERE display_name = 'Maya Chen'");
+    const [conversation] = await query("SELECT id FROM conversations WHERE contact_id = $1 AND channel = 'sms'", [
+      maya.id,
+    ]);
+    // Maya also writes on WhatsApp from the same number: one contact, another channel.
+    await hub.app.ingest.ingest({
+      channel: 'whatsapp',
+      from: '+14155550123',
+      providerMessageId: 'SM-maya-whatsapp',
+      text: 'Also on WhatsApp now',
+    });
+    await query("INSERT INTO flow_versions (flow_id, version, source) VALUES ('welcome', 'v-test', 'id: welcome')");
+    await query(
+      `INSERT INTO flow_runs (conversation_id, contact_id, flow_id, flow_version, status, answers, ended_at)
+       VALUES ($1, $2, 'welcome', 'v-test', 'done', $3::jsonb, now())`,
+      [conversation.id, maya.id, JSON.stringify({ favourite_genre: 'mystery', wants_newsletter: true })],
+    );
+    await query(
+      `INSERT INTO feedback (contact_id, conversation_id, channel, kind, score, comment, sentiment_label)
+       VALUES ($1, $2, 'sms', 'csat', 5, 'Lovely book club!', 'positive')`,
+      [maya.id, conversation.id],
+    );
+    await query(
+      "INSERT INTO consents (contact_id, channel, status, source) VALUES ($1, 'sms', 'opted_in', 'keyword') ON CONFLICT DO NOTHING",
+      [maya.id],
+    );
+
+    await agent.locator('.conv', { hasText: 'Maya Chen' }).filter({ hasText: 'sms' }).first().click();
+    const panel = agent.locator('.pane-contact');
+    await panel.locator('.identities li', { hasText: 'whatsapp' }).waitFor();
+    await expectText(panel.locator('.identities'), '+14155550123');
+    await expectText(panel.locator('.others'), 'Also on WhatsApp now');
+    await expectText(panel.locator('.section-flowAnswers'), 'welcome · finished');
+    await expectText(panel.locator('.section-flowAnswers dt'), 'favourite genre');
+    await expectText(panel.locator('.section-flowAnswers dd'), 'mystery');
+    await expectText(panel.locator('.section-flowAnswers dd'), 'yes');
+    await expectText(panel.locator('.section-feedback'), 'CSAT 5 / 5');
+    await expectText(panel.locator('.section-feedback q'), 'Lovely book club!');
+    await expectText(panel.locator('.section-consents'), 'Opted in');
+    expect(await panel.textContent()).not.toMatch(/[{}"]/);
+
+    await panel.locator('.others button', { hasText: 'Also on WhatsApp now' }).click();
+    await agent.locator('.pane-thread .msg', { hasText: 'Also on WhatsApp now' }).waitFor();
+
+    // Back to the SMS thread, and the WhatsApp one resolved: one conversation with Maya in the list.
+    await agent.locator(`.conv[data-id="${conversation.id}"]`).click();
+    const [whatsapp] = await query("SELECT id FROM conversations WHERE contact_id = $1 AND channel = 'whatsapp'", [
+      maya.id,
+    ]);
+    const admin = await createUser(hub, 'admin');
+    await api(hub, 'POST', `/conversations/${whatsapp.id}/status`, { as: admin.session, body: { status: 'resolved' } });
+    await eventually(async () => expect(await agent.locator('.conv', { hasText: 'Maya Chen' }).count()).toBe(1));
   });
 
   it('works on a phone: one pane at a time', async () => {
@@ -229,17 +443,26 @@ describe('the handoff banner', () => {
     await flowHub?.close();
   });
 
-  it('shows why the bot handed over and what it learned, live and after a reload', async () => {
+  /** A customer the shop knows (so the welcome flow stays out of it), writing by SMS. */
+  async function knownCustomer(name: string, from: string): Promise<(text: string) => Promise<unknown>> {
     const query = (sql: string, params: unknown[]) => flowHub.app.store.dataSource.query(sql, params);
-    const from = '+14155550777';
-    // A customer the shop knows (so the welcome flow stays out of it) asks the FAQ bot for help.
-    const [contact] = await query("INSERT INTO contacts (first_name, phone) VALUES ('Ines', $1) RETURNING id", [from]);
+    const [contact] = await query('INSERT INTO contacts (first_name, phone) VALUES ($1, $2) RETURNING id', [
+      name,
+      from,
+    ]);
     await query("INSERT INTO contact_identities (contact_id, channel, address) VALUES ($1, 'sms', $2)", [
       contact.id,
       from,
     ]);
-    const sms = (text: string) =>
-      flowHub.app.ingest.ingest({ channel: 'sms', from, providerMessageId: `SM-banner-${text.length}`, text });
+    let sequence = 0;
+    return (text) => {
+      sequence += 1;
+      return flowHub.app.ingest.ingest({ channel: 'sms', from, providerMessageId: `SM-${from}-${sequence}`, text });
+    };
+  }
+
+  it('shows why the bot handed over and what it learned, live and after a reload', async () => {
+    const sms = await knownCustomer('Ines', '+14155550777');
 
     const context = await browser.newContext({ viewport: { width: 1366, height: 800 } });
     const page = await context.newPage();
@@ -260,7 +483,48 @@ describe('the handoff banner', () => {
     await expectText(page.locator('.banner.handoff li'), 'Question: Can you gift-wrap a parcel for my aunt?');
     await context.close();
   });
+
+  it('shows a handoff that happened while the connection was down', async () => {
+    const sms = await knownCustomer('Oren', '+14155550778');
+    const context = await browser.newContext({ viewport: { width: 1366, height: 800 } });
+    const page = await context.newPage();
+    await signIn(page, flowHub);
+    await sms('help');
+    await page.locator('.conv', { hasText: 'Oren' }).click();
+    await page.locator('.banner.bot').waitFor();
+
+    const reconnect = await dropConnection(page, flowHub);
+    await sms('Do you ship to Iceland?');
+    await flowHub.app.bus.drain();
+    reconnect();
+
+    await expectText(page.locator('.banner.handoff li'), 'Question: Do you ship to Iceland?');
+    await page.locator('.pane-thread .msg', { hasText: 'Do you ship to Iceland?' }).waitFor();
+    await context.close();
+  });
 });
+
+/** A fresh browser context signed in as the demo admin (it loads what exists now, e.g. canned responses). */
+async function signedInPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 800 } });
+  const page = await context.newPage();
+  await signIn(page);
+  return page;
+}
+
+/**
+ * Drops the page's live connection and keeps it down (the hub holds new handshakes) until the
+ * returned function is called: whatever happens meanwhile reaches the page only by its catch-up.
+ */
+async function dropConnection(page: Page, on: TestApp): Promise<() => void> {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const inbox = on.app.io.of('/inbox');
+  inbox.use((_socket, next) => void held.then(() => next()));
+  for (const socket of inbox.sockets.values()) socket.conn.close();
+  await page.locator('.connection.off').waitFor();
+  return release;
+}
 
 async function expectText(locator: ReturnType<Page['locator']>, text: string): Promise<void> {
   await locator.filter({ hasText: text }).first().waitFor({ timeout: 10_000 });

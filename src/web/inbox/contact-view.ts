@@ -1,16 +1,7 @@
 import type { Controller } from './controller';
 import { h, replace } from './dom';
+import { readable, sectionRow, SECTION_TITLES } from './profile-section-view';
 import { contactLabel } from './state';
-
-const SECTION_TITLES: Record<string, string> = {
-  consents: 'Consent',
-  flowAnswers: 'Flow answers',
-  feedback: 'Feedback',
-};
-const HIDDEN_FIELDS = new Set(['id', 'contact_id', 'conversation_id', 'updated_at']);
-
-const show = (value: unknown): string =>
-  value === null || value === undefined ? '—' : typeof value === 'object' ? JSON.stringify(value) : String(value);
 
 /** The contact panel: who this is, what we know, their other channels, and an edit form. */
 export function createContactView(controller: Controller) {
@@ -113,22 +104,12 @@ export function createContactView(controller: Controller) {
         ),
       attributes.length > 0 && h('h3', {}, 'What we know'),
       attributes.length > 0 &&
-        h('dl', {}, ...pairs(attributes.map(([key, value]) => [key.replace(/_/g, ' '), show(value)]))),
+        h('dl', {}, ...pairs(attributes.map(([key, value]) => [key.replace(/_/g, ' '), readable(value)]))),
       ...Object.entries(contact.sections)
         .filter(([, rows]) => rows.length > 0)
         .flatMap(([key, rows]) => [
           h('h3', {}, SECTION_TITLES[key] ?? key),
-          ...rows.map((row) =>
-            h(
-              'dl',
-              { class: 'section-row' },
-              ...pairs(
-                Object.entries(row)
-                  .filter(([name]) => !HIDDEN_FIELDS.has(name))
-                  .map(([name, value]) => [name.replace(/_/g, ' '), show(value)]),
-              ),
-            ),
-          ),
+          h('div', { class: `section section-${key}` }, ...rows.map((row) => sectionRow(key, row))),
         ]),
     );
   }

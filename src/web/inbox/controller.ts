@@ -8,7 +8,17 @@ import type {
   Page,
 } from '../../inbox/realtime-events';
 import { call } from './api';
-import { initialState, matchesFilters, type CannedResponse, type ContactProfile, type State } from './state';
+import {
+  initialState,
+  matchesFilters,
+  sortedMessages,
+  type CannedResponse,
+  type ContactProfile,
+  type State,
+} from './state';
+
+/** The API's largest page of messages. */
+const MAX_PAGE = 200;
 
 export interface Views {
   list(): void;
@@ -22,8 +32,9 @@ type InboxSocket = Socket<InboxServerEvents, InboxClientEvents>;
 
 /**
  * The inbox's brain: loads from the API, follows the live socket, and tells the views what to
- * redraw. After a reconnect it refetches the list and the open thread from the last message it
- * has, so nothing sent while offline is missed and nothing is shown twice (messages are keyed by id).
+ * redraw. After a reconnect it refetches the list, the open conversation and its latest messages,
+ * so nothing that happened while offline is missed (new messages, ticks, a handoff) and nothing
+ * is shown twice (messages are keyed by id).
  */
 export class Controller {
   readonly state: State;
@@ -179,14 +190,21 @@ export class Controller {
       this.state.presence = users;
       this.views?.chrome();
     });
-    // An admin changed my role or teams: what I may see changed, so the list is fetched afresh.
+    // An admin changed my role or teams: what I may see changed, so it is fetched afresh.
     socket.on('access.changed', ({ role, teams }) => {
       this.state.me = { ...this.state.me, role, teams };
       this.views?.chrome();
-      void this.reloadList();
+      void this.catchUp();
     });
-    socket.on('conversation.created', (conversation) => this.upsert(conversation));
-    socket.on('conversation.updated', (conversation) => this.upsert(conversation));
+    socket.on('conversation.created', (conversation) => {
+      // Its first message follows at once, and counts as unread then.
+      if (!this.state.conversations.has(conversation.id)) this.upsert({ ...conversation, unreadCount: 0 });
+    });
+    socket.on('conversation.updated', (conversation) => this.upsertLive(conversation));
+    socket.on('conversation.read', ({ conversationId, unreadCount }) => {
+      const known = this.state.conversations.get(conversationId);
+      if (known) this.upsert({ ...known, unreadCount });
+    });
     socket.on('conversation.removed', ({ conversationId }) => {
       this.state.conversations.delete(conversationId);
       this.views?.list();
@@ -194,7 +212,7 @@ export class Controller {
     // The banner comes with the conversation (its stored handoff), in the update that follows
     // `conversation.handoff`, in the list and after a reload alike.
     socket.on('message.created', ({ message, conversation }) => {
-      this.upsert(conversation);
+      this.upsertLive(conversation, message.direction === 'inbound' ? 1 : 0);
       this.state.typing.delete(message.conversationId);
       this.addMessage(message);
       if (message.conversationId === this.state.selectedId && message.direction === 'inbound') {
@@ -220,21 +238,48 @@ export class Controller {
     });
   }
 
-  /** After a reconnect: the list afresh, and the open thread from the last message we have. */
+  /**
+   * After a reconnect, or when what I may see changed: everything the socket may have missed.
+   * The list and the open conversation afresh (status, assignee, handoff), then the open thread's
+   * latest messages, which brings new messages and the ticks of those shown.
+   */
   private async catchUp(): Promise<void> {
     await this.reloadList();
     const id = this.state.selectedId;
     if (!id) return;
-    const known = [...this.state.messages.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-    let after = known[known.length - 1]?.id;
-    for (;;) {
-      const query = after ? `after=${after}&limit=200` : 'limit=50';
-      const page = await call<Page<InboxMessage>>('GET', `/conversations/${id}/messages?${query}`);
-      for (const message of page.items) this.state.messages.set(message.id, message);
-      if (!after || !page.nextCursor) break;
-      after = page.nextCursor;
+    if (!this.state.conversations.has(id)) return this.closeThread();
+    await this.refreshThread(id);
+  }
+
+  private async refreshThread(id: string): Promise<void> {
+    const shown = sortedMessages(this.state);
+    const newest = shown[shown.length - 1];
+    // One page that covers what is shown, so every tick shown can be brought up to date.
+    const limit = Math.min(Math.max(shown.length, 50), MAX_PAGE);
+    const latest = await call<Page<InboxMessage>>('GET', `/conversations/${id}/messages?limit=${limit}`);
+    if (this.state.selectedId !== id) return;
+    const gap = newest !== undefined && latest.nextCursor !== null && !latest.items.some((m) => m.id === newest.id);
+    if (gap) {
+      // More arrived than a page holds: start from the latest page; older ones load on scroll.
+      this.state.messages = new Map();
+      this.state.olderCursor = latest.nextCursor;
     }
+    const unseenInbound = latest.items.some((m) => m.direction === 'inbound' && !this.state.messages.has(m.id));
+    for (const message of latest.items) this.state.messages.set(message.id, message);
     this.views?.thread({ scroll: true });
+    if (unseenInbound) this.upsert(await call<InboxConversation>('POST', `/conversations/${id}/read`));
+  }
+
+  /** The open conversation is no longer mine to see. */
+  private closeThread(): void {
+    this.stopTyping();
+    this.state.selectedId = null;
+    this.state.messages = new Map();
+    this.state.contact = null;
+    this.state.view = 'list';
+    this.views?.chrome();
+    this.views?.thread();
+    this.views?.contact();
   }
 
   private addMessage(message: InboxMessage): void {
@@ -244,6 +289,17 @@ export class Controller {
     if (known) message.status = known.status === 'queued' ? message.status : known.status;
     this.state.messages.set(message.id, message);
     this.views?.thread({ scroll: true });
+  }
+
+  /**
+   * A conversation from a live event, sent to a whole team: its unread count is not mine. I keep
+   * my own (plus `unread` for a new customer message); one I do not have yet is fetched, with mine.
+   */
+  private upsertLive(incoming: InboxConversation, unread = 0): void {
+    const known = this.state.conversations.get(incoming.id);
+    if (known) return this.upsert({ ...incoming, unreadCount: known.unreadCount + unread });
+    if (!matchesFilters(this.state, incoming)) return;
+    void this.fetchConversation(incoming.id).then((mine) => mine && this.upsert(mine));
   }
 
   private upsert(incoming: InboxConversation): void {
