@@ -3,6 +3,7 @@ import { CannedResponse } from './CannedResponse';
 import { Consent } from './Consent';
 import { Contact } from './Contact';
 import { ConversationHandoff } from './ConversationHandoff';
+import { ConversationRead } from './ConversationRead';
 import { Feedback } from './Feedback';
 import { FeedbackDailyCount } from './FeedbackDailyCount';
 import { FeedbackRequest } from './FeedbackRequest';
@@ -31,7 +32,16 @@ export {
   OutboundJob,
 };
 export { Session, SlackEvent, SlackThread, User };
-export { ConversationHandoff, Feedback, FeedbackDailyCount, FeedbackRequest, FlowExposure, FlowRun, FlowVersion };
+export {
+  ConversationHandoff,
+  ConversationRead,
+  Feedback,
+  FeedbackDailyCount,
+  FeedbackRequest,
+  FlowExposure,
+  FlowRun,
+  FlowVersion,
+};
 
 /**
  * Every entity the data source knows; a new table adds its class here and a migration, and
@@ -60,4 +70,5 @@ export const ENTITIES = [
   FeedbackRequest,
   FeedbackDailyCount,
   ConversationHandoff,
+  ConversationRead,
 ];
