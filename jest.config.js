@@ -1,3 +1,4 @@
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- jest reads this CommonJS file directly
 const { existsSync } = require('node:fs');
 
 /**
