@@ -1,5 +1,6 @@
 import { api, createUser, type TestUser } from '../helpers/inbox-client';
-import { eventually } from '../helpers/inbox-fixtures';
+import { postFlowEvent } from '../flows-runtime/hub-with-flows';
+import { eventually, inboundSms, knownSmsContact } from '../helpers/inbox-fixtures';
 import { seedFeedback, type FeedbackWorld } from '../helpers/feedback-seed';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
@@ -201,37 +202,22 @@ describe('GET /api/feedback…', () => {
 describe('feedback from a real flow', () => {
   it('records the request, the rating with its comment, and opens a follow-up for a detractor', async () => {
     const phone = '+14155550777';
-    const [contact] = await query<{ id: string }>(
-      "INSERT INTO contacts (first_name, phone) VALUES ('Dora', $1) RETURNING id",
-      [phone],
-    );
-    await query("INSERT INTO contact_identities (contact_id, channel, address) VALUES ($1, 'sms', $2)", [
-      contact.id,
-      phone,
-    ]);
-    const started = await fetch(`${hub.url}/api/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
-      body: JSON.stringify({ contactId: contact.id, name: 'order.delivered' }),
-    });
+    const contactId = await knownSmsContact(hub, phone, { firstName: 'Dora' });
+    const started = await postFlowEvent(hub, API_KEY, { contactId, name: 'order.delivered' });
     expect(started.status).toBe(202);
     await eventually(async () => {
       const requests = await query('SELECT kind, answered_at FROM feedback_requests WHERE contact_id = $1', [
-        contact.id,
+        contactId,
       ]);
       expect(requests).toEqual([{ kind: 'csat', answered_at: null }]);
     });
 
-    let sequence = 0;
-    const say = async (text: string) => {
-      sequence += 1;
-      await hub.app.ingest.ingest({ channel: 'sms', from: phone, providerMessageId: `SM-dora-${sequence}`, text });
-    };
+    const say = (text: string) => inboundSms(hub, text, { from: phone });
     await say('1');
     await eventually(async () => {
       const [rating] = await query<{ score: number }>(
         "SELECT score FROM feedback WHERE contact_id = $1 AND kind = 'csat'",
-        [contact.id],
+        [contactId],
       );
       expect(rating?.score).toBe(1);
     }, 30_000);
@@ -240,7 +226,7 @@ describe('feedback from a real flow', () => {
     await eventually(async () => {
       const records = await query(
         'SELECT kind, score, comment, sentiment_label, follow_up_at IS NOT NULL AS follow_up FROM feedback WHERE contact_id = $1',
-        [contact.id],
+        [contactId],
       );
       expect(records).toEqual([
         {
@@ -255,12 +241,12 @@ describe('feedback from a real flow', () => {
     }, 30_000);
     const [request] = await query<{ answered_at: Date | null }>(
       'SELECT answered_at FROM feedback_requests WHERE contact_id = $1',
-      [contact.id],
+      [contactId],
     );
     expect(request.answered_at).not.toBeNull();
     const [conversation] = await query(
       "SELECT status, handled_by FROM conversations WHERE contact_id = $1 AND status <> 'resolved'",
-      [contact.id],
+      [contactId],
     );
     expect(conversation).toEqual({ status: 'open', handled_by: 'human' });
   });

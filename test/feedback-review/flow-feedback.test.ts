@@ -1,8 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { eventually } from '../helpers/inbox-fixtures';
-import { startTestApp, type TestApp } from '../helpers/test-app';
+import { postFlowEvent, startHubWithFlows } from '../flows-runtime/hub-with-flows';
+import { eventually, inboundSms, knownSmsContact } from '../helpers/inbox-fixtures';
+import type { TestApp } from '../helpers/test-app';
 
 const API_KEY = 'flow-feedback-api-key-0123456789';
 let hub: TestApp;
@@ -42,9 +40,7 @@ steps:
 `;
 
 beforeAll(async () => {
-  const flows = mkdtempSync(path.join(tmpdir(), 'rapport-flows-'));
-  writeFileSync(path.join(flows, 'split-survey.yaml'), SPLIT_SURVEY);
-  hub = await startTestApp({ RAPPORT_FLOWS_ENABLED: 'true', RAPPORT_FLOWS_DIR: flows, RAPPORT_API_KEY: API_KEY });
+  hub = await startHubWithFlows({ 'split-survey.yaml': SPLIT_SURVEY }, { RAPPORT_API_KEY: API_KEY });
 });
 afterAll(async () => {
   await hub.close();
@@ -56,39 +52,24 @@ const query = <T = Record<string, unknown>>(sql: string, params: unknown[] = [])
 describe('a rating recorded by a real flow with a split', () => {
   it("stores the customer's arm of the split, and the sentiment of the comment that joins it", async () => {
     const phone = '+14155550888';
-    const [contact] = await query<{ id: string }>(
-      "INSERT INTO contacts (first_name, phone) VALUES ('Sam', $1) RETURNING id",
-      [phone],
-    );
-    await query("INSERT INTO contact_identities (contact_id, channel, address) VALUES ($1, 'sms', $2)", [
-      contact.id,
-      phone,
-    ]);
-    const started = await fetch(`${hub.url}/api/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
-      body: JSON.stringify({ contactId: contact.id, name: 'survey.split' }),
-    });
+    const contactId = await knownSmsContact(hub, phone, { firstName: 'Sam' });
+    const started = await postFlowEvent(hub, API_KEY, { contactId, name: 'survey.split' });
     expect(started.status).toBe(202);
     await eventually(async () => {
-      expect(await query('SELECT kind FROM feedback_requests WHERE contact_id = $1', [contact.id])).toHaveLength(1);
+      expect(await query('SELECT kind FROM feedback_requests WHERE contact_id = $1', [contactId])).toHaveLength(1);
     }, 30_000);
 
-    let sequence = 0;
-    const say = async (text: string) => {
-      sequence += 1;
-      await hub.app.ingest.ingest({ channel: 'sms', from: phone, providerMessageId: `SM-sam-${sequence}`, text });
-    };
+    const say = (text: string) => inboundSms(hub, text, { from: phone });
     await say('4');
     await eventually(async () => {
-      const [rating] = await query<{ score: number }>('SELECT score FROM feedback WHERE contact_id = $1', [contact.id]);
+      const [rating] = await query<{ score: number }>('SELECT score FROM feedback WHERE contact_id = $1', [contactId]);
       expect(rating?.score).toBe(4);
     }, 30_000);
     await say('The staff were lovely and the coffee was wonderful');
 
     await eventually(async () => {
       const [rating] = await query<{ comment: string | null }>('SELECT comment FROM feedback WHERE contact_id = $1', [
-        contact.id,
+        contactId,
       ]);
       expect(rating?.comment).not.toBeNull();
     }, 30_000);
@@ -97,7 +78,7 @@ describe('a rating recorded by a real flow with a split', () => {
     );
     const records = await query(
       'SELECT kind, score, flow_id, variant, sentiment_label, sentiment_score FROM feedback WHERE contact_id = $1',
-      [contact.id],
+      [contactId],
     );
     expect(['short', 'warm']).toContain(exposure.variant);
     expect(records).toEqual([

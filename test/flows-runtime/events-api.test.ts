@@ -1,3 +1,4 @@
+import { knownSmsContact } from '../helpers/inbox-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 const API_KEY = 'events-api-key-0123456789';
@@ -25,17 +26,7 @@ async function post(body: unknown, headers: Record<string, string> = { authoriza
   return { status: response.status, body: (await response.json()) as EventsAnswer };
 }
 
-async function newContact(phone: string, email: string): Promise<string> {
-  const [contact] = await query<{ id: string }>(
-    "INSERT INTO contacts (first_name, phone, email) VALUES ('Nia', $1, $2) RETURNING id",
-    [phone, email],
-  );
-  await query("INSERT INTO contact_identities (contact_id, channel, address) VALUES ($1, 'sms', $2)", [
-    contact.id,
-    phone,
-  ]);
-  return contact.id;
-}
+const newContact = (phone: string, email: string) => knownSmsContact(hub, phone, { firstName: 'Nia', email });
 
 beforeAll(async () => {
   hub = await startTestApp({ RAPPORT_FLOWS_ENABLED: 'true', RAPPORT_API_KEY: API_KEY });

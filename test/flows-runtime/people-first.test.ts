@@ -1,6 +1,8 @@
 import type { HubEvents } from '../../src/core/events';
 import type { InboundMessage } from '../../src/core/types';
+import { knownSmsContact } from '../helpers/inbox-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
+import { botLines } from './hub-with-flows';
 
 let hub: TestApp;
 let sequence = 0;
@@ -10,29 +12,13 @@ const query = <T = Record<string, unknown>>(sql: string, params: unknown[] = [])
 
 /** A customer the shop already knows, so the welcome flow does not open the conversation. */
 async function known(phone: string): Promise<string> {
-  const [contact] = await query<{ id: string }>(
-    "INSERT INTO contacts (first_name, phone) VALUES ('Kai', $1) RETURNING id",
-    [phone],
-  );
-  await query("INSERT INTO contact_identities (contact_id, channel, address) VALUES ($1, 'sms', $2)", [
-    contact.id,
-    phone,
-  ]);
+  await knownSmsContact(hub, phone, { firstName: 'Kai' });
   return phone;
 }
 
 function sms(from: string, text: string): InboundMessage {
   sequence += 1;
   return { channel: 'sms', from, providerMessageId: `SM-people-${Date.now()}-${sequence}`, text };
-}
-
-async function botLines(conversationId: string): Promise<string[]> {
-  await hub.app.bus.drain();
-  const rows = await query<{ body: string }>(
-    "SELECT body FROM messages WHERE conversation_id = $1 AND author_kind = 'bot' ORDER BY created_at, id",
-    [conversationId],
-  );
-  return rows.map((row) => row.body);
 }
 
 beforeAll(async () => {
@@ -52,7 +38,7 @@ describe('people first', () => {
     await hub.app.ingest.ingest(sms('+14155550501', 'hello? help'));
     const conversationId = first.conversation.id;
 
-    expect(await botLines(conversationId)).toEqual([
+    expect(await botLines(hub, conversationId)).toEqual([
       'Sure — what would you like to know?',
       "That one's best answered by a person — a colleague will reply right here shortly.",
     ]);
@@ -67,20 +53,20 @@ describe('people first', () => {
     await query("UPDATE conversations SET status = 'resolved' WHERE id = $1", [conversationId]);
     const next = await hub.app.ingest.ingest(sms('+14155550501', 'help'));
     expect(next.conversation.id).not.toBe(conversationId);
-    expect(await botLines(next.conversation.id)).toEqual(['Sure — what would you like to know?']);
+    expect(await botLines(hub, next.conversation.id)).toEqual(['Sure — what would you like to know?']);
   });
 
   it('goes quiet and drops its run as soon as an agent replies', async () => {
     const first = await hub.app.ingest.ingest(sms(await known('+14155550502'), 'help'));
     // The bot answers "help" first; then an agent steps in.
-    expect(await botLines(first.conversation.id)).toEqual(['Sure — what would you like to know?']);
+    expect(await botLines(hub, first.conversation.id)).toEqual(['Sure — what would you like to know?']);
     const updates: HubEvents['conversation.updated'][] = [];
     const off = hub.app.bus.on('conversation.updated', (event) => void updates.push(event));
     await hub.app.outbound.send({ conversationId: first.conversation.id, text: 'Hi, Jo here!', authorKind: 'agent' });
     await hub.app.bus.drain();
     await hub.app.ingest.ingest(sms('+14155550502', 'when are you open?'));
 
-    expect(await botLines(first.conversation.id)).toEqual(['Sure — what would you like to know?']);
+    expect(await botLines(hub, first.conversation.id)).toEqual(['Sure — what would you like to know?']);
     off();
     expect(updates.map((update) => update.conversation.handledBy)).toEqual(['human']);
     const [run] = await query<{ status: string }>('SELECT status FROM flow_runs WHERE conversation_id = $1', [
@@ -106,7 +92,7 @@ describe('people first', () => {
     await hub.app.bus.drain();
     await hub.app.ingest.ingest(sms('+14155550503', '5'));
 
-    expect((await botLines(conversationId)).slice(-2)).toEqual([
+    expect((await botLines(hub, conversationId)).slice(-2)).toEqual([
       'How happy are you with it, from 1 (not at all) to 5 (very)?',
       'Wonderful, thank you! Anything we could do even better? (or just reply "no")',
     ]);
@@ -127,11 +113,11 @@ describe('people first', () => {
       flowId: 'no-such-flow',
       requestedByUserId: null,
     });
-    expect(await botLines(first.conversation.id)).toEqual([]);
+    expect(await botLines(hub, first.conversation.id)).toEqual([]);
   });
 
   it('says nothing to a message no trigger matches', async () => {
     const first = await hub.app.ingest.ingest(sms(await known('+14155550505'), 'the weather is nice today'));
-    expect(await botLines(first.conversation.id)).toEqual([]);
+    expect(await botLines(hub, first.conversation.id)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import type { TestApp } from '../helpers/test-app';
-import { startHubWithFlows } from './hub-with-flows';
+import { botLines, startHubWithFlows } from './hub-with-flows';
 
 /** The branch on the intent comes a turn after the intent step: the intent must be stored with the run. */
 const topic = `id: topic
@@ -47,13 +47,8 @@ it('branches on an intent recognised in an earlier turn, as stored with the run'
   const first = await say('topic', 1);
   await say('where is my order', 2);
   await say('yes', 3);
-  await hub.app.bus.drain();
 
-  const rows: { body: string }[] = await hub.app.store.dataSource.query(
-    "SELECT body FROM messages WHERE conversation_id = $1 AND author_kind = 'bot' ORDER BY created_at, id",
-    [first.conversation.id],
-  );
-  expect(rows.map((row) => row.body)).toEqual([
+  expect(await botLines(hub, first.conversation.id)).toEqual([
     'What is it about?',
     'Shall I tell you?\n\n1. Yes\n2. No',
     'Orders arrive in 2–3 days.',

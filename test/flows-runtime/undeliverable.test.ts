@@ -1,25 +1,7 @@
 import type { InboundMessage } from '../../src/core/types';
 import type { TestApp } from '../helpers/test-app';
-import { startHubWithFlows } from './hub-with-flows';
-
-const checkin = `id: checkin
-name: Check-in
-triggers: [{ type: keyword, keywords: [checkin] }]
-steps:
-  - id: hello
-    type: say
-    text: Back in a moment.
-  - id: pause
-    type: wait
-    for: 1h
-  - id: still
-    type: ask
-    input: yes_no
-    prompt: Still there?
-  - id: bye
-    type: end
-    text: "got {{ answers.still }}"
-`;
+import { checkinFlow } from '../flows/sample-flows';
+import { botLines, startHubWithFlows } from './hub-with-flows';
 
 const quiz = `id: quiz
 name: Quiz
@@ -60,21 +42,12 @@ function whatsapp(from: string, text: string): InboundMessage {
   return { channel: 'whatsapp', from, providerMessageId: `WA-undeliverable-${Date.now()}-${sequence}`, text };
 }
 
-async function botLines(conversationId: string): Promise<string[]> {
-  await hub.app.bus.drain();
-  const rows = await query<{ body: string }>(
-    "SELECT body FROM messages WHERE conversation_id = $1 AND author_kind = 'bot' ORDER BY created_at, id",
-    [conversationId],
-  );
-  return rows.map((row) => row.body);
-}
-
 /** WhatsApp's 24-hour window closes: the customer last wrote two days ago. */
 const closeWindow = (conversationId: string) =>
   query("UPDATE conversations SET last_inbound_at = now() - interval '2 days' WHERE id = $1", [conversationId]);
 
 beforeAll(async () => {
-  hub = await startHubWithFlows({ 'checkin.yaml': checkin, 'quiz.yaml': quiz, 'intro.yaml': intro });
+  hub = await startHubWithFlows({ 'checkin.yaml': checkinFlow, 'quiz.yaml': quiz, 'intro.yaml': intro });
 });
 afterAll(async () => {
   await hub.close();
@@ -84,14 +57,14 @@ describe('a flow message the hub may not send', () => {
   it('ends the run with the reason stored when a resumed question is refused (WhatsApp window closed)', async () => {
     const first = await hub.app.ingest.ingest(whatsapp('+14155550601', 'checkin'));
     const conversationId = first.conversation.id;
-    expect(await botLines(conversationId)).toEqual(['Back in a moment.']);
+    expect(await botLines(hub, conversationId)).toEqual(['Back in a moment.']);
     await closeWindow(conversationId);
     await query("UPDATE flow_runs SET resume_at = now() - interval '1 second' WHERE conversation_id = $1", [
       conversationId,
     ]);
     await hub.app.flows?.resumeDue();
 
-    expect(await botLines(conversationId)).toEqual(['Back in a moment.']);
+    expect(await botLines(hub, conversationId)).toEqual(['Back in a moment.']);
     const runs = await query(
       'SELECT status, step_id, awaiting, resume_at, end_reason FROM flow_runs WHERE conversation_id = $1',
       [conversationId],
@@ -110,7 +83,7 @@ describe('a flow message the hub may not send', () => {
     hub.app.bus.publish('flow.requested', { conversationId, flowId: 'checkin', requestedByUserId: null });
     await hub.app.bus.drain();
 
-    expect(await botLines(conversationId)).toEqual([]);
+    expect(await botLines(hub, conversationId)).toEqual([]);
     expect(await query('SELECT id FROM flow_runs WHERE conversation_id = $1', [conversationId])).toEqual([]);
     const [conversation] = await query<{ handled_by: string }>('SELECT handled_by FROM conversations WHERE id = $1', [
       conversationId,
@@ -181,6 +154,6 @@ describe('a flow message the hub may not send', () => {
     hub.app.bus.publish('flow.requested', { conversationId, flowId: 'checkin', requestedByUserId: null });
     await hub.app.bus.drain();
 
-    expect(await botLines(conversationId)).toEqual(['Back in a moment.']);
+    expect(await botLines(hub, conversationId)).toEqual(['Back in a moment.']);
   });
 });

@@ -62,8 +62,7 @@ async function dialogue(
 ) {
   const harness = engineHarness([source]);
   const conversation = harness.conversation(channel, contact);
-  for (const text of lines)
-    await harness.runner.handleMessage({ conversationId: conversation, text, isNewContact: false });
+  for (const text of lines) await harness.say(conversation, text);
   return harness.drain(conversation);
 }
 

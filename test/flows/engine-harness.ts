@@ -61,6 +61,8 @@ export function engineHarness(sources: string[], options: { now?: Date } = {}) {
     /** From now on, sending to this conversation throws `error`. */
     failWith: (conversationId: string, error: Error) => failures.set(conversationId, error),
     setNow: (date: Date) => (now = date),
+    /** The conversation's contact (known, so no new-contact trigger) writes `text`; the runner's report. */
+    say: (conversationId: string, text: string) => runner.handleMessage({ conversationId, text, isNewContact: false }),
     conversation(channel: ChannelName = 'sms', contact: Partial<ContactProfile> = {}) {
       sequence += 1;
       const id = `conversation-${sequence}`;

@@ -36,28 +36,20 @@ describe('the engine', () => {
     it('re-asks with an example when a number comes where a date is asked, and stores the date after', async () => {
       const harness = engineHarness([ask('date')]);
       const conversation = harness.conversation();
-      await harness.runner.handleMessage({ conversationId: conversation, text: 'go', isNewContact: false });
+      await harness.say(conversation, 'go');
       expect(harness.drain(conversation)).toEqual(['Your answer?']);
-      await harness.runner.handleMessage({ conversationId: conversation, text: '42', isNewContact: false });
+      await harness.say(conversation, '42');
       expect(harness.drain(conversation)).toEqual(['Please send a date, like 14 March or 2026-03-14.']);
-      await harness.runner.handleMessage({ conversationId: conversation, text: '14 March', isNewContact: false });
+      await harness.say(conversation, '14 March');
       expect(harness.drain(conversation)).toEqual(['got 2026-03-14']);
     });
 
     it('validates an email and keeps it lower-case', async () => {
       const harness = engineHarness([ask('email')]);
       const conversation = harness.conversation();
-      await harness.runner.handleMessage({ conversationId: conversation, text: 'go', isNewContact: false });
-      await harness.runner.handleMessage({
-        conversationId: conversation,
-        text: 'maya at example',
-        isNewContact: false,
-      });
-      await harness.runner.handleMessage({
-        conversationId: conversation,
-        text: 'Maya@Example.com',
-        isNewContact: false,
-      });
+      await harness.say(conversation, 'go');
+      await harness.say(conversation, 'maya at example');
+      await harness.say(conversation, 'Maya@Example.com');
       expect(harness.drain(conversation)).toEqual([
         'Your answer?',
         "That doesn't look like an email address — could you check it? (like name@example.com)",
@@ -68,10 +60,10 @@ describe('the engine', () => {
     it('takes an NPS from 0 to 10 and refuses 11', async () => {
       const harness = engineHarness([ask('nps')]);
       const conversation = harness.conversation('webchat');
-      await harness.runner.handleMessage({ conversationId: conversation, text: 'go', isNewContact: false });
+      await harness.say(conversation, 'go');
       expect(harness.sent[0].choices).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
-      await harness.runner.handleMessage({ conversationId: conversation, text: '11', isNewContact: false });
-      await harness.runner.handleMessage({ conversationId: conversation, text: '0', isNewContact: false });
+      await harness.say(conversation, '11');
+      await harness.say(conversation, '0');
       expect(harness.drain(conversation).slice(1)).toEqual([
         'Please reply with a number from 0 (not at all likely) to 10 (extremely likely).',
         'got 0',
@@ -82,8 +74,7 @@ describe('the engine', () => {
       const source = ask('number', '    min: 1\n    max: 9\n    max_tries: 2\n    on_give_up: done\n');
       const harness = engineHarness([source]);
       const conversation = harness.conversation();
-      for (const text of ['go', 'lots', 'loads'])
-        await harness.runner.handleMessage({ conversationId: conversation, text, isNewContact: false });
+      for (const text of ['go', 'lots', 'loads']) await harness.say(conversation, text);
       expect(harness.drain(conversation)).toEqual(['Your answer?', 'Please reply with a number from 1 to 9.', 'got']);
     });
   });
@@ -126,8 +117,8 @@ describe('the engine', () => {
       const harness = engineHarness([timeFlow]);
       const london = harness.conversation('sms', { time_zone: 'Europe/London' });
       const honolulu = harness.conversation('sms', { time_zone: 'Pacific/Honolulu' });
-      await harness.runner.handleMessage({ conversationId: london, text: 'hours', isNewContact: false });
-      await harness.runner.handleMessage({ conversationId: honolulu, text: 'hours', isNewContact: false });
+      await harness.say(london, 'hours');
+      await harness.say(honolulu, 'hours');
       expect(harness.drain(london)).toEqual(['open']);
       expect(harness.drain(honolulu)).toEqual(['closed']);
     });
@@ -148,7 +139,7 @@ describe('the engine', () => {
       const seen = new Map<string, Set<string>>();
       for (let contact = 0; contact < 40; contact++) {
         const conversation = harness.conversation('sms', { id: `person-${contact % 20}` });
-        await harness.runner.handleMessage({ conversationId: conversation, text: 'offer', isNewContact: false });
+        await harness.say(conversation, 'offer');
         const [text] = harness.drain(conversation);
         seen.set(`person-${contact % 20}`, new Set([...(seen.get(`person-${contact % 20}`) ?? []), text]));
       }
@@ -169,11 +160,11 @@ describe('the engine', () => {
 `;
       const harness = engineHarness([wait], { now: new Date('2026-06-01T12:00:00Z') });
       const late = harness.conversation('sms', { time_zone: 'Europe/London' });
-      await harness.runner.handleMessage({ conversationId: late, text: 'remind', isNewContact: false });
+      await harness.say(late, 'remind');
       // 12:00 UTC is 13:00 in London: 09:00 there is tomorrow, 08:00 UTC.
       expect(harness.store.runs.get(late)?.[0].resumeAt).toBe('2026-06-02T08:00:00.000Z');
       const conversation = harness.conversation('sms', { time_zone: 'America/New_York' });
-      await harness.runner.handleMessage({ conversationId: conversation, text: 'remind', isNewContact: false });
+      await harness.say(conversation, 'remind');
       const [run] = harness.store.runs.get(conversation) ?? [];
       // 12:00 UTC is 08:00 in New York (EDT, UTC-4): the next 09:00 is an hour later.
       expect(run.resumeAt).toBe('2026-06-01T13:00:00.000Z');
@@ -196,11 +187,7 @@ describe('the engine', () => {
 `;
       const harness = engineHarness([loop]);
       const conversation = harness.conversation();
-      const report = await harness.runner.handleMessage({
-        conversationId: conversation,
-        text: 'loop',
-        isNewContact: false,
-      });
+      const report = await harness.say(conversation, 'loop');
       expect(report.status).toBe('cancelled');
     });
   });
@@ -229,10 +216,10 @@ describe('the runner', () => {
   it('ignores chatter during a wait, but lets a keyword start another flow in its place', async () => {
     const harness = engineHarness([reminder, nps]);
     const conversation = harness.conversation();
-    await harness.runner.handleMessage({ conversationId: conversation, text: 'remind me', isNewContact: false });
-    await harness.runner.handleMessage({ conversationId: conversation, text: 'thanks!', isNewContact: false });
+    await harness.say(conversation, 'remind me');
+    await harness.say(conversation, 'thanks!');
     expect(harness.drain(conversation)).toEqual([]);
-    await harness.runner.handleMessage({ conversationId: conversation, text: 'survey', isNewContact: false });
+    await harness.say(conversation, 'survey');
 
     expect(harness.drain(conversation)).toEqual(['How likely are you to recommend us, 0 to 10?']);
     const statuses = (harness.store.runs.get(conversation) ?? []).map((run) => `${run.flowId}:${run.status}`);
@@ -242,8 +229,8 @@ describe('the runner', () => {
   it('records an NPS score as feedback with the flow, version and tags', async () => {
     const harness = engineHarness([nps]);
     const conversation = harness.conversation('whatsapp');
-    await harness.runner.handleMessage({ conversationId: conversation, text: 'survey', isNewContact: false });
-    await harness.runner.handleMessage({ conversationId: conversation, text: 'nine', isNewContact: false });
+    await harness.say(conversation, 'survey');
+    await harness.say(conversation, 'nine');
 
     expect(harness.drain(conversation)).toEqual(['How likely are you to recommend us, 0 to 10?', 'Thanks for the 9!']);
     expect(harness.store.feedback).toEqual([

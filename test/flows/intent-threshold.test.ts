@@ -25,8 +25,8 @@ const classify = (threshold: number) => `id: ask\nname: Ask\ntriggers: [{ type: 
 async function answer(threshold: number, text: string): Promise<string[]> {
   const harness = engineHarness([classify(threshold)]);
   const conversation = harness.conversation();
-  await harness.runner.handleMessage({ conversationId: conversation, text: 'go', isNewContact: false });
-  await harness.runner.handleMessage({ conversationId: conversation, text, isNewContact: false });
+  await harness.say(conversation, 'go');
+  await harness.say(conversation, text);
   return harness.drain(conversation).slice(1);
 }
 
@@ -60,8 +60,8 @@ describe('the intent threshold', () => {
     const harness = engineHarness([flow('hours', HOURS), flow('order', ORDER)]);
     const above = harness.conversation();
     const below = harness.conversation();
-    await harness.runner.handleMessage({ conversationId: above, text: 'where is my order', isNewContact: false });
-    await harness.runner.handleMessage({ conversationId: below, text: 'open my parcel', isNewContact: false });
+    await harness.say(above, 'where is my order');
+    await harness.say(below, 'open my parcel');
 
     expect(harness.drain(above)).toEqual(['order by intent']);
     expect(harness.drain(below)).toEqual([]);

@@ -1,16 +1,6 @@
 import type { RunState } from '../../flows/engine/types';
 import { engineHarness } from './engine-harness';
-
-const current = `id: survey\nname: Survey\ntriggers: [{ type: keyword, keywords: [survey] }]\nsteps:
-  - id: drink
-    type: ask
-    input: choice
-    prompt: Tea or coffee?
-    options: [Tea, Coffee]
-  - id: bye
-    type: end
-    text: "Enjoy your {{ answers.drink }}!"
-`;
+import { teaOrCoffeeSurvey } from './sample-flows';
 
 /** An older version as it was snapshotted, before templates were checked at load. */
 const olderInvalid = `id: survey\nname: Survey\nsteps:
@@ -40,7 +30,7 @@ function stuckRun(status: 'active' | 'waiting'): RunState {
 }
 
 function harnessWithStuckRun(status: 'active' | 'waiting') {
-  const harness = engineHarness([current]);
+  const harness = engineHarness([teaOrCoffeeSurvey]);
   const conversation = harness.conversation();
   harness.store.versions.set('survey@old', olderInvalid);
   harness.store.runs.set(conversation, [stuckRun(status)]);
@@ -50,11 +40,7 @@ function harnessWithStuckRun(status: 'active' | 'waiting') {
 describe('a run on a stored flow version that no longer validates', () => {
   it('is ended with the reason logged, and the message is taken as if no run were active', async () => {
     const { harness, conversation } = harnessWithStuckRun('active');
-    const report = await harness.runner.handleMessage({
-      conversationId: conversation,
-      text: 'Tea',
-      isNewContact: false,
-    });
+    const report = await harness.say(conversation, 'Tea');
 
     expect(report.runId).toBeNull();
     expect(harness.drain(conversation)).toEqual([]);
@@ -74,8 +60,8 @@ describe('a run on a stored flow version that no longer validates', () => {
 
   it('lets the customer start the current version with the same message', async () => {
     const { harness, conversation } = harnessWithStuckRun('active');
-    await harness.runner.handleMessage({ conversationId: conversation, text: 'survey', isNewContact: false });
-    await harness.runner.handleMessage({ conversationId: conversation, text: 'coffee', isNewContact: false });
+    await harness.say(conversation, 'survey');
+    await harness.say(conversation, 'coffee');
 
     expect(harness.drain(conversation)).toEqual(['Tea or coffee?\n\n1. Tea\n2. Coffee', 'Enjoy your Coffee!']);
     const statuses = (harness.store.runs.get(conversation) ?? []).map((run) => `${run.version}:${run.status}`);

@@ -1,20 +1,5 @@
 import { engineHarness } from './engine-harness';
-
-const checkin = `id: checkin\nname: Check-in\ntriggers: [{ type: keyword, keywords: [checkin] }]\nsteps:
-  - id: hello
-    type: say
-    text: Back in a moment.
-  - id: pause
-    type: wait
-    for: 1h
-  - id: still
-    type: ask
-    input: yes_no
-    prompt: Still there?
-  - id: bye
-    type: end
-    text: "got {{ answers.still }}"
-`;
+import { checkinFlow } from './sample-flows';
 
 const survey = `id: survey\nname: Survey\ntriggers: [{ type: keyword, keywords: [survey] }]\nsteps:
   - id: intro
@@ -32,9 +17,9 @@ const survey = `id: survey\nname: Survey\ntriggers: [{ type: keyword, keywords: 
 
 describe('a message the channel cannot deliver', () => {
   it('ends the run instead of leaving it waiting for an answer to a question nobody saw', async () => {
-    const harness = engineHarness([checkin]);
+    const harness = engineHarness([checkinFlow]);
     const conversation = harness.conversation('whatsapp');
-    await harness.runner.handleMessage({ conversationId: conversation, text: 'checkin', isNewContact: false });
+    await harness.say(conversation, 'checkin');
     expect(harness.drain(conversation)).toEqual(['Back in a moment.']);
 
     // An hour later WhatsApp's 24-hour window has closed: the reminder's question is refused.
@@ -62,11 +47,7 @@ describe('a message the channel cannot deliver', () => {
 
     // When the customer writes again, "yes" is not taken as the answer to the unseen question.
     harness.refuse(conversation, null);
-    const report = await harness.runner.handleMessage({
-      conversationId: conversation,
-      text: 'yes',
-      isNewContact: false,
-    });
+    const report = await harness.say(conversation, 'yes');
     expect(report.runId).toBeNull();
     expect(harness.drain(conversation)).toEqual([]);
   });
@@ -75,11 +56,7 @@ describe('a message the channel cannot deliver', () => {
     const harness = engineHarness([survey]);
     const conversation = harness.conversation('sms');
     harness.refuse(conversation, 'CONTACT_OPTED_OUT');
-    const report = await harness.runner.handleMessage({
-      conversationId: conversation,
-      text: 'survey',
-      isNewContact: false,
-    });
+    const report = await harness.say(conversation, 'survey');
 
     expect(report).toMatchObject({ status: 'cancelled', sent: [], undelivered: 'CONTACT_OPTED_OUT' });
     expect(harness.store.runs.get(conversation)).toEqual([
@@ -91,11 +68,7 @@ describe('a message the channel cannot deliver', () => {
     const harness = engineHarness([survey]);
     const conversation = harness.conversation('webchat');
     harness.failWith(conversation, Object.assign(new Error('socket closed'), { code: 'ADAPTER_ERROR' }));
-    const report = await harness.runner.handleMessage({
-      conversationId: conversation,
-      text: 'survey',
-      isNewContact: false,
-    });
+    const report = await harness.say(conversation, 'survey');
 
     expect(report).toMatchObject({ status: 'cancelled', undelivered: 'ADAPTER_ERROR' });
     expect(harness.ended).toEqual([expect.objectContaining({ reason: 'send_failed', detail: 'ADAPTER_ERROR' })]);
@@ -104,13 +77,9 @@ describe('a message the channel cannot deliver', () => {
   it('keeps a run that already ended as it ended when its last message fails', async () => {
     const harness = engineHarness([survey]);
     const conversation = harness.conversation('sms');
-    await harness.runner.handleMessage({ conversationId: conversation, text: 'survey', isNewContact: false });
+    await harness.say(conversation, 'survey');
     harness.refuse(conversation, 'CONTACT_OPTED_OUT');
-    const report = await harness.runner.handleMessage({
-      conversationId: conversation,
-      text: 'tea',
-      isNewContact: false,
-    });
+    const report = await harness.say(conversation, 'tea');
 
     expect(report).toMatchObject({ status: 'done', undelivered: 'CONTACT_OPTED_OUT' });
     expect(harness.store.runs.get(conversation)).toEqual([

@@ -34,8 +34,8 @@ describe('a yes/no question', () => {
   ] as const)('on %s, shown numbered, accepts "%s"', async (channel, reply, expected) => {
     const harness = engineHarness([question]);
     const conversation = harness.conversation(channel);
-    await harness.runner.handleMessage({ conversationId: conversation, text: 'go', isNewContact: false });
-    await harness.runner.handleMessage({ conversationId: conversation, text: reply, isNewContact: false });
+    await harness.say(conversation, 'go');
+    await harness.say(conversation, reply);
 
     expect(harness.drain(conversation)).toEqual(['Anything else?\n\n1. Yes\n2. No', expected]);
   });

@@ -64,6 +64,16 @@ export async function createUser(hub: TestApp, role: UserRole, teams: string[] =
   return { id: user.id, email, password, session: await signIn(hub, email, password) };
 }
 
+/** The people most inbox specifications need: an agent of support, one of billing, and a manager. */
+export async function createSupportDesk(
+  hub: TestApp,
+): Promise<{ supportAgent: TestUser; billingAgent: TestUser; manager: TestUser }> {
+  const supportAgent = await createUser(hub, 'agent', ['support']);
+  const billingAgent = await createUser(hub, 'agent', ['billing']);
+  const manager = await createUser(hub, 'manager');
+  return { supportAgent, billingAgent, manager };
+}
+
 export type InboxSocket = Socket<InboxServerEvents, InboxClientEvents>;
 
 /** Opens an `/inbox` socket with the given credentials; resolves once connected (or rejects with connect_error). */
@@ -125,4 +135,22 @@ export function collect<E extends keyof InboxServerEvents>(
   const seen: Parameters<InboxServerEvents[E]>[0][] = [];
   socket.on(event, ((payload: Parameters<InboxServerEvents[E]>[0]) => seen.push(payload)) as never);
   return seen;
+}
+
+/**
+ * Opens `/inbox` sockets as a test's users and keeps them, so that `closeAll` (after each test)
+ * leaves none behind. `hub` is read at each opening: a test file starts its hub in beforeAll.
+ */
+export function inboxSockets(hub: () => TestApp) {
+  const sockets: InboxSocket[] = [];
+  return {
+    async open(user: TestUser): Promise<InboxSocket> {
+      const socket = await connectInbox(hub(), user.session);
+      sockets.push(socket);
+      return socket;
+    },
+    closeAll(): void {
+      for (const socket of sockets.splice(0)) socket.close();
+    },
+  };
 }

@@ -27,6 +27,27 @@ export async function inboundSms(
   return outcome;
 }
 
+/**
+ * A customer the shop already knows, reachable by SMS at `phone` (so the welcome flow, which
+ * greets new contacts, stays out of their conversations). Returns the contact's id.
+ */
+export async function knownSmsContact(
+  hub: TestApp,
+  phone: string,
+  person: { firstName: string; email?: string },
+): Promise<string> {
+  const query = (sql: string, params: unknown[]) => hub.app.store.dataSource.query(sql, params);
+  const [contact]: { id: string }[] = await query(
+    'INSERT INTO contacts (first_name, phone, email) VALUES ($1, $2, $3) RETURNING id',
+    [person.firstName, phone, person.email ?? null],
+  );
+  await query("INSERT INTO contact_identities (contact_id, channel, address) VALUES ($1, 'sms', $2)", [
+    contact.id,
+    phone,
+  ]);
+  return contact.id;
+}
+
 export interface Visitor {
   socket: Socket;
   received: { text: string | null; author: { kind: string } }[];

@@ -1,12 +1,5 @@
-import {
-  api,
-  collect,
-  connectInbox,
-  createUser,
-  nextEvent,
-  type InboxSocket,
-  type TestUser,
-} from '../helpers/inbox-client';
+import { api, collect, createSupportDesk, inboxSockets, nextEvent, type TestUser } from '../helpers/inbox-client';
+import { knownSmsContact } from '../helpers/inbox-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 /**
@@ -17,28 +10,18 @@ let hub: TestApp;
 let supportAgent: TestUser;
 let billingAgent: TestUser;
 let manager: TestUser;
-const sockets: InboxSocket[] = [];
+const { open, closeAll } = inboxSockets(() => hub);
 let phone = 0;
 
 beforeAll(async () => {
   hub = await startTestApp({ RAPPORT_FLOWS_ENABLED: 'true' });
   hub.app.channels.register({ channel: 'sms', send: async () => ({ ok: true, status: 'sent' }) });
-  supportAgent = await createUser(hub, 'agent', ['support']);
-  billingAgent = await createUser(hub, 'agent', ['billing']);
-  manager = await createUser(hub, 'manager');
+  ({ supportAgent, billingAgent, manager } = await createSupportDesk(hub));
 });
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.close();
-});
+afterEach(closeAll);
 afterAll(async () => {
   await hub.close();
 });
-
-async function open(user: TestUser): Promise<InboxSocket> {
-  const socket = await connectInbox(hub, user.session);
-  sockets.push(socket);
-  return socket;
-}
 
 const query = <T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> =>
   hub.app.store.dataSource.query(sql, params);
@@ -47,14 +30,7 @@ const query = <T = Record<string, unknown>>(sql: string, params: unknown[] = [])
 async function askingForHelp(team: string | null): Promise<{ from: string; conversationId: string }> {
   phone += 1;
   const from = `+1415555${String(3000 + phone)}`;
-  const [contact] = await query<{ id: string }>(
-    "INSERT INTO contacts (first_name, phone) VALUES ('Kai', $1) RETURNING id",
-    [from],
-  );
-  await query("INSERT INTO contact_identities (contact_id, channel, address) VALUES ($1, 'sms', $2)", [
-    contact.id,
-    from,
-  ]);
+  await knownSmsContact(hub, from, { firstName: 'Kai' });
   const first = await sms(from, 'help');
   await hub.app.bus.drain();
   await query('UPDATE conversations SET team = $2 WHERE id = $1', [first.conversation.id, team]);

@@ -1,8 +1,9 @@
 import {
   api,
   collect,
-  connectInbox,
+  createSupportDesk,
   createUser,
+  inboxSockets,
   nextEvent,
   type InboxSocket,
   type TestUser,
@@ -14,26 +15,16 @@ let hub: TestApp;
 let supportAgent: TestUser;
 let billingAgent: TestUser;
 let manager: TestUser;
-const sockets: InboxSocket[] = [];
+const { open, closeAll } = inboxSockets(() => hub);
 
 beforeAll(async () => {
   hub = await startTestApp();
-  supportAgent = await createUser(hub, 'agent', ['support']);
-  billingAgent = await createUser(hub, 'agent', ['billing']);
-  manager = await createUser(hub, 'manager');
+  ({ supportAgent, billingAgent, manager } = await createSupportDesk(hub));
 });
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.close();
-});
+afterEach(closeAll);
 afterAll(async () => {
   await hub.close();
 });
-
-async function open(user: TestUser): Promise<InboxSocket> {
-  const socket = await connectInbox(hub, user.session);
-  sockets.push(socket);
-  return socket;
-}
 
 describe('live events on /inbox', () => {
   it('delivers a new message to the agents who may see it, and to no one else', async () => {

@@ -1,5 +1,6 @@
 import { startFakeConnector, type ConnectorPost, type FakeConnector } from '../../helpers/fake-connector';
 import { api, connectInbox, createUser, nextEvent, type TestUser } from '../../helpers/inbox-client';
+import { pollUntil } from '../../helpers/poll-until';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
 
 // A Bot Framework customer against the whole hub: the real CloudAdapter (local-development mode),
@@ -53,15 +54,6 @@ async function postTo(user: string, matches: (post: ConnectorPost) => boolean): 
   }
 }
 
-/** Polls until `check` returns something truthy; the test's own timeout bounds it. */
-async function eventually<T>(check: () => Promise<T | false>): Promise<T> {
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 async function conversationOf(user: string): Promise<string> {
   const [row]: { id: string }[] = await hub.app.store.dataSource.query(
     `SELECT c.id FROM conversations c JOIN contact_identities i ON i.id = c.identity_id
@@ -96,7 +88,7 @@ describe('Bot Framework customer, end to end', () => {
         "SELECT author_kind, status FROM messages WHERE conversation_id = $1 AND direction = 'outbound'",
         [conversationId],
       ) as Promise<{ author_kind: string; status: string }[]>;
-    const rows = await eventually(async () => {
+    const rows = await pollUntil(async () => {
       const found = await outbound();
       return found.every((row) => row.status === 'sent') && found;
     });
@@ -129,7 +121,7 @@ describe('Bot Framework customer, end to end', () => {
           [answer.body.id],
         )
       )[0] as Record<string, unknown>;
-    const row = await eventually(async () => {
+    const row = await pollUntil(async () => {
       const found = await stored();
       return found.status === 'sent' && found;
     });

@@ -1,15 +1,15 @@
 import type { HubEvents } from '../../../src/core/events';
-import { startFakeSlack, type FakeSlack } from '../../helpers/fake-slack';
+import type { FakeSlack } from '../../helpers/fake-slack';
 import { connectInbox, createUser, nextEvent, type TestUser } from '../../helpers/inbox-client';
-import { startTestApp, type TestApp } from '../../helpers/test-app';
+import { pollUntil } from '../../helpers/poll-until';
+import type { TestApp } from '../../helpers/test-app';
 import {
-  SIGNING_SECRET,
   SLACK_CHANNEL,
   buttonPress,
-  eventually,
   handedOffVisitor,
   postEvent,
   postInteraction,
+  startHubWithFakeSlack,
   threadReply,
   type Visitor,
 } from './slack-test-kit';
@@ -24,13 +24,7 @@ let boss: TestUser;
 const visitors: Visitor[] = [];
 
 beforeAll(async () => {
-  slack = await startFakeSlack();
-  hub = await startTestApp({
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_CHANNEL,
-    SLACK_API_URL: slack.apiUrl,
-  });
+  ({ hub, slack } = await startHubWithFakeSlack());
   grace = await createUser(hub, 'agent', ['support']);
   linus = await createUser(hub, 'agent', ['support']);
   boss = await createUser(hub, 'manager');
@@ -105,7 +99,7 @@ describe('Claim from Slack', () => {
 
     await expect(removed).resolves.toEqual({ conversationId: conversation.id });
     linusInbox.close();
-    await eventually(async () => (await conversationRow(conversation.id)).handled_by === 'human');
+    await pollUntil(async () => (await conversationRow(conversation.id)).handled_by === 'human');
     expect(await conversationRow(conversation.id)).toMatchObject({ assignee_id: boss.id });
   });
 
@@ -114,7 +108,7 @@ describe('Claim from Slack', () => {
 
     await postInteraction(hub, buttonPress('rapport_claim', conversation.id, threadTs, 'UGRACE'));
 
-    await eventually(async () => (await conversationRow(conversation.id)).handled_by === 'human');
+    await pollUntil(async () => (await conversationRow(conversation.id)).handled_by === 'human');
     expect(await conversationRow(conversation.id)).toMatchObject({ assignee_id: grace.id, team: 'support' });
   });
 });
@@ -148,7 +142,7 @@ describe('Replies and resolve from Slack', () => {
 
     await postInteraction(hub, buttonPress('rapport_resolve', conversation.id, threadTs, 'UGRACE'));
 
-    await eventually(async () => (await conversationRow(conversation.id)).status === 'resolved');
+    await pollUntil(async () => (await conversationRow(conversation.id)).status === 'resolved');
   });
 
   it('hands the conversation to people before the reply goes out, even with flows off', async () => {
@@ -164,7 +158,7 @@ describe('Replies and resolve from Slack', () => {
     expect((await conversationRow(conversation.id)).handled_by).toBe('bot');
 
     await postEvent(hub, threadReply(threadTs, 'UGRACE', 'I am here'));
-    await eventually(async () => visitor.received.find((message) => message.text === 'I am here'));
+    await pollUntil(async () => visitor.received.find((message) => message.text === 'I am here'));
     offUpdated();
     offCreated();
 

@@ -1,14 +1,14 @@
 import type { HubEvents } from '../../../src/core/events';
-import { startFakeSlack, type FakeSlack } from '../../helpers/fake-slack';
-import { startTestApp, type TestApp } from '../../helpers/test-app';
+import type { FakeSlack } from '../../helpers/fake-slack';
+import { pollUntil } from '../../helpers/poll-until';
+import type { TestApp } from '../../helpers/test-app';
 import {
-  SIGNING_SECRET,
   SLACK_CHANNEL,
   buttonPress,
-  eventually,
   handedOffVisitor,
   postEvent,
   postInteraction,
+  startHubWithFakeSlack,
   threadReply,
   type Visitor,
 } from './slack-test-kit';
@@ -19,13 +19,7 @@ let agentId: string;
 const visitors: Visitor[] = [];
 
 beforeAll(async () => {
-  slack = await startFakeSlack();
-  hub = await startTestApp({
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_CHANNEL,
-    SLACK_API_URL: slack.apiUrl,
-  });
+  ({ hub, slack } = await startHubWithFakeSlack());
   const [agent] = await query<{ id: string }>(
     "INSERT INTO users (email, name, role) VALUES ('grace@example.com', 'Grace Hopper', 'agent') RETURNING id",
   );
@@ -115,7 +109,7 @@ describe('Agents answering from Slack', () => {
       hub,
       threadReply(threadTs, 'UGRACE', 'Sure, see <https://acme.example/returns|our returns page>'),
     );
-    const message = await eventually(async () => visitor.received.find((received) => received.author.kind === 'agent'));
+    const message = await pollUntil(async () => visitor.received.find((received) => received.author.kind === 'agent'));
 
     expect(response.status).toBe(200);
     expect(message.text).toBe('Sure, see our returns page');
@@ -134,7 +128,7 @@ describe('Agents answering from Slack', () => {
     const { visitor, conversation, threadTs } = await handedOffCustomer('Refund?');
 
     await postEvent(hub, threadReply(threadTs, 'UGRACE', '/rapport note customer is a VIP, refund approved'));
-    const [note] = await eventually(async () => {
+    const [note] = await pollUntil(async () => {
       const rows = await outboundOf(conversation.id);
       return rows.length > 0 && rows;
     });
@@ -173,7 +167,7 @@ describe('Agents answering from Slack', () => {
     await slack.waitForCalls('users.info', asked + 1);
     const sentBeforeRelease = visitor.received.map((message) => message.text);
     slow.release();
-    await eventually(async () => visitor.received.find((message) => message.text === 'Worth the wait'));
+    await pollUntil(async () => visitor.received.find((message) => message.text === 'Worth the wait'));
 
     expect(response.status).toBe(200);
     expect(sentBeforeRelease).not.toContain('Worth the wait');
@@ -191,9 +185,9 @@ describe('Agents answering from Slack', () => {
     await postEvent(hub, reply, { headers: { 'x-slack-retry-num': '2', 'x-slack-retry-reason': 'http_timeout' } });
     // Events are handled concurrently: wait for the reply itself, then for a later, different
     // reply; once that has arrived, the replays before it were long settled.
-    await eventually(async () => visitor.received.find((message) => message.text === 'Only once'));
+    await pollUntil(async () => visitor.received.find((message) => message.text === 'Only once'));
     await postEvent(hub, threadReply(threadTs, 'UGRACE', 'Sentinel'));
-    await eventually(async () => visitor.received.find((message) => message.text === 'Sentinel'));
+    await pollUntil(async () => visitor.received.find((message) => message.text === 'Sentinel'));
 
     expect(responses.map((response) => response.status)).toEqual([200, 200]);
     expect(visitor.received.filter((message) => message.text === 'Only once')).toHaveLength(1);
@@ -208,7 +202,7 @@ describe('Agents answering from Slack', () => {
     await postEvent(hub, threadReply('1699999999.000001', 'UGRACE', 'elsewhere'));
     await postEvent(hub, botEcho);
     await postEvent(hub, threadReply(threadTs, 'UGRACE', 'Sentinel 2'));
-    await eventually(async () => visitor.received.find((message) => message.text === 'Sentinel 2'));
+    await pollUntil(async () => visitor.received.find((message) => message.text === 'Sentinel 2'));
 
     expect(visitor.received.map((message) => message.text)).toEqual(['Sentinel 2']);
   });
@@ -222,7 +216,7 @@ describe('Thread buttons', () => {
 
     const response = await postInteraction(hub, buttonPress('rapport_claim', conversation.id, threadTs, 'UGRACE'));
     // The thread hears of the claim once it is done.
-    await eventually(async () =>
+    await pollUntil(async () =>
       slack.callsTo('chat.postMessage').find((call) => call.args.text === ':raising_hand: Claimed by Grace Hopper.'),
     );
     await hub.app.bus.drain();
@@ -243,7 +237,7 @@ describe('Thread buttons', () => {
 
     await postInteraction(hub, buttonPress('rapport_resolve', conversation.id, threadTs, 'UGRACE'));
 
-    await eventually(async () => {
+    await pollUntil(async () => {
       const rows = await query("SELECT id FROM conversations WHERE id = $1 AND status = 'resolved'", [conversation.id]);
       return rows.length === 1;
     });
@@ -313,7 +307,7 @@ describe('Internal notes from the message shortcut', () => {
         hash: 'h',
       },
     });
-    const [note] = await eventually(async () => {
+    const [note] = await pollUntil(async () => {
       const rows = await outboundOf(conversation.id);
       return rows.length > 0 && rows;
     });

@@ -1,14 +1,7 @@
 import { startFakeSlack, type FakeSlack } from '../../helpers/fake-slack';
+import { pollUntil } from '../../helpers/poll-until';
 import { startTestApp, type TestApp } from '../../helpers/test-app';
-import {
-  SIGNING_SECRET,
-  SLACK_CHANNEL,
-  buttonPress,
-  eventually,
-  handedOffVisitor,
-  postInteraction,
-  type Visitor,
-} from './slack-test-kit';
+import { buttonPress, handedOffVisitor, postInteraction, slackEnv, type Visitor } from './slack-test-kit';
 
 // "Send CSAT survey" with flows on: the shipped csat-survey flow reaches the web chat customer,
 // and their answer is stored as feedback. A wrong SLACK_CSAT_FLOW_ID is reported in the thread.
@@ -27,14 +20,7 @@ afterAll(async () => {
 });
 
 async function hubWith(env: Record<string, string>): Promise<TestApp> {
-  const hub = await startTestApp({
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_CHANNEL,
-    SLACK_API_URL: slack.apiUrl,
-    RAPPORT_FLOWS_ENABLED: 'true',
-    ...env,
-  });
+  const hub = await startTestApp({ ...slackEnv(slack), RAPPORT_FLOWS_ENABLED: 'true', ...env });
   await hub.app.store.dataSource.query(
     "INSERT INTO users (email, name, role) VALUES ('grace@example.com', 'Grace Hopper', 'agent')",
   );
@@ -55,12 +41,12 @@ describe('Send CSAT survey, flows on', () => {
     const before = slack.callsTo('chat.postMessage').length;
 
     await postInteraction(hub, buttonPress('rapport_send_csat', conversation.id, threadTs, 'UGRACE'));
-    await eventually(async () =>
+    await pollUntil(async () =>
       visitor.received.find((message) => message.text?.startsWith('How satisfied are you with the help you got')),
     );
     const [notice] = (await slack.waitForCalls('chat.postMessage', before + 1)).slice(before);
     await visitor.send('5');
-    await eventually(async () => visitor.received.find((message) => message.text?.startsWith('Glad we could help!')));
+    await pollUntil(async () => visitor.received.find((message) => message.text?.startsWith('Glad we could help!')));
 
     expect(notice.args).toMatchObject({
       thread_ts: threadTs,

@@ -1,6 +1,7 @@
-import { startFakeSlack, type FakeSlack } from '../../helpers/fake-slack';
-import { startTestApp, type TestApp } from '../../helpers/test-app';
-import { SIGNING_SECRET, SLACK_CHANNEL, eventually, postEvent, threadReply } from './slack-test-kit';
+import type { FakeSlack } from '../../helpers/fake-slack';
+import { pollUntil } from '../../helpers/poll-until';
+import type { TestApp } from '../../helpers/test-app';
+import { postEvent, startHubWithFakeSlack, threadReply } from './slack-test-kit';
 
 // slack_events keeps processed event ids so that Slack's retries never post twice; ids older than
 // a day are of no use (Slack retries within minutes) and are dropped.
@@ -8,13 +9,7 @@ let hub: TestApp;
 let slack: FakeSlack;
 
 beforeAll(async () => {
-  slack = await startFakeSlack();
-  hub = await startTestApp({
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_CHANNEL,
-    SLACK_API_URL: slack.apiUrl,
-  });
+  ({ hub, slack } = await startHubWithFakeSlack());
 });
 afterAll(async () => {
   await hub.close();
@@ -35,7 +30,7 @@ it('drops processed event ids older than a day and keeps the recent ones', async
   const response = await postEvent(hub, threadReply('1700000000.000001', 'UGRACE', 'hello', 'EvNew'));
 
   // The event is acknowledged before it is handled: its id is recorded a moment later.
-  const ids = await eventually(async () => {
+  const ids = await pollUntil(async () => {
     const found = await eventIds();
     return found.includes('EvNew') && found;
   });

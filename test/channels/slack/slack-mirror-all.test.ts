@@ -1,21 +1,15 @@
 import { resolveSlackSettings } from '../../../channels/slack/slack-settings';
 import { loadConfig } from '../../../src/config';
-import { startFakeSlack, type FakeSlack } from '../../helpers/fake-slack';
-import { startTestApp, type TestApp } from '../../helpers/test-app';
-import { SIGNING_SECRET, SLACK_CHANNEL } from './slack-test-kit';
+import type { FakeSlack } from '../../helpers/fake-slack';
+import { knownSmsContact } from '../../helpers/inbox-fixtures';
+import type { TestApp } from '../../helpers/test-app';
+import { startHubWithFakeSlack } from './slack-test-kit';
 
 describe('Slack mirror of every new conversation (SLACK_MIRROR=all)', () => {
   let hub: TestApp;
   let slack: FakeSlack;
   beforeAll(async () => {
-    slack = await startFakeSlack();
-    hub = await startTestApp({
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_CHANNEL,
-      SLACK_API_URL: slack.apiUrl,
-      SLACK_MIRROR: 'all',
-    });
+    ({ hub, slack } = await startHubWithFakeSlack({ SLACK_MIRROR: 'all' }));
   });
   afterAll(async () => {
     await hub.close();
@@ -61,15 +55,7 @@ describe('A flow handing an already mirrored conversation to people (SLACK_MIRRO
   let hub: TestApp;
   let slack: FakeSlack;
   beforeAll(async () => {
-    slack = await startFakeSlack();
-    hub = await startTestApp({
-      SLACK_BOT_TOKEN: 'xoxb-test-token',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_CHANNEL,
-      SLACK_API_URL: slack.apiUrl,
-      SLACK_MIRROR: 'all',
-      RAPPORT_FLOWS_ENABLED: 'true',
-    });
+    ({ hub, slack } = await startHubWithFakeSlack({ SLACK_MIRROR: 'all', RAPPORT_FLOWS_ENABLED: 'true' }));
   });
   afterAll(async () => {
     await hub.close();
@@ -80,13 +66,7 @@ describe('A flow handing an already mirrored conversation to people (SLACK_MIRRO
     const sms = (text: string, n: number) =>
       hub.app.ingest.ingest({ channel: 'sms', from: '+14155550177', providerMessageId: `SM-faq-${n}`, text });
     // A returning customer (a new one would get the welcome flow first).
-    const [contact]: { id: string }[] = await hub.app.store.dataSource.query(
-      "INSERT INTO contacts (first_name, phone) VALUES ('Ben', '+14155550177') RETURNING id",
-    );
-    await hub.app.store.dataSource.query(
-      "INSERT INTO contact_identities (contact_id, channel, address) VALUES ($1, 'sms', '+14155550177')",
-      [contact.id],
-    );
+    await knownSmsContact(hub, '+14155550177', { firstName: 'Ben' });
     const first = await sms('help', 1);
     await hub.app.bus.drain();
     const [thread]: { thread_ts: string }[] = await hub.app.store.dataSource.query(

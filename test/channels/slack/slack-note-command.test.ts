@@ -1,12 +1,11 @@
-import { startFakeSlack, type FakeSlack } from '../../helpers/fake-slack';
+import type { FakeSlack } from '../../helpers/fake-slack';
 import { createUser, type TestUser } from '../../helpers/inbox-client';
-import { startTestApp, type TestApp } from '../../helpers/test-app';
+import type { TestApp } from '../../helpers/test-app';
 import {
-  SIGNING_SECRET,
-  SLACK_CHANNEL,
   handedOffVisitor,
   postInteraction,
   postSlashCommand,
+  startHubWithFakeSlack,
   type Visitor,
 } from './slack-test-kit';
 
@@ -28,13 +27,7 @@ interface OpenedView {
 }
 
 beforeAll(async () => {
-  slack = await startFakeSlack();
-  hub = await startTestApp({
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_CHANNEL,
-    SLACK_API_URL: slack.apiUrl,
-  });
+  ({ hub, slack } = await startHubWithFakeSlack());
   grace = await createUser(hub, 'agent');
   linus = await createUser(hub, 'agent');
   slack.addUser({ id: 'UGRACE', name: 'grace', email: grace.email });

@@ -1,6 +1,6 @@
 import { startFakeSlack, type FakeSlack } from '../../helpers/fake-slack';
 import { SMS_FROM, inboundForm, postSigned, startTwilioHub, waitFor, type TwilioHub } from '../../helpers/twilio-hub';
-import { SIGNING_SECRET, SLACK_CHANNEL, postEvent, threadReply } from './slack-test-kit';
+import { SLACK_CHANNEL, postEvent, slackEnv, threadReply } from './slack-test-kit';
 
 /**
  * The whole way round: a customer texts the business number (a Twilio-signed webhook), the
@@ -12,12 +12,7 @@ let slack: FakeSlack;
 
 beforeAll(async () => {
   slack = await startFakeSlack();
-  env = await startTwilioHub({
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_CHANNEL,
-    SLACK_API_URL: slack.apiUrl,
-  });
+  env = await startTwilioHub(slackEnv(slack));
   await env.hub.app.store.dataSource.query(
     "INSERT INTO users (email, name, role) VALUES ('grace@example.com', 'Grace Hopper', 'agent')",
   );

@@ -2,19 +2,29 @@ import { io, type Socket } from 'socket.io-client';
 import type { WebchatMessage } from '../../../channels/webchat/protocol';
 import { conversationView, CONVERSATION_COLUMNS, type ConversationRow } from '../../../src/conversations/views';
 import type { ConversationView } from '../../../src/core/events';
-import { slackSignature, type FakeSlack, type SlackCall } from '../../helpers/fake-slack';
-import type { TestApp } from '../../helpers/test-app';
+import { slackSignature, startFakeSlack, type FakeSlack, type SlackCall } from '../../helpers/fake-slack';
+import { startTestApp, type TestApp } from '../../helpers/test-app';
 
 export const SIGNING_SECRET = 'slack-signing-secret-for-tests';
 export const SLACK_CHANNEL = 'C0SUPPORT';
 
-/** Polls until `check` returns something truthy; the test's own timeout bounds it. */
-export async function eventually<T>(check: () => Promise<T | null | undefined | false>): Promise<T> {
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+/** The configuration that turns the hub's Slack channel on and points it at `slack`. */
+export function slackEnv(slack: FakeSlack): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_CHANNEL,
+    SLACK_API_URL: slack.apiUrl,
+  };
+}
+
+/** A fake Slack, and the real hub mirroring to it; `env` adds to (or overrides) the Slack settings. */
+export async function startHubWithFakeSlack(
+  env: Record<string, string> = {},
+): Promise<{ hub: TestApp; slack: FakeSlack }> {
+  const slack = await startFakeSlack();
+  const hub = await startTestApp({ ...slackEnv(slack), ...env });
+  return { hub, slack };
 }
 
 /** POSTs an Events API envelope to the hub, signed with the real v0 scheme. */
