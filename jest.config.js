@@ -37,4 +37,7 @@ module.exports = {
   testTimeout: 60_000,
   maxWorkers: 2,
   setupFiles: ['reflect-metadata'],
+  // One migrated PGlite database, dumped once; test hubs start from copies (test/helpers).
+  globalSetup: '<rootDir>/test/helpers/pglite-template.ts',
+  globalTeardown: '<rootDir>/test/helpers/pglite-template-teardown.ts',
 };

@@ -33,6 +33,8 @@ export interface AppOptions {
   logger?: Logger;
   /** Overrides where PGlite keeps its files (tests use `memory://`). */
   pgliteDataDir?: string;
+  /** Tests: an in-memory PGlite starts from this dump of a migrated database (see StoreOptions). */
+  pgliteDump?: Blob;
 }
 
 export interface App {
@@ -67,6 +69,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const store = await openStore({
     databaseUrl: config.DATABASE_URL,
     pgliteDataDir: options.pgliteDataDir ?? path.join(config.RAPPORT_DATA_DIR, 'pglite'),
+    pgliteDump: options.pgliteDump,
     poolSize: config.DATABASE_POOL_SIZE,
   });
   try {

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { createApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createTestDatabase } from './database';
+import { migratedPgliteDump } from './pglite-template';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-signing';
 
@@ -36,6 +37,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   });
   const app = await createApp(config, {
     pgliteDataDir: 'memory://',
+    pgliteDump: database.url ? undefined : migratedPgliteDump(),
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   });
   const address = await app.listen();
