@@ -13,6 +13,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
+import { createTestDatabase } from '../test/helpers/database';
 import { clock, memorySample, nextFrom, startProcess, type MemorySample } from './lib/processes';
 
 const AGENTS = Number(process.env.AGENTS ?? 200);
@@ -27,8 +28,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'rapport-bench-'));
+  // On PostgreSQL, a scratch database of this run's own (the server's may hold an earlier run's).
+  const database = await createTestDatabase();
   const config = loadConfig({
     ...process.env,
+    ...(database.url ? { DATABASE_URL: database.url } : {}),
     NODE_ENV: 'test',
     PORT: '0',
     HOST: '127.0.0.1',
@@ -148,6 +152,7 @@ async function main(): Promise<void> {
   agents.send({ type: 'close' });
   bare.send({ type: 'close' });
   await app.close();
+  await database.drop();
   rmSync(dataDir, { recursive: true, force: true });
 }
 
