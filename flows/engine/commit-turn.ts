@@ -11,7 +11,7 @@ export async function commitTurn(tx: ConversationTx, { flow, result }: { flow: C
   let handoff: Parameters<FlowEvents['handedOff']>[0] | null = null;
   const feedback: Parameters<NonNullable<FlowEvents['feedbackRecorded']>>[0][] = [];
   const { conversation, contact } = tx;
-  for (const effect of result.effects) {
+  for (const effect of profileChangesFirst(result.effects)) {
     switch (effect.type) {
       case 'contact':
         await tx.updateContact(effect.patch);
@@ -73,4 +73,17 @@ export async function commitTurn(tx: ConversationTx, { flow, result }: { flow: C
     }
   }
   return { state, result, handoff, feedback };
+}
+
+/**
+ * Profile changes go before ratings. A contact's new tags or segment move the daily feedback
+ * counts of all its ratings, oldest day first, and a rating adds to today's: taken in that order,
+ * every transaction locks the days ascending, so a turn that records a rating and a tag edit on
+ * another contact cannot deadlock on two days' counts. Order within each kind is kept.
+ */
+function profileChangesFirst(effects: TurnResult['effects']): TurnResult['effects'] {
+  return [
+    ...effects.filter((effect) => effect.type === 'contact'),
+    ...effects.filter((effect) => effect.type !== 'contact'),
+  ];
 }
