@@ -188,6 +188,7 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
     outbound,
     channels,
     log,
+    flows,
     apiExtensions: [feedbackReview.api],
   });
   // Slack acts through the inbox's commands, so it comes after the inbox.

@@ -31,6 +31,7 @@ export const ERRORS = {
   // Flows (flows/, src/flows-runtime).
   FLOW_INVALID: { status: 422, message: 'The flow file is not valid' },
   FLOW_NOT_FOUND: { status: 404, message: 'No flow with that id' },
+  FLOW_NOT_STARTED: { status: 409, message: 'The flow was not started' },
   RATE_LIMITED: { status: 429, message: 'Too many requests' },
   // Twilio (SMS, WhatsApp) and consent.
   INVALID_SIGNATURE: { status: 403, message: 'The request signature is missing or does not match' },

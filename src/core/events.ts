@@ -82,8 +82,6 @@ export interface HubEvents {
     /** The conversation's assignee when the feedback was given. */
     agentId: string | null;
   };
-  /** Someone asked the flow engine to start a flow in a conversation (e.g. "send CSAT survey"). */
-  'flow.requested': { conversationId: string; flowId: string; requestedByUserId: string | null };
   /**
    * Sign-ins ended (logout, password change, a revoked token, a deactivated user): the live
    * sockets opened with them must close. `wholeUser` ends every session and token of the user.

@@ -105,15 +105,6 @@ export function registerFlows(deps: FlowsDeps): FlowsRuntime | null {
     if (latest?.id !== messageId) return;
     await runner.endAfterLateFailure(conversationId, errorCode ?? status.toUpperCase());
   });
-  bus.on('flow.requested', async ({ conversationId, flowId }) => {
-    // Like an API event: a flow whose first message cannot go out is not started (nor handed back).
-    const refusal = await outbound.refusalFor(conversationId);
-    if (refusal) {
-      log.warn({ conversationId, flowId, reason: refusal }, 'requested flow not started: nothing can be sent');
-      return;
-    }
-    await runner.startFlow({ conversationId, flowId, trigger: { kind: 'requested' }, handBack: true });
-  });
   // People first: once an agent writes to the customer, the bot keeps quiet in that conversation.
   bus.on('message.created', async ({ message }) => {
     if (message.authorKind !== 'agent' || message.isPrivate) return;

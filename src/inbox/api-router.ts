@@ -13,6 +13,7 @@ import type { MergeResult } from './contact-merge';
 import type { ContactService } from './contact-service';
 import { contactsRouter } from './contacts-router';
 import { conversationsRouter } from './conversations-router';
+import type { FlowRequests } from './flow-requests';
 import type { InboxCommands } from './inbox-commands';
 import type { InboxQueries } from './inbox-queries';
 import { openApiDocument } from './openapi';
@@ -24,6 +25,7 @@ export interface ApiDeps {
   tokens: ApiTokenStore;
   queries: InboxQueries;
   commands: InboxCommands;
+  flowRequests: FlowRequests;
   contacts: ContactService;
   canned: CannedResponses;
   onMerged: (result: MergeResult) => void;
@@ -61,7 +63,7 @@ export function apiRouter(deps: ApiDeps): Router {
   );
   router.use(usersRouter(deps.users));
   router.use(['/conversations', '/contacts', '/canned-responses'], requireAuth, csrfGuard);
-  router.use(conversationsRouter(deps.queries, deps.commands));
+  router.use(conversationsRouter(deps.queries, deps.commands, deps.flowRequests));
   router.use(contactsRouter(deps.dataSource, deps.contacts, deps.canned, deps.onMerged));
   for (const extension of deps.extensions ?? []) {
     router.use(extension.paths, requireAuth, csrfGuard);

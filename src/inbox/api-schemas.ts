@@ -36,6 +36,8 @@ export const assignmentInput = z.object({
 
 export const statusInput = z.object({ status: z.enum(['open', 'pending', 'resolved', 'snoozed']) });
 
+export const flowRequestInput = z.object({ flowId: z.string().trim().min(1).max(100) });
+
 const label = z
   .string()
   .trim()

@@ -4,17 +4,24 @@ import { parseInput } from '../http/validate';
 import {
   assignmentInput,
   conversationListQuery,
+  flowRequestInput,
   idParam,
   labelsInput,
   messageInput,
   messageListQuery,
   statusInput,
 } from './api-schemas';
+import { AppError } from '../core/errors';
+import type { FlowRequests } from './flow-requests';
 import type { InboxCommands } from './inbox-commands';
 import type { InboxQueries } from './inbox-queries';
 
 /** `/api/conversations…`: the list, one thread, and what agents do in it. */
-export function conversationsRouter(queries: InboxQueries, commands: InboxCommands): Router {
+export function conversationsRouter(
+  queries: InboxQueries,
+  commands: InboxCommands,
+  flowRequests: FlowRequests,
+): Router {
   const router = Router();
 
   router.get('/conversations', async (req, res) => {
@@ -59,6 +66,15 @@ export function conversationsRouter(queries: InboxQueries, commands: InboxComman
   router.post('/conversations/:id/read', async (req, res) => {
     const { id } = parseInput(idParam, req.params);
     res.json(await commands.markRead(principal(req), id));
+  });
+
+  // Runs a flow in the conversation, handing it back to the bot: the way out of "people first".
+  router.post('/conversations/:id/flow', async (req, res) => {
+    const { id } = parseInput(idParam, req.params);
+    const { flowId } = parseInput(flowRequestInput, req.body);
+    const outcome = await flowRequests.start(principal(req), id, flowId);
+    if (!outcome.started) throw new AppError('FLOW_NOT_STARTED', `The flow was not started: ${outcome.reason}`);
+    res.json(await queries.get(principal(req), id));
   });
 
   return router;

@@ -9,6 +9,7 @@ import {
   messageInput,
   messageListQuery,
   statusInput,
+  flowRequestInput,
 } from './api-schemas';
 import { API_RESPONSES, type ApiResponseName } from './api-responses';
 
@@ -178,6 +179,14 @@ const OPERATIONS: Operation[] = [
     tag: 'conversations',
     summary: 'Mark read for you (your unread count to 0; colleagues keep theirs)',
     response: 'Conversation',
+  },
+  {
+    method: 'post',
+    path: '/conversations/{id}/flow',
+    tag: 'conversations',
+    summary: 'Run a flow here, handing the conversation back to the bot (409 FLOW_NOT_STARTED says why not)',
+    response: 'Conversation',
+    body: flowRequestInput,
   },
   {
     method: 'get',

@@ -7,12 +7,14 @@ import { SessionStore } from '../auth/session-store';
 import { UserDirectory } from '../auth/user-directory';
 import type { Config } from '../config';
 import type { EventBus } from '../core/events';
+import type { FlowsRuntime } from '../flows-runtime/register-flows';
 import type { Logger } from '../logger';
 import type { ChannelRegistry } from '../outbound/channel-registry';
 import type { OutboundService } from '../outbound/outbound-service';
 import { apiRouter, type ApiExtension } from './api-router';
 import { CannedResponses } from './canned-responses';
 import { ContactService } from './contact-service';
+import { FlowRequests } from './flow-requests';
 import { InboxCommands } from './inbox-commands';
 import { HandoffRecords } from './handoff-records';
 import { inboxPageRouter } from './inbox-page';
@@ -29,6 +31,8 @@ export interface InboxDeps {
   outbound: OutboundService;
   channels: ChannelRegistry;
   log: Logger;
+  /** The flow engine, or null when flows are off (running a flow is then refused, and says why). */
+  flows: Pick<FlowsRuntime, 'runner' | 'catalog'> | null;
   /** More contact-profile sections from other parts of the hub (see profile-sections.ts). */
   profileSections?: ProfileSection[];
   /** More /api routes from other parts of the hub, behind the inbox's sign-in. */
@@ -78,6 +82,7 @@ export function registerInbox(deps: InboxDeps): Inbox {
       tokens,
       queries,
       commands,
+      flowRequests: new FlowRequests(deps.flows, queries, deps.outbound),
       contacts,
       canned: new CannedResponses(dataSource),
       onMerged: (result) => void realtime.refresh(result.movedConversationIds),

@@ -10,7 +10,7 @@ import type { InboxCommands } from '../inbox/inbox-commands';
 import type { InboxQueries } from '../inbox/inbox-queries';
 import type { OutboundService } from '../outbound/outbound-service';
 import { ConversationActions, type SlackAgent } from './conversation-actions';
-import { FlowRequests } from './flow-requests';
+import { FlowRequests } from '../inbox/flow-requests';
 import { loadMirrorCard } from './mirror-card-query';
 import { loadNoteChoices } from './note-choices-query';
 import { SlackThreadStore } from './slack-thread-store';
@@ -69,7 +69,14 @@ export function registerSlack(wiring: SlackWiring): void {
     addNote: (conversationId, text, author) => actions.note(author, conversationId, text),
     claim: (conversationId, user) => actions.claim(user, conversationId),
     resolve: (conversationId, user) => actions.resolve(user, conversationId),
-    requestFlow: (conversationId, flowId, user) => flowRequests.start(user, conversationId, flowId),
+    requestFlow: async (conversationId, flowId, user) => {
+      const outcome = await flowRequests.start(user, conversationId, flowId);
+      // The button's flow is the one Slack's settings name: point at the setting to fix.
+      if (!outcome.started && outcome.code === 'FLOW_NOT_FOUND') {
+        return { ...outcome, reason: `${outcome.reason} (SLACK_CSAT_FLOW_ID)` };
+      }
+      return outcome;
+    },
   };
   const slack = createSlackAgentApp(settings, hub, log);
   wiring.express.use(slack.receiver.router);

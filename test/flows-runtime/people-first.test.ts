@@ -1,5 +1,6 @@
 import type { HubEvents } from '../../src/core/events';
 import type { InboundMessage } from '../../src/core/types';
+import { api, createUser } from '../helpers/inbox-client';
 import { knownSmsContact } from '../helpers/inbox-fixtures';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 import { botLines } from './hub-with-flows';
@@ -76,9 +77,7 @@ describe('people first', () => {
   });
 
   it('hands the conversation back to the bot when an agent requests a flow, and credits the agent', async () => {
-    const [agent] = await query<{ id: string }>(
-      "INSERT INTO users (email, name, role) VALUES ('jo@shop.test', 'Jo', 'agent') RETURNING id",
-    );
+    const agent = await createUser(hub, 'agent');
     const first = await hub.app.ingest.ingest(sms(await known('+14155550503'), 'my order is late'));
     const conversationId = first.conversation.id;
     await query("UPDATE conversations SET handled_by = 'human', assignee_id = $2 WHERE id = $1", [
@@ -88,7 +87,11 @@ describe('people first', () => {
     await hub.app.outbound.send({ conversationId, text: 'Sorted — it arrives tomorrow!', authorKind: 'agent' });
     await hub.app.bus.drain();
 
-    hub.app.bus.publish('flow.requested', { conversationId, flowId: 'post-purchase', requestedByUserId: agent.id });
+    const requested = await api(hub, 'POST', `/conversations/${conversationId}/flow`, {
+      as: agent.session,
+      body: { flowId: 'post-purchase' },
+    });
+    expect(requested).toMatchObject({ status: 200, body: { id: conversationId, handledBy: 'bot' } });
     await hub.app.bus.drain();
     await hub.app.ingest.ingest(sms('+14155550503', '5'));
 
@@ -106,13 +109,22 @@ describe('people first', () => {
     expect(feedback).toEqual({ kind: 'csat', score: 5, agent_id: agent.id, flow_id: 'post-purchase' });
   });
 
-  it('ignores a flow request for a flow that does not exist', async () => {
+  it('refuses a flow request for a flow that does not exist, and says so', async () => {
+    const manager = await createUser(hub, 'manager');
     const first = await hub.app.ingest.ingest(sms(await known('+14155550504'), 'just browsing'));
-    hub.app.bus.publish('flow.requested', {
-      conversationId: first.conversation.id,
-      flowId: 'no-such-flow',
-      requestedByUserId: null,
+    const requested = await api(hub, 'POST', `/conversations/${first.conversation.id}/flow`, {
+      as: manager.session,
+      body: { flowId: 'no-such-flow' },
     });
+    expect(requested).toEqual({
+      status: 409,
+      body: { error: { code: 'FLOW_NOT_STARTED', message: expect.stringContaining('no flow "no-such-flow"') } },
+    });
+    const malformed = await api(hub, 'POST', `/conversations/${first.conversation.id}/flow`, {
+      as: manager.session,
+      body: { flow: 'faq' },
+    });
+    expect(malformed).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED' } } });
     expect(await botLines(hub, first.conversation.id)).toEqual([]);
   });
 

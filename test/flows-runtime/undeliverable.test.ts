@@ -1,4 +1,5 @@
 import type { InboundMessage } from '../../src/core/types';
+import { api, createUser } from '../helpers/inbox-client';
 import type { TestApp } from '../helpers/test-app';
 import { checkinFlow } from '../flows/sample-flows';
 import { botLines, startHubWithFlows } from './hub-with-flows';
@@ -80,9 +81,17 @@ describe('a flow message the hub may not send', () => {
     await query("UPDATE conversations SET handled_by = 'human' WHERE id = $1", [conversationId]);
     await closeWindow(conversationId);
 
-    hub.app.bus.publish('flow.requested', { conversationId, flowId: 'checkin', requestedByUserId: null });
+    const manager = await createUser(hub, 'manager');
+    const requested = await api(hub, 'POST', `/conversations/${conversationId}/flow`, {
+      as: manager.session,
+      body: { flowId: 'checkin' },
+    });
     await hub.app.bus.drain();
 
+    expect(requested).toEqual({
+      status: 409,
+      body: { error: { code: 'FLOW_NOT_STARTED', message: expect.stringContaining('WhatsApp') } },
+    });
     expect(await botLines(hub, conversationId)).toEqual([]);
     expect(await query('SELECT id FROM flow_runs WHERE conversation_id = $1', [conversationId])).toEqual([]);
     const [conversation] = await query<{ handled_by: string }>('SELECT handled_by FROM conversations WHERE id = $1', [
@@ -151,9 +160,14 @@ describe('a flow message the hub may not send', () => {
   it('starts a requested flow while the window is open', async () => {
     const first = await hub.app.ingest.ingest(whatsapp('+14155550603', 'hello'));
     const conversationId = first.conversation.id;
-    hub.app.bus.publish('flow.requested', { conversationId, flowId: 'checkin', requestedByUserId: null });
+    const manager = await createUser(hub, 'manager');
+    const requested = await api(hub, 'POST', `/conversations/${conversationId}/flow`, {
+      as: manager.session,
+      body: { flowId: 'checkin' },
+    });
     await hub.app.bus.drain();
 
+    expect(requested.status).toBe(200);
     expect(await botLines(hub, conversationId)).toEqual(['Back in a moment.']);
   });
 });

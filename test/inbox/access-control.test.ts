@@ -48,12 +48,14 @@ describe('what an agent may see', () => {
     ['POST', '/status'],
     ['PUT', '/labels'],
     ['POST', '/read'],
+    ['POST', '/flow'],
   ])('answers 404 to %s on a conversation outside their teams (%s)', async (method, suffix) => {
     const bodies: Record<string, unknown> = {
       '/messages': { text: 'let me in' },
       '/assignment': { assigneeId: agent.id },
       '/status': { status: 'resolved' },
       '/labels': { labels: ['x'] },
+      '/flow': { flowId: 'faq' },
     };
     const answer = await api(hub, method, `/conversations/${billing}${suffix}`, {
       as: agent.session,

@@ -110,8 +110,12 @@ describe('a handoff in the live inbox', () => {
     const before = await api(hub, 'GET', `/conversations/${conversationId}`, { as: manager.session });
     expect(before.body.handoff).not.toBeNull();
 
-    // An agent asks the bot to run a flow (Slack's "send survey" does this): the bot takes over.
-    hub.app.bus.publish('flow.requested', { conversationId, flowId: 'faq', requestedByUserId: manager.id });
+    // A manager runs a flow in the conversation: the bot takes over.
+    const requested = await api(hub, 'POST', `/conversations/${conversationId}/flow`, {
+      as: manager.session,
+      body: { flowId: 'faq' },
+    });
+    expect(requested.status).toBe(200);
     await hub.app.bus.drain();
 
     const after = await api(hub, 'GET', `/conversations/${conversationId}`, { as: manager.session });
