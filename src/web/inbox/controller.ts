@@ -64,7 +64,7 @@ export class Controller {
   }
 
   async reloadList(): Promise<void> {
-    const page = await call<Page<InboxConversation>>('GET', `/conversations?${this.query()}`);
+    const page = await call<Page<InboxConversation>>('GET', `/conversations?${this.listQueryString()}`);
     this.state.conversations = new Map(page.items.map((c) => [c.id, c]));
     if (this.state.selectedId) {
       const selected = await this.fetchConversation(this.state.selectedId);
@@ -78,7 +78,7 @@ export class Controller {
     if (!this.state.nextCursor) return;
     const page = await call<Page<InboxConversation>>(
       'GET',
-      `/conversations?${this.query()}&cursor=${encodeURIComponent(this.state.nextCursor)}`,
+      `/conversations?${this.listQueryString()}&cursor=${encodeURIComponent(this.state.nextCursor)}`,
     );
     for (const conversation of page.items) this.state.conversations.set(conversation.id, conversation);
     this.state.nextCursor = page.nextCursor;
@@ -316,7 +316,7 @@ export class Controller {
     return call<InboxConversation>('GET', `/conversations/${id}`).catch(() => null);
   }
 
-  private query(): string {
+  private listQueryString(): string {
     const { status, assignee, q } = this.state.filters;
     const params = new URLSearchParams({ status, assignee, limit: '30' });
     if (q.trim()) params.set('q', q.trim());
