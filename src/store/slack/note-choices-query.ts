@@ -8,7 +8,7 @@ import { queryRows } from '../prepared-query';
 /** Slack shows at most 100 options in a select. */
 const MAX_CHOICES = 100;
 
-export interface NoteChoice {
+export interface NoteConversation {
   conversationId: string;
   contactName: string;
   channel: ChannelName;
@@ -25,7 +25,7 @@ interface NoteChoiceRow {
  * resolved), mirrored to a Slack thread, and visible to the agent under the inbox's rule; most
  * recently active first.
  */
-export async function loadNoteChoices(dataSource: DataSource, agent: Principal): Promise<NoteChoice[]> {
+export async function loadNoteChoices(dataSource: DataSource, agent: Principal): Promise<NoteConversation[]> {
   const visible = visibleTo(agent, 2);
   const rows = await queryRows<NoteChoiceRow>(
     dataSource.manager,
