@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { EventBus } from '../src/core/events';
 import { loadConfig } from '../src/config';
 import { UserDirectory } from '../src/auth/user-directory';
+import { AuthStore } from '../src/store/auth/auth-store';
 import { newSecret } from '../src/auth/secrets';
 import { openStore } from '../src/store/data-source';
 
@@ -38,7 +39,7 @@ export async function runUserCommand(argv: string[], env: NodeJS.ProcessEnv = pr
   });
   try {
     await store.dataSource.runMigrations({ transaction: 'each' });
-    const users = new UserDirectory(store.dataSource, new EventBus(() => undefined));
+    const users = new UserDirectory(new AuthStore(store.dataSource, new EventBus(() => undefined)));
     if (command === 'list') {
       return (await users.list()).map(
         (u) => `${u.email}\t${u.role}\t${u.teams.join(',')}\t${u.active ? 'active' : 'inactive'}`,

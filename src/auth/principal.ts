@@ -1,4 +1,5 @@
 import type { UserRole } from '../core/types';
+import type { AuthUser } from '../store/auth/auth-records';
 
 /** The person behind a request or a socket, however they proved it. */
 export interface Principal {
@@ -21,20 +22,8 @@ export function seesEverything(principal: Pick<Principal, 'role'>): boolean {
   return principal.role === 'admin' || principal.role === 'manager';
 }
 
-/** A user as the auth queries select it. */
-export interface UserRow {
-  id: string;
-  email: string;
-  name: string;
-  role: UserRole;
-  teams: string[];
-  active: boolean;
-}
-
-export const USER_COLUMNS = 'u.id, u.email, u.name, u.role, u.teams, u.active';
-
 type Credential = Pick<Principal, 'via' | 'sessionId' | 'csrfToken' | 'tokenId'>;
 
-export function principalOf(row: UserRow, credential: Credential): Principal {
-  return { id: row.id, email: row.email, name: row.name, role: row.role, teams: row.teams ?? [], ...credential };
+export function principalOf(user: AuthUser, credential: Credential): Principal {
+  return { id: user.id, email: user.email, name: user.name, role: user.role, teams: user.teams, ...credential };
 }

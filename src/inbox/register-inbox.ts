@@ -9,6 +9,7 @@ import type { Config } from '../config';
 import type { EventBus } from '../core/events';
 import type { FlowsRuntime } from '../flows-runtime/register-flows';
 import type { Logger } from '../logger';
+import { AuthStore } from '../store/auth/auth-store';
 import type { ChannelRegistry } from '../outbound/channel-registry';
 import type { OutboundService } from '../outbound/outbound-service';
 import { apiRouter, type ApiExtension } from './api-router';
@@ -54,9 +55,10 @@ export interface Inbox {
  */
 export function registerInbox(deps: InboxDeps): Inbox {
   const { dataSource, bus, log, config } = deps;
-  const users = new UserDirectory(dataSource, bus);
-  const sessions = new SessionStore(dataSource, bus);
-  const tokens = new ApiTokenStore(dataSource, bus);
+  const authStore = new AuthStore(dataSource, bus);
+  const users = new UserDirectory(authStore);
+  const sessions = new SessionStore(authStore);
+  const tokens = new ApiTokenStore(authStore);
   const queries = new InboxQueries(dataSource);
   const realtime = new InboxRealtime({
     dataSource,

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { principalOf, USER_COLUMNS, type Principal, type UserRow } from '../auth/principal';
+import type { Principal } from '../auth/principal';
 import type { EventBus } from '../core/events';
 import { CONVERSATION_COLUMNS, conversationView, type ConversationRow } from '../conversations/views';
 import type { InboxCommands } from '../inbox/inbox-commands';
@@ -19,14 +19,6 @@ export class ConversationActions {
     private readonly bus: EventBus,
     private readonly commands: Pick<InboxCommands, 'reply' | 'note' | 'assign' | 'setStatus'>,
   ) {}
-
-  async agentByEmail(email: string): Promise<SlackAgent | null> {
-    const rows: UserRow[] = await this.dataSource.query(
-      `SELECT ${USER_COLUMNS} FROM users u WHERE lower(u.email) = lower($1) AND u.active`,
-      [email],
-    );
-    return rows[0] ? principalOf(rows[0], { via: 'slack' }) : null;
-  }
 
   reply(agent: SlackAgent, conversationId: string, text: string) {
     return this.commands.reply(agent, conversationId, text);

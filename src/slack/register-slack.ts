@@ -9,11 +9,13 @@ import type { FlowsRuntime } from '../flows-runtime/register-flows';
 import type { InboxCommands } from '../inbox/inbox-commands';
 import type { InboxQueries } from '../inbox/inbox-queries';
 import type { OutboundService } from '../outbound/outbound-service';
-import { ConversationActions, type SlackAgent } from './conversation-actions';
+import { principalOf } from '../auth/principal';
 import { FlowRequests } from '../inbox/flow-requests';
-import { loadMirrorCard } from './mirror-card-query';
-import { loadNoteChoices } from './note-choices-query';
-import { SlackThreadStore } from './slack-thread-store';
+import { AuthStore } from '../store/auth/auth-store';
+import { loadMirrorCard } from '../store/slack/mirror-card-query';
+import { loadNoteChoices } from '../store/slack/note-choices-query';
+import { SlackStore } from '../store/slack/slack-store';
+import { ConversationActions, type SlackAgent } from './conversation-actions';
 
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
@@ -42,7 +44,8 @@ export function registerSlack(wiring: SlackWiring): void {
     return;
   }
   const { dataSource, bus, log } = wiring;
-  const threads = new SlackThreadStore(dataSource);
+  const threads = new SlackStore(dataSource);
+  const users = new AuthStore(dataSource, bus);
   const actions = new ConversationActions(dataSource, bus, wiring.commands);
   const flowRequests = new FlowRequests(wiring.flows, wiring.queries, wiring.outbound);
   let lastPrune = 0;
@@ -63,7 +66,10 @@ export function registerSlack(wiring: SlackWiring): void {
     threadFor: (conversationId) => threads.threadFor(conversationId),
     conversationForThread: (slackChannel, threadTs) => threads.conversationForThread(slackChannel, threadTs),
     mirrorCard: (conversationId) => loadMirrorCard(dataSource, conversationId),
-    userByEmail: (email) => actions.agentByEmail(email),
+    userByEmail: async (email) => {
+      const user = await users.findActiveUserByEmail(email);
+      return user ? principalOf(user, { via: 'slack' }) : null;
+    },
     reply: ({ conversationId, text, author }) => actions.reply(author, conversationId, text),
     noteChoices: (agent) => loadNoteChoices(dataSource, agent),
     addNote: (conversationId, text, author) => actions.note(author, conversationId, text),

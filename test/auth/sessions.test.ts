@@ -69,6 +69,24 @@ describe('signing in', () => {
     expect(answer.status).toBe(401);
   });
 
+  it('tells the inbox once that a deactivated user lost everything, after their sessions are gone', async () => {
+    const agent = await createUser(hub, 'agent');
+    const seen: { event: unknown; sessionsLeft: number }[] = [];
+    const stop = hub.app.bus.on('access.revoked', async (event) => {
+      if (event.userId !== agent.id) return;
+      const rows = await hub.app.store.dataSource.query('SELECT 1 FROM sessions WHERE user_id = $1', [agent.id]);
+      seen.push({ event, sessionsLeft: rows.length });
+    });
+
+    await hub.app.inbox.users.update(agent.id, { active: false });
+    await hub.app.bus.drain();
+    stop();
+
+    expect(seen).toEqual([
+      { event: { userId: agent.id, sessionIds: [], tokenIds: [], wholeUser: true }, sessionsLeft: 0 },
+    ]);
+  });
+
   it('answers 401 to a request without a session', async () => {
     const answer = await api(hub, 'GET', '/conversations');
     expect(answer).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHENTICATED' } } });

@@ -49,6 +49,21 @@ describe('Slack mirror of every new conversation (SLACK_MIRROR=all)', () => {
     );
     expect(thread.thread_ts).toBe(transcript.args.thread_ts);
   });
+
+  it('names the customer by the one display-name rule: a blank display name falls back to first and last name', async () => {
+    const contactId = await knownSmsContact(hub, '+14155550143', { firstName: 'Ada' });
+    await hub.app.store.dataSource.query(
+      "UPDATE contacts SET display_name = '  ', last_name = 'Lovelace' WHERE id = $1",
+      [contactId],
+    );
+    const before = slack.callsTo('chat.postMessage').length;
+
+    await hub.app.ingest.ingest({ channel: 'sms', from: '+14155550143', providerMessageId: 'SM-name-1', text: 'Hi' });
+    await hub.app.bus.drain();
+
+    const opening = slack.callsTo('chat.postMessage')[before];
+    expect(opening.args.text).toBe('New conversation: Ada Lovelace · SMS');
+  });
 });
 
 describe('A flow handing an already mirrored conversation to people (SLACK_MIRROR=all, flows on)', () => {
