@@ -19,6 +19,8 @@ export async function buildHubHistory(env: Record<string, string>): Promise<void
     LOG_LEVEL: 'silent',
     RAPPORT_SECRET: TEST_SECRET,
     RAPPORT_SEED_DEMO: 'true',
+    // The demo's welcome flow answers new customers: flow runs and outbound jobs (an identity column) too.
+    RAPPORT_FLOWS_ENABLED: 'true',
     RAPPORT_ADMIN_PASSWORD: 'correct horse battery',
     ...env,
   });
