@@ -7,7 +7,13 @@
 #   then starts the hub as the image's CMD does, with production dependencies only, checks
 #   GET /health, the inbox and the widget, stops it with SIGTERM, and runs the backup tool the
 #   image ships. A start that needs a dev dependency (tsx, esbuild, typescript) fails here.
+#
+# --reuse-install: the build stage uses this checkout's node_modules instead of its own `npm ci`
+# (CI has just run `npm ci` here; the build stage's install is the same one). The runtime stage
+# always installs afresh: that is the install this check is about.
 set -euo pipefail
+reuse_install=false
+[ "${1:-}" = "--reuse-install" ] && reuse_install=true
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/rapport-image-XXXXXX")"
 hub_pid=""
@@ -29,7 +35,12 @@ mkdir -p "$work/build" "$work/runtime" "$work/data"
     while IFS= read -r -d '' file; do [ -e "$file" ] && printf '%s\0' "$file"; done |
     tar --null -T - -cf -
 ) | tar -xf - -C "$work/build"
-(cd "$work/build" && npm ci --no-audit --no-fund --prefer-offline --loglevel=error && npm run build --silent)
+if $reuse_install; then
+  ln -s "$repo/node_modules" "$work/build/node_modules"
+else
+  (cd "$work/build" && npm ci --no-audit --no-fund --prefer-offline --loglevel=error)
+fi
+(cd "$work/build" && npm run build --silent)
 
 say "runtime stage in $work/runtime (production dependencies only)"
 cp "$work/build/package.json" "$work/build/package-lock.json" "$work/runtime/"
