@@ -21,13 +21,11 @@ export async function backupDatabase(argv: string[], env: NodeJS.ProcessEnv = pr
   try {
     if (store.kind === 'postgres') {
       const pgDump = await postgresTool(store.dataSource.manager, 'pg_dump');
-      await runTool(pgDump, [
-        '--format=custom',
-        '--no-owner',
-        '--no-privileges',
-        `--file=${target}`,
-        `--dbname=${config.DATABASE_URL}`,
-      ]);
+      await runTool(
+        pgDump,
+        ['--format=custom', '--no-owner', '--no-privileges', `--file=${target}`],
+        config.DATABASE_URL!,
+      );
     } else {
       const dump = await store.pglite!.dumpDataDir('gzip');
       writeFileSync(target, Buffer.from(await dump.arrayBuffer()));

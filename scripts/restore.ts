@@ -52,16 +52,11 @@ export async function restoreDatabase(argv: string[], env: NodeJS.ProcessEnv = p
       }
       const pgRestore = await postgresTool(store.dataSource.manager, 'pg_restore');
       await store.close();
-      await runTool(pgRestore, [
-        '--clean',
-        '--if-exists',
-        '--no-owner',
-        '--no-privileges',
-        '--single-transaction',
-        '--exit-on-error',
-        `--dbname=${config.DATABASE_URL}`,
-        source,
-      ]);
+      await runTool(
+        pgRestore,
+        ['--clean', '--if-exists', '--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error', source],
+        config.DATABASE_URL!,
+      );
     } finally {
       await store.close();
     }

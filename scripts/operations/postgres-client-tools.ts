@@ -19,10 +19,19 @@ export async function postgresTool(manager: EntityManager, tool: 'pg_dump' | 'pg
   return existsSync(debian) ? debian : tool;
 }
 
-/** Runs a client tool; a failure carries the tool's own message. */
-export async function runTool(tool: string, args: string[]): Promise<void> {
+/**
+ * Runs a client tool against `databaseUrl`; a failure carries the tool's own message. The
+ * password goes in the environment (PGPASSWORD), not on the command line, where `ps` shows it.
+ */
+export async function runTool(tool: string, args: string[], databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const password = decodeURIComponent(url.password);
+  url.password = '';
   try {
-    await run(tool, args, { maxBuffer: 16 * 1024 * 1024 });
+    await run(tool, [...args, `--dbname=${url.toString()}`], {
+      maxBuffer: 16 * 1024 * 1024,
+      env: password ? { ...process.env, PGPASSWORD: password } : process.env,
+    });
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr?.trim();
     throw new Error(`${tool} failed${stderr ? `: ${stderr}` : ''}`, { cause: error });
