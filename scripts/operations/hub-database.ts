@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config';
 import { openStore, type Store } from '../../src/store/data-source';
@@ -14,6 +15,12 @@ export function pgliteDirectory(config: Config): string {
  */
 export async function openHubDatabase(env: NodeJS.ProcessEnv): Promise<{ config: Config; store: Store }> {
   const config = loadConfig(env);
+  // Opening a folder without a database would quietly create an empty one.
+  if (!config.DATABASE_URL && !existsSync(path.join(pgliteDirectory(config), 'PG_VERSION'))) {
+    throw new Error(
+      `No embedded database in ${pgliteDirectory(config)} (set RAPPORT_DATA_DIR to the hub's data folder)`,
+    );
+  }
   const store = await openStore({
     databaseUrl: config.DATABASE_URL,
     pgliteDataDir: pgliteDirectory(config),

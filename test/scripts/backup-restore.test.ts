@@ -57,6 +57,14 @@ describe('npm run backup / npm run restore on the embedded database', () => {
     );
   });
 
+  it('refuses to back up a data folder that holds no database, instead of backing up an empty one', async () => {
+    const empty = path.join(dir, 'empty');
+    await expect(backupDatabase([path.join(dir, 'empty.backup')], { RAPPORT_DATA_DIR: empty })).rejects.toThrow(
+      /No embedded database in .*empty/,
+    );
+    expect(readdirSync(dir)).not.toContain('empty');
+  });
+
   it('refuses to restore an embedded backup into PostgreSQL, pointing at move-to-postgres', async () => {
     await expect(
       restoreDatabase([path.join(dir, 'hub.backup')], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' }),
