@@ -47,6 +47,21 @@ describe('consent keywords', () => {
     expect(consentKeyword('', 'sms')).toBeNull();
   });
 
+  it('strips spaces and punctuation at both ends, whatever they are', () => {
+    for (const text of ['STOP?', ' stop! ', 'Stop.', '¡stop!', '"STOP"', '…stop…', 'stop 🛑']) {
+      expect(consentKeyword(text, 'sms')).toEqual({ keyword: 'STOP', kind: 'opt_out' });
+    }
+    expect(consentKeyword('st op', 'sms')).toBeNull();
+  });
+
+  it('opts out and back in on web chat, where YES, HELP and INFO stay ordinary words a flow may answer', () => {
+    for (const channel of ['webchat', 'botframework'] as const) {
+      expect(consentKeyword('Stop.', channel)?.kind).toBe('opt_out');
+      expect(consentKeyword('start', channel)?.kind).toBe('opt_in');
+      for (const word of ['yes', 'HELP', 'info']) expect(consentKeyword(word, channel)).toBeNull();
+    }
+  });
+
   it('opts the contact out of SMS on STOP and refuses sends before they reach Twilio', async () => {
     const phone = nextPhone();
     const { conversationId, contactId } = await text(phone, 'STOP');
