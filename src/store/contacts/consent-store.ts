@@ -60,6 +60,8 @@ export class ConsentStore {
   ): Promise<RunEndedByOptOut[]> {
     const { contactId, channel } = message;
     const { changed, ended } = await this.dataSource.transaction(async (tx) => {
+      // Contact before conversations, the order a merge locks them in: the two cannot deadlock.
+      await queryRows(tx, 'SELECT id FROM contacts WHERE id = $1 FOR KEY SHARE', [contactId]);
       const conversations = await queryRows<{ id: string }>(
         tx,
         'SELECT id FROM conversations WHERE contact_id = $1 AND channel = $2 ORDER BY id FOR UPDATE',
