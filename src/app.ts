@@ -7,6 +7,7 @@ import { registerBotFramework } from '../channels/botframework/register-bot-fram
 import { VisitorTokens } from '../channels/webchat/visitor-token';
 import { WebchatChannel } from '../channels/webchat/webchat-channel';
 import type { Config } from './config';
+import { KeywordConsentGate } from './consent/consent-gate';
 import { registerConsent } from './consent/register-consent';
 import { ConversationIngest } from './conversations/ingest';
 import { ConversationQueries } from './conversations/conversation-queries';
@@ -27,6 +28,7 @@ import { registerPhoneChannels } from './outbound/register-phone-channels';
 import { resolveSecret } from './secret';
 import { seedDemoData, type SeedResult } from './seed/demo-data';
 import { registerSlack } from './slack/register-slack';
+import { ConsentStore } from './store/contacts/consent-store';
 import { openStore, type Store } from './store/data-source';
 
 export interface AppOptions {
@@ -95,7 +97,15 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
   const channels = new ChannelRegistry();
   const metrics = new HubMetrics();
   metrics.listen(bus);
-  const ingest = new ConversationIngest(dataSource, bus, metrics.ingestSeconds);
+  // Consent is a gate inside ingest: a STOP is recorded (and ends the runs) before any listener
+  // hears of the message.
+  const consentStore = new ConsentStore(dataSource, bus);
+  const ingest = new ConversationIngest(
+    dataSource,
+    bus,
+    metrics.ingestSeconds,
+    new KeywordConsentGate(consentStore, log),
+  );
   const statuses = new MessageStatusUpdater(dataSource, bus);
   const queries = new ConversationQueries(dataSource);
   const outbound = new OutboundService(dataSource, bus, statuses, channels, log);
@@ -136,9 +146,9 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
   channels.register(webchat);
   registerBotFramework({ config, express: app, channels, ingest, queries, bus, log });
 
-  // Consent (every channel) and SMS/WhatsApp through Twilio, live or sandbox, with the durable
-  // outbound queue. The consent listener is registered first so STOP is recorded before others act.
-  const consents = registerConsent({ dataSource, bus, outbound, helpText: config.TWILIO_HELP_TEXT, log });
+  // Consent's outbound guard (every channel) and SMS/WhatsApp through Twilio, live or sandbox,
+  // with the durable outbound queue.
+  const consents = registerConsent({ store: consentStore, bus, outbound, helpText: config.TWILIO_HELP_TEXT });
   const selfUrl = () => {
     const address = http.address();
     const port = address && typeof address === 'object' ? address.port : config.PORT;

@@ -3,7 +3,6 @@ import { commitTurn } from './commit-turn';
 import type { CompiledFlow } from './compiled-flow';
 import type { FlowEngine } from './engine';
 import type { FlowCatalog } from './flow-catalog';
-import { isOptOut } from './opt-out';
 import type { ConversationTx, FlowEvents, FlowSender, FlowStore, SendOutcome } from './ports';
 import { renderForChannel, type RenderedMessage } from './render';
 import type { TriggerMatcher } from './trigger-matcher';
@@ -60,7 +59,6 @@ export class FlowRunner {
     return this.turn(input.conversationId, async (tx) => {
       const run = await this.quietOrActive(tx);
       if (run === 'quiet') return null;
-      if (run && isOptOut(input.text)) return this.stopRun(tx, run, 'opted_out');
       if (run?.status === 'waiting') {
         // A paused run (a reminder later) is not woken by chatter, but a new request replaces it.
         const match = this.deps.triggers.forMessage(input.text, false);
@@ -91,7 +89,6 @@ export class FlowRunner {
     tx: ConversationTx,
     input: { text: string; isNewContact: boolean },
   ): Promise<{ flow: CompiledFlow; result: TurnResult } | null> {
-    if (isOptOut(input.text)) return null;
     const match = this.deps.triggers.forMessage(input.text, input.isNewContact);
     const flow = match ? this.deps.catalog.latest(match.flowId) : undefined;
     if (!match || !flow) return null;

@@ -1,7 +1,12 @@
-/** What a single-word message asks for, in the words carriers and Twilio recognise. */
-export type ConsentKeyword = 'opt_out' | 'opt_in' | 'help';
+import type { ConsentVerdict } from '../core/consent-gate';
+import type { ChannelName } from '../core/types';
 
-const KEYWORDS: Record<string, ConsentKeyword> = {
+/**
+ * The carriers' keywords (Twilio's list for SMS and WhatsApp). On toll-free numbers the carriers
+ * act on STOP themselves (they block delivery and answer the customer); the hub records the
+ * opt-out all the same, so it never tries to send and never counts such a send as a failure.
+ */
+const KEYWORDS: Record<string, ConsentVerdict> = {
   STOP: 'opt_out',
   STOPALL: 'opt_out',
   UNSUBSCRIBE: 'opt_out',
@@ -17,16 +22,32 @@ const KEYWORDS: Record<string, ConsentKeyword> = {
   INFO: 'help',
 };
 
+/** Channels where the carriers' whole list applies (a carrier reads it before we do). */
+const CARRIER_CHANNELS: readonly ChannelName[] = ['sms', 'whatsapp'];
+
 /**
- * The keyword a message is, or null. Only the whole message counts (case and surrounding spaces
- * and punctuation aside): "stop please" is an ordinary message.
+ * Off the carriers' channels (web chat, Bot Framework) an opt-out word still opts out — someone
+ * who types STOP means it wherever they type it — and START/UNSTOP opt back in. YES, HELP and
+ * INFO stay ordinary words there: flows ask yes/no questions and the FAQ flow opens on "help".
  */
-export function consentKeyword(text: string | null | undefined): { keyword: string; kind: ConsentKeyword } | null {
+const CARRIER_ONLY = new Set(['YES', 'HELP', 'INFO']);
+
+/** Spaces and punctuation around the word do not count ("STOP?", " stop! ", "Stop."). */
+const SURROUNDING = /^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$/gu;
+
+/**
+ * The one keyword classifier: the keyword a message is on a channel, or null. Only the whole
+ * message counts (case and surrounding spaces and punctuation aside): "stop please" is an
+ * ordinary message.
+ */
+export function consentKeyword(
+  text: string | null | undefined,
+  channel: ChannelName,
+): { keyword: string; kind: ConsentVerdict } | null {
   if (!text) return null;
-  const word = text
-    .trim()
-    .replace(/^[\s.!?¡¿"'“”]+|[\s.!?"'“”]+$/g, '')
-    .toUpperCase();
+  const word = text.replace(SURROUNDING, '').toUpperCase();
   const kind = KEYWORDS[word];
-  return kind ? { keyword: word, kind } : null;
+  if (!kind) return null;
+  if (!CARRIER_CHANNELS.includes(channel) && CARRIER_ONLY.has(word)) return null;
+  return { keyword: word, kind };
 }

@@ -1,32 +1,25 @@
 import type { EventBus } from '../core/events';
-import type { Logger } from '../logger';
 import type { OutboundService } from '../outbound/outbound-service';
-import type { DataSource } from 'typeorm';
+import type { ConsentStore } from '../store/contacts/consent-store';
 import { consentGuard } from './consent-guard';
-import { consentListener } from './consent-listener';
+import { helpReplyListener } from './consent-listener';
 import { ConsentService } from './consent-service';
 
 /**
- * Consent in one place for every channel: the outbound guard that refuses sends to opted-out
- * contacts, and the STOP/START/HELP listener on `message.received`.
+ * Consent's outbound half, for every channel: the guard that refuses sends to opted-out contacts,
+ * and the HELP reply. Its inbound half is the gate (consent-gate.ts), which ingest asks before it
+ * publishes a customer's message, wired in app.ts where ingest is built.
  */
 export function registerConsent(deps: {
-  dataSource: DataSource;
+  store: ConsentStore;
   bus: EventBus;
   outbound: OutboundService;
   helpText: string;
-  log: Logger;
 }): ConsentService {
-  const consents = new ConsentService(deps.dataSource, deps.bus);
   deps.outbound.addGuard(consentGuard);
   deps.bus.on(
     'message.received',
-    consentListener({
-      consents,
-      send: (request) => deps.outbound.send(request),
-      helpText: deps.helpText,
-      log: deps.log,
-    }),
+    helpReplyListener({ send: (request) => deps.outbound.send(request), helpText: deps.helpText }),
   );
-  return consents;
+  return new ConsentService(deps.store);
 }

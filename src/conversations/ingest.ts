@@ -1,5 +1,6 @@
 import type { Histogram } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { ConsentGate, ConsentVerdict } from '../core/consent-gate';
 import { AppError } from '../core/errors';
 import type { EventBus } from '../core/events';
 import { validateInbound } from '../core/inbound-schema';
@@ -110,6 +111,8 @@ export class ConversationIngest {
     private readonly dataSource: DataSource,
     private readonly bus: EventBus,
     private readonly timing?: Histogram<'channel' | 'outcome'>,
+    /** Consent's gate: asked once per new message, after the commit and before the event. */
+    private readonly gate?: ConsentGate,
   ) {}
 
   async ingest(input: InboundMessage): Promise<IngestOutcome> {
@@ -140,7 +143,7 @@ export class ConversationIngest {
     if (appended) {
       if (inbound.replyContext) await this.refreshReplyContext(inbound);
       const outcome = { ...appended, duplicate: false, isNewConversation: false, isNewContact: false };
-      this.afterCommit(outcome);
+      await this.afterCommit(outcome);
       return outcome;
     }
     const existing = await this.findExisting(inbound);
@@ -149,7 +152,7 @@ export class ConversationIngest {
     for (let attempt = 1; ; attempt++) {
       try {
         const outcome = await this.dataSource.transaction((manager) => this.openAndAppend(manager, inbound, item));
-        this.afterCommit(outcome);
+        await this.afterCommit(outcome);
         return outcome;
       } catch (error) {
         const raced = error instanceof LostRace || (error as { code?: string }).code === UNIQUE_VIOLATION;
@@ -288,12 +291,14 @@ export class ConversationIngest {
     };
   }
 
-  private afterCommit(outcome: IngestOutcome): void {
+  private async afterCommit(outcome: IngestOutcome): Promise<void> {
+    const consent: ConsentVerdict | null = (await this.gate?.check(outcome.message, outcome.conversation)) ?? null;
     this.bus.publish('message.received', {
       message: outcome.message,
       conversation: outcome.conversation,
       isNewConversation: outcome.isNewConversation,
       isNewContact: outcome.isNewContact,
+      consent,
     });
   }
 }

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { ConsentVerdict } from './consent-gate';
 import type { ChannelName, ConversationStatus, MessageStatus, UserRole } from './types';
 
 /** Snapshots carried by events: plain data, safe to serialize to sockets. */
@@ -40,6 +41,8 @@ export interface HubEvents {
     conversation: ConversationView;
     isNewConversation: boolean;
     isNewContact: boolean;
+    /** What the consent gate made of it, already recorded (an opt-out has ended the runs). */
+    consent: ConsentVerdict | null;
   };
   /** The hub created an outbound message (bot, agent, system); its status may still change. */
   'message.created': { message: MessageView; conversation: ConversationView };

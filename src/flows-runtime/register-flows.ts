@@ -86,11 +86,12 @@ export function registerFlows(deps: FlowsDeps): FlowsRuntime | null {
     },
     clock: deps.clock,
   });
-  const conversations = new FlowConversations(dataSource);
+  const conversations = new FlowConversations(dataSource, config.TWILIO_DEFAULT_REGION);
   log.info({ flows: flows.map((loaded) => `${loaded.flow.id}@${loaded.version}`) }, 'flows loaded');
 
-  bus.on('message.received', async ({ message, isNewContact }) => {
-    if (!message.body) return;
+  bus.on('message.received', async ({ message, isNewContact, consent }) => {
+    // The consent gate recorded an opt-out and ended the runs: no turn may answer it.
+    if (!message.body || consent === 'opt_out') return;
     await runner.handleMessage({ conversationId: message.conversationId, text: message.body, isNewContact });
   });
   // SMS and WhatsApp are queued: a failure can come after the turn (retries exhausted, Twilio's

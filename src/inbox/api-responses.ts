@@ -70,6 +70,7 @@ const page = <T extends z.ZodType>(item: T) =>
 const Contact = z.strictObject({
   id,
   displayName: z.string().nullable(),
+  name: z.string().meta({ description: 'What every view calls the contact (the one display-name rule)' }),
   firstName: z.string().nullable(),
   lastName: z.string().nullable(),
   email: z.string().nullable(),

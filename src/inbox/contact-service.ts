@@ -1,26 +1,20 @@
 import type { DataSource } from 'typeorm';
 import { seesEverything, type Principal } from '../auth/principal';
 import { AppError } from '../core/errors';
+import { displayName, normalizeEmail, toE164 } from '../core/identity';
+import type { ContactIdentityRecord, ContactRecord } from '../store/contacts/contact-row';
+import { ContactStore, type ContactFieldChanges } from '../store/contacts/contact-store';
 import { visibleTo } from './access';
 import { summaryOf, summarySelect, type SummaryRow } from './inbox-views';
 import type { ProfileSection } from './profile-sections';
 import type { InboxConversation } from './realtime-events';
 
-export interface ContactProfile {
-  id: string;
+export interface ContactProfile extends Omit<ContactRecord, 'displayName'> {
+  /** The name the contact gave or was given, as stored (null when none: see `name`). */
   displayName: string | null;
-  firstName: string | null;
-  lastName: string | null;
-  email: string | null;
-  phone: string | null;
-  locale: string | null;
-  timeZone: string | null;
-  birthday: string | null;
-  attributes: Record<string, unknown>;
-  tags: string[];
-  lastSeenAt: string | null;
-  createdAt: string;
-  identities: { id: string; channel: string; address: string }[];
+  /** What every view calls this contact (the one display-name rule, src/core/identity.ts). */
+  name: string;
+  identities: ContactIdentityRecord[];
   /** This person's conversations on every channel that the caller may see. */
   conversations: InboxConversation[];
   /** Extension sections by key: consents, flowAnswers, feedback, … */
@@ -28,98 +22,53 @@ export interface ContactProfile {
 }
 
 /** What an agent may edit on a profile; `attributes` are merged key by key (null removes a key). */
-export interface ContactChanges {
-  displayName?: string | null;
-  firstName?: string | null;
-  lastName?: string | null;
-  email?: string | null;
-  phone?: string | null;
-  locale?: string | null;
-  timeZone?: string | null;
-  birthday?: string | null;
-  attributes?: Record<string, unknown>;
-  tags?: string[];
-}
-
-const EDITABLE: [keyof ContactChanges, string][] = [
-  ['displayName', 'display_name'],
-  ['firstName', 'first_name'],
-  ['lastName', 'last_name'],
-  ['email', 'email'],
-  ['phone', 'phone'],
-  ['locale', 'locale'],
-  ['timeZone', 'time_zone'],
-  ['birthday', 'birthday'],
-];
-
-const isoOrNull = (value: Date | string | null): string | null =>
-  value === null ? null : new Date(value).toISOString();
+export type ContactChanges = ContactFieldChanges;
 
 /** The contact panel: a profile readable by whoever may see one of the contact's conversations. */
 export class ContactService {
+  private readonly contacts: ContactStore;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly sections: ProfileSection[],
-  ) {}
+    /** The configured TWILIO_DEFAULT_REGION: a phone typed without a country code is read in it. */
+    private readonly defaultRegion: string,
+  ) {
+    this.contacts = new ContactStore(dataSource);
+  }
 
   async profile(caller: Principal, contactId: string): Promise<ContactProfile> {
     const conversations = await this.visibleConversations(caller, contactId);
     if (!seesEverything(caller) && conversations.length === 0) throw new AppError('CONTACT_NOT_FOUND');
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT id, display_name, first_name, last_name, email, phone, locale, time_zone, birthday::text AS birthday,
-              attributes, tags, last_seen_at, created_at FROM contacts WHERE id = $1`,
-      [contactId],
-    );
-    const row = rows[0];
-    if (!row) throw new AppError('CONTACT_NOT_FOUND');
-    const identities: { id: string; channel: string; address: string }[] = await this.dataSource.query(
-      'SELECT id, channel, address FROM contact_identities WHERE contact_id = $1 ORDER BY created_at',
-      [contactId],
-    );
+    const contact = await this.contacts.find(contactId);
+    if (!contact) throw new AppError('CONTACT_NOT_FOUND');
     const sections: ContactProfile['sections'] = {};
     for (const section of this.sections) sections[section.key] = await section.load(this.dataSource, contactId);
     return {
-      id: row.id as string,
-      displayName: row.display_name as string | null,
-      firstName: row.first_name as string | null,
-      lastName: row.last_name as string | null,
-      email: row.email as string | null,
-      phone: row.phone as string | null,
-      locale: row.locale as string | null,
-      timeZone: row.time_zone as string | null,
-      birthday: row.birthday as string | null,
-      attributes: (row.attributes as Record<string, unknown>) ?? {},
-      tags: (row.tags as string[]) ?? [],
-      lastSeenAt: isoOrNull(row.last_seen_at as Date | null),
-      createdAt: new Date(row.created_at as Date).toISOString(),
-      identities,
+      ...contact,
+      name: displayName(contact),
+      identities: await this.contacts.identities(contactId),
       conversations,
       sections,
     };
   }
 
+  /**
+   * An agent's edit. Phones are stored in E.164 (so SMS and WhatsApp find the same person by it)
+   * and emails normalized; a phone that cannot be a number is refused, naming the field.
+   */
   async update(caller: Principal, contactId: string, changes: ContactChanges): Promise<ContactProfile> {
     await this.profile(caller, contactId);
-    const sets: string[] = [];
-    const params: unknown[] = [contactId];
-    for (const [field, column] of EDITABLE) {
-      if (changes[field] === undefined) continue;
-      params.push(changes[field]);
-      sets.push(`${column} = $${params.length}`);
+    const stored: ContactFieldChanges = { ...changes };
+    if (typeof changes.phone === 'string') {
+      const e164 = toE164(changes.phone, this.defaultRegion);
+      if (!e164) {
+        throw new AppError('VALIDATION_FAILED', 'phone: not a valid phone number', { field: 'phone' });
+      }
+      stored.phone = e164;
     }
-    if (changes.attributes) {
-      const removed = Object.keys(changes.attributes).filter((key) => changes.attributes?.[key] === null);
-      const kept = Object.fromEntries(Object.entries(changes.attributes).filter(([, value]) => value !== null));
-      params.push(JSON.stringify(kept), removed);
-      sets.push(`attributes = (attributes || $${params.length - 1}::jsonb) - $${params.length}::text[]`);
-    }
-    if (changes.tags) {
-      params.push([...new Set(changes.tags.map((tag) => tag.trim().toLowerCase()).filter(Boolean))]);
-      sets.push(`tags = $${params.length}`);
-    }
-    if (sets.length > 0) {
-      await this.dataSource.query(`UPDATE contacts SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, params);
-    }
+    if (typeof changes.email === 'string') stored.email = normalizeEmail(changes.email);
+    if (!(await this.contacts.update(contactId, stored))) throw new AppError('CONTACT_NOT_FOUND');
     return this.profile(caller, contactId);
   }
 

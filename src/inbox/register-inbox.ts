@@ -73,7 +73,11 @@ export function registerInbox(deps: InboxDeps): Inbox {
   const commands = new InboxCommands(dataSource, bus, deps.outbound, queries, (id, previous, next) =>
     realtime.audienceChanged(id, previous, next),
   );
-  const contacts = new ContactService(dataSource, [...DEFAULT_PROFILE_SECTIONS, ...(deps.profileSections ?? [])]);
+  const contacts = new ContactService(
+    dataSource,
+    [...DEFAULT_PROFILE_SECTIONS, ...(deps.profileSections ?? [])],
+    config.TWILIO_DEFAULT_REGION,
+  );
 
   deps.express.use(
     '/api',

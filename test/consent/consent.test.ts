@@ -36,15 +36,30 @@ const consentOf = async (contactId: string, channel: string) =>
 
 describe('consent keywords', () => {
   it('recognises single-word keywords only', () => {
-    expect(consentKeyword(' stop ')).toEqual({ keyword: 'STOP', kind: 'opt_out' });
-    expect(consentKeyword('Unsubscribe.')).toEqual({ keyword: 'UNSUBSCRIBE', kind: 'opt_out' });
+    expect(consentKeyword(' stop ', 'sms')).toEqual({ keyword: 'STOP', kind: 'opt_out' });
+    expect(consentKeyword('Unsubscribe.', 'sms')).toEqual({ keyword: 'UNSUBSCRIBE', kind: 'opt_out' });
     for (const word of ['STOPALL', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT']) {
-      expect(consentKeyword(word)?.kind).toBe('opt_out');
+      expect(consentKeyword(word, 'sms')?.kind).toBe('opt_out');
     }
-    for (const word of ['START', 'UNSTOP', 'yes']) expect(consentKeyword(word)?.kind).toBe('opt_in');
-    for (const word of ['HELP', 'info']) expect(consentKeyword(word)?.kind).toBe('help');
-    expect(consentKeyword('stop please')).toBeNull();
-    expect(consentKeyword('')).toBeNull();
+    for (const word of ['START', 'UNSTOP', 'yes']) expect(consentKeyword(word, 'sms')?.kind).toBe('opt_in');
+    for (const word of ['HELP', 'info']) expect(consentKeyword(word, 'sms')?.kind).toBe('help');
+    expect(consentKeyword('stop please', 'sms')).toBeNull();
+    expect(consentKeyword('', 'sms')).toBeNull();
+  });
+
+  it('strips spaces and punctuation at both ends, whatever they are', () => {
+    for (const text of ['STOP?', ' stop! ', 'Stop.', '¡stop!', '"STOP"', '…stop…', 'stop 🛑']) {
+      expect(consentKeyword(text, 'sms')).toEqual({ keyword: 'STOP', kind: 'opt_out' });
+    }
+    expect(consentKeyword('st op', 'sms')).toBeNull();
+  });
+
+  it('opts out and back in on web chat, where YES, HELP and INFO stay ordinary words a flow may answer', () => {
+    for (const channel of ['webchat', 'botframework'] as const) {
+      expect(consentKeyword('Stop.', channel)?.kind).toBe('opt_out');
+      expect(consentKeyword('start', channel)?.kind).toBe('opt_in');
+      for (const word of ['yes', 'HELP', 'info']) expect(consentKeyword(word, channel)).toBeNull();
+    }
   });
 
   it('opts the contact out of SMS on STOP and refuses sends before they reach Twilio', async () => {
