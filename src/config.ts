@@ -16,6 +16,8 @@ const configSchema = z
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
       .optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    /** On SIGTERM/SIGINT: the longest the hub takes to drain before it exits anyway (with code 1). */
+    SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
     RAPPORT_DATA_DIR: z.string().min(1).default('./data'),
     RAPPORT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     RAPPORT_SEED_DEMO: booleanFlag.optional(),
