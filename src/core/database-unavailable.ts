@@ -9,6 +9,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     const { code, message } = current as { code?: unknown; message?: unknown };
     if (typeof code === 'string' && (SOCKET_CODES.has(code) || isUnavailableSqlState(code))) return true;
     if (typeof message === 'string' && LOST_CONNECTION.test(message)) return true;
+    // TypeORM releases a transaction's query runner when its connection drops; the COMMIT that
+    // follows then fails with this (and the transaction did not commit).
+    if ((current as { name?: unknown }).name === 'QueryRunnerAlreadyReleasedError') return true;
     // TypeORM wraps the driver's error (QueryFailedError.driverError); causes chain the rest.
     const next = current as { driverError?: unknown; cause?: unknown };
     current = next.driverError ?? next.cause;
