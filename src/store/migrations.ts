@@ -39,7 +39,7 @@ export const MIGRATIONS = [
  * The advisory lock every hub process takes around migrating: an arbitrary constant of this
  * project's own ("rapport" as digits), so it meets no other application's lock on a shared server.
  */
-const MIGRATION_LOCK_KEY = '7227767818';
+export const MIGRATION_LOCK_KEY = '7227767818';
 
 /**
  * Runs the pending migrations, and `then` (the demo seed), holding a PostgreSQL advisory lock: of
