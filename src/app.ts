@@ -275,7 +275,6 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
       // (a server-side disconnect would tell them to stay away); the proxy sends them elsewhere.
       inbox.realtime.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
-      await closeSocketAdapter();
       // Other requests in flight (status callbacks, inbox calls) get a moment; then kept-alive
       // idle connections are cut so the server can close.
       await Promise.race([httpClosed, new Promise((resolve) => setTimeout(resolve, HTTP_GRACE_MS).unref())]);
@@ -285,6 +284,8 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
       await bus.drain();
       await phone.stop();
       await bus.drain();
+      // Last but the database: until here, flow replies and status changes still broadcast.
+      await closeSocketAdapter();
       await store.close();
     },
   };
