@@ -49,9 +49,9 @@ describe('SIGTERM in the middle of a web chat and webhook burst', () => {
     // Twilio refuses the first replies for a moment: their jobs wait for a retry, which falls
     // after the first hub has stopped — sends it leaves for the next one.
     fake.script({ status: 503 }, { status: 503 }, { status: 503 });
-    let second: HubProcess | undefined;
+    const next: { hub?: HubProcess } = {};
     // The load balancer: the old process while it takes traffic, the new one once it is up.
-    const targets = () => [first.url, ...(second ? [second.url] : [])];
+    const targets = () => [first.url, ...(next.hub ? [next.hub.url] : [])];
     const attempts: Attempt[] = [];
     const deadline = Date.now() + 150_000;
 
@@ -77,7 +77,7 @@ describe('SIGTERM in the middle of a web chat and webhook burst', () => {
     // Mid-burst: a deploy. The old process is told to stop while its replacement boots.
     await pause(1_000);
     const [exit, replacement] = await Promise.all([first.terminate(), HubProcess.start(postgres.url, fake.url)]);
-    second = replacement;
+    next.hub = replacement;
     hubs.push(replacement);
     await Promise.all([...chat, ...sms]);
 
