@@ -15,6 +15,9 @@ import { MessageStatusUpdater } from './conversations/message-status';
 import { EventBus } from './core/events';
 import { errorHandler, notFound } from './http/errors';
 import { healthRouter } from './http/health';
+import { readyRouter } from './http/ready';
+import { IntakeGate } from './lifecycle/intake-gate';
+import { Readiness } from './lifecycle/readiness';
 import { HubMetrics } from './http/metrics';
 import { registerFeedbackReview } from './feedback-review/register-feedback-review';
 import { registerInbox, type Inbox } from './inbox/register-inbox';
@@ -30,6 +33,11 @@ import { seedDemoData, type SeedResult } from './seed/demo-data';
 import { registerSlack } from './slack/register-slack';
 import { ConsentStore } from './store/contacts/consent-store';
 import { openStore, type Store } from './store/data-source';
+import { DatabaseHealthStore } from './store/database-health-store';
+import { migrateExclusively } from './store/migrations';
+
+/** On shutdown, how long requests other than inbound messages get to finish before their connections are cut. */
+const HTTP_GRACE_MS = 2_000;
 
 export interface AppOptions {
   logger?: Logger;
@@ -58,7 +66,15 @@ export interface App {
   seed: SeedResult;
   /** The flow engine, when flows are enabled (RAPPORT_FLOWS_ENABLED). */
   flows: FlowsRuntime | null;
+  /** What `/ready` reports: starting, serving or stopping, and the background workers. */
+  readiness: Readiness;
   listen(): Promise<AddressInfo>;
+  /**
+   * Drains and stops (SIGTERM): `/ready` turns 503, new messages are refused with 503 /
+   * UNAVAILABLE (their senders retry), the ones already accepted are stored and answered, sockets
+   * are told to reconnect (to another process), sends in flight finish and claimed ones are
+   * released, then the database closes.
+   */
   close(): Promise<void>;
 }
 
@@ -73,16 +89,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     pgliteDataDir: options.pgliteDataDir ?? path.join(config.RAPPORT_DATA_DIR, 'pglite'),
     pgliteDump: options.pgliteDump,
     poolSize: config.DATABASE_POOL_SIZE,
+    onConnectionError: (error) => log.warn({ err: error }, 'database connection lost'),
   });
   try {
-    await store.dataSource.runMigrations({ transaction: 'each' });
     const shouldSeed = config.RAPPORT_SEED_DEMO ?? store.kind === 'pglite';
-    const seed = shouldSeed
-      ? await seedDemoData(store.dataSource, {
-          email: config.RAPPORT_ADMIN_EMAIL,
-          password: config.RAPPORT_ADMIN_PASSWORD,
-        })
-      : { seeded: false };
+    // Of several processes starting at once, one migrates (and seeds) while the others wait.
+    const seed = await migrateExclusively(store.dataSource, async () =>
+      shouldSeed
+        ? await seedDemoData(store.dataSource, {
+            email: config.RAPPORT_ADMIN_EMAIL,
+            password: config.RAPPORT_ADMIN_PASSWORD,
+          })
+        : { seeded: false },
+    );
     return await assemble(config, log, store, seed);
   } catch (error) {
     await store.close().catch(() => undefined);
@@ -109,6 +128,12 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
   const statuses = new MessageStatusUpdater(dataSource, bus);
   const queries = new ConversationQueries(dataSource);
   const outbound = new OutboundService(dataSource, bus, statuses, channels, log);
+  const readiness = new Readiness();
+  // Every inbound message passes this gate, so a shutdown can refuse new ones and wait for the rest.
+  const intake = new IntakeGate();
+  const gatedIngest = {
+    ingest: (inbound: Parameters<ConversationIngest['ingest']>[0]) => intake.run(() => ingest.ingest(inbound)),
+  };
 
   const app = express();
   app.disable('x-powered-by');
@@ -128,7 +153,7 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
   // Channels.
   const webchat = new WebchatChannel(
     {
-      ingest: (inbound) => ingest.ingest(inbound),
+      ingest: (inbound) => gatedIngest.ingest(inbound),
       openConversationId: (visitorId) => queries.openConversationFor('webchat', visitorId),
       history: (visitorId, options) => queries.customerHistory('webchat', visitorId, options),
       typing: (visitorId, typing) =>
@@ -160,7 +185,7 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
     secret,
     app,
     dataSource,
-    ingest: { ingest: (inbound) => ingest.ingest(inbound) },
+    ingest: gatedIngest,
     outbound,
     statuses,
     consents,
@@ -177,7 +202,9 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
   // HTTP routes. Webhook routers parse their own bodies (signatures need the raw bytes).
   const channelModes = () =>
     Object.fromEntries(channels.list().map((adapter) => [adapter.channel, adapter.mode ?? 'live']));
-  app.use(healthRouter(dataSource, store.kind, channelModes));
+  app.use(healthRouter(store.kind, channelModes));
+  app.use(readyRouter(readiness, new DatabaseHealthStore(dataSource)));
+  readiness.addWorker('outbound queue', phone.running);
   app.use(metrics.router(config.METRICS_TOKEN));
   // Flows: listeners on the bus, POST /api/events, the wait poller.
   const flows = registerFlows({ config, dataSource, bus, outbound, express: app, log });
@@ -234,22 +261,41 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
     inbox,
     seed,
     flows,
+    readiness,
     listen: () =>
       new Promise((resolve, reject) => {
         http.once('error', reject);
-        http.listen(config.PORT, config.HOST, () => resolve(http.address() as AddressInfo));
+        http.listen(config.PORT, config.HOST, () => {
+          readiness.serving();
+          resolve(http.address() as AddressInfo);
+        });
       }),
     close: async () => {
       if (closed) return;
       closed = true;
+      readiness.stopping();
+      intake.close();
+      // No new connections; requests already received are answered (in-flight ingests finish,
+      // later ones on kept-alive connections get 503 from the gate).
+      const httpClosed = http.listening
+        ? new Promise<void>((resolve) => http.close(() => resolve()))
+        : Promise.resolve();
+      await intake.drained();
+      // Sockets are dropped at the transport, which the widget and the inbox read as "reconnect"
+      // (a server-side disconnect would tell them to stay away); the proxy sends them elsewhere.
       inbox.realtime.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
-      await closeSocketAdapter();
-      if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
+      // Other requests in flight (status callbacks, inbox calls) get a moment; then kept-alive
+      // idle connections are cut so the server can close.
+      await Promise.race([httpClosed, new Promise((resolve) => setTimeout(resolve, HTTP_GRACE_MS).unref())]);
+      http.closeAllConnections();
+      await httpClosed;
       await flows?.close();
       await bus.drain();
       await phone.stop();
       await bus.drain();
+      // Last but the database: until here, flow replies and status changes still broadcast.
+      await closeSocketAdapter();
       await store.close();
     },
   };

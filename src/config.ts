@@ -41,6 +41,10 @@ export const configSchema = z
       .max(200)
       .default(10)
       .meta({ description: 'Connections each hub process opens to PostgreSQL (PGlite always uses one).' }),
+    SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(10).meta({
+      description:
+        'On SIGTERM/SIGINT, the longest the hub takes to drain (finish accepted messages, release claimed sends, close sockets and the database) before it exits anyway with code 1.',
+    }),
     RAPPORT_DATA_DIR: z.string().min(1).default('./data').meta({
       description:
         'Where the hub keeps its files: the embedded database (`pglite/`) and the generated secret (`secret`) when RAPPORT_SECRET is unset. Back it up, or mount it as a volume.',

@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from './config';
 
 /** Starts the hub: `npm start`. */
 async function main(): Promise<void> {
-  let config;
+  let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
   } catch (error) {
@@ -21,15 +21,27 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    const force = setTimeout(() => process.exit(1), 10_000);
+    // The drain is bounded: past SHUTDOWN_TIMEOUT_SECONDS the process leaves anyway (code 1, so
+    // the supervisor knows); whatever it still held is retried from the database by another.
+    const force = setTimeout(() => {
+      console.error(`Rapport did not stop within ${config.SHUTDOWN_TIMEOUT_SECONDS} s; exiting`);
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_SECONDS * 1000);
     force.unref();
     // Still starting: main() closes the hub as soon as it exists.
     const { app } = hub;
     if (!app) return;
     app.log.info({ signal }, 'shutting down');
+    const started = Date.now();
     app.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => {
+        app.log.info({ ms: Date.now() - started }, 'stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
     );
   };
   // A stray rejection (a library settling work without awaiting it) is logged, not fatal: the

@@ -1,3 +1,5 @@
+import { isDatabaseUnavailable } from './database-unavailable';
+
 /**
  * Every error a client can see, declared once with a stable code, a human message and an HTTP
  * status. Routes and socket handlers map these; nothing else (no stack trace) reaches a client.
@@ -43,6 +45,9 @@ export const ERRORS = {
   },
   SMS_TOO_LONG: { status: 413, message: 'An SMS body may have at most 1600 characters' },
   TEMPLATE_NOT_SUPPORTED: { status: 400, message: 'Templates can only be sent on WhatsApp' },
+  // The database is unreachable or restarting, or the hub is shutting down: the same request,
+  // sent again shortly (Twilio retries a 503, the widget resends the same clientMessageId), succeeds.
+  UNAVAILABLE: { status: 503, message: 'The service is briefly unavailable; try again shortly' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side' },
 } as const satisfies Record<string, ErrorSpec>;
 
@@ -69,7 +74,11 @@ export class AppError extends Error {
   }
 }
 
-/** Any thrown value as an AppError: known ones pass through, the rest become INTERNAL. */
+/**
+ * Any thrown value as an AppError: known ones pass through, a lost database connection becomes
+ * UNAVAILABLE (retryable), the rest become INTERNAL.
+ */
 export function toAppError(error: unknown): AppError {
-  return error instanceof AppError ? error : new AppError('INTERNAL');
+  if (error instanceof AppError) return error;
+  return isDatabaseUnavailable(error) ? new AppError('UNAVAILABLE') : new AppError('INTERNAL');
 }

@@ -7,7 +7,8 @@ export const notFound: RequestHandler = (_req, _res, next) => next(new AppError(
 
 /**
  * The last handler: maps any error to `{ error: { code, message } }` and its status. Body-parser
- * failures become 400/413; anything unexpected is logged and answered 500 without details.
+ * failures become 400/413; a lost database connection 503 (retry); anything unexpected is logged
+ * and answered 500 without details.
  */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
@@ -17,7 +18,10 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     else if (type === 'entity.too.large') appError = new AppError('MESSAGE_TOO_LARGE', 'The request body is too large');
     else appError = toAppError(error);
     if (appError.code === 'INTERNAL') log.error({ err: error, path: req.path }, 'request failed');
+    if (appError.code === 'UNAVAILABLE') log.warn({ err: error, path: req.path }, 'request refused: unavailable');
     if (res.headersSent) return;
+    // The database is back within seconds in a restart; a hint for clients that honour it.
+    if (appError.code === 'UNAVAILABLE') res.set('Retry-After', '2');
     res.status(appError.status).json({ error: appError.toJSON() });
   };
 }

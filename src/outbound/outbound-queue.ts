@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../logger';
+import { releaseClaims } from '../store/outbox/release-claims';
 import { queryRows } from '../store/prepared-query';
 
 /** A send job a worker holds: the message, and which try of it this is (1 for the first). */
@@ -101,6 +102,8 @@ export class OutboundQueue {
   private wakeUp: (() => void)[] = [];
   /** A wake-up that came while no lane was waiting: the next wait returns at once. */
   private pendingWake = false;
+  /** Jobs this process claimed and has not settled: released on stop (release-claims.ts). */
+  private readonly held = new Map<string, number>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -128,6 +131,13 @@ export class OutboundQueue {
     this.stopped = true;
     for (const waiter of this.wakeUp.splice(0)) waiter();
     await Promise.all(this.lanes.splice(0));
+    const released = await releaseClaims(this.dataSource, this.held).catch(() => 0);
+    if (released > 0) this.log.info({ jobs: released }, 'released claimed outbound jobs for another process');
+  }
+
+  /** Whether the lanes run (for `/ready`). */
+  get running(): boolean {
+    return !this.stopped;
   }
 
   private async runLane(handler: BatchHandler): Promise<void> {
@@ -135,7 +145,9 @@ export class OutboundQueue {
       let claimed: ClaimedJob[] = [];
       try {
         claimed = await this.claim();
+        for (const job of claimed) this.held.set(job.messageId, job.tries);
         if (claimed.length > 0) await this.process(claimed, handler);
+        for (const job of claimed) this.held.delete(job.messageId);
       } catch (error) {
         // The database is unreachable or a batch failed as a whole: its jobs stay locked until
         // the lock runs out and are retried then; the attempt ledger keeps them from sending twice.

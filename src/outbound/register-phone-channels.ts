@@ -42,7 +42,9 @@ export interface PhoneChannelsDeps {
  * serves itself. Mounts the webhooks, registers the channels, adds their guards and sends them
  * through the durable queue. Returns `stop` for shutdown (before the database closes).
  */
-export async function registerPhoneChannels(deps: PhoneChannelsDeps): Promise<{ stop(): Promise<void> }> {
+export async function registerPhoneChannels(
+  deps: PhoneChannelsDeps,
+): Promise<{ stop(): Promise<void>; running(): boolean }> {
   const { config, app, log } = deps;
   const live = Boolean(config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN);
   const mode = live ? 'live' : 'sandbox';
@@ -106,6 +108,7 @@ export async function registerPhoneChannels(deps: PhoneChannelsDeps): Promise<{ 
   });
   queue.start((jobs, contextOf) => worker.handleBatch(jobs, contextOf));
   return {
+    running: () => queue.running,
     stop: async () => {
       await queue.stop();
       await closeClient();

@@ -5,6 +5,7 @@ import { createClient } from 'redis';
 import type { Server } from 'socket.io';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import { guardedClientClass } from '../store/guarded-client';
 
 /**
  * Lets several hub processes behind a load balancer reach each other's sockets: an event emitted
@@ -14,8 +15,12 @@ import type { Logger } from '../logger';
  */
 export async function attachSocketAdapter(io: Server, config: Config, log: Logger): Promise<() => Promise<void>> {
   if (config.SOCKET_ADAPTER === 'postgres' && config.DATABASE_URL) {
-    // A pool of its own: LISTEN holds a connection for the life of the process.
-    const pool = new Pool({ connectionString: config.DATABASE_URL, max: 2 });
+    // A pool of its own: LISTEN holds a connection for the life of the process. That client is
+    // checked out for good, so it needs its own error listener: a PostgreSQL restart drops it, and
+    // the adapter reconnects on its `end` event (guarded-client.ts).
+    const onError = (error: Error) => log.warn({ err: error }, 'socket.io postgres adapter connection lost');
+    const pool = new Pool({ connectionString: config.DATABASE_URL, max: 2, Client: guardedClientClass(onError) });
+    pool.on('error', onError);
     io.adapter(
       createPostgresAdapter(pool, {
         errorHandler: (error) => log.warn({ err: error }, 'socket.io postgres adapter error'),

@@ -6,6 +6,7 @@ import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
+import { guardedClientClass, type ConnectionErrorHandler } from './guarded-client';
 import { MIGRATIONS } from './migrations';
 
 export type DatabaseKind = 'postgres' | 'pglite';
@@ -22,6 +23,11 @@ export interface StoreOptions {
    */
   pgliteDump?: Blob;
   poolSize?: number;
+  /**
+   * Told about every dropped PostgreSQL connection (the hub logs it). Without it they are
+   * swallowed silently — never left unhandled, which would kill the process.
+   */
+  onConnectionError?: ConnectionErrorHandler;
 }
 
 export interface Store {
@@ -44,9 +50,30 @@ const common = {
   logging: false,
 } as const;
 
+/**
+ * How long a query waits for a pool connection before it fails as UNAVAILABLE. A stopped
+ * database refuses at once; this bounds the rest (an unreachable host, a pool exhausted by a
+ * stall), so a webhook answers 503 while the sender still waits instead of timing out.
+ */
+const CONNECT_TIMEOUT_MS = 5_000;
+
 /** Options for real PostgreSQL: the only thing that differs from PGlite is the connection. */
-export function postgresOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {
-  return { ...common, url: databaseUrl, poolSize, extra: { max: poolSize } };
+export function postgresOptions(
+  databaseUrl: string,
+  poolSize = 10,
+  onConnectionError: ConnectionErrorHandler = () => undefined,
+): DataSourceOptions {
+  return {
+    ...common,
+    url: databaseUrl,
+    poolSize,
+    poolErrorHandler: onConnectionError,
+    extra: {
+      max: poolSize,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      Client: guardedClientClass(onConnectionError),
+    },
+  };
 }
 
 /**
@@ -57,7 +84,9 @@ export function postgresOptions(databaseUrl: string, poolSize = 10): DataSourceO
  */
 export function createStore(options: StoreOptions): Store {
   if (options.databaseUrl) {
-    const dataSource = new DataSource(postgresOptions(options.databaseUrl, options.poolSize));
+    const dataSource = new DataSource(
+      postgresOptions(options.databaseUrl, options.poolSize, options.onConnectionError),
+    );
     return {
       dataSource,
       kind: 'postgres',

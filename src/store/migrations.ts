@@ -1,3 +1,5 @@
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
 import { Foundation1795943077980 } from '../../migrations/1795943077980-Foundation';
 import { Inbox1795943884730 } from '../../migrations/1795943884730-Inbox';
 import { ConsentAndOutboundAttempts1795943979651 } from '../../migrations/1795943979651-ConsentAndOutboundAttempts';
@@ -34,3 +36,34 @@ export const MIGRATIONS = [
   FeedbackFollowUpConversation1795970000001,
   ConsentEvidence1796100000000,
 ];
+
+/**
+ * The advisory lock every hub process takes around migrating: an arbitrary constant of this
+ * project's own ("rapport" as digits), so it meets no other application's lock on a shared server.
+ */
+export const MIGRATION_LOCK_KEY = '7227767818';
+
+/**
+ * Runs the pending migrations, and `then` (the demo seed), holding a PostgreSQL advisory lock: of
+ * several processes starting at once on one database, one migrates and the others wait for it,
+ * then find nothing pending. The lock lives on a connection of its own (not the pool's, which the
+ * migrations use) and goes with it if the process dies mid-way. PGlite is one process's own
+ * database and one connection: there is nobody to wait for.
+ */
+export async function migrateExclusively<T>(dataSource: DataSource, then: () => Promise<T>): Promise<T> {
+  const url = (dataSource.options as { url?: string }).url;
+  if (!url) {
+    await dataSource.runMigrations({ transaction: 'each' });
+    return then();
+  }
+  const lock = new Client({ connectionString: url });
+  lock.on('error', () => undefined); // a drop releases the lock; the migrations' own queries report it
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await dataSource.runMigrations({ transaction: 'each' });
+    return await then();
+  } finally {
+    await lock.end().catch(() => undefined); // ending the session releases the lock
+  }
+}
