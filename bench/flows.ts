@@ -5,6 +5,7 @@
  * for the intent. Rapport runs on in-memory implementations of its ports (like MemoryStorage),
  * then, for reference, on the real store (PGlite in memory; PostgreSQL too when DATABASE_URL is set).
  */
+import { channelCapabilities } from '../channels/capabilities';
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import {
@@ -95,6 +96,7 @@ async function rapport(
   let replies = 0;
   const runner = new FlowRunner({
     store,
+    capabilities: channelCapabilities,
     catalog,
     triggers: new TriggerMatcher(catalog.list(), naturalRecognizer),
     engine: new FlowEngine({ templates: new TemplateRenderer(), sentiment: new NaturalSentiment() }),

@@ -19,9 +19,9 @@ export class OutboundJobs1795945200000 implements MigrationInterface {
         locked_until timestamptz,
         last_error text
       )`);
-    // Workers claim the oldest due jobs, each the first one left in its conversation.
+    // Workers claim the oldest due jobs; a conversation with a job in flight waits its turn.
     await db.query('CREATE INDEX ix_outbound_jobs_due ON outbound_jobs (run_after, id)');
-    await db.query('CREATE INDEX ix_outbound_jobs_conversation ON outbound_jobs (conversation_id, id)');
+    await db.query('CREATE INDEX ix_outbound_jobs_conversation ON outbound_jobs (conversation_id)');
     // Sends still waiting in a pg-boss queue from an earlier version move to the outbox.
     await db.query(`
       DO $$

@@ -11,6 +11,7 @@ import type { ChannelAdapter, InboundSink, WebhookRequest } from '../adapter';
 import { AppError, toAppError } from '../../src/core/errors';
 import type { OutboundEnvelope, SendResult } from '../../src/core/types';
 import type { BotFrameworkSettings } from './bot-framework-settings';
+import { BOT_FRAMEWORK_CAPABILITIES } from './bot-framework-capabilities';
 import { botFrameworkAddress, parseBotFrameworkInbound, scopedActivityId } from './parse-bot-framework-inbound';
 import { renderBotFrameworkActivity } from './render-bot-framework-activity';
 
@@ -49,6 +50,7 @@ const activitySchema = z.looseObject({
  */
 export class BotFrameworkChannel implements ChannelAdapter {
   readonly channel = 'botframework' as const;
+  readonly capabilities = BOT_FRAMEWORK_CAPABILITIES;
   readonly mode = 'live' as const;
   private readonly auth: ConfigurationBotFrameworkAuthentication;
   private readonly adapter: CloudAdapter;

@@ -1,7 +1,8 @@
-import type { ChannelAdapter } from '../adapter';
-import { renderChoicesAsText } from '../../src/core/render-choices';
+import type { ChannelAdapter, ChannelCapabilities } from '../adapter';
+import { renderChoices } from '../../src/core/render-choices';
 import type { OutboundEnvelope, SendResult } from '../../src/core/types';
 import { classifyTwilioError } from './classify-twilio-error';
+import { TWILIO_CAPABILITIES } from './twilio-capabilities';
 import { twilioAddress } from './phone-number';
 import type { TwilioClient } from './twilio-rest-client';
 import { publicWebhookUrl } from './verify-signature';
@@ -24,10 +25,12 @@ export interface TwilioSenderOptions {
 export class TwilioChannel implements ChannelAdapter {
   readonly channel: 'sms' | 'whatsapp';
   readonly mode: 'live' | 'sandbox';
+  readonly capabilities: ChannelCapabilities;
 
   constructor(private readonly options: TwilioSenderOptions) {
     this.channel = options.channel;
     this.mode = options.mode;
+    this.capabilities = TWILIO_CAPABILITIES[options.channel];
   }
 
   async send(envelope: OutboundEnvelope): Promise<SendResult> {
@@ -44,7 +47,7 @@ export class TwilioChannel implements ChannelAdapter {
           contentVariables: JSON.stringify(envelope.template.contentVariables ?? {}),
         }
       : {
-          body: renderChoicesAsText(envelope.text, envelope.choices),
+          body: renderChoices(envelope.text ?? '', envelope.choices, this.capabilities).text || undefined,
           mediaUrl: envelope.attachments?.length ? envelope.attachments.map((a) => a.url) : undefined,
         };
     try {

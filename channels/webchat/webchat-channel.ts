@@ -13,6 +13,7 @@ import type {
   WebchatSocketData,
 } from './protocol';
 import type { VisitorTokens } from './visitor-token';
+import { WEBCHAT_CAPABILITIES } from './webchat-capabilities';
 
 /** What the web chat channel needs from the hub besides ingest: the visitor's own thread. */
 export interface WebchatHub extends InboundSink {
@@ -54,6 +55,7 @@ function errorOf(error: unknown): WebchatError {
  */
 export class WebchatChannel implements ChannelAdapter {
   readonly channel = 'webchat' as const;
+  readonly capabilities = WEBCHAT_CAPABILITIES;
   readonly mode = 'live' as const;
   private namespace?: WebchatNamespace;
 

@@ -4,7 +4,7 @@ import type { CompiledFlow } from './compiled-flow';
 import type { FlowEngine } from './engine';
 import type { FlowCatalog } from './flow-catalog';
 import type { ConversationTx, FlowEvents, FlowSender, FlowStore, SendOutcome } from './ports';
-import { renderForChannel, type RenderedMessage } from './render';
+import { renderForChannel, type RenderCapabilities, type RenderedMessage } from './render';
 import type { TriggerMatcher } from './trigger-matcher';
 import type { RunEndReason, RunState, RunTrigger, TurnResult } from './types';
 
@@ -15,6 +15,8 @@ export interface RunnerDeps {
   catalog: FlowCatalog;
   triggers: TriggerMatcher;
   engine: FlowEngine;
+  /** What a conversation's channel can show, as its adapter declares it. */
+  capabilities: (channel: ConversationView['channel']) => RenderCapabilities;
   clock?: () => Date;
 }
 
@@ -195,7 +197,7 @@ export class FlowRunner {
       let undelivered: string | undefined;
       sending: for (const effect of committed.result.effects) {
         if (effect.type !== 'send') continue;
-        for (const message of renderForChannel(committed.channel, effect)) {
+        for (const message of renderForChannel(this.deps.capabilities(committed.channel), effect)) {
           const outcome = await this.send(conversationId, message);
           if (!outcome.ok) {
             // Later messages would be out of context without this one (a question without its intro).

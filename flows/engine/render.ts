@@ -1,35 +1,31 @@
-import type { ChannelName } from '../../src/core/types';
+import { renderChoices } from '../../src/core/render-choices';
 import type { Effect } from './types';
 
 /**
- * The longest text one message may carry per channel: Twilio concatenates SMS up to 1600
- * characters; WhatsApp allows 4096. Longer texts are split at word boundaries.
+ * What the engine asks of a conversation's channel to render for it, as the channel's adapter
+ * declares it (channels/adapter.ts, ChannelCapabilities): the engine never tests a channel name.
  */
-export const CHANNEL_TEXT_LIMITS: Record<ChannelName, number> = {
-  sms: 1600,
-  whatsapp: 4096,
-  webchat: 4096,
-  botframework: 4096,
-};
-
-/** Channels that show quick-reply buttons; the others get numbered options in the text. */
-const BUTTON_CHANNELS: readonly ChannelName[] = ['webchat', 'botframework'];
+export interface RenderCapabilities {
+  buttons: boolean;
+  maxTextLength: number;
+}
 
 export interface RenderedMessage {
   text: string;
   choices?: string[];
 }
 
-/** Turns a `send` effect into the messages a channel can show. */
-export function renderForChannel(channel: ChannelName, effect: Extract<Effect, { type: 'send' }>): RenderedMessage[] {
-  let text = effect.text;
-  let choices = effect.choices;
-  if (choices && !BUTTON_CHANNELS.includes(channel)) {
-    // Numbered options where there are no buttons; a scale (1–5, 0–10) is already explained in the prompt.
-    if (effect.numbered) text = `${text}\n\n${choices.map((choice, i) => `${i + 1}. ${choice}`).join('\n')}`;
-    choices = undefined;
-  }
-  const parts = splitText(text, CHANNEL_TEXT_LIMITS[channel]);
+/**
+ * Turns a `send` effect into the messages a channel can show: its choices rendered for the
+ * channel, then texts longer than it carries split at line or word boundaries.
+ */
+export function renderForChannel(
+  channel: RenderCapabilities,
+  effect: Extract<Effect, { type: 'send' }>,
+): RenderedMessage[] {
+  // A scale (1–5, 0–10) is already explained in the prompt, so it is not numbered again.
+  const { text, choices } = renderChoices(effect.text, effect.choices, channel, { numbered: effect.numbered === true });
+  const parts = splitText(text, channel.maxTextLength);
   return parts.map((part, i) => (i === parts.length - 1 && choices ? { text: part, choices } : { text: part }));
 }
 

@@ -7,6 +7,7 @@ import { passwordSchema } from './passwords';
 import type { SessionStore } from './session-store';
 import type { UserDirectory, UserView } from './user-directory';
 import { AppError } from '../core/errors';
+import type { ApiOperation } from '../inbox/api-operation';
 
 export interface AuthRouterDeps {
   users: UserDirectory;
@@ -21,6 +22,64 @@ const logoutSchema = z.object({ everywhere: z.boolean().optional() });
 const passwordChangeSchema = z.object({ currentPassword: z.string().min(1).max(200), newPassword: passwordSchema });
 const tokenSchema = z.object({ name: z.string().trim().min(1).max(100) });
 const idParam = z.object({ id: z.uuid() });
+
+/** These routes as the OpenAPI document shows them (src/inbox/openapi.ts). */
+export const authOperations: ApiOperation[] = [
+  {
+    method: 'post',
+    path: '/auth/login',
+    tag: 'auth',
+    summary: 'Sign in; sets the session cookie and returns the CSRF token',
+    body: loginSchema,
+    response: 'Me',
+  },
+  {
+    method: 'post',
+    path: '/auth/logout',
+    tag: 'auth',
+    summary: 'Sign out this session ({everywhere:true}: all of them)',
+    body: logoutSchema,
+    status: 204,
+  },
+  {
+    method: 'get',
+    path: '/auth/me',
+    tag: 'auth',
+    summary: 'The signed-in user (and the CSRF token for a cookie session)',
+    response: 'Me',
+  },
+  {
+    method: 'post',
+    path: '/auth/password',
+    tag: 'auth',
+    summary: 'Change the password; ends every other session',
+    body: passwordChangeSchema,
+    status: 204,
+  },
+  {
+    method: 'get',
+    path: '/tokens',
+    tag: 'auth',
+    summary: 'Your API tokens (never their values)',
+    response: 'TokenList',
+  },
+  {
+    method: 'post',
+    path: '/tokens',
+    tag: 'auth',
+    summary: 'Create an API token; the value is shown once',
+    body: tokenSchema,
+    status: 201,
+    response: 'NewToken',
+  },
+  {
+    method: 'delete',
+    path: '/tokens/{id}',
+    tag: 'auth',
+    summary: 'Revoke an API token; its live sockets close',
+    status: 204,
+  },
+];
 
 /** Sign in and out, the current user, password change and the caller's own API tokens. */
 export function authRouter(deps: AuthRouterDeps): Router {

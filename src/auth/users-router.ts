@@ -4,6 +4,7 @@ import { parseInput } from '../http/validate';
 import { csrfGuard, principal, requireAuth, requireRole } from './authenticate';
 import { passwordSchema } from './passwords';
 import type { UserDirectory } from './user-directory';
+import type { ApiOperation } from '../inbox/api-operation';
 
 const ROLES = ['admin', 'manager', 'agent'] as const;
 const teamsSchema = z.array(z.string().trim().min(1).max(100)).max(50);
@@ -23,6 +24,36 @@ const adminChangesSchema = z.object({
 /** What a person may change about themselves: their name. Role, teams and active are ignored. */
 const selfChangesSchema = z.object({ name: z.string().trim().min(1).max(200).optional() });
 const idParam = z.object({ id: z.uuid() });
+
+/** These routes as the OpenAPI document shows them (src/inbox/openapi.ts). */
+export const usersOperations: ApiOperation[] = [
+  { method: 'get', path: '/users', tag: 'users', summary: 'The team', response: 'Team' },
+  {
+    method: 'post',
+    path: '/users',
+    tag: 'users',
+    summary: 'Add a person (admin)',
+    body: createSchema,
+    status: 201,
+    response: 'TeamMember',
+  },
+  {
+    method: 'patch',
+    path: '/users/{id}',
+    tag: 'users',
+    summary: 'Change name, role, teams or active (admin); deactivating ends their sessions and tokens',
+    body: adminChangesSchema,
+    response: 'TeamMember',
+  },
+  {
+    method: 'patch',
+    path: '/me',
+    tag: 'users',
+    summary: 'Change your own name (other fields are ignored)',
+    body: selfChangesSchema,
+    response: 'TeamMember',
+  },
+];
 
 /** The team: everyone may list colleagues (to assign work); only admins add or change people. */
 export function usersRouter(users: UserDirectory): Router {

@@ -6,8 +6,9 @@ import { parseInput } from '../http/validate';
 import { streamFeedbackCsv } from './csv-export';
 import type { FeedbackDashboard } from './dashboard';
 import type { FeedbackList } from './feedback-list';
-import { parseFeedbackFilter, type FeedbackViewer } from './filters';
-import type { FeedbackReviewActions } from './review-actions';
+import { feedbackFilterSchema, parseFeedbackFilter, type FeedbackViewer } from './filters';
+import type { ApiOperation } from '../inbox/api-operation';
+import { followUpAgentSchema, noteSchema, tagsSchema, type FeedbackReviewActions } from './review-actions';
 import type { StandoutTermsAnalysis } from './standout-terms';
 
 const idParam = z.object({ id: z.uuid() });
@@ -15,6 +16,94 @@ const pageQuery = z.object({
   cursor: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
+const reviewInput = z.object({ reviewed: z.boolean().default(true) });
+// The actions validate these fields themselves (with these schemas); the bodies are described here.
+const tagsInput = z.object({ tags: tagsSchema });
+const noteInput = z.object({ text: noteSchema });
+const followUpInput = z.object({ agentId: followUpAgentSchema });
+
+/** These routes as the OpenAPI document shows them (src/inbox/openapi.ts). */
+export const feedbackOperations: ApiOperation[] = [
+  {
+    method: 'get',
+    path: '/feedback/dashboard',
+    tag: 'feedback',
+    summary: 'CSAT, NPS and comment figures for the filters, with their trend',
+    query: feedbackFilterSchema,
+    response: { description: 'The dashboard figures' },
+  },
+  {
+    method: 'get',
+    path: '/feedback/terms',
+    tag: 'feedback',
+    summary: 'What customers are saying: the standout terms of negative and positive comments',
+    query: feedbackFilterSchema,
+    response: { description: 'Standout terms per side' },
+  },
+  {
+    method: 'get',
+    path: '/feedback/export.csv',
+    tag: 'feedback',
+    summary: 'The filtered feedback as CSV, streamed',
+    query: feedbackFilterSchema,
+    response: { description: 'One row per rating or comment', contentType: 'text/csv' },
+  },
+  {
+    method: 'get',
+    path: '/feedback/people',
+    tag: 'feedback',
+    summary: 'The people a follow-up can go to or the list can be filtered by (an agent: only themselves)',
+    response: { description: '{ people: [{ id, name, role }] }' },
+  },
+  {
+    method: 'get',
+    path: '/feedback',
+    tag: 'feedback',
+    summary: 'Ratings and comments for the filters, newest first, with a cursor',
+    query: feedbackFilterSchema.extend(pageQuery.shape),
+    response: { description: '{ items, nextCursor }' },
+  },
+  {
+    method: 'get',
+    path: '/feedback/{id}',
+    tag: 'feedback',
+    summary: 'One rating with its conversation thread',
+    response: { description: 'The rating and its thread' },
+  },
+  {
+    method: 'post',
+    path: '/feedback/{id}/review',
+    tag: 'feedback',
+    summary: 'Mark reviewed, or not (managers, admins)',
+    body: reviewInput,
+    response: { description: 'The rating' },
+  },
+  {
+    method: 'put',
+    path: '/feedback/{id}/tags',
+    tag: 'feedback',
+    summary: 'Replace the tags (managers, admins)',
+    body: tagsInput,
+    response: { description: 'The rating' },
+  },
+  {
+    method: 'post',
+    path: '/feedback/{id}/notes',
+    tag: 'feedback',
+    summary: "Leave an internal note in the rating's conversation (managers, admins)",
+    body: noteInput,
+    status: 201,
+    response: { description: 'The note' },
+  },
+  {
+    method: 'post',
+    path: '/feedback/{id}/follow-up',
+    tag: 'feedback',
+    summary: "Give a follow-up to an agent: the conversation reopens in the agent's inbox (managers, admins)",
+    body: followUpInput,
+    response: { description: 'The rating' },
+  },
+];
 
 export interface FeedbackRouterDeps {
   dataSource: DataSource;
@@ -98,7 +187,7 @@ export function feedbackRouter(deps: FeedbackRouterDeps): Router {
 
   router.post('/feedback/:id/review', async (req, res) => {
     const { id } = parseInput(idParam, req.params);
-    const { reviewed } = parseInput(z.object({ reviewed: z.boolean().default(true) }), req.body);
+    const { reviewed } = parseInput(reviewInput, req.body);
     res.json(await deps.actions.markReviewed(id, viewerOf(req), reviewed));
   });
 

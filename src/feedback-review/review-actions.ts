@@ -14,8 +14,9 @@ import type { FeedbackList } from './feedback-list';
 import type { FeedbackViewer } from './filters';
 import { withoutNul } from '../core/storable-text';
 
-const tagsSchema = z.array(z.string().trim().min(1).max(50)).max(20);
-const noteSchema = z.string().trim().min(1).max(10_000);
+export const tagsSchema = z.array(z.string().trim().min(1).max(50)).max(20);
+export const noteSchema = z.string().trim().min(1).max(10_000);
+export const followUpAgentSchema = z.uuid();
 
 /**
  * What a manager does with a rating: mark it reviewed, tag it, leave an internal note in its
@@ -76,7 +77,7 @@ export class FeedbackReviewActions {
    */
   async assignFollowUp(id: string, viewer: FeedbackViewer, agentId: unknown) {
     this.requireManager(viewer);
-    const parsedAgent = z.uuid().safeParse(agentId);
+    const parsedAgent = followUpAgentSchema.safeParse(agentId);
     if (!parsedAgent.success) throw new AppError('VALIDATION_FAILED', 'agentId: must be a user id');
     const feedback = await this.list.one(id, viewer);
     await this.openFollowUp(feedback.id, feedback.conversationId, parsedAgent.data, { automatic: false });

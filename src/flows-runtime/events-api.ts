@@ -5,6 +5,7 @@ import type { FlowRunner } from '../../flows/engine/flow-runner';
 import type { TriggerMatcher } from '../../flows/engine/trigger-matcher';
 import { requireApiKey } from './api-key-auth';
 import type { FlowConversations } from './flow-conversations';
+import type { ApiOperation } from '../inbox/api-operation';
 
 const eventSchema = z
   .strictObject({
@@ -20,6 +21,23 @@ const eventSchema = z
   .refine((body) => [body.contactId, body.phone, body.email].filter(Boolean).length === 1, {
     message: 'name the contact with exactly one of contactId, phone or email',
   });
+
+/** This route as the OpenAPI document shows it (src/inbox/openapi.ts). */
+export const eventsOperations: ApiOperation[] = [
+  {
+    method: 'post',
+    path: '/events',
+    tag: 'events',
+    summary: 'Tell the hub something happened to a contact (order.delivered); flows it triggers start',
+    body: eventSchema,
+    status: 202,
+    response: {
+      description:
+        '{ event, contactId, started: [{ flowId, conversationId, runId, status }], skipped: [{ flowId, reason }] }',
+    },
+    security: 'apiKey',
+  },
+];
 
 /**
  * `POST /api/events`: a shop's system tells the hub something happened to a contact

@@ -15,6 +15,7 @@ import { AppError } from '../core/errors';
 import type { EventBus } from '../core/events';
 import type { Logger } from '../logger';
 import type { OutboundService } from '../outbound/outbound-service';
+import { channelCapabilities } from '../../channels/capabilities';
 import { eventsApi } from './events-api';
 import { FlowConversations } from './flow-conversations';
 import { SqlFlowStore } from './sql-flow-store';
@@ -57,6 +58,7 @@ export function registerFlows(deps: FlowsDeps): FlowsRuntime | null {
   );
   const runner = new FlowRunner({
     store,
+    capabilities: channelCapabilities,
     catalog,
     triggers,
     engine: new FlowEngine({ templates: new TemplateRenderer(), sentiment: new NaturalSentiment() }),

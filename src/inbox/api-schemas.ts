@@ -74,4 +74,5 @@ export const cannedResponseInput = z.object({
   title: z.string().trim().max(200).nullable().optional(),
   body: z.string().min(1).max(10_000),
 });
+export const cannedResponseChangesInput = cannedResponseInput.partial();
 export const cannedResponseQuery = z.object({ q: z.string().trim().max(50).optional() });

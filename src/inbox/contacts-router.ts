@@ -1,11 +1,78 @@
 import { Router } from 'express';
 import { principal, requireRole } from '../auth/authenticate';
 import { parseInput } from '../http/validate';
-import { cannedResponseInput, cannedResponseQuery, contactChangesInput, idParam, mergeInput } from './api-schemas';
+import {
+  cannedResponseChangesInput,
+  cannedResponseInput,
+  cannedResponseQuery,
+  contactChangesInput,
+  idParam,
+  mergeInput,
+} from './api-schemas';
 import type { CannedResponses } from './canned-responses';
 import { mergeContacts, type MergeResult } from './contact-merge';
 import type { ContactService } from './contact-service';
 import type { DataSource } from 'typeorm';
+import type { ApiOperation } from './api-operation';
+
+/** These routes as the OpenAPI document shows them (openapi.ts). */
+export const contactsOperations: ApiOperation[] = [
+  {
+    method: 'get',
+    path: '/contacts/{id}',
+    tag: 'contacts',
+    summary: 'Profile: attributes, tags, identities, conversations, consents, flow answers, feedback',
+    response: 'Contact',
+  },
+  {
+    method: 'patch',
+    path: '/contacts/{id}',
+    tag: 'contacts',
+    summary: 'Edit the profile; attributes merge key by key (null removes)',
+    body: contactChangesInput,
+    response: 'Contact',
+  },
+  {
+    method: 'post',
+    path: '/contacts/{id}/merge',
+    tag: 'contacts',
+    summary: 'Merge another contact into this one (admin, manager)',
+    body: mergeInput,
+    response: 'Contact',
+  },
+  {
+    method: 'get',
+    path: '/canned-responses',
+    tag: 'canned responses',
+    summary: 'Saved replies (q: short code prefix or title)',
+    query: cannedResponseQuery,
+    response: 'CannedResponseList',
+  },
+  {
+    method: 'post',
+    path: '/canned-responses',
+    tag: 'canned responses',
+    summary: 'Add a saved reply (admin, manager)',
+    body: cannedResponseInput,
+    status: 201,
+    response: 'CannedResponse',
+  },
+  {
+    method: 'patch',
+    path: '/canned-responses/{id}',
+    tag: 'canned responses',
+    summary: 'Change a saved reply (admin, manager)',
+    body: cannedResponseChangesInput,
+    response: 'CannedResponse',
+  },
+  {
+    method: 'delete',
+    path: '/canned-responses/{id}',
+    tag: 'canned responses',
+    summary: 'Delete a saved reply (admin, manager)',
+    status: 204,
+  },
+];
 
 /** `/api/contacts…` (profile, edit, merge) and `/api/canned-responses…`. */
 export function contactsRouter(
@@ -45,7 +112,7 @@ export function contactsRouter(
 
   router.patch('/canned-responses/:id', requireRole('admin', 'manager'), async (req, res) => {
     const { id } = parseInput(idParam, req.params);
-    res.json(await canned.update(id, parseInput(cannedResponseInput.partial(), req.body)));
+    res.json(await canned.update(id, parseInput(cannedResponseChangesInput, req.body)));
   });
 
   router.delete('/canned-responses/:id', requireRole('admin', 'manager'), async (req, res) => {

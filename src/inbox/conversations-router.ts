@@ -15,6 +15,82 @@ import { AppError } from '../core/errors';
 import type { FlowRequests } from './flow-requests';
 import type { InboxCommands } from './inbox-commands';
 import type { InboxQueries } from './inbox-queries';
+import type { ApiOperation } from './api-operation';
+
+/** These routes as the OpenAPI document shows them (openapi.ts). */
+export const conversationsOperations: ApiOperation[] = [
+  {
+    method: 'get',
+    path: '/conversations',
+    tag: 'conversations',
+    summary: 'Conversations you may see, newest activity first, with a cursor',
+    query: conversationListQuery,
+    response: 'ConversationPage',
+  },
+  {
+    method: 'get',
+    path: '/conversations/{id}',
+    tag: 'conversations',
+    summary: 'One conversation (404 when you may not see it)',
+    response: 'Conversation',
+  },
+  {
+    method: 'get',
+    path: '/conversations/{id}/messages',
+    tag: 'conversations',
+    summary: 'Messages, oldest first; before=<id> pages back, after=<id> catches up',
+    query: messageListQuery,
+    response: 'MessagePage',
+  },
+  {
+    method: 'post',
+    path: '/conversations/{id}/messages',
+    tag: 'conversations',
+    summary: "Reply through the conversation's channel (the bot goes quiet), or write an internal note (private: true)",
+    body: messageInput,
+    status: 201,
+    response: 'Message',
+  },
+  {
+    method: 'post',
+    path: '/conversations/{id}/assignment',
+    tag: 'conversations',
+    summary: 'Assign or unassign; agents may only take or release',
+    body: assignmentInput,
+    response: 'Conversation',
+  },
+  {
+    method: 'post',
+    path: '/conversations/{id}/status',
+    tag: 'conversations',
+    summary: 'Open, pending, resolved or snoozed',
+    body: statusInput,
+    response: 'Conversation',
+  },
+  {
+    method: 'put',
+    path: '/conversations/{id}/labels',
+    tag: 'conversations',
+    summary: 'Replace the labels',
+    body: labelsInput,
+    response: 'Conversation',
+  },
+  {
+    method: 'post',
+    path: '/conversations/{id}/read',
+    tag: 'conversations',
+    summary: 'Mark read for you (your unread count to 0; colleagues keep theirs)',
+    response: 'Conversation',
+  },
+  {
+    method: 'post',
+    path: '/conversations/{id}/flow',
+    tag: 'conversations',
+    summary: 'Run a flow here, handing the conversation back to the bot (409 FLOW_NOT_STARTED says why not)',
+    body: flowRequestInput,
+    response: 'Conversation',
+  },
+];
 
 /** `/api/conversations…`: the list, one thread, and what agents do in it. */
 export function conversationsRouter(

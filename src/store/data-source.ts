@@ -80,7 +80,8 @@ export function postgresOptions(
  * Builds the store's DataSource without connecting: PostgreSQL when a URL is given, else PGlite
  * in-process through its node-postgres shim, so TypeORM's own postgres driver (and every query)
  * is the same on both. The PGlite pool has exactly one connection: PGlite is one session, and
- * one connection is what serialises transactions correctly (DEPENDENCIES.md).
+ * one connection is what serialises transactions correctly (with more, overlapping transactions
+ * would share that session and one's rollback could undo another's committed rows).
  */
 export function createStore(options: StoreOptions): Store {
   if (options.databaseUrl) {

@@ -16,6 +16,7 @@ import { ConversationReads1795960000001 } from '../../migrations/1795960000001-C
 import { FeedbackDailyCounts1795970000000 } from '../../migrations/1795970000000-FeedbackDailyCounts';
 import { FeedbackFollowUpConversation1795970000001 } from '../../migrations/1795970000001-FeedbackFollowUpConversation';
 import { ConsentEvidence1796100000000 } from '../../migrations/1796100000000-ConsentEvidence';
+import { OutboundJobsConversationOrder1796500000000 } from '../../migrations/1796500000000-OutboundJobsConversationOrder';
 
 /** Every migration in order; a schema change adds one file in migrations/ and one line here. */
 export const MIGRATIONS = [
@@ -35,6 +36,7 @@ export const MIGRATIONS = [
   FeedbackDailyCounts1795970000000,
   FeedbackFollowUpConversation1795970000001,
   ConsentEvidence1796100000000,
+  OutboundJobsConversationOrder1796500000000,
 ];
 
 /**

@@ -1,3 +1,4 @@
+import { channelCapabilities } from '../../channels/capabilities';
 import { FlowEngine } from '../../flows/engine/engine';
 import { FlowCatalog } from '../../flows/engine/flow-catalog';
 import { FlowRunner } from '../../flows/engine/flow-runner';
@@ -29,6 +30,7 @@ export function engineHarness(sources: string[], options: { now?: Date } = {}) {
   const catalog = new FlowCatalog(flows, naturalRecognizer);
   const runner = new FlowRunner({
     store,
+    capabilities: channelCapabilities,
     catalog,
     triggers: new TriggerMatcher(catalog.list(), naturalRecognizer),
     engine: new FlowEngine({ templates: new TemplateRenderer(), sentiment: new NaturalSentiment() }),

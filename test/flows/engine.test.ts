@@ -1,4 +1,5 @@
 import { parseReply } from '../../flows/engine/reply-parsers';
+import { channelCapabilities } from '../../channels/capabilities';
 import { renderForChannel } from '../../flows/engine/render';
 import { engineHarness } from './engine-harness';
 
@@ -82,17 +83,30 @@ describe('the engine', () => {
   describe('rendering', () => {
     it('shows buttons on web chat and numbered options in SMS text', () => {
       const effect = { type: 'send' as const, text: 'Pick one', choices: ['Tea', 'Coffee'], numbered: true };
-      expect(renderForChannel('webchat', effect)).toEqual([{ text: 'Pick one', choices: ['Tea', 'Coffee'] }]);
-      expect(renderForChannel('sms', effect)).toEqual([{ text: 'Pick one\n\n1. Tea\n2. Coffee' }]);
+      expect(renderForChannel(channelCapabilities('webchat'), effect)).toEqual([
+        { text: 'Pick one', choices: ['Tea', 'Coffee'] },
+      ]);
+      expect(renderForChannel(channelCapabilities('sms'), effect)).toEqual([{ text: 'Pick one\n\n1. Tea\n2. Coffee' }]);
+    });
+
+    it('renders by what the channel declares it can show, not by its name', () => {
+      const effect = { type: 'send' as const, text: 'Pick one of these', choices: ['Tea', 'Coffee'], numbered: true };
+      expect(renderForChannel({ buttons: true, maxTextLength: 10 }, effect)).toEqual([
+        { text: 'Pick one' },
+        { text: 'of these', choices: ['Tea', 'Coffee'] },
+      ]);
+      expect(renderForChannel({ buttons: false, maxTextLength: 4096 }, { ...effect, numbered: false })).toEqual([
+        { text: 'Pick one of these' },
+      ]);
     });
 
     it('splits a text longer than the channel allows at word boundaries', () => {
       const text = 'word '.repeat(1000).trim();
-      const sms = renderForChannel('sms', { type: 'send', text });
+      const sms = renderForChannel(channelCapabilities('sms'), { type: 'send', text });
       expect(sms.length).toBe(4);
       for (const part of sms) expect(part.text.length).toBeLessThanOrEqual(1600);
       expect(sms.map((part) => part.text).join(' ')).toBe(text);
-      expect(renderForChannel('whatsapp', { type: 'send', text })).toHaveLength(2);
+      expect(renderForChannel(channelCapabilities('whatsapp'), { type: 'send', text })).toHaveLength(2);
     });
   });
 
