@@ -1,7 +1,6 @@
 import type { Controller } from './controller';
 import { h, replace } from './dom';
 import { readable, sectionRow, SECTION_TITLES } from './profile-section-view';
-import { contactLabel } from './state';
 
 /** The contact panel: who this is, what we know, their other channels, and an edit form. */
 export function createContactView(controller: Controller) {
@@ -60,7 +59,7 @@ export function createContactView(controller: Controller) {
         { class: 'back', on: { click: () => ((state.view = 'thread'), (document.body.dataset.view = 'thread')) } },
         '‹ Conversation',
       ),
-      h('h2', {}, contact.displayName ?? contactLabel({ contactName: null, contactId: contact.id })),
+      h('h2', {}, contact.name),
       editing ? form() : h('button', { class: 'edit', on: { click: () => ((editing = true), render()) } }, 'Edit'),
       h(
         'dl',

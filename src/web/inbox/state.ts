@@ -8,6 +8,8 @@ export interface Filters {
 
 export interface ContactProfile {
   id: string;
+  /** What every view calls the contact: the hub's one display-name rule, computed by the server. */
+  name: string;
   displayName: string | null;
   firstName: string | null;
   lastName: string | null;
