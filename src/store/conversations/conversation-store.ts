@@ -139,17 +139,6 @@ export class ConversationStore {
     return row ? { channel: row.channel, address: row.address, replyContext: row.reply_context } : null;
   }
 
-  /** The identity's open conversation (at most one exists), or null. */
-  async openConversationFor(channel: ChannelName, address: string): Promise<string | null> {
-    const [row] = await queryRows<{ id: string }>(
-      this.dataSource.manager,
-      `SELECT c.id FROM conversations c JOIN contact_identities i ON i.id = c.identity_id
-        WHERE i.channel = $1 AND i.address = $2 AND ${openConversationSql('c')}`,
-      [channel, address],
-    );
-    return row?.id ?? null;
-  }
-
   /**
    * Where a follow-up on a conversation lands, locked: the conversation itself if it is open or
    * can be reopened, else the contact's conversation already open on the same address.
