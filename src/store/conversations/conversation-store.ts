@@ -105,7 +105,8 @@ export class ConversationStore {
   /** `change` inside a transaction opened by `transaction()`; the event follows its commit. */
   async changeIn(tx: EntityManager, conversationId: string, change: ConversationChange): Promise<void> {
     const events = this.pending.get(tx);
-    if (!events) throw new Error('ConversationStore.changeIn needs a transaction opened by ConversationStore.transaction');
+    if (!events)
+      throw new Error('ConversationStore.changeIn needs a transaction opened by ConversationStore.transaction');
     const changed = await this.write(tx, conversationId, change);
     if (changed) events.push(() => this.bus.publish('conversation.updated', changed));
   }
@@ -130,7 +131,11 @@ export class ConversationStore {
   }
 
   async replyTargetOf(conversationId: string): Promise<ReplyTarget | null> {
-    const [row] = await queryRows<{ channel: ChannelName; address: string; reply_context: ReplyTarget['replyContext'] }>(
+    const [row] = await queryRows<{
+      channel: ChannelName;
+      address: string;
+      reply_context: ReplyTarget['replyContext'];
+    }>(
       this.dataSource.manager,
       `SELECT c.channel, i.address, i.reply_context FROM conversations c
          JOIN contact_identities i ON i.id = c.identity_id WHERE c.id = $1`,

@@ -60,11 +60,18 @@ export class MessageStatusStore {
 
   /** Returns true when the status moved; publishes `message.status` only then. */
   async advance(messageId: string, change: StatusChange): Promise<boolean> {
-    const rows = await queryRows<{ id: string; conversation_id: string; status: MessageStatus; error_code: string | null }>(
-      this.dataSource.manager,
-      ADVANCE_STATUS,
-      [messageId, change.status, change.errorCode ?? null, change.errorMessage ?? null, change.providerMessageId ?? null],
-    );
+    const rows = await queryRows<{
+      id: string;
+      conversation_id: string;
+      status: MessageStatus;
+      error_code: string | null;
+    }>(this.dataSource.manager, ADVANCE_STATUS, [
+      messageId,
+      change.status,
+      change.errorCode ?? null,
+      change.errorMessage ?? null,
+      change.providerMessageId ?? null,
+    ]);
     if (rows.length === 0) return false;
     this.bus.publish('message.status', {
       messageId: rows[0].id,

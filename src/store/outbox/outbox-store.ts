@@ -138,7 +138,11 @@ export class OutboxStore {
       CLAIM,
       [batchSize, lockSeconds],
     );
-    return rows.map((row) => ({ messageId: row.message_id, conversationId: row.conversation_id, tries: Number(row.tries) }));
+    return rows.map((row) => ({
+      messageId: row.message_id,
+      conversationId: row.conversation_id,
+      tries: Number(row.tries),
+    }));
   }
 
   /** Deletes the finished jobs and releases the others for a retry after an exponential backoff. */
