@@ -6,7 +6,7 @@ import { jsonWithoutNul, withoutNul } from '../core/storable-text';
 import type { Attachment, ChannelName, MessageTemplate, OutboundEnvelope, SendResult } from '../core/types';
 import type { Logger } from '../logger';
 import type { MessageStatusUpdater } from '../conversations/message-status';
-import { OutboundMessageStore, type OutboundRowInput } from '../store/conversations/outbound-messages';
+import { OutboundMessageStore, type OutboundRowInput } from '../store/conversations/outbound-message-store';
 import { StatementBatcher } from '../store/statement-batcher';
 import type { ChannelRegistry } from './channel-registry';
 import type { OutboundGuard, OutboundTarget } from './outbound-guard';

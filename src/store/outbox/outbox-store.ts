@@ -117,7 +117,7 @@ const ACCEPT = `
 /**
  * The outbox's part of a queued message's insert: a CTE, appended to the messages' insert
  * (`msg`), that writes each message's send job in the same statement — so the message and its
- * job commit together or not at all, in one round trip (see OutboundMessageStore).
+ * job commit together or not at all, in one round trip (see outbound-message-store.ts).
  */
 export const ENQUEUE_JOBS_CTE = `job AS (
     INSERT INTO outbound_jobs (message_id, conversation_id) SELECT id, conversation_id FROM msg
