@@ -4,88 +4,12 @@ import type { ConsentGate, ConsentVerdict } from '../core/consent-gate';
 import { AppError } from '../core/errors';
 import type { EventBus } from '../core/events';
 import { validateInbound } from '../core/inbound-schema';
-import { preparedQuery } from '../store/prepared-query';
+import { IngestStore, identityKey, type AppendItem } from '../store/conversations/ingest-store';
 import { StatementBatcher } from '../store/statement-batcher';
-import type { ChannelName, InboundMessage, IngestOutcome } from '../core/types';
-import {
-  CONVERSATION_COLUMNS,
-  MESSAGE_COLUMNS,
-  conversationView,
-  messageView,
-  type ConversationRow,
-  type MessageRow,
-} from './views';
-
-/** SMS and WhatsApp share E.164 addresses: the same number is the same person on both. */
-const PHONE_CHANNELS: readonly ChannelName[] = ['sms', 'whatsapp'];
+import type { InboundMessage, IngestOutcome } from '../core/types';
 
 const UNIQUE_VIOLATION = '23505';
 const MAX_ATTEMPTS = 4;
-
-/**
- * The common case as one atomic statement, for a batch of messages (one per identity: see
- * `keyOf` below): each identity is known and has an open conversation. Inserts the messages (a
- * retried provider id inserts nothing), bumps each conversation and each contact's last-seen
- * time, and returns the stored rows. A message that comes back without a row either has no open
- * conversation (the slow path) or is a duplicate (looked up).
- *
- * The conversations are locked first, in id order: two statements that each touch several
- * conversations (this one, the replies' insert) then never wait for each other in a cycle.
- */
-const APPEND_TO_OPEN_CONVERSATIONS = `
-  WITH input AS (
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::timestamptz[])
-      AS t(channel, address, provider_message_id, body, attachments, raw, sent_at)
-  ), conv AS (
-    SELECT c.id, c.contact_id, i.channel, i.address
-      FROM conversations c
-      JOIN contact_identities i ON i.id = c.identity_id
-     WHERE (i.channel, i.address) IN (SELECT channel, address FROM input) AND c.status <> 'resolved'
-     ORDER BY c.id
-       FOR NO KEY UPDATE OF c
-  ), msg AS (
-    INSERT INTO messages (conversation_id, contact_id, channel, direction, author_kind, body,
-                          attachments, provider_message_id, status, raw, sent_at)
-    SELECT conv.id, conv.contact_id, input.channel, 'inbound', 'contact', input.body, input.attachments,
-           input.provider_message_id, 'received', input.raw, input.sent_at
-      FROM conv JOIN input ON input.channel = conv.channel AND input.address = conv.address
-    ON CONFLICT DO NOTHING
-    RETURNING ${MESSAGE_COLUMNS}, provider_message_id
-  ), bumped AS (
-    -- Single-table updates of the batch's rows by key: whatever the planner guesses of the
-    -- tables' sizes, it cannot turn these into a scan per message. A message's created_at is
-    -- now(), the statement's time, which is also what the conversation and contact record.
-    UPDATE conversations c
-       SET last_message_at = now(),
-           last_inbound_at = now(),
-           unread_count = c.unread_count + 1,
-           status = CASE WHEN c.status IN ('pending', 'snoozed') THEN 'open' ELSE c.status END,
-           updated_at = now()
-     WHERE c.id = ANY (ARRAY(SELECT conversation_id FROM msg))
-    RETURNING ${CONVERSATION_COLUMNS.split(', ')
-      .map((column) => `c.${column}`)
-      .join(', ')}
-  ), seen AS (
-    -- Last-seen is kept to the minute: rewriting the contact on every message costs throughput.
-    UPDATE contacts SET last_seen_at = now()
-     WHERE id = ANY (ARRAY(SELECT contact_id FROM msg))
-       AND (last_seen_at IS NULL OR last_seen_at < now() - interval '1 minute')
-  )
-  SELECT conv.address, msg.provider_message_id, row_to_json(msg.*) AS message, row_to_json(bumped.*) AS conversation
-    FROM msg JOIN bumped ON bumped.id = msg.conversation_id JOIN conv ON conv.id = msg.conversation_id`;
-
-/** One message's share of APPEND_TO_OPEN_CONVERSATIONS. */
-interface AppendItem {
-  channel: ChannelName;
-  address: string;
-  providerMessageId: string;
-  body: string | null;
-  attachments: string;
-  raw: string | null;
-  sentAt: Date;
-}
-
-const identityKey = (item: { channel: string; address: string }) => `${item.channel}\u0000${item.address}`;
 
 type Appended = Pick<IngestOutcome, 'message' | 'conversation'> | null;
 
@@ -100,12 +24,14 @@ class LostRace extends Error {}
 export class ConversationIngest {
   /** Concurrent messages of different identities share one append statement (group commit). */
   private readonly appends = new StatementBatcher<AppendItem, Appended>({
-    run: (items) => this.appendToOpenConversations(this.dataSource.manager, items),
+    run: (items) => this.store.appendToOpenConversations(this.dataSource.manager, items),
     maxBatch: 64,
     lanes: 2,
     // One message per identity per statement: two would bump one conversation in one UPDATE.
     keyOf: identityKey,
   });
+
+  private readonly store: IngestStore;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -113,12 +39,14 @@ export class ConversationIngest {
     private readonly timing?: Histogram<'channel' | 'outcome'>,
     /** Consent's gate: asked once per new message, after the commit and before the event. */
     private readonly gate?: ConsentGate,
-  ) {}
+  ) {
+    this.store = new IngestStore(dataSource);
+  }
 
   async ingest(input: InboundMessage): Promise<IngestOutcome> {
     const stopTimer = this.timing?.startTimer({ channel: input.channel });
     try {
-      const outcome = await this.store(input);
+      const outcome = await this.storeMessage(input);
       stopTimer?.({ outcome: outcome.duplicate ? 'duplicate' : 'stored' });
       return outcome;
     } catch (error) {
@@ -127,7 +55,7 @@ export class ConversationIngest {
     }
   }
 
-  private async store(input: InboundMessage): Promise<IngestOutcome> {
+  private async storeMessage(input: InboundMessage): Promise<IngestOutcome> {
     const inbound = validateInbound(input);
     const item: AppendItem = {
       channel: inbound.channel,
@@ -141,7 +69,9 @@ export class ConversationIngest {
 
     const appended = await this.appends.submit(item);
     if (appended) {
-      if (inbound.replyContext) await this.refreshReplyContext(inbound);
+      if (inbound.replyContext) {
+        await this.store.refreshReplyContext(inbound.channel, inbound.from, inbound.replyContext);
+      }
       const outcome = { ...appended, duplicate: false, isNewConversation: false, isNewContact: false };
       await this.afterCommit(outcome);
       return outcome;
@@ -169,101 +99,18 @@ export class ConversationIngest {
     inbound: InboundMessage,
     item: AppendItem,
   ): Promise<IngestOutcome> {
-    const { identityId, contactId, isNewContact } = await this.resolveIdentity(manager, inbound);
-    const opened: { id: string }[] = await manager.query(
-      `INSERT INTO conversations (contact_id, identity_id, channel) VALUES ($1, $2, $3)
-       ON CONFLICT DO NOTHING RETURNING id`,
-      [contactId, identityId, inbound.channel],
-    );
-    const [appended] = await this.appendToOpenConversations(manager, [item]);
-    if (!appended) throw new LostRace('the message was stored concurrently');
-    return { ...appended, duplicate: false, isNewConversation: opened.length === 1, isNewContact };
-  }
-
-  private async resolveIdentity(
-    manager: EntityManager,
-    inbound: InboundMessage,
-  ): Promise<{ identityId: string; contactId: string; isNewContact: boolean }> {
-    const replyContext = inbound.replyContext === undefined ? null : JSON.stringify(inbound.replyContext);
-    const found: { id: string; contact_id: string }[] = await manager
-      .query(
-        `UPDATE contact_identities SET reply_context = COALESCE($3::jsonb, reply_context)
-        WHERE channel = $1 AND address = $2 RETURNING id, contact_id`,
-        [inbound.channel, inbound.from, replyContext],
-      )
-      .then(([rows]: [{ id: string; contact_id: string }[]]) => rows);
-    if (found.length === 1) return { identityId: found[0].id, contactId: found[0].contact_id, isNewContact: false };
-
-    let contactId = await this.findContactByPhone(manager, inbound);
-    const isNewContact = contactId === null;
-    if (contactId === null) {
-      const isPhone = PHONE_CHANNELS.includes(inbound.channel);
-      const [contact]: { id: string }[] = await manager.query(
-        'INSERT INTO contacts (display_name, phone) VALUES ($1, $2) RETURNING id',
-        [inbound.senderName ?? null, isPhone ? inbound.from : null],
-      );
-      contactId = contact.id;
-    }
-    const created: { id: string }[] = await manager.query(
-      `INSERT INTO contact_identities (contact_id, channel, address, reply_context)
-       VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT DO NOTHING RETURNING id`,
-      [contactId, inbound.channel, inbound.from, replyContext],
-    );
-    // Another transaction created this identity first: start over and use theirs.
-    if (created.length === 0) throw new LostRace('the identity was created concurrently');
-    return { identityId: created[0].id, contactId, isNewContact };
-  }
-
-  /**
-   * A known customer may write from a new provider conversation (a new Direct Line session)
-   * while the hub's conversation is still open: replies must go where they wrote last.
-   */
-  private async refreshReplyContext(inbound: InboundMessage): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE contact_identities SET reply_context = $3::jsonb
-        WHERE channel = $1 AND address = $2 AND reply_context IS DISTINCT FROM $3::jsonb`,
-      [inbound.channel, inbound.from, JSON.stringify(inbound.replyContext)],
-    );
-  }
-
-  /** A new WhatsApp number that already texted by SMS (or the reverse) joins that contact. */
-  private async findContactByPhone(manager: EntityManager, inbound: InboundMessage): Promise<string | null> {
-    if (!PHONE_CHANNELS.includes(inbound.channel)) return null;
-    const rows: { contact_id: string }[] = await manager.query(
-      `SELECT contact_id FROM contact_identities WHERE channel = ANY($1) AND address = $2
-       UNION ALL SELECT id FROM contacts WHERE phone = $2
-       LIMIT 1`,
-      [PHONE_CHANNELS, inbound.from],
-    );
-    return rows[0]?.contact_id ?? null;
-  }
-
-  /** Runs APPEND_TO_OPEN_CONVERSATIONS; answers each item's rows, or null for an item not stored. */
-  private async appendToOpenConversations(manager: EntityManager, items: AppendItem[]): Promise<Appended[]> {
-    const rows = await preparedQuery<{
-      address: string;
-      provider_message_id: string;
-      message: MessageRow;
-      conversation: ConversationRow;
-    }>(manager, 'rapport_ingest_append', APPEND_TO_OPEN_CONVERSATIONS, [
-      items.map((item) => item.channel),
-      items.map((item) => item.address),
-      items.map((item) => item.providerMessageId),
-      items.map((item) => item.body),
-      items.map((item) => item.attachments),
-      items.map((item) => item.raw),
-      items.map((item) => item.sentAt),
-    ]);
-    // A batch holds one message per identity; a row is that message's only if the ids match
-    // (two identities sending one provider id: the second is refused as a duplicate).
-    const stored = new Map(
-      rows.map((row) => [identityKey({ channel: row.message.channel, address: row.address }), row]),
-    );
-    return items.map((item) => {
-      const row = stored.get(identityKey(item));
-      if (!row || row.provider_message_id !== item.providerMessageId) return null;
-      return { message: messageView(row.message), conversation: conversationView(row.conversation) };
+    const identity = await this.store.resolveIdentity(manager, {
+      channel: inbound.channel,
+      address: inbound.from,
+      senderName: inbound.senderName ?? null,
+      replyContext: inbound.replyContext ?? null,
     });
+    // Another transaction created this identity first: start over and use theirs.
+    if (!identity) throw new LostRace('the identity was created concurrently');
+    const isNewConversation = await this.store.openConversation(manager, identity, inbound.channel);
+    const [appended] = await this.store.appendToOpenConversations(manager, [item]);
+    if (!appended) throw new LostRace('the message was stored concurrently');
+    return { ...appended, duplicate: false, isNewConversation, isNewContact: identity.isNewContact };
   }
 
   /**
@@ -272,19 +119,12 @@ export class ConversationIngest {
    * conversation to another.
    */
   private async findExisting(inbound: InboundMessage): Promise<IngestOutcome | null> {
-    const rows: { sender: string; message: MessageRow; conversation: ConversationRow }[] = await this.dataSource.query(
-      `SELECT i.address AS sender, row_to_json(m.*) AS message, row_to_json(c.*) AS conversation
-           FROM messages m
-           JOIN conversations c ON c.id = m.conversation_id
-           JOIN contact_identities i ON i.id = c.identity_id
-          WHERE m.channel = $1 AND m.provider_message_id = $2`,
-      [inbound.channel, inbound.providerMessageId],
-    );
-    if (rows.length === 0) return null;
-    if (rows[0].sender !== inbound.from) throw new AppError('MESSAGE_ID_TAKEN');
+    const stored = await this.store.findByProviderId(inbound.channel, inbound.providerMessageId);
+    if (!stored) return null;
+    if (stored.sender !== inbound.from) throw new AppError('MESSAGE_ID_TAKEN');
     return {
-      message: messageView(rows[0].message),
-      conversation: conversationView(rows[0].conversation),
+      message: stored.message,
+      conversation: stored.conversation,
       duplicate: true,
       isNewConversation: false,
       isNewContact: false,

@@ -1,66 +1,9 @@
-import type { DataSource } from 'typeorm';
-import type { EventBus } from '../core/events';
-import type { MessageStatus } from '../core/types';
-
 /**
- * Moves an outbound message's status forward only: queued → sent → delivered → read, and
- * failed/undelivered are final. A late or repeated callback changes nothing.
+ * Outbound messages' delivery state, under the name the hub's wiring uses. The conversations store
+ * owns the statements (src/store/conversations/message-status-store.ts).
  */
-const ADVANCE_STATUS = `
-  UPDATE messages
-     SET status = $2,
-         error_code = COALESCE($3, error_code),
-         error_message = COALESCE($4, error_message),
-         provider_message_id = COALESCE(provider_message_id, $5)
-   WHERE id = $1
-     AND status NOT IN ('failed', 'undelivered', 'read')
-     AND CASE
-           WHEN $2 IN ('failed', 'undelivered') THEN true
-           ELSE array_position(ARRAY['queued','sent','delivered','read'], $2::text)
-              > COALESCE(array_position(ARRAY['queued','sent','delivered','read'], status::text), 0)
-         END
-  RETURNING id, conversation_id, status, error_code`;
-
-export interface StatusChange {
-  status: MessageStatus;
-  errorCode?: string | null;
-  errorMessage?: string | null;
-  providerMessageId?: string | null;
-}
-
-export class MessageStatusUpdater {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly bus: EventBus,
-  ) {}
-
-  /**
-   * Records the provider's id on a message that has none yet (a callback that outran the worker,
-   * or a send whose answer was lost). Never replaces an id already stored.
-   */
-  async attachProviderId(messageId: string, providerMessageId: string): Promise<void> {
-    await this.dataSource.query(
-      'UPDATE messages SET provider_message_id = $2 WHERE id = $1 AND provider_message_id IS NULL',
-      [messageId, providerMessageId],
-    );
-  }
-
-  /** Returns true when the status moved; publishes `message.status` only then. */
-  async advance(messageId: string, change: StatusChange): Promise<boolean> {
-    const [rows] = (await this.dataSource.query(ADVANCE_STATUS, [
-      messageId,
-      change.status,
-      change.errorCode ?? null,
-      change.errorMessage ?? null,
-      change.providerMessageId ?? null,
-    ])) as [{ id: string; conversation_id: string; status: MessageStatus; error_code: string | null }[], number];
-    if (rows.length === 0) return false;
-    this.bus.publish('message.status', {
-      messageId: rows[0].id,
-      conversationId: rows[0].conversation_id,
-      status: rows[0].status,
-      errorCode: rows[0].error_code,
-    });
-    return true;
-  }
-}
+export {
+  MessageStatusStore as MessageStatusUpdater,
+  type ReportedMessage,
+  type StatusChange,
+} from '../store/conversations/message-status-store';

@@ -1,21 +1,15 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { AppError } from '../core/errors';
 import type { EventBus } from '../core/events';
-import {
-  CONVERSATION_COLUMNS,
-  MESSAGE_COLUMNS,
-  conversationView,
-  messageView,
-  type ConversationRow,
-  type MessageRow,
-} from '../conversations/views';
+import { AssigneeLookup } from '../store/conversations/assignee-lookup';
+import { HANDLED_BY_PEOPLE, NOTE_MAX_CHARACTERS } from '../store/conversations/conversation-rules';
+import { ConversationStore } from '../store/conversations/conversation-store';
 import type { FeedbackList } from './feedback-list';
 import type { FeedbackViewer } from './filters';
-import { withoutNul } from '../core/storable-text';
 
 export const tagsSchema = z.array(z.string().trim().min(1).max(50)).max(20);
-export const noteSchema = z.string().trim().min(1).max(10_000);
+export const noteSchema = z.string().trim().min(1).max(NOTE_MAX_CHARACTERS);
 export const followUpAgentSchema = z.uuid();
 
 /**
@@ -24,11 +18,17 @@ export const followUpAgentSchema = z.uuid();
  * inbox). Managers and admins only.
  */
 export class FeedbackReviewActions {
+  private readonly conversations: ConversationStore;
+  private readonly assignees: AssigneeLookup;
+
   constructor(
     private readonly dataSource: DataSource,
-    private readonly bus: EventBus,
+    bus: EventBus,
     private readonly list: FeedbackList,
-  ) {}
+  ) {
+    this.conversations = new ConversationStore(dataSource, bus);
+    this.assignees = new AssigneeLookup(dataSource);
+  }
 
   async markReviewed(id: string, viewer: FeedbackViewer, reviewed: boolean) {
     this.requireManager(viewer);
@@ -54,20 +54,16 @@ export class FeedbackReviewActions {
   /** An internal note in the rating's conversation: agents see it, the customer never does. */
   async addNote(id: string, viewer: FeedbackViewer, text: unknown) {
     this.requireManager(viewer);
-    const parsed = noteSchema.safeParse(text);
-    if (!parsed.success) throw new AppError('VALIDATION_FAILED', 'text: a note needs 1–10,000 characters');
+    if (typeof text !== 'string') throw new AppError('VALIDATION_FAILED', 'text: a note needs 1–10,000 characters');
     const feedback = await this.list.one(id, viewer);
     if (!feedback.conversationId) throw new AppError('CONFLICT', 'This feedback has no conversation to note on');
-    const [row]: MessageRow[] = await this.dataSource.query(
-      `INSERT INTO messages (conversation_id, contact_id, channel, direction, author_kind, author_user_id, body, is_private, status, metadata)
-       SELECT c.id, c.contact_id, c.channel, 'outbound', 'agent', $2, $3, true, 'sent', jsonb_build_object('feedbackId', $4::text)
-         FROM conversations c WHERE c.id = $1
-       RETURNING ${MESSAGE_COLUMNS}`,
-      [feedback.conversationId, viewer.userId, withoutNul(parsed.data), id],
-    );
-    const conversation = await this.conversation(feedback.conversationId);
-    this.bus.publish('message.created', { message: messageView(row), conversation });
-    return messageView(row);
+    const { message } = await this.conversations.addNote({
+      conversationId: feedback.conversationId,
+      authorUserId: viewer.userId,
+      text,
+      metadata: { feedbackId: id },
+    });
+    return message;
   }
 
   /**
@@ -103,18 +99,16 @@ export class FeedbackReviewActions {
     agentId: string | null,
     options: { automatic: boolean },
   ): Promise<string | null> {
-    const target = await this.dataSource.transaction(async (manager) => {
-      if (agentId) {
-        const [agent]: { id: string }[] = await manager.query(
-          "SELECT id FROM users WHERE id = $1 AND active AND role IN ('agent', 'manager', 'admin')",
-          [agentId],
-        );
-        if (!agent) throw new AppError('VALIDATION_FAILED', 'agentId: no active user with that id');
+    // The conversation store publishes the reassignment after the commit, with the previous
+    // audience: the agent who had the follow-up before drops it from their live inbox.
+    return this.conversations.transaction(async (tx) => {
+      if (agentId && !(await this.assignees.isActive(agentId, tx))) {
+        throw new AppError('VALIDATION_FAILED', 'agentId: no active user with that id');
       }
       // The conversation first, then the rating: the order a flow's turn takes them in when it
       // adds a comment to that rating. The other order deadlocked with it.
-      const landing = conversationId ? await this.followUpConversation(manager, conversationId) : null;
-      const [rating]: { follow_up_at: Date | null }[] = await manager.query(
+      const landing = conversationId ? await this.conversations.lockFollowUpLanding(tx, conversationId) : null;
+      const [rating]: { follow_up_at: Date | null }[] = await tx.query(
         'SELECT follow_up_at FROM feedback WHERE id = $1 FOR UPDATE',
         [feedbackId],
       );
@@ -123,48 +117,18 @@ export class FeedbackReviewActions {
         if (options.automatic) return null;
         throw new AppError('CONFLICT', 'This feedback has no conversation to follow up in');
       }
-      await manager.query(
-        `UPDATE conversations
-            SET status = 'open', assignee_id = COALESCE($2, assignee_id),
-                handled_by = CASE WHEN $3 THEN 'human' ELSE handled_by END, updated_at = now()
-          WHERE id = $1`,
-        [landing, agentId, !options.automatic],
-      );
-      await manager.query(
+      await this.conversations.changeIn(tx, landing, {
+        status: 'open',
+        ...(agentId ? { assigneeId: agentId } : {}),
+        ...(options.automatic ? {} : { handledBy: HANDLED_BY_PEOPLE }),
+      });
+      await tx.query(
         `UPDATE feedback SET follow_up_user_id = $2, follow_up_at = now(), follow_up_conversation_id = $3
           WHERE id = $1`,
         [feedbackId, agentId, landing],
       );
       return landing;
     });
-    if (target) this.bus.publish('conversation.updated', { conversation: await this.conversation(target) });
-    return target;
-  }
-
-  /**
-   * Where a follow-up on a conversation lands, locked: the conversation itself if it is open or
-   * can be reopened, else the contact's conversation already open on the same address.
-   */
-  private async followUpConversation(manager: EntityManager, conversationId: string): Promise<string | null> {
-    const [own]: { id: string; identity_id: string; status: string }[] = await manager.query(
-      'SELECT id, identity_id, status FROM conversations WHERE id = $1 FOR UPDATE',
-      [conversationId],
-    );
-    if (!own) return null;
-    if (own.status !== 'resolved') return own.id;
-    const [open]: { id: string }[] = await manager.query(
-      `SELECT id FROM conversations WHERE identity_id = $1 AND status <> 'resolved' AND id <> $2 FOR UPDATE`,
-      [own.identity_id, own.id],
-    );
-    return open?.id ?? own.id;
-  }
-
-  private async conversation(id: string) {
-    const [row]: ConversationRow[] = await this.dataSource.query(
-      `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = $1`,
-      [id],
-    );
-    return conversationView(row);
   }
 
   private requireManager(viewer: FeedbackViewer): void {

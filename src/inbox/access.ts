@@ -24,15 +24,6 @@ export function visibleTo(caller: Principal, firstParam: number): { sql: string;
   };
 }
 
-/** The same rule in memory (for typing events and checks on a loaded conversation). */
-export function maySee(caller: Principal, conversation: Audience): boolean {
-  if (seesEverything(caller)) return true;
-  if (conversation.assigneeId !== null) return conversation.assigneeId === caller.id;
-  return (
-    conversation.team === null || caller.teams.map((t) => t.toLowerCase()).includes(conversation.team.toLowerCase())
-  );
-}
-
 /** The socket.io rooms a connected person joins; with `audienceRooms` they implement the rule. */
 export function roomsOf(caller: Principal): string[] {
   const rooms = [`user:${caller.id}`];
@@ -56,7 +47,7 @@ export function isAudienceRoom(room: string): boolean {
 }
 
 /**
- * Whether a socket in these rooms may see the conversation: `maySee` read from the rooms. The
+ * Whether a socket in these rooms may see the conversation: the rule above read from the rooms. The
  * rooms follow a role or team change on every hub process; a socket's copy of its principal on
  * another process does not.
  */

@@ -1,73 +1,9 @@
-import type { DataSource } from 'typeorm';
-import { AppError } from '../core/errors';
-
-export interface CannedResponseView {
-  id: string;
-  shortCode: string;
-  title: string | null;
-  body: string;
-}
-
-export interface CannedResponseInput {
-  shortCode: string;
-  title?: string | null;
-  body: string;
-}
-
-const COLUMNS = 'id, short_code AS "shortCode", title, body';
-const UNIQUE_VIOLATION = '23505';
-
-/** Saved replies, shared by the whole team; `/code` in the composer inserts one. */
-export class CannedResponses {
-  constructor(private readonly dataSource: DataSource) {}
-
-  list(search?: string): Promise<CannedResponseView[]> {
-    return this.dataSource.query(
-      `SELECT ${COLUMNS} FROM canned_responses
-        WHERE $1::text IS NULL OR short_code ILIKE $1 || '%' OR title ILIKE '%' || $1 || '%'
-        ORDER BY short_code LIMIT 200`,
-      [search?.replace(/[\\%_]/g, '') || null],
-    );
-  }
-
-  async create(input: CannedResponseInput, userId: string): Promise<CannedResponseView> {
-    return this.unique(async () => {
-      const [row]: CannedResponseView[] = await this.dataSource.query(
-        `INSERT INTO canned_responses (short_code, title, body, created_by) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
-        [input.shortCode.toLowerCase(), input.title ?? null, input.body, userId],
-      );
-      return row;
-    });
-  }
-
-  async update(id: string, input: Partial<CannedResponseInput>): Promise<CannedResponseView> {
-    return this.unique(async () => {
-      const [rows] = (await this.dataSource.query(
-        `UPDATE canned_responses SET short_code = COALESCE($2, short_code), title = COALESCE($3, title),
-                body = COALESCE($4, body), updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
-        [id, input.shortCode?.toLowerCase() ?? null, input.title ?? null, input.body ?? null],
-      )) as [CannedResponseView[], number];
-      if (rows.length === 0) throw new AppError('NOT_FOUND', 'Canned response not found');
-      return rows[0];
-    });
-  }
-
-  async remove(id: string): Promise<void> {
-    const [rows] = (await this.dataSource.query('DELETE FROM canned_responses WHERE id = $1 RETURNING id', [id])) as [
-      unknown[],
-      number,
-    ];
-    if (rows.length === 0) throw new AppError('NOT_FOUND', 'Canned response not found');
-  }
-
-  private async unique<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
-        throw new AppError('CONFLICT', 'A canned response with that short code already exists');
-      }
-      throw error;
-    }
-  }
-}
+/**
+ * Saved replies: the routers' name for the conversations store's canned responses, which own the
+ * `canned_responses` table (src/store/conversations/canned-response-store.ts).
+ */
+export {
+  CannedResponseStore as CannedResponses,
+  type CannedResponseInput,
+  type CannedResponseView,
+} from '../store/conversations/canned-response-store';

@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal';
 import type { SessionStore } from '../auth/session-store';
 import type { EventBus, HubEvents, MessageView } from '../core/events';
 import type { Logger } from '../logger';
+import { ConversationStore } from '../store/conversations/conversation-store';
 import { audienceRooms, isAudienceRoom, roomsOf, roomsSee, sameAudience, type Audience } from './access';
 import type { InboxQueries } from './inbox-queries';
 import type { InboxClientEvents, InboxServerEvents, PresenceEntry } from './realtime-events';
@@ -35,6 +36,7 @@ export class InboxRealtime {
    * (a stale last-message preview) could reach agents after the newer one.
    */
   private readonly inOrder = new Map<string, Promise<void>>();
+  private readonly conversations: ConversationStore;
 
   constructor(
     private readonly deps: {
@@ -48,7 +50,9 @@ export class InboxRealtime {
       /** Agents may be connected to other hub processes (a socket.io adapter is in use). */
       clustered?: boolean;
     },
-  ) {}
+  ) {
+    this.conversations = new ConversationStore(deps.dataSource, deps.bus);
+  }
 
   /**
    * No agent can hear an event: none is connected here, and there are no other processes to
@@ -205,12 +209,8 @@ export class InboxRealtime {
     return next;
   }
 
-  private async audienceOf(conversationId: string): Promise<Audience | null> {
-    const rows: { assignee_id: string | null; team: string | null }[] = await this.deps.dataSource.query(
-      'SELECT assignee_id, team FROM conversations WHERE id = $1',
-      [conversationId],
-    );
-    return rows[0] ? { assigneeId: rows[0].assignee_id, team: rows[0].team } : null;
+  private audienceOf(conversationId: string): Promise<Audience | null> {
+    return this.conversations.audienceOf(conversationId);
   }
 
   private to(audience: Audience) {

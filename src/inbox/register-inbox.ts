@@ -12,12 +12,13 @@ import type { Logger } from '../logger';
 import { AuthStore } from '../store/auth/auth-store';
 import type { ChannelRegistry } from '../outbound/channel-registry';
 import type { OutboundService } from '../outbound/outbound-service';
+import { ConversationStore } from '../store/conversations/conversation-store';
+import { HandoffStore } from '../store/conversations/handoff-store';
 import { apiRouter, type ApiExtension } from './api-router';
 import { CannedResponses } from './canned-responses';
 import { ContactService } from './contact-service';
 import { FlowRequests } from './flow-requests';
 import { InboxCommands } from './inbox-commands';
-import { HandoffRecords } from './handoff-records';
 import { inboxPageRouter } from './inbox-page';
 import { InboxQueries } from './inbox-queries';
 import { InboxRealtime } from './inbox-realtime';
@@ -70,9 +71,9 @@ export function registerInbox(deps: InboxDeps): Inbox {
     publicUrl: config.PUBLIC_URL,
     clustered: config.SOCKET_ADAPTER !== 'none',
   });
-  const commands = new InboxCommands(dataSource, bus, deps.outbound, queries, (id, previous, next) =>
-    realtime.audienceChanged(id, previous, next),
-  );
+  // Who loses sight of a conversation is told by the realtime listener of `conversation.updated`,
+  // which the conversation store publishes with the previous audience.
+  const commands = new InboxCommands(dataSource, bus, deps.outbound, queries);
   const contacts = new ContactService(
     dataSource,
     [...DEFAULT_PROFILE_SECTIONS, ...(deps.profileSections ?? [])],
@@ -101,30 +102,25 @@ export function registerInbox(deps: InboxDeps): Inbox {
   realtime.attach(deps.io);
 
   // The handoff is stored before agents hear of it, so the conversation they fetch shows the banner.
-  const handoffs = new HandoffRecords(dataSource);
+  const handoffs = new HandoffStore(dataSource);
   bus.on('conversation.handoff', async (event) => {
-    await handoffs.record(event);
+    await handoffs.record({ ...event, conversationId: event.conversation.id });
     await realtime.handedOff(event);
   });
   bus.on('conversation.updated', async ({ conversation }) => {
     if (conversation.handledBy === 'bot') await handoffs.forgetIfBotHasIt(conversation.id);
   });
 
+  const conversations = new ConversationStore(dataSource, bus);
   // An agent typing shows in the customer's channel, where the channel can show it.
   bus.on('typing.changed', async (event) => {
     if (event.who !== 'agent') return;
-    const rows: { channel: string; address: string; reply_context: Record<string, unknown> | null }[] =
-      await dataSource.query(
-        `SELECT c.channel, i.address, i.reply_context FROM conversations c
-           JOIN contact_identities i ON i.id = c.identity_id WHERE c.id = $1`,
-        [event.conversationId],
-      );
-    const target = rows[0];
+    const target = await conversations.replyTargetOf(event.conversationId);
     if (!target) return;
-    const adapter = deps.channels.get(target.channel as never);
+    const adapter = deps.channels.get(target.channel);
     if (adapter instanceof WebchatChannel) adapter.showTyping(target.address, event.typing, event.name);
     else if (event.typing)
-      await adapter?.sendTyping?.(target.address, event.conversationId, target.reply_context ?? undefined);
+      await adapter?.sendTyping?.(target.address, event.conversationId, target.replyContext ?? undefined);
   });
 
   return { users, sessions, tokens, queries, commands, realtime };

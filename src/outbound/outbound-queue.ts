@@ -1,14 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../logger';
-import { releaseClaims } from '../store/outbox/release-claims';
-import { queryRows } from '../store/prepared-query';
+import { OutboxStore, type ClaimedJob } from '../store/outbox/outbox-store';
 
-/** A send job a worker holds: the message, and which try of it this is (1 for the first). */
-export interface ClaimedJob {
-  messageId: string;
-  conversationId: string;
-  tries: number;
-}
+export type { ClaimedJob };
 
 /** What became of a job: finished (sent, or failed for good), or to be tried again later. */
 export type JobOutcome = 'done' | 'retry';
@@ -44,47 +38,6 @@ export type BatchHandler = (
   context: (job: ClaimedJob) => JobContext,
 ) => Promise<Map<string, JobOutcome>>;
 
-/** The longest a retry waits, however many tries came before. */
-const MAX_RETRY_DELAY_SECONDS = 3600;
-
-/**
- * Claims the oldest due jobs. A job is due when its time has come, no worker holds it (or the
- * worker's lock ran out: it died), and it is the first job left in its conversation: one
- * customer's messages leave in the order they were written, one at a time, whichever process
- * sends them (a later message waits while an earlier one is in flight or waiting for a retry).
- * The claim takes a lock for `lockSeconds` and counts the try.
- *
- * The claim is planned afresh each time (not a prepared statement): the best plan depends on how
- * many jobs wait, and a plan kept from when the queue was nearly empty (a scan of the whole table,
- * a head check per row) turns a backlog of thousands into seconds per claim. Planning costs a
- * fraction of a millisecond per batch. The head check is an index probe (min id of the
- * conversation) and the update goes by row address.
- */
-const CLAIM = `
-  WITH due AS (
-    SELECT j.ctid AS row_address FROM outbound_jobs j
-     WHERE j.run_after <= now()
-       AND (j.locked_until IS NULL OR j.locked_until < now())
-       AND j.id = (SELECT min(head.id) FROM outbound_jobs head WHERE head.conversation_id = j.conversation_id)
-     ORDER BY j.run_after, j.id
-     LIMIT $1
-       FOR UPDATE OF j SKIP LOCKED
-  )
-  UPDATE outbound_jobs j
-     SET tries = j.tries + 1, locked_until = now() + make_interval(secs => $2)
-   WHERE j.ctid = ANY (ARRAY(SELECT row_address FROM due))
-  RETURNING j.message_id, j.conversation_id, j.tries`;
-
-/** Finished jobs go; jobs to retry are released with exponential backoff. One statement. */
-const SETTLE = `
-  WITH done AS (
-    DELETE FROM outbound_jobs WHERE message_id = ANY($1::uuid[])
-  )
-  UPDATE outbound_jobs
-     SET locked_until = NULL,
-         run_after = now() + make_interval(secs => LEAST($3::float8 * power(2, tries - 1), ${MAX_RETRY_DELAY_SECONDS}))
-   WHERE message_id = ANY($2::uuid[])`;
-
 /**
  * The durable outbound queue: an outbox table (`outbound_jobs`) in the hub's own database. The
  * job row is written by the same statement that writes the outgoing message (outbound-service),
@@ -102,14 +55,18 @@ export class OutboundQueue {
   private wakeUp: (() => void)[] = [];
   /** A wake-up that came while no lane was waiting: the next wait returns at once. */
   private pendingWake = false;
-  /** Jobs this process claimed and has not settled: released on stop (release-claims.ts). */
+  /** Jobs this process claimed and has not settled: released on stop (OutboxStore.releaseClaims). */
   private readonly held = new Map<string, number>();
 
+  private readonly outbox: OutboxStore;
+
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly options: OutboundQueueOptions,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.outbox = new OutboxStore(dataSource);
+  }
 
   /** Starts the lanes: each claims a batch, hands it to `handler`, settles it, and again. */
   start(handler: BatchHandler): void {
@@ -131,7 +88,7 @@ export class OutboundQueue {
     this.stopped = true;
     for (const waiter of this.wakeUp.splice(0)) waiter();
     await Promise.all(this.lanes.splice(0));
-    const released = await releaseClaims(this.dataSource, this.held).catch(() => 0);
+    const released = await this.outbox.releaseClaims(this.held).catch(() => 0);
     if (released > 0) this.log.info({ jobs: released }, 'released claimed outbound jobs for another process');
   }
 
@@ -164,16 +121,7 @@ export class OutboundQueue {
   /** Claims due jobs: at most one per conversation, so the batch's sends may all go in parallel. */
   private async claim(): Promise<ClaimedJob[]> {
     if (this.stopped) return [];
-    const rows = await queryRows<{ message_id: string; conversation_id: string; tries: number }>(
-      this.dataSource.manager,
-      CLAIM,
-      [this.options.batchSize, this.options.lockSeconds],
-    );
-    return rows.map((row) => ({
-      messageId: row.message_id,
-      conversationId: row.conversation_id,
-      tries: Number(row.tries),
-    }));
+    return this.outbox.claim(this.options.batchSize, this.options.lockSeconds);
   }
 
   private async process(jobs: ClaimedJob[], handler: BatchHandler): Promise<void> {
@@ -182,8 +130,7 @@ export class OutboundQueue {
     const done: string[] = [];
     const retry: string[] = [];
     for (const job of jobs) (outcomes.get(job.messageId) === 'done' ? done : retry).push(job.messageId);
-    // Planned afresh too, like the claim: the queue's size decides the plan.
-    await queryRows(this.dataSource.manager, SETTLE, [done, retry, retryDelaySeconds]);
+    await this.outbox.settle(done, retry, retryDelaySeconds);
   }
 
   private idle(): Promise<void> {

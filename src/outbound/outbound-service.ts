@@ -6,16 +6,8 @@ import { jsonWithoutNul, withoutNul } from '../core/storable-text';
 import type { Attachment, ChannelName, MessageTemplate, OutboundEnvelope, SendResult } from '../core/types';
 import type { Logger } from '../logger';
 import type { MessageStatusUpdater } from '../conversations/message-status';
-import {
-  CONVERSATION_COLUMNS,
-  MESSAGE_COLUMNS,
-  conversationView,
-  messageView,
-  type ConversationRow,
-  type MessageRow,
-} from '../conversations/views';
-import { preparedQuery } from '../store/prepared-query';
-import { IncompleteBatchAnswer, StatementBatcher } from '../store/statement-batcher';
+import { OutboundMessageStore, type OutboundRowInput } from '../store/conversations/outbound-message-store';
+import { StatementBatcher } from '../store/statement-batcher';
 import type { ChannelRegistry } from './channel-registry';
 import type { OutboundGuard, OutboundTarget } from './outbound-guard';
 
@@ -39,78 +31,6 @@ export interface QueuePort {
   notify(): void;
 }
 
-/** One outgoing message's row, as the batched inserts below take it. */
-interface OutboundRowInput {
-  conversationId: string;
-  contactId: string;
-  channel: ChannelName;
-  authorKind: SendRequest['authorKind'];
-  authorUserId: string | null;
-  body: string | null;
-  attachments: string;
-  metadata: string;
-}
-
-/**
- * Messages of several conversations (one each: the batchers' key) written by one statement. Every
- * multi-row statement locks conversations in id order (see ingest.ts), so two of them never wait
- * for each other in a cycle.
- */
-const INSERT_MESSAGES = `
-  input AS (
-    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::jsonb[], $8::jsonb[])
-      AS t(conversation_id, contact_id, channel, author_kind, author_user_id, body, attachments, metadata)
-  ), msg AS (
-    INSERT INTO messages (conversation_id, contact_id, channel, direction, author_kind, author_user_id,
-                          body, attachments, status, metadata)
-    SELECT conversation_id, contact_id, channel, 'outbound', author_kind, author_user_id, body, attachments,
-           'queued', metadata
-      FROM input
-    RETURNING ${MESSAGE_COLUMNS}
-  ), locked AS (
-    -- Conversations locked in id order before the update, like ingest's: a plan that updates
-    -- them in the table's order would deadlock with an ingest batch locking them in id order.
-    SELECT id FROM conversations WHERE id = ANY ($1::uuid[]) ORDER BY id FOR NO KEY UPDATE
-  ), bumped AS (
-    -- The messages' created_at is now(): a single-table update by key, never a scan per message.
-    UPDATE conversations SET last_message_at = now(), updated_at = now()
-     WHERE id = ANY (ARRAY(SELECT id FROM locked))
-  )`;
-
-/** Channels that deliver at once: the messages, and their conversations' last activity. */
-const INSERT_OUTBOUND = `WITH ${INSERT_MESSAGES} SELECT * FROM msg`;
-
-/**
- * Queued channels: each message and its send job (outbound-queue.ts) in one statement, so they
- * commit together or not at all, in one round trip.
- */
-const INSERT_QUEUED_OUTBOUND = `
-  WITH ${INSERT_MESSAGES}, job AS (
-    INSERT INTO outbound_jobs (message_id, conversation_id) SELECT id, conversation_id FROM msg
-  )
-  SELECT * FROM msg`;
-
-/**
- * Where sends go and what the guards need to know, in one look-up: each conversation, the
- * customer's address on its channel and their consent there.
- */
-const FIND_TARGETS = `
-  SELECT ${CONVERSATION_COLUMNS.split(', ')
-    .map((column) => `c.${column}`)
-    .join(', ')},
-         c.last_inbound_at, i.address, i.reply_context, co.status AS consent
-    FROM conversations c
-    JOIN contact_identities i ON i.id = c.identity_id
-    LEFT JOIN consents co ON co.contact_id = c.contact_id AND co.channel = c.channel
-   WHERE c.id = ANY ($1::uuid[])`;
-
-type TargetRow = ConversationRow & {
-  address: string;
-  reply_context: Record<string, unknown> | null;
-  last_inbound_at: Date | string | null;
-  consent: OutboundTarget['consent'];
-};
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -125,21 +45,24 @@ export class OutboundService {
   private readonly guards: OutboundGuard[] = [];
   private queue?: { port: QueuePort; channels: ReadonlySet<ChannelName> };
   // Group commit (store/statement-batcher.ts): concurrent sends share their statements.
-  private readonly targets = new StatementBatcher<string, TargetRow | undefined>({
-    run: (ids) => this.findTargets(ids),
+  private readonly targets = new StatementBatcher<string, OutboundTarget | undefined>({
+    run: (ids) => this.messages.findTargets(ids),
     maxBatch: 64,
     lanes: 1,
   });
-  private readonly queuedInserts = this.insertBatcher('rapport_outbound_insert_queued', INSERT_QUEUED_OUTBOUND);
-  private readonly directInserts = this.insertBatcher('rapport_outbound_insert', INSERT_OUTBOUND);
+  private readonly queuedInserts = this.insertBatcher({ enqueue: true });
+  private readonly directInserts = this.insertBatcher({ enqueue: false });
+  private readonly messages: OutboundMessageStore;
 
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly bus: EventBus,
     private readonly statuses: MessageStatusUpdater,
     private readonly channels: ChannelRegistry,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.messages = new OutboundMessageStore(dataSource);
+  }
 
   /** Adds a rule every send must pass (wired in app.ts). */
   addGuard(guard: OutboundGuard): void {
@@ -203,13 +126,13 @@ export class OutboundService {
     };
     const queue = this.queue?.channels.has(target.conversation.channel) ? this.queue.port : undefined;
     if (queue) {
-      const queued = messageView(await this.queuedInserts.submit(row));
+      const queued = await this.queuedInserts.submit(row);
       this.bus.publish('message.created', { message: queued, conversation: target.conversation });
       queue.notify();
       return queued;
     }
 
-    const message = messageView(await this.directInserts.submit(row));
+    const message = await this.directInserts.submit(row);
     this.bus.publish('message.created', { message, conversation: target.conversation });
 
     const envelope: OutboundEnvelope = {
@@ -264,51 +187,18 @@ export class OutboundService {
   }
 
   private async findTarget(conversationId: string): Promise<OutboundTarget> {
-    const row = await this.targets.submit(conversationId);
-    if (!row) throw new AppError('CONVERSATION_NOT_FOUND');
-    return {
-      conversation: conversationView(row),
-      address: row.address,
-      replyContext: row.reply_context,
-      lastInboundAt: row.last_inbound_at === null ? null : new Date(row.last_inbound_at),
-      consent: row.consent,
-    };
+    const target = await this.targets.submit(conversationId);
+    if (!target) throw new AppError('CONVERSATION_NOT_FOUND');
+    return target;
   }
 
-  private async findTargets(conversationIds: string[]): Promise<(TargetRow | undefined)[]> {
-    const rows = await preparedQuery<TargetRow>(this.dataSource.manager, 'rapport_outbound_target', FIND_TARGETS, [
-      conversationIds,
-    ]);
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    return conversationIds.map((id) => byId.get(id.toLowerCase()));
-  }
-
-  /** Message rows of different conversations, written together by one of the inserts above. */
-  private insertBatcher(name: string, statement: string): StatementBatcher<OutboundRowInput, MessageRow> {
+  /** Message rows of different conversations (one each), written together by one statement. */
+  private insertBatcher(options: { enqueue: boolean }): StatementBatcher<OutboundRowInput, MessageView> {
     return new StatementBatcher({
       maxBatch: 64,
       lanes: 1,
       keyOf: (row) => row.conversationId,
-      run: async (rows) => {
-        const column = <Key extends keyof OutboundRowInput>(key: Key) => rows.map((row) => row[key]);
-        const inserted = await preparedQuery<MessageRow>(this.dataSource.manager, name, statement, [
-          column('conversationId'),
-          column('contactId'),
-          column('channel'),
-          column('authorKind'),
-          column('authorUserId'),
-          column('body'),
-          column('attachments'),
-          column('metadata'),
-        ]);
-        const byConversation = new Map(inserted.map((message) => [message.conversation_id, message]));
-        return rows.map((row) => {
-          const message = byConversation.get(row.conversationId);
-          if (!message)
-            throw new IncompleteBatchAnswer(`No message was written for conversation ${row.conversationId}`);
-          return message;
-        });
-      },
+      run: (rows) => this.messages.insert(rows, options),
     });
   }
 }

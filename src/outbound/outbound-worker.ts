@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { MessageStatusUpdater } from '../conversations/message-status';
-import type { Attachment, AuthorKind, ChannelName, MessageTemplate, OutboundEnvelope, SendResult } from '../core/types';
+import type { OutboundEnvelope, SendResult } from '../core/types';
 import type { Logger } from '../logger';
-import { preparedQuery } from '../store/prepared-query';
+import { OutboxStore, type AttemptOutcome, type QueuedRow } from '../store/outbox/outbox-store';
 import type { ClaimedJob, JobContext, JobOutcome } from './outbound-queue';
 import type { ConsentRecorder } from './provider-status-recorder';
 
@@ -11,60 +11,6 @@ const UNSUBSCRIBED_CODES = new Set(['21610']);
 
 /** The code recorded when an attempt's outcome never became known and the retries ran out. */
 export const SEND_UNCONFIRMED = 'SEND_UNCONFIRMED';
-
-interface QueuedRow {
-  id: string;
-  conversation_id: string;
-  contact_id: string;
-  channel: ChannelName;
-  author_kind: AuthorKind;
-  body: string | null;
-  attachments: Attachment[];
-  metadata: { choices?: string[]; template?: MessageTemplate };
-  status: string;
-  provider_message_id: string | null;
-  created_at: Date;
-  address: string;
-  reply_context: Record<string, unknown> | null;
-  /** An attempt left open by an earlier try: its outcome is unknown. */
-  open_attempt_id: string | null;
-  /** The attempt this try opened: set only when the message may be sent now. */
-  attempt_id: string | null;
-}
-
-/**
- * Loads a batch's messages and opens an attempt (the ledger row) for each one that may be sent:
- * still queued, no provider id, no attempt of unknown outcome. One statement for the batch.
- */
-const LOAD_AND_OPEN_ATTEMPTS = `
-  WITH loaded AS (
-    SELECT m.id, m.conversation_id, m.contact_id, m.channel, m.author_kind, m.body, m.attachments, m.metadata,
-           m.status, m.provider_message_id, m.created_at, i.address, i.reply_context,
-           (SELECT a.id FROM outbound_attempts a WHERE a.message_id = m.id AND a.finished_at IS NULL LIMIT 1)
-             AS open_attempt_id
-      FROM messages m
-      JOIN conversations c ON c.id = m.conversation_id
-      JOIN contact_identities i ON i.id = c.identity_id
-     WHERE m.id = ANY($1::uuid[])
-  ), opened AS (
-    INSERT INTO outbound_attempts (message_id)
-    SELECT id FROM loaded WHERE status = 'queued' AND provider_message_id IS NULL AND open_attempt_id IS NULL
-    RETURNING id, message_id
-  )
-  SELECT loaded.*, opened.id AS attempt_id FROM loaded LEFT JOIN opened ON opened.message_id = loaded.id`;
-
-/** Closes the accepted attempts and records the provider's ids. One statement for the batch. */
-const ACCEPT = `
-  WITH accepted AS (
-    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS t(message_id, attempt_id, provider_id)
-  ), attempt AS (
-    UPDATE outbound_attempts a
-       SET finished_at = now(), outcome = 'accepted', provider_message_id = accepted.provider_id
-      FROM accepted WHERE a.id = ANY ($2::uuid[]) AND a.id = accepted.attempt_id
-  )
-  -- The key arrays leave the planner an index probe, whatever it guesses of the tables' sizes.
-  UPDATE messages m SET provider_message_id = COALESCE(m.provider_message_id, accepted.provider_id)
-    FROM accepted WHERE m.id = ANY ($1::uuid[]) AND m.id = accepted.message_id`;
 
 interface Accepted {
   messageId: string;
@@ -94,15 +40,14 @@ export interface OutboundWorkerDeps {
  * sends go out in parallel.
  */
 export class OutboundWorker {
-  constructor(private readonly deps: OutboundWorkerDeps) {}
+  private readonly outbox: OutboxStore;
+
+  constructor(private readonly deps: OutboundWorkerDeps) {
+    this.outbox = new OutboxStore(deps.dataSource);
+  }
 
   async handleBatch(jobs: ClaimedJob[], contextOf: (job: ClaimedJob) => JobContext): Promise<Map<string, JobOutcome>> {
-    const rows = await preparedQuery<QueuedRow>(
-      this.deps.dataSource.manager,
-      'rapport_outbound_load',
-      LOAD_AND_OPEN_ATTEMPTS,
-      [jobs.map((job) => job.messageId)],
-    );
+    const rows = await this.outbox.loadAndOpenAttempts(jobs.map((job) => job.messageId));
     const rowsById = new Map(rows.map((row) => [row.id, row]));
     const outcomes = new Map<string, JobOutcome>();
     const accepted: Accepted[] = [];
@@ -117,11 +62,7 @@ export class OutboundWorker {
     );
 
     if (accepted.length > 0) {
-      await preparedQuery(this.deps.dataSource.manager, 'rapport_outbound_accept', ACCEPT, [
-        accepted.map((entry) => entry.messageId),
-        accepted.map((entry) => entry.attemptId),
-        accepted.map((entry) => entry.providerMessageId),
-      ]);
+      await this.outbox.accept(accepted);
       for (const entry of accepted) {
         if (entry.status !== 'queued') await this.deps.statuses.advance(entry.messageId, { status: entry.status });
       }
@@ -181,12 +122,8 @@ export class OutboundWorker {
     return 'done';
   }
 
-  private async finish(attemptId: string, outcome: string, providerId: string | null = null, errorCode?: string) {
-    await this.deps.dataSource.query(
-      `UPDATE outbound_attempts SET finished_at = now(), outcome = $2, provider_message_id = $3, error_code = $4
-        WHERE id = $1`,
-      [attemptId, outcome, providerId, errorCode ?? null],
-    );
+  private finish(attemptId: string, outcome: AttemptOutcome, providerId: string | null = null, errorCode?: string) {
+    return this.outbox.finishAttempt(attemptId, outcome, providerId, errorCode ?? null);
   }
 
   private async fail(row: QueuedRow, errorCode: string, errorMessage: string): Promise<void> {

@@ -1,4 +1,3 @@
-import type { DataSource } from 'typeorm';
 import type { MessageStatusUpdater } from '../conversations/message-status';
 import type { ChannelName, MessageStatus } from '../core/types';
 import type { Logger } from '../logger';
@@ -28,7 +27,6 @@ export interface ConsentRecorder {
  */
 export class ProviderStatusRecorder {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly statuses: MessageStatusUpdater,
     private readonly consents: ConsentRecorder,
     private readonly log: Logger,
@@ -36,18 +34,12 @@ export class ProviderStatusRecorder {
 
   async recordStatus(report: ProviderStatusReport): Promise<void> {
     const fallbackId = report.messageId && UUID.test(report.messageId) ? report.messageId : null;
-    const rows: { id: string; contact_id: string; channel: ChannelName }[] = await this.dataSource.query(
-      `SELECT id, contact_id, channel FROM messages
-        WHERE direction = 'outbound'
-          AND (provider_message_id = $1 OR (id = $2::uuid AND provider_message_id IS NULL))
-        LIMIT 1`,
-      [report.providerMessageId, fallbackId],
-    );
-    if (rows.length === 0) {
+    const found = await this.statuses.findReported(report.providerMessageId, fallbackId);
+    if (!found) {
       this.log.debug({ providerMessageId: report.providerMessageId }, 'status callback for an unknown message');
       return;
     }
-    const { id, contact_id: contactId, channel } = rows[0];
+    const { id, contactId, channel } = found;
     await this.statuses.attachProviderId(id, report.providerMessageId);
     await this.statuses.advance(id, {
       status: report.status,

@@ -75,7 +75,7 @@ export async function registerPhoneChannels(
     log.warn({ channels: enabled }, 'Twilio sandbox: SMS and WhatsApp go to the built-in stand-in, not to real phones');
   }
 
-  const recorder = new ProviderStatusRecorder(deps.dataSource, deps.statuses, deps.consents, log);
+  const recorder = new ProviderStatusRecorder(deps.statuses, deps.consents, log);
   const webhooks = new TwilioWebhooks(deps.ingest, recorder, {
     authToken: credentials.authToken,
     publicUrl,

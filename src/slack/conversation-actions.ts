@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { Principal } from '../auth/principal';
 import type { EventBus } from '../core/events';
-import { CONVERSATION_COLUMNS, conversationView, type ConversationRow } from '../conversations/views';
 import type { InboxCommands } from '../inbox/inbox-commands';
+import { ConversationStore } from '../store/conversations/conversation-store';
 
 /** A Slack user acting in the hub: the hub user with the same email, with their role and teams. */
 export type SlackAgent = Principal;
@@ -14,11 +14,15 @@ export type SlackAgent = Principal;
  * audience told when a claim moves the conversation away from them).
  */
 export class ConversationActions {
+  private readonly conversations: ConversationStore;
+
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly bus: EventBus,
+    dataSource: DataSource,
+    bus: EventBus,
     private readonly commands: Pick<InboxCommands, 'reply' | 'note' | 'assign' | 'setStatus'>,
-  ) {}
+  ) {
+    this.conversations = new ConversationStore(dataSource, bus);
+  }
 
   reply(agent: SlackAgent, conversationId: string, text: string) {
     return this.commands.reply(agent, conversationId, text);
@@ -31,12 +35,7 @@ export class ConversationActions {
   /** Assigns the conversation to the agent, as the inbox does; people handle it from now on. */
   async claim(agent: SlackAgent, conversationId: string): Promise<void> {
     await this.commands.assign(agent, conversationId, { assigneeId: agent.id });
-    const [rows]: [ConversationRow[], number] = await this.dataSource.query(
-      `UPDATE conversations SET handled_by = 'human', updated_at = now()
-        WHERE id = $1 AND handled_by <> 'human' RETURNING ${CONVERSATION_COLUMNS}`,
-      [conversationId],
-    );
-    if (rows.length === 1) this.bus.publish('conversation.updated', { conversation: conversationView(rows[0]) });
+    await this.conversations.handToPeople(conversationId);
   }
 
   async resolve(agent: SlackAgent, conversationId: string): Promise<void> {

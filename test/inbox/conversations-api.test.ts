@@ -245,6 +245,19 @@ describe('replies and notes', () => {
     }
   });
 
+  it('takes a note of up to 10,000 characters, the limit a feedback note has too', async () => {
+    const { conversation } = await inboundSms(hub, 'x');
+    const note = (text: string) =>
+      api<{ error: { code: string } }>(hub, 'POST', `/conversations/${conversation.id}/messages`, {
+        as: manager.session,
+        body: { text, private: true },
+      });
+    expect((await note('n'.repeat(10_000))).status).toBe(201);
+    const tooLong = await note('n'.repeat(10_001));
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error.code).toBe('VALIDATION_FAILED');
+  });
+
   it('refuses an empty reply', async () => {
     const { conversation } = await inboundSms(hub, 'x');
     const answer = await api(hub, 'POST', `/conversations/${conversation.id}/messages`, {

@@ -1,4 +1,4 @@
-import { releaseClaims } from '../../src/store/outbox/release-claims';
+import { OutboxStore } from '../../src/store/outbox/outbox-store';
 import type { TwilioHub } from '../helpers/twilio-hub';
 import { inboundForm, postSigned, startTwilioHub } from '../helpers/twilio-hub';
 
@@ -43,8 +43,7 @@ describe('releasing the send jobs a stopping process claimed', () => {
     const ours = await claimedJob('+14155550301', 1);
     const reclaimed = await claimedJob('+14155550302', 2);
     // This process claimed both at try 1; the second's lock ran out and another worker claimed it (try 2).
-    const released = await releaseClaims(
-      env.hub.app.store.dataSource,
+    const released = await new OutboxStore(env.hub.app.store.dataSource).releaseClaims(
       new Map([
         [ours, 1],
         [reclaimed, 1],
