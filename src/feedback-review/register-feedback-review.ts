@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { EventBus } from '../core/events';
 import type { ApiExtension } from '../inbox/api-router';
 import type { Logger } from '../logger';
+import { FeedbackStore } from '../store/feedback/feedback-store';
 import { FeedbackDashboard } from './dashboard';
 import { FeedbackList } from './feedback-list';
 import { feedbackRouter } from './feedback-router';
@@ -29,7 +30,7 @@ export function registerFeedbackReview(deps: {
   autoFollowUp: boolean;
 }): FeedbackReview {
   const list = new FeedbackList(deps.dataSource);
-  const actions = new FeedbackReviewActions(deps.dataSource, deps.bus, list);
+  const actions = new FeedbackReviewActions(deps.dataSource, deps.bus, list, new FeedbackStore(deps.dataSource));
   if (deps.autoFollowUp) {
     deps.bus.on('feedback.recorded', async (event) => {
       if (!isDetractor(event.kind, event.score)) return;

@@ -6,6 +6,7 @@ import { FeedbackList, type FeedbackItem } from '../../src/feedback-review/feedb
 import { parseFeedbackFilter, type FeedbackViewer } from '../../src/feedback-review/filters';
 import { FeedbackReviewActions } from '../../src/feedback-review/review-actions';
 import { StandoutTermsAnalysis, termsOf } from '../../src/feedback-review/standout-terms';
+import { FeedbackStore } from '../../src/store/feedback/feedback-store';
 import { seedFeedback, type FeedbackWorld } from '../helpers/feedback-seed';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
@@ -28,7 +29,12 @@ beforeAll(async () => {
   );
   manager = { userId: row.id, role: 'manager' };
   list = new FeedbackList(hub.app.store.dataSource);
-  actions = new FeedbackReviewActions(hub.app.store.dataSource, hub.app.bus, list);
+  actions = new FeedbackReviewActions(
+    hub.app.store.dataSource,
+    hub.app.bus,
+    list,
+    new FeedbackStore(hub.app.store.dataSource),
+  );
 });
 afterAll(async () => {
   await hub.close();
