@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../core/errors';
 import { CHANNELS } from '../core/types';
+import { scoreClassSql, UNHAPPY_CLASSES } from './scores';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-11-29');
 const csvList = z.string().transform((value) =>
@@ -58,8 +59,8 @@ export type FeedbackFilter = z.infer<typeof feedbackFilterSchema> & {
  * score (CSAT ≤ 2, NPS ≤ 6), else positive by its label or a high score (CSAT ≥ 4, NPS ≥ 9).
  */
 export const COMMENT_SIDE = `
-  CASE WHEN f.sentiment_label = 'negative' OR (f.kind = 'csat' AND f.score <= 2) OR (f.kind = 'nps' AND f.score <= 6) THEN 'negative'
-       WHEN f.sentiment_label = 'positive' OR (f.kind = 'csat' AND f.score >= 4) OR (f.kind = 'nps' AND f.score >= 9) THEN 'positive'
+  CASE WHEN f.sentiment_label = 'negative' OR ${scoreClassSql('f')} IN ('negative', 'detractor') THEN 'negative'
+       WHEN f.sentiment_label = 'positive' OR ${scoreClassSql('f')} IN ('positive', 'promoter') THEN 'positive'
   END`;
 
 export function parseFeedbackFilter(query: unknown): FeedbackFilter {
@@ -123,7 +124,7 @@ export function feedbackWhere(
   if (filter.withComment === false) clauses.push(`f.comment IS NULL`);
   if (filter.reviewed === true) clauses.push(`f.reviewed_at IS NOT NULL`);
   if (filter.reviewed === false) clauses.push(`f.reviewed_at IS NULL`);
-  if (filter.detractors) clauses.push(`((f.kind = 'csat' AND f.score <= 2) OR (f.kind = 'nps' AND f.score <= 6))`);
+  if (filter.detractors) clauses.push(`${scoreClassSql('f')} = ANY(${param(UNHAPPY_CLASSES)})`);
   if (filter.side) clauses.push(`f.comment IS NOT NULL AND ${COMMENT_SIDE} = ${param(filter.side)}`);
   if (filter.term !== undefined) {
     // A term is found by tokenizing comments, which SQL cannot do: never ignore it silently.

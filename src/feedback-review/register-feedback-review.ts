@@ -7,16 +7,13 @@ import { FeedbackDashboard } from './dashboard';
 import { FeedbackList } from './feedback-list';
 import { feedbackRouter } from './feedback-router';
 import { FeedbackReviewActions } from './review-actions';
+import { isDetractor } from './scores';
 import { StandoutTermsAnalysis } from './standout-terms';
 
 export interface FeedbackReview {
   api: ApiExtension;
   actions: FeedbackReviewActions;
 }
-
-/** CSAT ≤ 2 or NPS ≤ 6. */
-export const isDetractor = (kind: string, score: number | null): boolean =>
-  score !== null && ((kind === 'csat' && score <= 2) || (kind === 'nps' && score <= 6));
 
 /**
  * Feedback review for managers: the /api/feedback routes (mounted by the inbox behind its

@@ -13,6 +13,7 @@ import { ConversationHandoffs1795960000000 } from '../../migrations/179596000000
 import { ConversationReads1795960000001 } from '../../migrations/1795960000001-ConversationReads';
 import { FeedbackDailyCounts1795970000000 } from '../../migrations/1795970000000-FeedbackDailyCounts';
 import { FeedbackFollowUpConversation1795970000001 } from '../../migrations/1795970000001-FeedbackFollowUpConversation';
+import { ScoreClass1796300000000 } from '../../migrations/1796300000000-ScoreClass';
 
 /** Every migration in order; a schema change adds one file in migrations/ and one line here. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   ConversationReads1795960000001,
   FeedbackDailyCounts1795970000000,
   FeedbackFollowUpConversation1795970000001,
+  ScoreClass1796300000000,
 ];
