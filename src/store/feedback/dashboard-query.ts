@@ -1,5 +1,6 @@
-import { feedbackWhere, type FeedbackFilter, type FeedbackViewer } from './filters';
-import { scoreClassSql } from './scores';
+import type { FeedbackFilter, FeedbackViewer } from '../../feedback-review/filters';
+import { scoreClassSql } from '../../feedback-review/scores';
+import { feedbackWhere } from './feedback-where';
 
 /** One group's counts: `dimension` 'all' (key ''), a breakdown, or 'week' (key the Monday). */
 export interface GroupRow {
