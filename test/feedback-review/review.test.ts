@@ -371,3 +371,21 @@ describe('CSV export', () => {
     expect(csvField(null)).toBe('');
   });
 });
+
+describe("a rating's contact", () => {
+  it('is named by the one display-name rule, falling back to the phone number when nothing else is known', async () => {
+    const db = hub.app.store.dataSource;
+    const [contact]: { id: string }[] = await db.query(
+      "INSERT INTO contacts (phone, display_name) VALUES ('+14155550199', '  ') RETURNING id",
+    );
+    const [rating]: { id: string }[] = await db.query(
+      "INSERT INTO feedback (contact_id, channel, kind, score) VALUES ($1, 'sms', 'csat', 5) RETURNING id",
+      [contact.id],
+    );
+    try {
+      expect((await list.one(rating.id, manager)).contact).toEqual({ id: contact.id, name: '+14155550199' });
+    } finally {
+      await db.query('DELETE FROM contacts WHERE id = $1', [contact.id]);
+    }
+  });
+});
