@@ -35,7 +35,9 @@ import { TriggerMatcher } from '../flows/engine/trigger-matcher';
 import { NaturalRecognizer, naturalRecognizer } from '../flows/nlu/natural-recognizer';
 import { NaturalSentiment } from '../flows/nlu/natural-sentiment';
 import { parseFlow } from '../flows/schema/load-flow';
-import { SqlFlowStore } from '../src/flows-runtime/sql-flow-store';
+import { EventBus } from '../src/core/events';
+import { FeedbackStore } from '../src/store/feedback/feedback-store';
+import { FlowRunStore } from '../src/store/flow-runs/flow-run-store';
 import { openStore, type Store } from '../src/store/data-source';
 import { createTestDatabase } from '../test/helpers/database';
 
@@ -292,7 +294,13 @@ async function main(): Promise<void> {
     const store = await openStore({ databaseUrl: database.url, pgliteDataDir: 'memory://', poolSize: 4 });
     try {
       await store.dataSource.runMigrations({ transaction: 'each' });
-      const sql = await rapport(new SqlFlowStore(store.dataSource, () => undefined), []);
+      const sql = await rapport(
+        new FlowRunStore(store.dataSource, new EventBus(() => undefined), {
+          feedback: new FeedbackStore(store.dataSource),
+          defaultRegion: 'US',
+        }),
+        [],
+      );
       await sql.run(await sqlConversations(store, 50));
       const result = await sql.run(await sqlConversations(store, 300));
       real.push({ ...summarize(result), name: target.label });

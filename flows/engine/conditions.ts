@@ -1,7 +1,7 @@
 import type { Condition } from '../schema/condition';
 import { lookup } from './templates';
 import type { TurnContext } from './types';
-import { localMinutes } from './zoned-time';
+import { contactTimeZone, localMinutes } from './zoned-time';
 
 /** Whether a condition holds for this contact, conversation and moment. */
 export function evaluateCondition(condition: Condition, scope: Record<string, unknown>, turn: TurnContext): boolean {
@@ -16,7 +16,7 @@ export function evaluateCondition(condition: Condition, scope: Record<string, un
   }
   if ('intent' in condition) return scope.intent === condition.intent;
   if ('time_of_day' in condition) {
-    const now = localMinutes(turn.now, turn.contact.time_zone);
+    const now = localMinutes(turn.now, contactTimeZone(turn));
     const from = minutes(condition.time_of_day.from);
     const to = minutes(condition.time_of_day.to);
     // A window may cross midnight (22:00–06:00).

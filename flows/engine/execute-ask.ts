@@ -4,6 +4,7 @@ import { normalizeOptions, type NormalizedOption } from './choice-parser';
 import { go, type ExecInput, type Execution } from './execution';
 import { parseReply, YES_NO_CHOICES, type ReplyParse } from './reply-parsers';
 import type { Effect } from './types';
+import { contactTimeZone } from './zoned-time';
 
 const DEFAULT_TRIES = 3;
 const DEFAULT_MAX_LENGTH = 1000;
@@ -70,7 +71,7 @@ export function answer(
   accept: (parsed: Extract<ReplyParse, { status: 'success' }>) => Execution,
 ): Execution {
   const { state, turn, deps, scope } = input;
-  const parsed = parseReply(text, { ...question }, turn.now, turn.contact.locale);
+  const parsed = parseReply(text, { ...question }, turn.now, turn.contact.locale, contactTimeZone(turn));
   if (parsed.status === 'success') {
     const accepted = accept(parsed);
     return { ...accepted, state: { ...accepted.state, awaiting: false, tries: 0 } };

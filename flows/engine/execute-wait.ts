@@ -1,6 +1,6 @@
 import type { WaitStep } from '../schema/wait-step';
 import type { ExecInput, Execution } from './execution';
-import { nextLocalTime, zonedInstant } from './zoned-time';
+import { contactTimeZone, nextLocalTime, zonedInstant } from './zoned-time';
 
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 
@@ -11,7 +11,7 @@ export function executeWait({ step, state, turn, deps, scope }: ExecInput<WaitSt
     effects: [],
     then: {
       kind: 'pause',
-      until: resumeAt(step, turn.now, turn.contact.time_zone, (t) => deps.templates.render(t, scope)),
+      until: resumeAt(step, turn.now, contactTimeZone(turn), (t) => deps.templates.render(t, scope)),
     },
   };
 }

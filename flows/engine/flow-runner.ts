@@ -178,7 +178,7 @@ export class FlowRunner {
 
   private context(tx: ConversationTx, view?: ConversationView | null) {
     const conversation = view ? { ...tx.conversation, handledBy: view.handledBy } : tx.conversation;
-    return { contact: tx.contact, conversation, now: this.clock() };
+    return { contact: tx.contact, conversation, now: this.clock(), inferredTimeZone: tx.inferredTimeZone };
   }
 
   /** One turn: serialized per conversation, decided and committed in the store, then sent. */

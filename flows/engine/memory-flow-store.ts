@@ -18,6 +18,9 @@ export class MemoryFlowStore implements FlowStore {
   readonly exposures: ExposureRecord[] = [];
   private sequence = 0;
 
+  /** What the hub would infer from a contact's phone number, set by tests. */
+  readonly inferredTimeZones = new Map<string, string>();
+
   addConversation(conversation: ConversationInfo, contact: ContactProfile): void {
     this.contacts.set(contact.id, contact);
     this.conversations.set(conversation.id, conversation);
@@ -32,6 +35,7 @@ export class MemoryFlowStore implements FlowStore {
     const tx: ConversationTx = {
       conversation,
       contact,
+      inferredTimeZone: this.inferredTimeZones.get(contact.id) ?? null,
       activeRun: async () => runs.find((run) => run.status === 'active' || run.status === 'waiting') ?? null,
       saveRun: async (run) => {
         const saved = run.id ? run : { ...run, id: `run-${++this.sequence}` };

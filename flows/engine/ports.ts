@@ -49,6 +49,12 @@ export interface ExposureRecord {
 export interface ConversationTx {
   readonly conversation: ConversationInfo;
   readonly contact: ContactProfile;
+  /**
+   * The contact's zone as the hub infers it when `contact.time_zone` is empty (their phone
+   * number's country, when that country has one zone), else null: relative dates and clock
+   * conditions then read UTC.
+   */
+  readonly inferredTimeZone: string | null;
   /** The run that is active or waiting in this conversation, if any. */
   activeRun(): Promise<RunState | null>;
   /** Inserts (no id yet) or updates the run; returns it with its id. */

@@ -43,7 +43,13 @@ export const YES_NO_CHOICES: readonly NormalizedOption[] = [
 const email = z.email();
 
 /** Turns the customer's text into the answer a question expects, or a failure to re-ask. */
-export function parseReply(text: string, spec: ParseSpec, now: Date, locale: string | null): ReplyParse {
+export function parseReply(
+  text: string,
+  spec: ParseSpec,
+  now: Date,
+  locale: string | null,
+  timeZone: string | null = null,
+): ReplyParse {
   const trimmed = text.trim();
   if (trimmed.length > spec.maxLength) return { status: 'fail', reason: 'too_long' };
   switch (spec.input) {
@@ -67,7 +73,7 @@ export function parseReply(text: string, spec: ParseSpec, now: Date, locale: str
       return email.safeParse(candidate).success ? { status: 'success', value: candidate } : { status: 'fail' };
     }
     case 'date': {
-      const date = parseDate(trimmed, now, locale);
+      const date = parseDate(trimmed, now, locale, timeZone);
       return date ? { status: 'success', value: date } : { status: 'fail' };
     }
     case 'text':

@@ -104,6 +104,12 @@ export interface TurnContext {
   contact: ContactProfile;
   conversation: ConversationInfo;
   now: Date;
+  /**
+   * Where the hub believes the contact lives when they never gave a zone (from their phone
+   * number's country), or null. Read it through `contactTimeZone(turn)`: a zone the contact
+   * gave, even in this turn, wins.
+   */
+  inferredTimeZone?: string | null;
 }
 
 export interface TurnResult {

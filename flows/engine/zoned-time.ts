@@ -1,7 +1,20 @@
+import type { TurnContext } from './types';
+
+/** The zone a turn reads the contact's clock and calendar in: theirs, else the inferred one (null: UTC). */
+export function contactTimeZone(turn: Pick<TurnContext, 'contact' | 'inferredTimeZone'>): string | null {
+  return turn.contact.time_zone ?? turn.inferredTimeZone ?? null;
+}
+
 /** Minutes since local midnight in a time zone (UTC when the zone is unknown or invalid). */
 export function localMinutes(now: Date, timeZone: string | null): number {
   const parts = zonedParts(now, timeZone);
   return parts.hour * 60 + parts.minute;
+}
+
+/** The calendar date the wall clock in `timeZone` (UTC when unknown or invalid) shows at `now`. */
+export function localDate(now: Date, timeZone: string | null): { year: number; month: number; day: number } {
+  const { year, month, day } = zonedParts(now, timeZone);
+  return { year, month, day };
 }
 
 /** The next instant after `now` at which the wall clock in `timeZone` reads `hh:mm`. */

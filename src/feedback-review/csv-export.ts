@@ -1,7 +1,8 @@
 import type { Writable } from 'node:stream';
 import type { DataSource } from 'typeorm';
-import { FEEDBACK_SELECT, toFeedbackItem, type FeedbackItem, type FeedbackRow } from './feedback-list';
-import { feedbackWhere, type FeedbackFilter, type FeedbackViewer } from './filters';
+import type { FeedbackItem } from '../store/feedback/feedback-item';
+import { FeedbackReadStore } from '../store/feedback/feedback-read-store';
+import type { FeedbackFilter, FeedbackViewer } from './filters';
 
 const COLUMNS: [string, (item: FeedbackItem) => unknown][] = [
   ['id', (item) => item.id],
@@ -54,30 +55,16 @@ export async function streamFeedbackCsv(
       }
     });
   await write(`${COLUMNS.map(([name]) => name).join(',')}\r\n`);
-  const where = feedbackWhere(filter, viewer);
+  const store = new FeedbackReadStore(dataSource);
   let after: [string, string] | null = null;
   let written = 0;
   for (;;) {
-    const params = [...where.params];
-    let keyset = '';
-    if (after) {
-      params.push(after[0], after[1]);
-      keyset = ` AND (f.created_at, f.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
-    }
-    params.push(batchSize);
-    const rows: FeedbackRow[] = await dataSource.query(
-      `${FEEDBACK_SELECT} WHERE ${where.sql}${keyset} ORDER BY f.created_at DESC, f.id DESC LIMIT $${params.length}`,
-      params,
-    );
+    const rows = await store.page(filter, viewer, after, batchSize);
     if (rows.length === 0) break;
-    const items = rows.map(toFeedbackItem);
-    await write(
-      items.map((item: FeedbackItem) => `${COLUMNS.map(([, get]) => csvField(get(item))).join(',')}\r\n`).join(''),
-    );
-    written += items.length;
+    await write(rows.map(({ item }) => `${COLUMNS.map(([, get]) => csvField(get(item))).join(',')}\r\n`).join(''));
+    written += rows.length;
     if (rows.length < batchSize) break;
-    const last = rows[rows.length - 1];
-    after = [last.cursor_at, last.id];
+    after = rows[rows.length - 1].position;
   }
   return written;
 }

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { dashboardStatement, type GroupRow } from './dashboard-query';
-import { feedbackWhere, type FeedbackFilter, type FeedbackViewer } from './filters';
+import type { GroupRow } from '../store/feedback/dashboard-query';
+import { FeedbackDashboardStore } from '../store/feedback/feedback-dashboard-store';
+import type { FeedbackFilter, FeedbackViewer } from './filters';
 import { csatScore, npsScore, rate, type CsatScore, type NpsScore } from './scores';
 
 export interface ScoreGroup {
@@ -27,31 +28,18 @@ export interface Dashboard {
  * counts, other filters from the ratings). A second statement counts the feedback requests.
  */
 export class FeedbackDashboard {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly store: FeedbackDashboardStore;
+
+  constructor(dataSource: DataSource) {
+    this.store = new FeedbackDashboardStore(dataSource);
+  }
 
   async compute(filter: FeedbackFilter, viewer: FeedbackViewer): Promise<Dashboard> {
-    const statement = dashboardStatement(filter, viewer);
     const [rows, requests] = await Promise.all([
-      this.dataSource.transaction(async (manager) => {
-        // The planner overestimates the day series a hundredfold and would compile the statement
-        // with JIT, which alone takes longer than the statement; a rating scan needs room to hash.
-        await manager.query('SET LOCAL jit = off');
-        await manager.query("SET LOCAL work_mem = '32MB'");
-        return (await manager.query(statement.sql, statement.params)) as GroupRow[];
-      }),
-      this.requestCounts(filter, viewer),
+      this.store.groups(filter, viewer),
+      this.store.requestCounts(filter, viewer),
     ]);
-    const agentIds = rows.filter((row) => row.dimension === 'agent').map((row) => row.key);
-    const names = new Map<string, string>(
-      agentIds.length === 0
-        ? []
-        : (
-            (await this.dataSource.query('SELECT id, name FROM users WHERE id = ANY($1)', [agentIds])) as {
-              id: string;
-              name: string;
-            }[]
-          ).map((user) => [user.id, user.name]),
-    );
+    const names = await this.store.userNames(rows.filter((row) => row.dimension === 'agent').map((row) => row.key));
     const overall = rows.find((row) => row.dimension === 'all');
     const group = (dimension: GroupRow['dimension'], label: (key: string) => string = (key) => key) =>
       rows
@@ -81,33 +69,6 @@ export class FeedbackDashboard {
         agent: group('agent', (id) => names.get(id) ?? 'Unknown agent'),
       },
     };
-  }
-
-  /** Feedback requests sent in the range, and how many the customer answered. */
-  private async requestCounts(filter: FeedbackFilter, viewer: FeedbackViewer) {
-    // A request has no score, comment or review yet: only the filters that describe who was asked apply.
-    const asked: FeedbackFilter = {
-      from: filter.from,
-      to: filter.to,
-      timeZone: filter.timeZone,
-      kind: filter.kind,
-      channel: filter.channel,
-      flowId: filter.flowId,
-      variant: filter.variant,
-      agentId: filter.agentId,
-      tag: filter.tag,
-      segment: filter.segment,
-    };
-    const where = feedbackWhere(asked, viewer);
-    // The contact is joined only when a filter is about the contact.
-    const join = filter.tag || filter.segment ? 'JOIN contacts ct ON ct.id = f.contact_id' : '';
-    const [row]: { requests: number; responses: number }[] = await this.dataSource.query(
-      `SELECT count(*)::int AS requests, count(f.answered_at)::int AS responses
-         FROM feedback_requests f ${join}
-        WHERE ${where.sql}`,
-      where.params,
-    );
-    return row;
   }
 }
 

@@ -166,13 +166,7 @@ export function feedbackRouter(deps: FeedbackRouterDeps): Router {
    */
   router.get('/feedback/people', async (req, res) => {
     const viewer = viewerOf(req);
-    const people: { id: string; name: string; role: string }[] = await deps.dataSource.query(
-      `SELECT id, name, role FROM users
-        WHERE active AND role IN ('agent', 'manager', 'admin') AND ($1 OR id = $2)
-        ORDER BY name`,
-      [viewer.role !== 'agent', viewer.userId],
-    );
-    res.json({ people });
+    res.json({ people: await deps.list.people(viewer) });
   });
 
   router.get('/feedback', async (req, res) => {

@@ -53,15 +53,6 @@ export type FeedbackFilter = z.infer<typeof feedbackFilterSchema> & {
   termFeedbackIds?: string[];
 };
 
-/**
- * The side of a comment in "what customers are saying": negative by its sentiment label or a low
- * score (CSAT ≤ 2, NPS ≤ 6), else positive by its label or a high score (CSAT ≥ 4, NPS ≥ 9).
- */
-export const COMMENT_SIDE = `
-  CASE WHEN f.sentiment_label = 'negative' OR (f.kind = 'csat' AND f.score <= 2) OR (f.kind = 'nps' AND f.score <= 6) THEN 'negative'
-       WHEN f.sentiment_label = 'positive' OR (f.kind = 'csat' AND f.score >= 4) OR (f.kind = 'nps' AND f.score >= 9) THEN 'positive'
-  END`;
-
 export function parseFeedbackFilter(query: unknown): FeedbackFilter {
   const parsed = feedbackFilterSchema.safeParse(query ?? {});
   if (!parsed.success) {
@@ -80,56 +71,4 @@ export function parseFeedbackFilter(query: unknown): FeedbackFilter {
 export interface FeedbackViewer {
   userId: string;
   role: 'admin' | 'manager' | 'agent';
-}
-
-/**
- * Builds the WHERE clause over `feedback f` joined to `contacts ct`, with numbered parameters
- * starting after `offset`. Every value goes through a parameter, never into the SQL text.
- */
-export function feedbackWhere(
-  filter: FeedbackFilter,
-  viewer: FeedbackViewer,
-  offset = 0,
-): { sql: string; params: unknown[] } {
-  const clauses: string[] = [];
-  const params: unknown[] = [];
-  const param = (value: unknown): string => {
-    params.push(value);
-    return `$${offset + params.length}`;
-  };
-
-  if (viewer.role === 'agent') {
-    const me = param(viewer.userId);
-    clauses.push(
-      `(f.agent_id = ${me} OR f.conversation_id IN (SELECT id FROM conversations WHERE assignee_id = ${me}))`,
-    );
-  }
-  if (filter.from)
-    clauses.push(`f.created_at >= (${param(filter.from)}::date::timestamp AT TIME ZONE ${param(filter.timeZone)})`);
-  if (filter.to) {
-    clauses.push(`f.created_at < ((${param(filter.to)}::date + 1)::timestamp AT TIME ZONE ${param(filter.timeZone)})`);
-  }
-  if (filter.kind) clauses.push(`f.kind = ${param(filter.kind)}`);
-  if (filter.channel) clauses.push(`f.channel = ${param(filter.channel)}`);
-  if (filter.flowId) clauses.push(`f.flow_id = ${param(filter.flowId)}`);
-  if (filter.variant) clauses.push(`f.variant = ${param(filter.variant)}`);
-  if (filter.agentId) clauses.push(`f.agent_id = ${param(filter.agentId)}`);
-  if (filter.tag) clauses.push(`(${param(filter.tag)} = ANY(ct.tags) OR $${offset + params.length} = ANY(f.tags))`);
-  if (filter.segment) clauses.push(`ct.attributes->>'segment' = ${param(filter.segment)}`);
-  if (filter.scoreMin !== undefined) clauses.push(`f.score >= ${param(filter.scoreMin)}`);
-  if (filter.scoreMax !== undefined) clauses.push(`f.score <= ${param(filter.scoreMax)}`);
-  if (filter.sentiment?.length) clauses.push(`f.sentiment_label = ANY(${param(filter.sentiment)})`);
-  if (filter.withComment === true) clauses.push(`f.comment IS NOT NULL`);
-  if (filter.withComment === false) clauses.push(`f.comment IS NULL`);
-  if (filter.reviewed === true) clauses.push(`f.reviewed_at IS NOT NULL`);
-  if (filter.reviewed === false) clauses.push(`f.reviewed_at IS NULL`);
-  if (filter.detractors) clauses.push(`((f.kind = 'csat' AND f.score <= 2) OR (f.kind = 'nps' AND f.score <= 6))`);
-  if (filter.side) clauses.push(`f.comment IS NOT NULL AND ${COMMENT_SIDE} = ${param(filter.side)}`);
-  if (filter.term !== undefined) {
-    // A term is found by tokenizing comments, which SQL cannot do: never ignore it silently.
-    if (!filter.termFeedbackIds) throw new Error('feedbackWhere: resolve the term filter first');
-    clauses.push(`f.id = ANY(${param(filter.termFeedbackIds)}::uuid[])`);
-  }
-
-  return { sql: clauses.length ? clauses.join(' AND ') : 'true', params };
 }

@@ -2,20 +2,18 @@ import type { DataSource } from 'typeorm';
 import type { EventBus } from '../core/events';
 import type { ApiExtension } from '../inbox/api-router';
 import type { Logger } from '../logger';
+import { FeedbackStore } from '../store/feedback/feedback-store';
 import { FeedbackDashboard } from './dashboard';
 import { FeedbackList } from './feedback-list';
 import { feedbackRouter } from './feedback-router';
 import { FeedbackReviewActions } from './review-actions';
+import { isDetractor } from './scores';
 import { StandoutTermsAnalysis } from './standout-terms';
 
 export interface FeedbackReview {
   api: ApiExtension;
   actions: FeedbackReviewActions;
 }
-
-/** CSAT ≤ 2 or NPS ≤ 6. */
-export const isDetractor = (kind: string, score: number | null): boolean =>
-  score !== null && ((kind === 'csat' && score <= 2) || (kind === 'nps' && score <= 6));
 
 /**
  * Feedback review for managers: the /api/feedback routes (mounted by the inbox behind its
@@ -29,7 +27,7 @@ export function registerFeedbackReview(deps: {
   autoFollowUp: boolean;
 }): FeedbackReview {
   const list = new FeedbackList(deps.dataSource);
-  const actions = new FeedbackReviewActions(deps.dataSource, deps.bus, list);
+  const actions = new FeedbackReviewActions(deps.dataSource, deps.bus, list, new FeedbackStore(deps.dataSource));
   if (deps.autoFollowUp) {
     deps.bus.on('feedback.recorded', async (event) => {
       if (!isDetractor(event.kind, event.score)) return;

@@ -5,6 +5,7 @@ import type { EventBus } from '../core/events';
 import { AssigneeLookup } from '../store/conversations/assignee-lookup';
 import { HANDLED_BY_PEOPLE, NOTE_MAX_CHARACTERS } from '../store/conversations/conversation-rules';
 import { ConversationStore } from '../store/conversations/conversation-store';
+import type { FeedbackStore } from '../store/feedback/feedback-store';
 import type { FeedbackList } from './feedback-list';
 import type { FeedbackViewer } from './filters';
 
@@ -25,6 +26,7 @@ export class FeedbackReviewActions {
     private readonly dataSource: DataSource,
     bus: EventBus,
     private readonly list: FeedbackList,
+    private readonly feedback: FeedbackStore,
   ) {
     this.conversations = new ConversationStore(dataSource, bus);
     this.assignees = new AssigneeLookup(dataSource);
@@ -33,12 +35,7 @@ export class FeedbackReviewActions {
   async markReviewed(id: string, viewer: FeedbackViewer, reviewed: boolean) {
     this.requireManager(viewer);
     await this.list.one(id, viewer);
-    await this.dataSource.query(
-      `UPDATE feedback SET reviewed_at = CASE WHEN $2 THEN COALESCE(reviewed_at, now()) END,
-                           reviewed_by = CASE WHEN $2 THEN COALESCE(reviewed_by, $3::uuid) END
-        WHERE id = $1`,
-      [id, reviewed, viewer.userId],
-    );
+    await this.feedback.setReviewed(id, reviewed, viewer.userId);
     return this.list.one(id, viewer);
   }
 
@@ -47,7 +44,7 @@ export class FeedbackReviewActions {
     const parsed = tagsSchema.safeParse(tags);
     if (!parsed.success) throw new AppError('VALIDATION_FAILED', 'tags: up to 20 tags of 1–50 characters');
     await this.list.one(id, viewer);
-    await this.dataSource.query('UPDATE feedback SET tags = $2 WHERE id = $1', [id, [...new Set(parsed.data)]]);
+    await this.feedback.setTags(id, [...new Set(parsed.data)]);
     return this.list.one(id, viewer);
   }
 

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { WordTokenizer } from 'natural/lib/natural/tokenizers';
-import { COMMENT_SIDE, feedbackWhere, type FeedbackFilter, type FeedbackViewer } from './filters';
+import { FeedbackReadStore, type CommentRow } from '../store/feedback/feedback-read-store';
+import type { FeedbackFilter, FeedbackViewer } from './filters';
 
 // natural's stop word list, loaded alone: the package's index pulls in storage back ends.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -35,12 +36,6 @@ export interface StandoutTerms {
   };
 }
 
-interface CommentRow {
-  id: string;
-  comment: string;
-  side: 'negative' | 'positive' | null;
-}
-
 type SidedComment = CommentRow & { side: 'negative' | 'positive' };
 
 const tokenizer = new WordTokenizer();
@@ -58,10 +53,14 @@ export function termsOf(text: string): string[] {
  * "What customers are saying": the terms and phrases that stand out in negative against
  * positive comments. Each comment is a TF-IDF document; a term's weight on one side is its mean
  * TF-IDF there minus its mean on the other side, so words everyone uses ("order", "book")
- * cancel out and "late delivery" or "friendly staff" rise. A comment's side is COMMENT_SIDE.
+ * cancel out and "late delivery" or "friendly staff" rise. A comment's side is COMMENT_SIDE (src/store/feedback/feedback-where.ts).
  */
 export class StandoutTermsAnalysis {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly store: FeedbackReadStore;
+
+  constructor(dataSource: DataSource) {
+    this.store = new FeedbackReadStore(dataSource);
+  }
 
   async compute(
     filter: FeedbackFilter,
@@ -69,7 +68,7 @@ export class StandoutTermsAnalysis {
     options: { limit: number; maxComments?: number },
   ): Promise<StandoutTerms> {
     const cap = options.maxComments ?? MAX_ANALYSED_COMMENTS;
-    const rows = await this.comments(filter, viewer, cap);
+    const rows = await this.store.comments(filter, viewer, cap);
     const sided = rows.filter((row): row is SidedComment => row.side !== null);
     const documents = sided.map((row) => ({ row, terms: occurrences(termsOf(row.comment)) }));
     const idf = inverseDocumentFrequency(documents.map((document) => document.terms));
@@ -101,7 +100,7 @@ export class StandoutTermsAnalysis {
           .slice(0, options.limit)
       );
     };
-    const matching = rows.length < cap ? rows.length : await this.countComments(filter, viewer);
+    const matching = rows.length < cap ? rows.length : await this.store.countComments(filter, viewer);
     return {
       negative: rank('negative'),
       positive: rank('positive'),
@@ -117,34 +116,9 @@ export class StandoutTermsAnalysis {
   async resolveTerm(filter: FeedbackFilter, viewer: FeedbackViewer): Promise<FeedbackFilter> {
     if (filter.term === undefined) return filter;
     const term = filter.term.toLowerCase();
-    const rows = await this.comments({ ...filter, term: undefined }, viewer, MAX_ANALYSED_COMMENTS);
+    const rows = await this.store.comments({ ...filter, term: undefined }, viewer, MAX_ANALYSED_COMMENTS);
     const ids = rows.filter((row) => row.side !== null && termsOf(row.comment).includes(term)).map((row) => row.id);
     return { ...filter, termFeedbackIds: ids };
-  }
-
-  /** The newest comments matching the filters, with their side. */
-  private comments(filter: FeedbackFilter, viewer: FeedbackViewer, cap: number): Promise<CommentRow[]> {
-    const where = feedbackWhere(filter, viewer);
-    // The contact is joined only when a filter is about the contact (tag, segment).
-    return this.dataSource.query(
-      `SELECT f.id, f.comment, ${COMMENT_SIDE} AS side
-         FROM feedback f ${where.sql.includes('ct.') ? 'JOIN contacts ct ON ct.id = f.contact_id' : ''}
-        WHERE f.comment IS NOT NULL AND ${where.sql}
-        ORDER BY f.created_at DESC, f.id DESC
-        LIMIT $${where.params.length + 1}`,
-      [...where.params, cap],
-    );
-  }
-
-  private async countComments(filter: FeedbackFilter, viewer: FeedbackViewer): Promise<number> {
-    const where = feedbackWhere(filter, viewer);
-    const [row]: { count: number }[] = await this.dataSource.query(
-      `SELECT count(*)::int AS count
-         FROM feedback f ${where.sql.includes('ct.') ? 'JOIN contacts ct ON ct.id = f.contact_id' : ''}
-        WHERE f.comment IS NOT NULL AND ${where.sql}`,
-      where.params,
-    );
-    return row.count;
   }
 }
 

@@ -10,7 +10,6 @@ import { naturalRecognizer } from '../../flows/nlu/natural-recognizer';
 import { NaturalSentiment } from '../../flows/nlu/natural-sentiment';
 import { loadFlowsFromDir, type LoadedFlow } from '../../flows/schema/load-flow';
 import type { Config } from '../config';
-import { CONVERSATION_COLUMNS, conversationView, type ConversationRow } from '../conversations/views';
 import { AppError } from '../core/errors';
 import type { EventBus } from '../core/events';
 import type { Logger } from '../logger';
@@ -18,7 +17,8 @@ import type { OutboundService } from '../outbound/outbound-service';
 import { channelCapabilities } from '../../channels/capabilities';
 import { eventsApi } from './events-api';
 import { FlowConversations } from './flow-conversations';
-import { SqlFlowStore } from './sql-flow-store';
+import { FeedbackStore } from '../store/feedback/feedback-store';
+import { FlowRunStore } from '../store/flow-runs/flow-run-store';
 
 export interface FlowsRuntime {
   runner: FlowRunner;
@@ -53,9 +53,10 @@ export function registerFlows(deps: FlowsDeps): FlowsRuntime | null {
   const flows = deps.flows ?? loadFlowsFromDir(path.resolve(config.RAPPORT_FLOWS_DIR));
   const catalog = new FlowCatalog(flows, naturalRecognizer);
   const triggers = new TriggerMatcher(catalog.list(), naturalRecognizer);
-  const store = new SqlFlowStore(dataSource, (conversation, previous) =>
-    bus.publish('conversation.updated', { conversation, previous }),
-  );
+  const store = new FlowRunStore(dataSource, bus, {
+    feedback: new FeedbackStore(dataSource),
+    defaultRegion: config.TWILIO_DEFAULT_REGION,
+  });
   const runner = new FlowRunner({
     store,
     capabilities: channelCapabilities,
@@ -100,24 +101,13 @@ export function registerFlows(deps: FlowsDeps): FlowsRuntime | null {
   // "undelivered"). When it is the bot's latest message, the run is waiting on what nobody saw.
   bus.on('message.status', async ({ messageId, conversationId, status, errorCode }) => {
     if (status !== 'failed' && status !== 'undelivered') return;
-    const [latest]: { id: string }[] = await dataSource.query(
-      `SELECT id FROM messages WHERE conversation_id = $1 AND author_kind = 'bot'
-        ORDER BY created_at DESC, id DESC LIMIT 1`,
-      [conversationId],
-    );
-    if (latest?.id !== messageId) return;
+    if ((await store.latestBotMessageId(conversationId)) !== messageId) return;
     await runner.endAfterLateFailure(conversationId, errorCode ?? status.toUpperCase());
   });
   // People first: once an agent writes to the customer, the bot keeps quiet in that conversation.
   bus.on('message.created', async ({ message }) => {
     if (message.authorKind !== 'agent' || message.isPrivate) return;
-    // An UPDATE … RETURNING answers [rows, affected count] through TypeORM's postgres driver.
-    const [rows]: [ConversationRow[], number] = await dataSource.query(
-      `UPDATE conversations SET handled_by = 'human', updated_at = now()
-        WHERE id = $1 AND handled_by = 'bot' RETURNING ${CONVERSATION_COLUMNS}`,
-      [message.conversationId],
-    );
-    if (rows.length === 1) bus.publish('conversation.updated', { conversation: conversationView(rows[0]) });
+    await store.keepBotQuiet(message.conversationId);
   });
   deps.express.use(
     eventsApi({

@@ -17,6 +17,7 @@ import { FeedbackDailyCounts1795970000000 } from '../../migrations/1795970000000
 import { FeedbackFollowUpConversation1795970000001 } from '../../migrations/1795970000001-FeedbackFollowUpConversation';
 import { ConsentEvidence1796100000000 } from '../../migrations/1796100000000-ConsentEvidence';
 import { OutboundJobsConversationOrder1796500000000 } from '../../migrations/1796500000000-OutboundJobsConversationOrder';
+import { ScoreClass1796300000000 } from '../../migrations/1796300000000-ScoreClass';
 
 /** Every migration in order; a schema change adds one file in migrations/ and one line here. */
 export const MIGRATIONS = [
@@ -37,6 +38,7 @@ export const MIGRATIONS = [
   FeedbackFollowUpConversation1795970000001,
   ConsentEvidence1796100000000,
   OutboundJobsConversationOrder1796500000000,
+  ScoreClass1796300000000,
 ];
 
 /**

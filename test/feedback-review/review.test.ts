@@ -6,6 +6,7 @@ import { FeedbackList, type FeedbackItem } from '../../src/feedback-review/feedb
 import { parseFeedbackFilter, type FeedbackViewer } from '../../src/feedback-review/filters';
 import { FeedbackReviewActions } from '../../src/feedback-review/review-actions';
 import { StandoutTermsAnalysis, termsOf } from '../../src/feedback-review/standout-terms';
+import { FeedbackStore } from '../../src/store/feedback/feedback-store';
 import { seedFeedback, type FeedbackWorld } from '../helpers/feedback-seed';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
@@ -28,7 +29,12 @@ beforeAll(async () => {
   );
   manager = { userId: row.id, role: 'manager' };
   list = new FeedbackList(hub.app.store.dataSource);
-  actions = new FeedbackReviewActions(hub.app.store.dataSource, hub.app.bus, list);
+  actions = new FeedbackReviewActions(
+    hub.app.store.dataSource,
+    hub.app.bus,
+    list,
+    new FeedbackStore(hub.app.store.dataSource),
+  );
 });
 afterAll(async () => {
   await hub.close();
@@ -363,5 +369,23 @@ describe('CSV export', () => {
     expect(csvField('line one\nline two')).toBe('"line one\nline two"');
     expect(csvField(-3)).toBe('-3');
     expect(csvField(null)).toBe('');
+  });
+});
+
+describe("a rating's contact", () => {
+  it('is named by the one display-name rule, falling back to the phone number when nothing else is known', async () => {
+    const db = hub.app.store.dataSource;
+    const [contact]: { id: string }[] = await db.query(
+      "INSERT INTO contacts (phone, display_name) VALUES ('+14155550199', '  ') RETURNING id",
+    );
+    const [rating]: { id: string }[] = await db.query(
+      "INSERT INTO feedback (contact_id, channel, kind, score) VALUES ($1, 'sms', 'csat', 5) RETURNING id",
+      [contact.id],
+    );
+    try {
+      expect((await list.one(rating.id, manager)).contact).toEqual({ id: contact.id, name: '+14155550199' });
+    } finally {
+      await db.query('DELETE FROM contacts WHERE id = $1', [contact.id]);
+    }
   });
 });

@@ -1,19 +1,34 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import type { ContactField } from '../../flows/schema/set-step';
-import type { ConversationTx, ExposureRecord, FlowStore } from '../../flows/engine/ports';
-import type { ContactPatch, ContactProfile, ConversationInfo, RunState } from '../../flows/engine/types';
-import { CONVERSATION_COLUMNS, conversationView, type ConversationRow } from '../conversations/views';
-import type { ConversationView } from '../core/events';
-import { recordFeedback, recordFeedbackRequest } from '../feedback/record-feedback';
+import type { EntityManager } from 'typeorm';
+import type { ContactField } from '../../../flows/schema/set-step';
+import type { ConversationTx, ExposureRecord } from '../../../flows/engine/ports';
+import type { ContactPatch, ContactProfile, ConversationInfo, RunState } from '../../../flows/engine/types';
+import { CONVERSATION_COLUMNS, conversationView, type ConversationRow } from '../../conversations/views';
+import type { ConversationView } from '../../core/events';
+import type { FeedbackStore } from '../feedback/feedback-store';
+import { queryRows } from '../prepared-query';
 
 const LIVE = "status IN ('active', 'waiting')";
 const ENDED = ['done', 'handed_off', 'gave_up', 'cancelled'];
 
-/** Whom a conversation is for (a team handoff can move it away from some agents). */
-type ConversationAudience = Pick<ConversationView, 'assigneeId' | 'team'>;
-interface ConversationChange {
+/** A conversation change of the turn, and whom the conversation was for before it. */
+export interface ConversationChange {
   view: ConversationView;
-  previous: ConversationAudience;
+  previous: Pick<ConversationView, 'assigneeId' | 'team'>;
+}
+
+/** A contacts row as `row_to_json` answers it. */
+export interface ContactRow {
+  id: string;
+  first_name: string | null;
+  last_name: string | null;
+  display_name: string | null;
+  email: string | null;
+  phone: string | null;
+  time_zone: string | null;
+  locale: string | null;
+  birthday: string | null;
+  attributes: Record<string, unknown> | null;
+  tags: string[] | null;
 }
 
 interface RunRow {
@@ -24,60 +39,27 @@ interface RunRow {
   step_id: string | null;
   awaiting: boolean;
   tries: number;
-  answers: Record<string, unknown>;
+  answers: Record<string, unknown> | null;
   variant: string | null;
   trigger: RunState['trigger'];
   resume_at: Date | string | null;
   last_intent: string | null;
 }
 
-/**
- * The flow store on the hub's database. A turn is one transaction that starts by locking the
- * conversation's row (`FOR UPDATE`): on PostgreSQL that serializes turns across processes, and
- * every write of the turn commits with the run's new state.
- */
-export class SqlFlowStore implements FlowStore {
+/** One turn's access to a locked conversation, inside its transaction (`FlowRunStore.inConversation`). */
+export class StoredConversationTx implements ConversationTx {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly onConversationChanged: (view: ConversationView, previous: ConversationAudience) => void,
-  ) {}
-
-  async inConversation<T>(conversationId: string, work: (tx: ConversationTx) => Promise<T>): Promise<T | null> {
-    const changed: ConversationChange[] = [];
-    const result = await this.dataSource.transaction(async (manager) => {
-      const [row]: (ConversationRow & { contact: Record<string, unknown> })[] = await manager.query(
-        `SELECT ${CONVERSATION_COLUMNS}, (SELECT row_to_json(k.*) FROM contacts k WHERE k.id = c.contact_id) AS contact
-           FROM conversations c WHERE c.id = $1 FOR UPDATE`,
-        [conversationId],
-      );
-      if (!row) return { found: false as const };
-      const tx = new SqlConversationTx(manager, conversationOf(row), contactOf(row.contact), changed);
-      return { found: true as const, value: await work(tx) };
-    });
-    // Listeners hear about a conversation change only once it is committed.
-    for (const { view, previous } of changed) this.onConversationChanged(view, previous);
-    return result.found ? result.value : null;
-  }
-
-  async dueRuns(now: Date, limit: number): Promise<string[]> {
-    const rows: { conversation_id: string }[] = await this.dataSource.query(
-      `SELECT conversation_id FROM flow_runs WHERE status = 'waiting' AND resume_at <= $1 ORDER BY resume_at LIMIT $2`,
-      [now, limit],
-    );
-    return rows.map((row) => row.conversation_id);
-  }
-}
-
-class SqlConversationTx implements ConversationTx {
-  constructor(
-    private readonly manager: EntityManager,
+    private readonly tx: EntityManager,
     readonly conversation: ConversationInfo,
     readonly contact: ContactProfile,
+    readonly inferredTimeZone: string | null,
+    private readonly feedback: FeedbackStore,
     private readonly changed: ConversationChange[],
   ) {}
 
   async activeRun(): Promise<RunState | null> {
-    const [row]: RunRow[] = await this.manager.query(
+    const [row] = await queryRows<RunRow>(
+      this.tx,
       `SELECT id, flow_id, flow_version, status, step_id, awaiting, tries, answers, variant, trigger, resume_at, last_intent
          FROM flow_runs WHERE conversation_id = $1 AND ${LIVE}`,
       [this.conversation.id],
@@ -100,7 +82,8 @@ class SqlConversationTx implements ConversationTx {
       run.lastIntent ?? null,
     ];
     if (run.id) {
-      await this.manager.query(
+      await queryRows(
+        this.tx,
         `UPDATE flow_runs SET status = $1, step_id = $2, awaiting = $3, tries = $4, answers = $5::jsonb, variant = $6,
                 resume_at = $7, updated_at = now(), ended_at = CASE WHEN $8 THEN now() ELSE NULL END, end_reason = $9,
                 last_intent = $10
@@ -109,7 +92,8 @@ class SqlConversationTx implements ConversationTx {
       );
       return run;
     }
-    const [row]: { id: string }[] = await this.manager.query(
+    const [row] = await queryRows<{ id: string }>(
+      this.tx,
       `INSERT INTO flow_runs (status, step_id, awaiting, tries, answers, variant, resume_at, ended_at, end_reason,
                               last_intent, conversation_id, contact_id, flow_id, flow_version, trigger)
        VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, CASE WHEN $8 THEN now() ELSE NULL END, $9, $10, $11, $12, $13, $14,
@@ -121,25 +105,30 @@ class SqlConversationTx implements ConversationTx {
   }
 
   async saveVersion(flowId: string, version: string, source: string): Promise<void> {
-    await this.manager.query(
+    await queryRows(
+      this.tx,
       'INSERT INTO flow_versions (flow_id, version, source) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
       [flowId, version, source],
     );
   }
 
   async loadVersion(flowId: string, version: string): Promise<string | null> {
-    const [row]: { source: string }[] = await this.manager.query(
+    const [row] = await queryRows<{ source: string }>(
+      this.tx,
       'SELECT source FROM flow_versions WHERE flow_id = $1 AND version = $2',
       [flowId, version],
     );
     return row?.source ?? null;
   }
 
+  // Writes contacts: the contacts store's table. Kept here until that store offers a patch that
+  // takes the turn's transaction (the turn must commit it with the run).
   async updateContact(patch: ContactPatch): Promise<void> {
     // Column names come from the schema's closed list, never from flow text.
     const fields = Object.entries(patch.fields ?? {}).filter(([field]) => field in FIELD_LENGTHS);
     const sets = fields.map(([field], i) => `${field} = $${i + 5}`);
-    await this.manager.query(
+    await queryRows(
+      this.tx,
       `UPDATE contacts
           SET attributes = attributes || $2::jsonb,
               tags = ARRAY(SELECT t FROM unnest(array_cat(tags, $3::text[])) WITH ORDINALITY AS u(t, n)
@@ -156,27 +145,29 @@ class SqlConversationTx implements ConversationTx {
     );
   }
 
-  async recordFeedback(record: Parameters<ConversationTx['recordFeedback']>[0]) {
-    return recordFeedback((sql, params) => this.manager.query(sql, params), record);
+  recordFeedback(record: Parameters<ConversationTx['recordFeedback']>[0]) {
+    return this.feedback.recordFeedback(this.tx, record);
   }
 
-  async recordFeedbackRequest(request: Parameters<ConversationTx['recordFeedbackRequest']>[0]): Promise<void> {
-    await recordFeedbackRequest((sql, params) => this.manager.query(sql, params), request);
+  recordFeedbackRequest(request: Parameters<ConversationTx['recordFeedbackRequest']>[0]): Promise<void> {
+    return this.feedback.recordFeedbackRequest(this.tx, request);
   }
 
   async recordExposure(exposure: ExposureRecord): Promise<void> {
-    await this.manager.query(
+    await queryRows(
+      this.tx,
       `INSERT INTO flow_exposures (run_id, contact_id, flow_id, flow_version, step_id, variant)
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
       [exposure.runId, exposure.contactId, exposure.flowId, exposure.flowVersion, exposure.stepId, exposure.variant],
     );
   }
 
+  // Writes conversations: the conversations store's table, kept here for the same reason.
   async setHandledBy(handledBy: 'bot' | 'human', team?: string | null): Promise<ConversationView> {
     // The row is locked for the turn: before this change it is as the turn's last change left it.
     const { assigneeId, team: previousTeam } = this.changed.at(-1)?.view ?? this.conversation;
-    // An UPDATE … RETURNING answers [rows, affected count] through TypeORM's postgres driver.
-    const [[row]]: [ConversationRow[], number] = await this.manager.query(
+    const [row] = await queryRows<ConversationRow>(
+      this.tx,
       `UPDATE conversations SET handled_by = $2, team = COALESCE($3, team),
               status = CASE WHEN status = 'resolved' THEN status ELSE 'open' END, updated_at = now()
         WHERE id = $1 RETURNING ${CONVERSATION_COLUMNS}`,
@@ -204,7 +195,7 @@ function fieldValue(field: ContactField, value: string | null): string | null {
   return value.slice(0, FIELD_LENGTHS[field]);
 }
 
-function conversationOf(row: ConversationRow): ConversationInfo {
+export function conversationOf(row: ConversationRow): ConversationInfo {
   return {
     id: row.id,
     contactId: row.contact_id,
@@ -216,20 +207,19 @@ function conversationOf(row: ConversationRow): ConversationInfo {
   };
 }
 
-export function contactOf(row: Record<string, unknown>): ContactProfile {
-  const text = (key: string) => (typeof row[key] === 'string' ? (row[key] as string) : null);
+export function contactOf(row: ContactRow): ContactProfile {
   return {
-    id: row.id as string,
-    first_name: text('first_name'),
-    last_name: text('last_name'),
-    display_name: text('display_name'),
-    email: text('email'),
-    phone: text('phone'),
-    time_zone: text('time_zone'),
-    locale: text('locale'),
-    birthday: text('birthday'),
-    attributes: (row.attributes as Record<string, unknown>) ?? {},
-    tags: (row.tags as string[]) ?? [],
+    id: row.id,
+    first_name: row.first_name,
+    last_name: row.last_name,
+    display_name: row.display_name,
+    email: row.email,
+    phone: row.phone,
+    time_zone: row.time_zone,
+    locale: row.locale,
+    birthday: row.birthday,
+    attributes: row.attributes ?? {},
+    tags: row.tags ?? [],
   };
 }
 

@@ -1,4 +1,6 @@
-import { feedbackWhere, type FeedbackFilter, type FeedbackViewer } from './filters';
+import type { FeedbackFilter, FeedbackViewer } from '../../feedback-review/filters';
+import { scoreClassSql } from '../../feedback-review/scores';
+import { feedbackWhere } from './feedback-where';
 
 /** One group's counts: `dimension` 'all' (key ''), a breakdown, or 'week' (key the Monday). */
 export interface GroupRow {
@@ -18,15 +20,16 @@ export interface GroupRow {
 
 /**
  * What one rating adds to each count: the same arithmetic as feedback_daily_deltas() in the
- * FeedbackDailyCounts migration (the tests hold the two paths equal).
+ * FeedbackDailyCounts migration, as the ScoreClass migration replaced it (the tests hold the two
+ * paths equal); thresholds come from rapport_score_class().
  */
 const RATING_COUNTS: [name: string, expression: string][] = [
   ['records', '1'],
   ['csat_n', "CASE WHEN f.kind = 'csat' THEN 1 ELSE 0 END"],
-  ['csat_satisfied', "CASE WHEN f.kind = 'csat' AND f.score >= 4 THEN 1 ELSE 0 END"],
-  ['promoters', "CASE WHEN f.kind = 'nps' AND f.score >= 9 THEN 1 ELSE 0 END"],
-  ['passives', "CASE WHEN f.kind = 'nps' AND f.score BETWEEN 7 AND 8 THEN 1 ELSE 0 END"],
-  ['detractors', "CASE WHEN f.kind = 'nps' AND f.score <= 6 THEN 1 ELSE 0 END"],
+  ['csat_satisfied', `CASE WHEN ${scoreClassSql('f')} = 'positive' THEN 1 ELSE 0 END`],
+  ['promoters', `CASE WHEN ${scoreClassSql('f')} = 'promoter' THEN 1 ELSE 0 END`],
+  ['passives', `CASE WHEN ${scoreClassSql('f')} = 'passive' THEN 1 ELSE 0 END`],
+  ['detractors', `CASE WHEN ${scoreClassSql('f')} = 'detractor' THEN 1 ELSE 0 END`],
   ['comments', 'CASE WHEN f.comment IS NOT NULL THEN 1 ELSE 0 END'],
   ['positive', "CASE WHEN f.sentiment_label = 'positive' THEN 1 ELSE 0 END"],
   ['neutral', "CASE WHEN f.sentiment_label = 'neutral' THEN 1 ELSE 0 END"],

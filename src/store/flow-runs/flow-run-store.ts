@@ -1,0 +1,98 @@
+import type { DataSource } from 'typeorm';
+import type { ConversationTx, FlowStore } from '../../../flows/engine/ports';
+import { CONVERSATION_COLUMNS, conversationView, type ConversationRow } from '../../conversations/views';
+import type { EventBus } from '../../core/events';
+import type { FeedbackStore } from '../feedback/feedback-store';
+import { queryRows } from '../prepared-query';
+import {
+  contactOf,
+  conversationOf,
+  StoredConversationTx,
+  type ContactRow,
+  type ConversationChange,
+} from './conversation-turn';
+import { inferTimeZone } from './infer-time-zone';
+
+/**
+ * The owner of flow_runs, flow_versions and flow_exposures, and the flow engine's `FlowStore` on
+ * the hub's database. A turn is one transaction that starts by locking the conversation's row
+ * (`FOR UPDATE`): on PostgreSQL that serializes turns across processes, and every write of the
+ * turn commits with the run's new state. The conversation changes a turn makes are published on
+ * the bus after the commit, with the audience they had before.
+ */
+export class FlowRunStore implements FlowStore {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly bus: EventBus,
+    private readonly options: {
+      feedback: FeedbackStore;
+      /** The hub's default region (`TWILIO_DEFAULT_REGION`), for contacts without a time zone. */
+      defaultRegion: string;
+    },
+  ) {}
+
+  async inConversation<T>(conversationId: string, work: (tx: ConversationTx) => Promise<T>): Promise<T | null> {
+    const changed: ConversationChange[] = [];
+    const result = await this.dataSource.transaction(async (manager) => {
+      const [row] = await queryRows<ConversationRow & { contact: ContactRow }>(
+        manager,
+        `SELECT ${CONVERSATION_COLUMNS}, (SELECT row_to_json(k.*) FROM contacts k WHERE k.id = c.contact_id) AS contact
+           FROM conversations c WHERE c.id = $1 FOR UPDATE`,
+        [conversationId],
+      );
+      if (!row) return { found: false as const };
+      const contact = contactOf(row.contact);
+      const inferred = contact.time_zone ? null : inferTimeZone(contact.phone, this.options.defaultRegion);
+      const tx = new StoredConversationTx(
+        manager,
+        conversationOf(row),
+        contact,
+        inferred,
+        this.options.feedback,
+        changed,
+      );
+      return { found: true as const, value: await work(tx) };
+    });
+    // Listeners hear about a conversation change only once it is committed.
+    for (const { view, previous } of changed)
+      this.bus.publish('conversation.updated', { conversation: view, previous });
+    return result.found ? result.value : null;
+  }
+
+  async dueRuns(now: Date, limit: number): Promise<string[]> {
+    const rows = await queryRows<{ conversation_id: string }>(
+      this.dataSource.manager,
+      `SELECT conversation_id FROM flow_runs WHERE status = 'waiting' AND resume_at <= $1 ORDER BY resume_at LIMIT $2`,
+      [now, limit],
+    );
+    return rows.map((row) => row.conversation_id);
+  }
+
+  /**
+   * The id of the bot's latest message in a conversation: a late delivery failure of that
+   * message leaves the run waiting on what nobody saw.
+   */
+  async latestBotMessageId(conversationId: string): Promise<string | null> {
+    const [latest] = await queryRows<{ id: string }>(
+      this.dataSource.manager,
+      `SELECT id FROM messages WHERE conversation_id = $1 AND author_kind = 'bot'
+        ORDER BY created_at DESC, id DESC LIMIT 1`,
+      [conversationId],
+    );
+    return latest?.id ?? null;
+  }
+
+  /**
+   * People first: once an agent writes to the customer, the bot keeps quiet in that conversation.
+   * Writes conversations (the conversations store's table) until that store owns "handled by".
+   */
+  async keepBotQuiet(conversationId: string): Promise<void> {
+    const rows = await queryRows<ConversationRow>(
+      this.dataSource.manager,
+      `UPDATE conversations SET handled_by = 'human', updated_at = now()
+        WHERE id = $1 AND handled_by = 'bot' RETURNING ${CONVERSATION_COLUMNS}`,
+      [conversationId],
+    );
+    if (rows.length === 1) this.bus.publish('conversation.updated', { conversation: conversationView(rows[0]) });
+  }
+}
