@@ -58,6 +58,25 @@ export default tseslint.config(
     },
   },
   {
+    // Only stores touch tables (issue 12): SQL lives in src/store/**, migrations/ and test/.
+    // Services, routers, channels and the flow engine ask a store.
+    files: ['src/**/*.ts', 'channels/**/*.ts', 'flows/**/*.ts'],
+    ignores: ['src/store/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='query']",
+          message: 'Only stores touch tables: move this SQL into its store in src/store/.',
+        },
+        {
+          selector: 'CallExpression[callee.name=/^(preparedQuery|queryRows)$/]',
+          message: 'Only stores touch tables: move this SQL into its store in src/store/.',
+        },
+      ],
+    },
+  },
+  {
     // Dependency direction: the core imports nothing of ours; channels never touch the store.
     files: ['src/core/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['../*', '!./*'] }] },

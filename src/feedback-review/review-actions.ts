@@ -105,11 +105,8 @@ export class FeedbackReviewActions {
       // The conversation first, then the rating: the order a flow's turn takes them in when it
       // adds a comment to that rating. The other order deadlocked with it.
       const landing = conversationId ? await this.conversations.lockFollowUpLanding(tx, conversationId) : null;
-      const [rating]: { follow_up_at: Date | null }[] = await tx.query(
-        'SELECT follow_up_at FROM feedback WHERE id = $1 FOR UPDATE',
-        [feedbackId],
-      );
-      if (!rating || (options.automatic && rating.follow_up_at !== null)) return null;
+      const rating = await this.feedback.lockForFollowUp(tx, feedbackId);
+      if (!rating || (options.automatic && rating.followUpAt !== null)) return null;
       if (!landing) {
         if (options.automatic) return null;
         throw new AppError('CONFLICT', 'This feedback has no conversation to follow up in');
@@ -119,11 +116,7 @@ export class FeedbackReviewActions {
         ...(agentId ? { assigneeId: agentId } : {}),
         ...(options.automatic ? {} : { handledBy: HANDLED_BY_PEOPLE }),
       });
-      await tx.query(
-        `UPDATE feedback SET follow_up_user_id = $2, follow_up_at = now(), follow_up_conversation_id = $3
-          WHERE id = $1`,
-        [feedbackId, agentId, landing],
-      );
+      await this.feedback.recordFollowUp(tx, feedbackId, agentId, landing);
       return landing;
     });
   }

@@ -4,8 +4,8 @@ import { AppError } from '../core/errors';
 import { displayName, normalizeEmail, toE164 } from '../core/identity';
 import type { ContactIdentityRecord, ContactRecord } from '../store/contacts/contact-row';
 import { ContactStore, type ContactFieldChanges } from '../store/contacts/contact-store';
+import { InboxReadModel } from '../store/conversations/inbox-read-model';
 import { visibleTo } from './access';
-import { summaryOf, summarySelect, type SummaryRow } from './inbox-views';
 import type { ProfileSection } from './profile-sections';
 import type { InboxConversation } from './realtime-events';
 
@@ -27,6 +27,7 @@ export type ContactChanges = ContactFieldChanges;
 /** The contact panel: a profile readable by whoever may see one of the contact's conversations. */
 export class ContactService {
   private readonly contacts: ContactStore;
+  private readonly conversations: InboxReadModel;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -35,6 +36,7 @@ export class ContactService {
     private readonly defaultRegion: string,
   ) {
     this.contacts = new ContactStore(dataSource);
+    this.conversations = new InboxReadModel(dataSource);
   }
 
   async profile(caller: Principal, contactId: string): Promise<ContactProfile> {
@@ -72,13 +74,7 @@ export class ContactService {
     return this.profile(caller, contactId);
   }
 
-  private async visibleConversations(caller: Principal, contactId: string): Promise<InboxConversation[]> {
-    const visible = visibleTo(caller, 3);
-    const rows: SummaryRow[] = await this.dataSource.query(
-      `${summarySelect('$2')} WHERE c.contact_id = $1 AND ${visible.sql}
-        ORDER BY COALESCE(c.last_message_at, c.created_at) DESC LIMIT 50`,
-      [contactId, caller.id, ...visible.params],
-    );
-    return rows.map(summaryOf);
+  private visibleConversations(caller: Principal, contactId: string): Promise<InboxConversation[]> {
+    return this.conversations.ofContact(contactId, caller.id, (first) => visibleTo(caller, first));
   }
 }

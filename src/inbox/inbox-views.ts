@@ -1,9 +1,6 @@
 import type { MessageView } from '../core/events';
 import type { InboxMessage } from './realtime-events';
 
-// The summary SQL and its row moved to the conversations store; re-exported for the contact panel.
-export { summaryOf, summarySelect, type SummaryRow } from '../store/conversations/inbox-summaries';
-
 /** The hub's MessageView must fit the UI's InboxMessage: a mismatch fails the type check here. */
 export const asInboxMessage = (message: MessageView): InboxMessage => message;
 

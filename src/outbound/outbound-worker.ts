@@ -115,10 +115,11 @@ export class OutboundWorker {
 
     await this.finish(attemptId, result.permanent ? 'rejected' : 'retry', null, result.errorCode);
     if (!result.permanent && !lastTry) return 'retry';
-    await this.fail(row, result.errorCode, result.errorMessage);
+    // The opt-out first: once the failure is announced, nothing may still send to this number.
     if (UNSUBSCRIBED_CODES.has(result.errorCode)) {
       await this.deps.consents.set(row.contact_id, row.channel, 'opted_out', `provider:${result.errorCode}`);
     }
+    await this.fail(row, result.errorCode, result.errorMessage);
     return 'done';
   }
 

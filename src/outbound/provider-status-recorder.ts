@@ -40,14 +40,15 @@ export class ProviderStatusRecorder {
       return;
     }
     const { id, contactId, channel } = found;
+    // The opt-out first: once the failure is announced, nothing may still send to this number.
+    if (report.errorCode && UNSUBSCRIBED_CODES.has(report.errorCode)) {
+      await this.consents.set(contactId, channel, 'opted_out', `provider:${report.errorCode}`);
+    }
     await this.statuses.attachProviderId(id, report.providerMessageId);
     await this.statuses.advance(id, {
       status: report.status,
       errorCode: report.errorCode ?? null,
       errorMessage: report.errorMessage ?? null,
     });
-    if (report.errorCode && UNSUBSCRIBED_CODES.has(report.errorCode)) {
-      await this.consents.set(contactId, channel, 'opted_out', `provider:${report.errorCode}`);
-    }
   }
 }

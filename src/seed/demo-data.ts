@@ -1,24 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import type { DataSource } from 'typeorm';
+import { DemoDataStore, type DemoContact, type DemoLine } from '../store/demo-data-store';
 
 export interface SeedResult {
   seeded: boolean;
   admin?: { email: string; password: string };
-}
-
-interface DemoContact {
-  displayName: string;
-  firstName: string;
-  lastName: string;
-  email: string;
-  phone: string;
-  timeZone: string;
-  locale: string;
-  birthday: string;
-  attributes: Record<string, unknown>;
-  tags: string[];
-  identity: { channel: 'sms' | 'whatsapp'; address: string };
 }
 
 /** People a new user can talk to at once: each one known a little, as a good shop knows them. */
@@ -77,6 +64,20 @@ const DEMO_CONTACTS: DemoContact[] = [
   },
 ];
 
+/** Maya asked about the next mystery book club: a thread an agent can open right away. */
+const SAMPLE_CONVERSATION: { contactPhone: string; lines: DemoLine[] } = {
+  contactPhone: '+14155550123',
+  lines: [
+    { body: "Hi! Is there a mystery book club this month? I'd love to join.", from: 'contact', ago: '4 minutes' },
+    {
+      body: 'Hi Maya! 📚 Yes — Thursday at 7pm, we are reading "The Murder of Roger Ackroyd". Want me to save you a seat?',
+      from: 'bot',
+      ago: '3 minutes',
+    },
+    { body: 'Yes please! And could I pre-order a flat white for then?', from: 'contact', ago: '2 minutes' },
+  ],
+};
+
 /**
  * Seeds the demo once: contacts with what we know of them, one conversation to look at, and
  * an admin account. Runs only on an empty users table, so a restart never seeds twice.
@@ -86,80 +87,11 @@ export async function seedDemoData(
   admin: { email: string; password?: string },
 ): Promise<SeedResult> {
   const password = admin.password ?? randomBytes(9).toString('base64url');
-  const passwordHash = await argon2.hash(password);
-  return dataSource.transaction(async (manager) => {
-    // Serialises two hubs starting at once on the same database.
-    await manager.query('LOCK TABLE users IN EXCLUSIVE MODE');
-    const [{ count }]: { count: string }[] = await manager.query('SELECT count(*) FROM users');
-    if (Number(count) > 0) return { seeded: false };
-
-    await manager.query(`INSERT INTO users (email, name, role, password_hash) VALUES ($1, 'Demo Admin', 'admin', $2)`, [
-      admin.email.toLowerCase(),
-      passwordHash,
-    ]);
-    for (const contact of DEMO_CONTACTS) {
-      const [{ id }]: { id: string }[] = await manager.query(
-        `INSERT INTO contacts (display_name, first_name, last_name, email, phone, time_zone, locale, birthday, attributes, tags)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10) RETURNING id`,
-        [
-          contact.displayName,
-          contact.firstName,
-          contact.lastName,
-          contact.email,
-          contact.phone,
-          contact.timeZone,
-          contact.locale,
-          contact.birthday,
-          JSON.stringify(contact.attributes),
-          contact.tags,
-        ],
-      );
-      await manager.query('INSERT INTO contact_identities (contact_id, channel, address) VALUES ($1, $2, $3)', [
-        id,
-        contact.identity.channel,
-        contact.identity.address,
-      ]);
-    }
-    await seedSampleConversation(manager.query.bind(manager));
-    return { seeded: true, admin: { email: admin.email.toLowerCase(), password } };
+  const email = admin.email.toLowerCase();
+  const seeded = await new DemoDataStore(dataSource).seedOnce({
+    admin: { email, name: 'Demo Admin', passwordHash: await argon2.hash(password) },
+    contacts: DEMO_CONTACTS,
+    sample: SAMPLE_CONVERSATION,
   });
-}
-
-/** Maya asked about the next mystery book club: a thread an agent can open right away. */
-async function seedSampleConversation(
-  query: (sql: string, params?: unknown[]) => Promise<{ id: string; contact_id: string }[]>,
-) {
-  const [identity] = await query(
-    "SELECT id, contact_id FROM contact_identities WHERE channel = 'sms' AND address = '+14155550123'",
-  );
-  const [conversation] = await query(
-    `INSERT INTO conversations (contact_id, identity_id, channel, status, handled_by, last_message_at, last_inbound_at, unread_count)
-     VALUES ($1, $2, 'sms', 'open', 'human', now(), now() - interval '2 minutes', 1) RETURNING id, contact_id`,
-    [identity.contact_id, identity.id],
-  );
-  const lines: [string, 'inbound' | 'outbound', 'contact' | 'bot', string][] = [
-    ["Hi! Is there a mystery book club this month? I'd love to join.", 'inbound', 'contact', '4 minutes'],
-    [
-      'Hi Maya! 📚 Yes — Thursday at 7pm, we are reading "The Murder of Roger Ackroyd". Want me to save you a seat?',
-      'outbound',
-      'bot',
-      '3 minutes',
-    ],
-    ['Yes please! And could I pre-order a flat white for then?', 'inbound', 'contact', '2 minutes'],
-  ];
-  for (const [body, direction, authorKind, ago] of lines) {
-    await query(
-      `INSERT INTO messages (conversation_id, contact_id, channel, direction, author_kind, body, status, created_at, sent_at)
-       VALUES ($1, $2, 'sms', $3, $4, $5, $6, now() - $7::interval, now() - $7::interval) RETURNING id`,
-      [
-        conversation.id,
-        conversation.contact_id,
-        direction,
-        authorKind,
-        body,
-        direction === 'inbound' ? 'received' : 'delivered',
-        ago,
-      ],
-    );
-  }
+  return seeded ? { seeded: true, admin: { email, password } } : { seeded: false };
 }

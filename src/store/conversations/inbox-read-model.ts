@@ -92,6 +92,22 @@ export class InboxReadModel {
     return row ? summaryOf(row) : null;
   }
 
+  /** A contact's conversations that `reader` may see (the caller's predicate), newest first, at most 50. */
+  async ofContact(
+    contactId: string,
+    reader: string,
+    visible: (firstParam: number) => Visibility,
+  ): Promise<ReturnType<typeof summaryOf>[]> {
+    const visibility = visible(3);
+    const rows = await queryRows<SummaryRow>(
+      this.dataSource.manager,
+      `${summarySelect('$2')} WHERE c.contact_id = $1 AND ${visibility.sql}
+        ORDER BY COALESCE(c.last_message_at, c.created_at) DESC LIMIT 50`,
+      [contactId, reader, ...visibility.params],
+    );
+    return rows.map(summaryOf);
+  }
+
   async messageBelongs(messageId: string, conversationId: string): Promise<boolean> {
     const rows = await queryRows<{ id: string }>(
       this.dataSource.manager,

@@ -109,6 +109,30 @@ export class FeedbackStore {
     );
   }
 
+  /**
+   * Locks a rating for its follow-up and answers when it was last followed up (null: never), or
+   * undefined when there is no such rating. Taken after the landing conversation's lock: the
+   * order a flow's turn takes them in when it adds a comment to that rating.
+   */
+  async lockForFollowUp(tx: EntityManager, id: string): Promise<{ followUpAt: Date | null } | undefined> {
+    const [row] = await queryRows<{ follow_up_at: Date | null }>(
+      tx,
+      'SELECT follow_up_at FROM feedback WHERE id = $1 FOR UPDATE',
+      [id],
+    );
+    return row ? { followUpAt: row.follow_up_at } : undefined;
+  }
+
+  /** Records who follows a rating up, in which conversation, from now. */
+  async recordFollowUp(tx: EntityManager, id: string, agentId: string | null, conversationId: string): Promise<void> {
+    await queryRows(
+      tx,
+      `UPDATE feedback SET follow_up_user_id = $2, follow_up_at = now(), follow_up_conversation_id = $3
+        WHERE id = $1`,
+      [id, agentId, conversationId],
+    );
+  }
+
   /** Replaces a rating's own tags (its contact's tags are the contact store's). */
   async setTags(id: string, tags: string[]): Promise<void> {
     await queryRows(this.dataSource.manager, 'UPDATE feedback SET tags = $2 WHERE id = $1', [id, tags]);
