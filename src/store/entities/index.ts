@@ -1,6 +1,7 @@
 import { ApiToken } from './ApiToken';
 import { CannedResponse } from './CannedResponse';
 import { Consent } from './Consent';
+import { ConsentEvidence } from './ConsentEvidence';
 import { Contact } from './Contact';
 import { ConversationHandoff } from './ConversationHandoff';
 import { ConversationRead } from './ConversationRead';
@@ -24,6 +25,7 @@ export {
   ApiToken,
   CannedResponse,
   Consent,
+  ConsentEvidence,
   Contact,
   ContactIdentity,
   Conversation,
@@ -59,6 +61,7 @@ export const ENTITIES = [
   ApiToken,
   CannedResponse,
   Consent,
+  ConsentEvidence,
   OutboundAttempt,
   OutboundJob,
   SlackEvent,
