@@ -83,8 +83,10 @@ describe('a PostgreSQL outage under load', () => {
     const refused = attempts.filter((attempt) => attempt.outcome !== 'stored');
     expect(refused.length).toBeGreaterThan(0);
     expect(refused.filter((attempt) => attempt.outcome !== 'unavailable')).toEqual([]);
+    // A refusal comes at once, not after a hang: well inside Twilio's 15 s webhook timeout, so it
+    // retries. (Timing is the benchmarks' business; here only "no hang", with room for a loaded CI.)
     const slowest503 = Math.max(...refused.filter((a) => a.channel === 'sms').map((a) => a.ms), 0);
-    expect(slowest503).toBeLessThan(1_000);
+    expect(slowest503).toBeLessThan(5_000);
 
     // Every message its sender saw acknowledged is stored, once.
     const chatRows = await query<{ body: string; copies: number }>(
