@@ -21,6 +21,12 @@ export class KeywordConsentGate implements ConsentGate {
     private readonly log: Logger,
   ) {}
 
+  async redelivered(message: MessageView, conversation: ConversationView): Promise<void> {
+    if (message.direction !== 'inbound' || !consentKeyword(message.body, message.channel)) return;
+    if (await this.consents.hasEvidenceFrom(message.id)) return;
+    await this.check(message, conversation);
+  }
+
   async check(message: MessageView, conversation: ConversationView): Promise<ConsentVerdict | null> {
     if (message.direction !== 'inbound') return null;
     const match = consentKeyword(message.body, message.channel);

@@ -77,7 +77,7 @@ export class ConversationIngest {
       return outcome;
     }
     const existing = await this.findExisting(inbound);
-    if (existing) return existing;
+    if (existing) return this.redelivered(existing);
 
     for (let attempt = 1; ; attempt++) {
       try {
@@ -88,7 +88,7 @@ export class ConversationIngest {
         const raced = error instanceof LostRace || (error as { code?: string }).code === UNIQUE_VIOLATION;
         if (!raced || attempt >= MAX_ATTEMPTS) throw error;
         const duplicate = await this.findExisting(inbound);
-        if (duplicate) return duplicate;
+        if (duplicate) return this.redelivered(duplicate);
       }
     }
   }
@@ -129,6 +129,16 @@ export class ConversationIngest {
       isNewConversation: false,
       isNewContact: false,
     };
+  }
+
+  /**
+   * A message stored before: answered as a duplicate, nothing published again. Its first delivery
+   * may have failed between the commit and the consent gate (the provider then retries): the gate
+   * records now what it would have, so a STOP is never lost to a retry.
+   */
+  private async redelivered(outcome: IngestOutcome): Promise<IngestOutcome> {
+    await this.gate?.redelivered(outcome.message, outcome.conversation);
+    return outcome;
   }
 
   private async afterCommit(outcome: IngestOutcome): Promise<void> {

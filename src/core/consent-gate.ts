@@ -10,4 +10,10 @@ export type ConsentVerdict = 'opt_out' | 'opt_in' | 'help';
  */
 export interface ConsentGate {
   check(message: MessageView, conversation: ConversationView): Promise<ConsentVerdict | null>;
+  /**
+   * A provider redelivered a message already stored (its first delivery may have failed after the
+   * commit, before the gate recorded anything): what the gate would have recorded is recorded now,
+   * once. Nothing is published again.
+   */
+  redelivered(message: MessageView, conversation: ConversationView): Promise<void>;
 }

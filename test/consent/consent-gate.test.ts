@@ -163,3 +163,35 @@ describe('the evidence of an opt-out', () => {
     ]);
   });
 });
+
+describe('a redelivered STOP', () => {
+  it('records the opt-out its first delivery stored but never recorded, and a second redelivery records nothing more', async () => {
+    const phone = `+1415555${String((number += 1)).padStart(4, '0')}`;
+    const form = inboundForm(phone, 'STOP');
+    expect((await postSigned(env.hub, '/webhooks/twilio', form)).status).toBe(200);
+    await env.hub.app.bus.drain();
+    const [message] = await query<{ id: string; contact_id: string }>(
+      'SELECT id, contact_id FROM messages WHERE provider_message_id = $1',
+      [form.MessageSid],
+    );
+    // The first delivery failed between the message's commit and the gate (the webhook answered
+    // 500, so Twilio retries): the message is stored, the opt-out is not.
+    await query('DELETE FROM consent_evidence WHERE message_id = $1', [message.id]);
+    await query('DELETE FROM consents WHERE contact_id = $1', [message.contact_id]);
+
+    const consentOf = () =>
+      query<{ status: string; source: string }>('SELECT status, source FROM consents WHERE contact_id = $1', [
+        message.contact_id,
+      ]);
+    const evidenceOf = () =>
+      query<{ source: string }>('SELECT source FROM consent_evidence WHERE message_id = $1', [message.id]);
+
+    expect((await postSigned(env.hub, '/webhooks/twilio', form)).status).toBe(200);
+    expect(await consentOf()).toEqual([{ status: 'opted_out', source: 'keyword:STOP' }]);
+    expect(await evidenceOf()).toEqual([{ source: 'keyword:STOP' }]);
+
+    expect((await postSigned(env.hub, '/webhooks/twilio', form)).status).toBe(200);
+    expect(await evidenceOf()).toHaveLength(1);
+    expect(await query('SELECT 1 FROM messages WHERE provider_message_id = $1', [form.MessageSid])).toHaveLength(1);
+  });
+});

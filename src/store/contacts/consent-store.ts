@@ -90,6 +90,16 @@ export class ConsentStore {
     return row?.status ?? null;
   }
 
+  /** Whether a decision was recorded from this message (a redelivery must not record it twice). */
+  async hasEvidenceFrom(messageId: string): Promise<boolean> {
+    const rows = await queryRows<{ found: number }>(
+      this.dataSource.manager,
+      'SELECT 1 AS found FROM consent_evidence WHERE message_id = $1 LIMIT 1',
+      [messageId],
+    );
+    return rows.length > 0;
+  }
+
   /** Every decision recorded for the contact, oldest first. */
   async evidence(contactId: string): Promise<ConsentEvidenceRecord[]> {
     const rows = await queryRows<{
