@@ -1,20 +1,21 @@
 import type { DataSource } from 'typeorm';
 import { AppError } from '../../core/errors';
 import { queryRows } from '../prepared-query';
+import { openConversationSql } from './conversation-rules';
 
 /**
  * The contact's open conversation (the most recent), or a new one on the identity they last
- * wrote from or added last; null when the contact has no identity to be reached on. Written for
- * the flows' events API (an outbound-first flow needs somewhere to speak); it belongs with the
- * conversations store, which another change builds, and folds into it there.
+ * wrote from or added last; null when the contact has no identity to be reached on. For the
+ * flows' events API: an outbound-first flow needs somewhere to speak. "Open" is the conversations'
+ * one rule (conversation-rules.ts), and the insert is the same race-safe one ingest makes.
  */
 export async function contactOpenConversation(dataSource: DataSource, contactId: string): Promise<string | null> {
   const manager = dataSource.manager;
   for (let attempt = 0; attempt < 3; attempt++) {
     const [open] = await queryRows<{ id: string }>(
       manager,
-      `SELECT id FROM conversations WHERE contact_id = $1 AND status <> 'resolved'
-        ORDER BY last_message_at DESC NULLS LAST, created_at DESC LIMIT 1`,
+      `SELECT c.id FROM conversations c WHERE c.contact_id = $1 AND ${openConversationSql('c')}
+        ORDER BY c.last_message_at DESC NULLS LAST, c.created_at DESC LIMIT 1`,
       [contactId],
     );
     if (open) return open.id;

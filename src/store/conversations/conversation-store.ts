@@ -12,7 +12,7 @@ import {
   type MessageRow,
 } from '../../conversations/views';
 import { queryRows } from '../prepared-query';
-import { HANDLED_BY_PEOPLE, NOTE_MAX_CHARACTERS, openConversationSql } from './conversation-rules';
+import { HANDLED_BY_PEOPLE, isOpenStatus, NOTE_MAX_CHARACTERS, openConversationSql } from './conversation-rules';
 
 /** What a writer may change on a conversation; a field left out is left as it is. */
 export interface ConversationChange {
@@ -155,7 +155,7 @@ export class ConversationStore {
       [conversationId],
     );
     if (!own) return null;
-    if (own.status !== 'resolved') return own.id;
+    if (isOpenStatus(own.status)) return own.id;
     const [open] = await queryRows<{ id: string }>(
       tx,
       `SELECT c.id FROM conversations c WHERE c.identity_id = $1 AND ${openConversationSql('c')} AND c.id <> $2

@@ -3,6 +3,7 @@ import type { Principal } from '../../auth/principal';
 import type { ChannelName } from '../../core/types';
 import { visibleTo } from '../../inbox/access';
 import { contactDisplayNameSql } from '../contacts/display-name-sql';
+import { openConversationSql } from '../conversations/conversation-rules';
 import { queryRows } from '../prepared-query';
 
 /** Slack shows at most 100 options in a select. */
@@ -33,7 +34,7 @@ export async function loadNoteChoices(dataSource: DataSource, agent: Principal):
        FROM slack_threads t
        JOIN conversations c ON c.id = t.conversation_id
        JOIN contacts k ON k.id = c.contact_id
-      WHERE t.thread_ts IS NOT NULL AND c.status <> 'resolved' AND ${visible.sql}
+      WHERE t.thread_ts IS NOT NULL AND ${openConversationSql('c')} AND ${visible.sql}
       ORDER BY COALESCE(c.last_message_at, c.created_at) DESC, c.id
       LIMIT $1`,
     [MAX_CHOICES, ...visible.params],
