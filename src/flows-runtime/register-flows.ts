@@ -19,6 +19,7 @@ import { eventsApi } from './events-api';
 import { FlowConversations } from './flow-conversations';
 import { FeedbackStore } from '../store/feedback/feedback-store';
 import { FlowRunStore } from '../store/flow-runs/flow-run-store';
+import { ConversationStore } from '../store/conversations/conversation-store';
 
 export interface FlowsRuntime {
   runner: FlowRunner;
@@ -104,10 +105,12 @@ export function registerFlows(deps: FlowsDeps): FlowsRuntime | null {
     if ((await store.latestBotMessageId(conversationId)) !== messageId) return;
     await runner.endAfterLateFailure(conversationId, errorCode ?? status.toUpperCase());
   });
-  // People first: once an agent writes to the customer, the bot keeps quiet in that conversation.
+  // People first: once an agent writes to the customer, the bot keeps quiet in that conversation
+  // (the conversation store's one "a person takes over", which tells the inbox itself).
+  const conversationStore = new ConversationStore(dataSource, bus);
   bus.on('message.created', async ({ message }) => {
     if (message.authorKind !== 'agent' || message.isPrivate) return;
-    await store.keepBotQuiet(message.conversationId);
+    await conversationStore.handToPeople(message.conversationId);
   });
   deps.express.use(
     eventsApi({

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { ConversationTx, FlowStore } from '../../../flows/engine/ports';
-import { CONVERSATION_COLUMNS, conversationView, type ConversationRow } from '../../conversations/views';
+import { CONVERSATION_COLUMNS, type ConversationRow } from '../../conversations/views';
 import type { EventBus } from '../../core/events';
 import type { FeedbackStore } from '../feedback/feedback-store';
 import { queryRows } from '../prepared-query';
@@ -80,19 +80,5 @@ export class FlowRunStore implements FlowStore {
       [conversationId],
     );
     return latest?.id ?? null;
-  }
-
-  /**
-   * People first: once an agent writes to the customer, the bot keeps quiet in that conversation.
-   * Writes conversations (the conversations store's table) until that store owns "handled by".
-   */
-  async keepBotQuiet(conversationId: string): Promise<void> {
-    const rows = await queryRows<ConversationRow>(
-      this.dataSource.manager,
-      `UPDATE conversations SET handled_by = 'human', updated_at = now()
-        WHERE id = $1 AND handled_by = 'bot' RETURNING ${CONVERSATION_COLUMNS}`,
-      [conversationId],
-    );
-    if (rows.length === 1) this.bus.publish('conversation.updated', { conversation: conversationView(rows[0]) });
   }
 }
