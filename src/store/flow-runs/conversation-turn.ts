@@ -5,6 +5,7 @@ import type { ContactPatch, ContactProfile, ConversationInfo, RunState } from '.
 import { CONVERSATION_COLUMNS, conversationView, type ConversationRow } from '../../conversations/views';
 import type { ConversationView } from '../../core/events';
 import type { FeedbackStore } from '../feedback/feedback-store';
+import type { ContactRow } from '../contacts/contact-row';
 import { queryRows } from '../prepared-query';
 
 const LIVE = "status IN ('active', 'waiting')";
@@ -16,20 +17,8 @@ export interface ConversationChange {
   previous: Pick<ConversationView, 'assigneeId' | 'team'>;
 }
 
-/** A contacts row as `row_to_json` answers it. */
-export interface ContactRow {
-  id: string;
-  first_name: string | null;
-  last_name: string | null;
-  display_name: string | null;
-  email: string | null;
-  phone: string | null;
-  time_zone: string | null;
-  locale: string | null;
-  birthday: string | null;
-  attributes: Record<string, unknown> | null;
-  tags: string[] | null;
-}
+/** A contacts row as `row_to_json` answers it: every column, the contacts store's row type. */
+export type { ContactRow };
 
 interface RunRow {
   id: string;
@@ -195,16 +184,10 @@ function fieldValue(field: ContactField, value: string | null): string | null {
   return value.slice(0, FIELD_LENGTHS[field]);
 }
 
+/** What the engine knows of a conversation: the hub's view of it, without its activity time. */
 export function conversationOf(row: ConversationRow): ConversationInfo {
-  return {
-    id: row.id,
-    contactId: row.contact_id,
-    channel: row.channel,
-    status: row.status,
-    handledBy: row.handled_by,
-    assigneeId: row.assignee_id,
-    team: row.team,
-  };
+  const { lastMessageAt: _lastMessageAt, ...info } = conversationView(row);
+  return info;
 }
 
 export function contactOf(row: ContactRow): ContactProfile {
