@@ -1,11 +1,11 @@
 import type { EntityManager } from 'typeorm';
-import type { ContactField } from '../../../flows/schema/set-step';
 import type { ConversationTx, ExposureRecord } from '../../../flows/engine/ports';
 import type { ContactPatch, ContactProfile, ConversationInfo, RunState } from '../../../flows/engine/types';
 import { CONVERSATION_COLUMNS, conversationView, type ConversationRow } from '../../conversations/views';
 import type { ConversationView } from '../../core/events';
 import type { FeedbackStore } from '../feedback/feedback-store';
 import type { ContactRow } from '../contacts/contact-row';
+import { applyProfilePatch } from '../contacts/profile-patch';
 import { queryRows } from '../prepared-query';
 
 const LIVE = "status IN ('active', 'waiting')";
@@ -110,28 +110,9 @@ export class StoredConversationTx implements ConversationTx {
     return row?.source ?? null;
   }
 
-  // Writes contacts: the contacts store's table. Kept here until that store offers a patch that
-  // takes the turn's transaction (the turn must commit it with the run).
-  async updateContact(patch: ContactPatch): Promise<void> {
-    // Column names come from the schema's closed list, never from flow text.
-    const fields = Object.entries(patch.fields ?? {}).filter(([field]) => field in FIELD_LENGTHS);
-    const sets = fields.map(([field], i) => `${field} = $${i + 5}`);
-    await queryRows(
-      this.tx,
-      `UPDATE contacts
-          SET attributes = attributes || $2::jsonb,
-              tags = ARRAY(SELECT t FROM unnest(array_cat(tags, $3::text[])) WITH ORDINALITY AS u(t, n)
-                            WHERE t <> ALL($4::text[]) GROUP BY t ORDER BY min(n)),
-              ${[...sets, 'updated_at = now()'].join(', ')}
-        WHERE id = $1`,
-      [
-        this.contact.id,
-        JSON.stringify(patch.attributes ?? {}),
-        patch.addTags ?? [],
-        patch.removeTags ?? [],
-        ...fields.map(([field, value]) => fieldValue(field as ContactField, value ?? null)),
-      ],
-    );
+  /** What the turn learned goes to the contacts store, in the turn's transaction. */
+  updateContact(patch: ContactPatch): Promise<void> {
+    return applyProfilePatch(this.tx, this.contact.id, patch);
   }
 
   recordFeedback(record: Parameters<ConversationTx['recordFeedback']>[0]) {
@@ -151,7 +132,9 @@ export class StoredConversationTx implements ConversationTx {
     );
   }
 
-  // Writes conversations: the conversations store's table, kept here for the same reason.
+  // A handoff writes the conversation in the turn's transaction, which this store opens and whose
+  // events it publishes after the commit (with the previous audience). The conversation store's
+  // changeIn() wants a transaction of its own making; joining the two is left for a later change.
   async setHandledBy(handledBy: 'bot' | 'human', team?: string | null): Promise<ConversationView> {
     // The row is locked for the turn: before this change it is as the turn's last change left it.
     const { assigneeId, team: previousTeam } = this.changed.at(-1)?.view ?? this.conversation;
@@ -166,22 +149,6 @@ export class StoredConversationTx implements ConversationTx {
     this.changed.push({ view, previous: { assigneeId, team: previousTeam } });
     return view;
   }
-}
-
-const FIELD_LENGTHS: Record<ContactField, number> = {
-  first_name: 100,
-  last_name: 100,
-  display_name: 200,
-  email: 320,
-  birthday: 10,
-  time_zone: 64,
-  locale: 35,
-};
-
-function fieldValue(field: ContactField, value: string | null): string | null {
-  if (value === null) return null;
-  if (field === 'birthday') return /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : null;
-  return value.slice(0, FIELD_LENGTHS[field]);
 }
 
 /** What the engine knows of a conversation: the hub's view of it, without its activity time. */
