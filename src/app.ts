@@ -139,11 +139,6 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   const http = createServer(app);
-  // An idle keep-alive connection is closed by the client, not by us: when the server closes one
-  // just as a client (a proxy, Twilio, a test) sends on it, that request dies with ECONNRESET.
-  // 65 s outlasts the usual proxies' idle timeouts (60 s), which must stay below the server's.
-  http.keepAliveTimeout = 65_000;
-  http.headersTimeout = 66_000;
   // Web chat is embedded on other sites: any origin may open it. Its visitors authenticate with
   // a token in the handshake, never a cookie.
   const io = new SocketServer(http, {
