@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import { Client } from 'pg';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio';
 import { HubProcess } from './hub-process';
 import { PrivatePostgres } from './private-postgres';
@@ -26,16 +25,6 @@ afterAll(async () => {
   await fake?.close();
   await postgres?.destroy();
 });
-
-async function query<Row>(sql: string): Promise<Row[]> {
-  const client = new Client({ connectionString: postgres.url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows as Row[];
-  } finally {
-    await client.end();
-  }
-}
 
 describe('a PostgreSQL outage under load', () => {
   it('keeps the hub alive, refuses with 503 / UNAVAILABLE while the database is away, stores every message once and recovers by itself', async () => {
@@ -89,13 +78,13 @@ describe('a PostgreSQL outage under load', () => {
     expect(slowest503).toBeLessThan(5_000);
 
     // Every message its sender saw acknowledged is stored, once.
-    const chatRows = await query<{ body: string; copies: number }>(
+    const chatRows = await postgres.query<{ body: string; copies: number }>(
       `SELECT body, count(*)::int AS copies FROM messages
         WHERE channel = 'webchat' AND direction = 'inbound' GROUP BY body`,
     );
     expect(chatRows.map((row) => row.body).sort()).toEqual([...chatTexts].sort());
     expect(chatRows.filter((row) => row.copies !== 1)).toEqual([]);
-    const smsRows = await query<{ provider_message_id: string; copies: number }>(
+    const smsRows = await postgres.query<{ provider_message_id: string; copies: number }>(
       `SELECT provider_message_id, count(*)::int AS copies FROM messages
         WHERE channel = 'sms' AND direction = 'inbound' GROUP BY provider_message_id`,
     );
