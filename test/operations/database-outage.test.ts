@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio';
 import { HubProcess } from './hub-process';
 import { PrivatePostgres } from './private-postgres';
-import { PersistentVisitor, deliverSms, type Attempt } from './traffic';
+import { PersistentVisitor, deliverSms, storedInbound, type Attempt } from './traffic';
 
 // A PostgreSQL cluster, a hub process and a burst of a few hundred messages on a shared machine.
 jest.setTimeout(180_000);
@@ -78,16 +78,9 @@ describe('a PostgreSQL outage under load', () => {
     expect(slowest503).toBeLessThan(5_000);
 
     // Every message its sender saw acknowledged is stored, once.
-    const chatRows = await postgres.query<{ body: string; copies: number }>(
-      `SELECT body, count(*)::int AS copies FROM messages
-        WHERE channel = 'webchat' AND direction = 'inbound' GROUP BY body`,
-    );
+    const { chatRows, smsRows } = await storedInbound(postgres);
     expect(chatRows.map((row) => row.body).sort()).toEqual([...chatTexts].sort());
     expect(chatRows.filter((row) => row.copies !== 1)).toEqual([]);
-    const smsRows = await postgres.query<{ provider_message_id: string; copies: number }>(
-      `SELECT provider_message_id, count(*)::int AS copies FROM messages
-        WHERE channel = 'sms' AND direction = 'inbound' GROUP BY provider_message_id`,
-    );
     expect(smsRows.map((row) => row.provider_message_id).sort()).toEqual([...sids].sort());
     expect(smsRows.filter((row) => row.copies !== 1)).toEqual([]);
 
