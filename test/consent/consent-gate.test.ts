@@ -3,33 +3,20 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inboundForm, postSigned, startTwilioHub, type TwilioHub } from '../helpers/twilio-hub';
 import { Visitor } from '../helpers/webchat-visitor';
+import { teaOrCoffeeSurvey } from '../flows/sample-flows';
 
 /**
  * Issue 12, defect 1: STOP is decided once, by the consent gate, before the flow engine hears of
  * the message. Before, the engine decided again with its own word list ("STOP?" kept the run
  * going and it asked again) and web chat had no opt-out at all.
  */
-const SURVEY = `id: survey
-name: Survey
-triggers: [{ type: keyword, keywords: [survey] }]
-steps:
-  - id: drink
-    type: ask
-    input: choice
-    prompt: Tea or coffee?
-    options: [Tea, Coffee]
-  - id: bye
-    type: end
-    text: "Enjoy your {{ answers.drink }}"
-`;
-
 let env: TwilioHub;
 let flowsDir: string;
 let number = 700;
 
 beforeAll(async () => {
   flowsDir = mkdtempSync(path.join(tmpdir(), 'rapport-gate-flows-'));
-  writeFileSync(path.join(flowsDir, 'survey.yaml'), SURVEY);
+  writeFileSync(path.join(flowsDir, 'survey.yaml'), teaOrCoffeeSurvey);
   env = await startTwilioHub({ RAPPORT_FLOWS_ENABLED: 'true', RAPPORT_FLOWS_DIR: flowsDir });
 });
 afterAll(async () => {

@@ -1,35 +1,17 @@
-import type { TwilioHub } from '../helpers/twilio-hub';
-import { inboundForm, postSigned, startTwilioHub, waitFor } from '../helpers/twilio-hub';
+import { textHub, useTwilioHub, waitFor } from '../helpers/twilio-hub';
 import { consentKeyword } from '../../src/consent/consent-keywords';
 
 const HELP_TEXT = 'Acme: reply STOP to opt out. Help at acme.example/help';
 
-let env: TwilioHub;
 let number = 400;
 
-beforeAll(async () => {
-  env = await startTwilioHub({ TWILIO_HELP_TEXT: HELP_TEXT });
-});
-afterAll(async () => {
-  await env.close();
-});
-
-const query = <T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> =>
-  env.hub.app.store.dataSource.query(sql, params);
+const env = useTwilioHub({ TWILIO_HELP_TEXT: HELP_TEXT });
+const { query } = env;
 
 const nextPhone = () => `+1415555${String((number += 1)).padStart(4, '0')}`;
 
-/** The customer texts `body`; resolves once every listener has run. */
-async function text(from: string, body: string): Promise<{ conversationId: string; contactId: string }> {
-  const form = inboundForm(from, body);
-  expect((await postSigned(env.hub, '/webhooks/twilio', form)).status).toBe(200);
-  await env.hub.app.bus.drain();
-  const [row] = await query<{ conversation_id: string; contact_id: string }>(
-    'SELECT conversation_id, contact_id FROM messages WHERE provider_message_id = $1',
-    [form.MessageSid],
-  );
-  return { conversationId: row.conversation_id, contactId: row.contact_id };
-}
+/** The customer texts `body` (see textHub). */
+const text = (from: string, body: string) => textHub(env, from, body);
 
 const consentOf = async (contactId: string, channel: string) =>
   (await query('SELECT status, source FROM consents WHERE contact_id = $1 AND channel = $2', [contactId, channel]))[0];

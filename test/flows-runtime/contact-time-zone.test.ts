@@ -10,20 +10,7 @@ import { parseFlow } from '../../flows/schema/load-flow';
 import { FeedbackStore } from '../../src/store/feedback/feedback-store';
 import { FlowRunStore } from '../../src/store/flow-runs/flow-run-store';
 import { startTestApp, type TestApp } from '../helpers/test-app';
-
-const askDate = `id: when
-name: When
-triggers: [{ type: keyword, keywords: [book] }]
-steps:
-  - id: day
-    type: ask
-    input: date
-    prompt: Which day?
-    save_as: day
-  - id: done
-    type: end
-    text: "booked {{ answers.day }}"
-`;
+import { askDateFlow as askDate } from '../flows/sample-flows';
 
 let hub: TestApp;
 let runner: FlowRunner;

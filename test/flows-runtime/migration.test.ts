@@ -1,10 +1,8 @@
-import { openStore, type Store } from '../../src/store/data-source';
 import { MIGRATIONS } from '../../src/store/migrations';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { useMigratedStore } from '../helpers/migrated-store';
 
 const FLOW_TABLES = ['feedback', 'flow_exposures', 'flow_runs', 'flow_versions'];
-let database: TestDatabase;
-let store: Store;
+const store = useMigratedStore();
 
 async function tables(): Promise<string[]> {
   const rows: { table_name: string }[] = await store.dataSource.query(
@@ -13,16 +11,6 @@ async function tables(): Promise<string[]> {
   );
   return rows.map((row) => row.table_name);
 }
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  store = await openStore({ databaseUrl: database.url, pgliteDataDir: 'memory://' });
-  await store.dataSource.runMigrations({ transaction: 'each' });
-});
-afterAll(async () => {
-  await store.close();
-  await database.drop();
-});
 
 describe('the flows migration', () => {
   it('creates the flow tables, drops them on the way down, and creates them again', async () => {

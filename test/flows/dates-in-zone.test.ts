@@ -1,18 +1,5 @@
 import { engineHarness } from './engine-harness';
-
-const askDate = `id: when
-name: When
-triggers: [{ type: keyword, keywords: [book] }]
-steps:
-  - id: day
-    type: ask
-    input: date
-    prompt: Which day?
-    save_as: day
-  - id: done
-    type: end
-    text: "booked {{ answers.day }}"
-`;
+import { askDateFlow as askDate } from './sample-flows';
 
 // Tuesday 2 June 2026, 03:00 UTC: Monday 1 June, 20:00 in Los Angeles (PDT, UTC−7).
 const MONDAY_8PM_IN_LOS_ANGELES = new Date('2026-06-02T03:00:00Z');

@@ -37,3 +37,18 @@ steps:
     type: end
     text: "Enjoy your {{ answers.drink }}!"
 `;
+
+/** Asks for a day and names it back: for relative dates read on the contact’s calendar. */
+export const askDateFlow = `id: when
+name: When
+triggers: [{ type: keyword, keywords: [book] }]
+steps:
+  - id: day
+    type: ask
+    input: date
+    prompt: Which day?
+    save_as: day
+  - id: done
+    type: end
+    text: "booked {{ answers.day }}"
+`;

@@ -3,11 +3,23 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { createApp, type App } from '../../src/app';
-import { loadConfig } from '../../src/config';
+import { loadConfig, type Config } from '../../src/config';
 import { createTestDatabase } from './database';
 import { migratedPgliteDump } from './pglite-template';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-signing';
+
+/** A test hub's configuration: quiet, on 127.0.0.1 and a free port, with the test secret; `env` adds or overrides. */
+export function testConfig(env: Record<string, string>): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    RAPPORT_SECRET: TEST_SECRET,
+    ...env,
+  });
+}
 
 export interface TestApp {
   app: App;
@@ -24,12 +36,7 @@ export interface TestApp {
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'rapport-test-'));
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    RAPPORT_SECRET: TEST_SECRET,
+  const config = testConfig({
     RAPPORT_DATA_DIR: dataDir,
     RAPPORT_SEED_DEMO: 'false',
     ...(database.url ? { DATABASE_URL: database.url } : {}),
@@ -64,12 +71,7 @@ export async function startHubsSharingDatabase(
 ): Promise<{ app: App; url: string }[]> {
   const hubs: { app: App; url: string }[] = [];
   for (let n = 0; n < count; n++) {
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      RAPPORT_SECRET: TEST_SECRET,
+    const config = testConfig({
       RAPPORT_SEED_DEMO: 'false',
       RAPPORT_DATA_DIR: '/tmp',
       DATABASE_URL: databaseUrl,

@@ -39,6 +39,54 @@ export async function startTwilioHub(env: Record<string, string> = {}): Promise<
   };
 }
 
+/** A test file's Twilio hub: started in beforeAll, closed in afterAll; `query` reads its database. */
+export interface TwilioHubSuite {
+  readonly hub: TestApp;
+  readonly fake: FakeTwilio;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+/** Registers the file's hooks for one hub shared by the file's tests (see startTwilioHub). */
+export function useTwilioHub(env: Record<string, string> = {}): TwilioHubSuite {
+  let started: TwilioHub | undefined;
+  beforeAll(async () => {
+    started = await startTwilioHub(env);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  const current = (): TwilioHub => {
+    if (!started) throw new Error('the Twilio hub starts in beforeAll');
+    return started;
+  };
+  return {
+    get hub() {
+      return current().hub;
+    },
+    get fake() {
+      return current().fake;
+    },
+    query: <T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> =>
+      current().hub.app.store.dataSource.query(sql, params),
+  };
+}
+
+/** The customer texts `body` through the webhook; resolves once every listener has run, with the stored message's ids. */
+export async function textHub(
+  suite: TwilioHubSuite,
+  from: string,
+  body: string,
+): Promise<{ conversationId: string; contactId: string }> {
+  const form = inboundForm(from, body);
+  expect((await postSigned(suite.hub, '/webhooks/twilio', form)).status).toBe(200);
+  await suite.hub.app.bus.drain();
+  const [row] = await suite.query<{ conversation_id: string; contact_id: string }>(
+    'SELECT conversation_id, contact_id FROM messages WHERE provider_message_id = $1',
+    [form.MessageSid],
+  );
+  return { conversationId: row.conversation_id, contactId: row.contact_id };
+}
+
 export const newSid = (prefix = 'SM'): string => `${prefix}${randomBytes(16).toString('hex')}`;
 
 /**

@@ -1,41 +1,26 @@
 import type { ContactProfile } from '../../src/inbox/contact-service';
 import { MERGE_RULES } from '../../src/store/contacts/merge-contacts';
 import { api, createUser, type TestUser } from '../helpers/inbox-client';
-import { inboundForm, postSigned, startTwilioHub, waitFor, type TwilioHub } from '../helpers/twilio-hub';
+import { textHub, useTwilioHub, waitFor } from '../helpers/twilio-hub';
 
 /**
  * Issue 12, defect 2: a merge moved each table with one UPDATE and, on a unique clash, rolled that
  * table back — and the merged contact's rows were deleted with it. One clashing consent row lost
  * every opt-out the merged contact had, and the hub could text someone who said STOP.
  */
-let env: TwilioHub;
+const env = useTwilioHub();
+const { query } = env;
 let manager: TestUser;
 let number = 800;
 
 beforeAll(async () => {
-  env = await startTwilioHub();
   manager = await createUser(env.hub, 'manager');
 });
-afterAll(async () => {
-  await env.close();
-});
-
-const query = <T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> =>
-  env.hub.app.store.dataSource.query(sql, params);
 
 const nextPhone = () => `+1415555${String((number += 1)).padStart(4, '0')}`;
 
-/** The customer texts `body` over the fake Twilio; answers the stored message's ids. */
-async function text(from: string, body: string): Promise<{ conversationId: string; contactId: string }> {
-  const form = inboundForm(from, body);
-  expect((await postSigned(env.hub, '/webhooks/twilio', form)).status).toBe(200);
-  await env.hub.app.bus.drain();
-  const [row] = await query<{ conversation_id: string; contact_id: string }>(
-    'SELECT conversation_id, contact_id FROM messages WHERE provider_message_id = $1',
-    [form.MessageSid],
-  );
-  return { conversationId: row.conversation_id, contactId: row.contact_id };
-}
+/** The customer texts `body` (see textHub). */
+const text = (from: string, body: string) => textHub(env, from, body);
 
 const merge = (survivorId: string, mergedId: string) =>
   api<ContactProfile>(env.hub, 'POST', `/contacts/${survivorId}/merge`, {

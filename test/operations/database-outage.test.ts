@@ -1,9 +1,8 @@
 import { writeFileSync } from 'node:fs';
-import { Client } from 'pg';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio';
 import { HubProcess } from './hub-process';
 import { PrivatePostgres } from './private-postgres';
-import { PersistentVisitor, deliverSms, type Attempt } from './traffic';
+import { PersistentVisitor, deliverSms, storedInbound, type Attempt } from './traffic';
 
 // A PostgreSQL cluster, a hub process and a burst of a few hundred messages on a shared machine.
 jest.setTimeout(180_000);
@@ -26,16 +25,6 @@ afterAll(async () => {
   await fake?.close();
   await postgres?.destroy();
 });
-
-async function query<Row>(sql: string): Promise<Row[]> {
-  const client = new Client({ connectionString: postgres.url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows as Row[];
-  } finally {
-    await client.end();
-  }
-}
 
 describe('a PostgreSQL outage under load', () => {
   it('keeps the hub alive, refuses with 503 / UNAVAILABLE while the database is away, stores every message once and recovers by itself', async () => {
@@ -89,16 +78,9 @@ describe('a PostgreSQL outage under load', () => {
     expect(slowest503).toBeLessThan(5_000);
 
     // Every message its sender saw acknowledged is stored, once.
-    const chatRows = await query<{ body: string; copies: number }>(
-      `SELECT body, count(*)::int AS copies FROM messages
-        WHERE channel = 'webchat' AND direction = 'inbound' GROUP BY body`,
-    );
+    const { chatRows, smsRows } = await storedInbound(postgres);
     expect(chatRows.map((row) => row.body).sort()).toEqual([...chatTexts].sort());
     expect(chatRows.filter((row) => row.copies !== 1)).toEqual([]);
-    const smsRows = await query<{ provider_message_id: string; copies: number }>(
-      `SELECT provider_message_id, count(*)::int AS copies FROM messages
-        WHERE channel = 'sms' AND direction = 'inbound' GROUP BY provider_message_id`,
-    );
     expect(smsRows.map((row) => row.provider_message_id).sort()).toEqual([...sids].sort());
     expect(smsRows.filter((row) => row.copies !== 1)).toEqual([]);
 

@@ -1,9 +1,8 @@
 import { writeFileSync } from 'node:fs';
-import { Client } from 'pg';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio';
 import { HubProcess } from './hub-process';
 import { PrivatePostgres } from './private-postgres';
-import { PersistentVisitor, deliverSms, type Attempt } from './traffic';
+import { PersistentVisitor, deliverSms, storedInbound, type Attempt } from './traffic';
 
 // Two hub processes started with tsx on a busy machine, a PostgreSQL cluster and a burst.
 jest.setTimeout(240_000);
@@ -27,16 +26,6 @@ afterAll(async () => {
   await fake?.close();
   await postgres?.destroy();
 });
-
-async function query<Row>(sql: string): Promise<Row[]> {
-  const client = new Client({ connectionString: postgres.url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows as Row[];
-  } finally {
-    await client.end();
-  }
-}
 
 /** Our message id rides in the status callback URL of every send (twilio-channel.ts). */
 const sentMessageId = (params: Record<string, string | string[]>): string =>
@@ -95,16 +84,9 @@ describe('SIGTERM in the middle of a web chat and webhook burst', () => {
     expect(attempts.filter((attempt) => attempt.outcome === 'other')).toEqual([]);
 
     // Every message acknowledged (or answered 2xx) is stored, once.
-    const chatRows = await query<{ body: string; copies: number }>(
-      `SELECT body, count(*)::int AS copies FROM messages
-        WHERE channel = 'webchat' AND direction = 'inbound' GROUP BY body`,
-    );
+    const { chatRows, smsRows } = await storedInbound(postgres);
     expect(chatRows.map((row) => row.body).sort()).toEqual([...chatTexts].sort());
     expect(chatRows.filter((row) => row.copies !== 1)).toEqual([]);
-    const smsRows = await query<{ provider_message_id: string; copies: number }>(
-      `SELECT provider_message_id, count(*)::int AS copies FROM messages
-        WHERE channel = 'sms' AND direction = 'inbound' GROUP BY provider_message_id`,
-    );
     expect(smsRows.map((row) => row.provider_message_id).sort()).toEqual([...sids].sort());
     expect(smsRows.filter((row) => row.copies !== 1)).toEqual([]);
 
@@ -112,12 +94,12 @@ describe('SIGTERM in the middle of a web chat and webhook burst', () => {
     const deadlineForSends = Date.now() + 30_000;
     let left = -1;
     while (Date.now() < deadlineForSends) {
-      [{ left }] = await query<{ left: number }>('SELECT count(*)::int AS left FROM outbound_jobs');
+      [{ left }] = await postgres.query<{ left: number }>('SELECT count(*)::int AS left FROM outbound_jobs');
       if (left === 0) break;
       await pause(250);
     }
     expect(left).toBe(0);
-    const replies = await query<{ id: string; provider_message_id: string | null }>(
+    const replies = await postgres.query<{ id: string; provider_message_id: string | null }>(
       `SELECT id, provider_message_id FROM messages WHERE channel = 'sms' AND direction = 'outbound'`,
     );
     expect(replies.length).toBeGreaterThan(0);

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { Client } from 'pg';
 
 const run = promisify(execFile);
 const BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -40,6 +41,17 @@ export class PrivatePostgres {
 
   private get dataDir(): string {
     return path.join(this.dir, 'data');
+  }
+
+  /** Runs `sql` on a connection of its own (opened and closed here), as an operator's psql would. */
+  async query<Row>(sql: string): Promise<Row[]> {
+    const client = new Client({ connectionString: this.url });
+    await client.connect();
+    try {
+      return (await client.query(sql)).rows as Row[];
+    } finally {
+      await client.end();
+    }
   }
 
   /** Stops the server the way an operator's restart does (`-m fast`: sessions are terminated). */

@@ -1,18 +1,8 @@
 import { OutboxStore } from '../../src/store/outbox/outbox-store';
-import type { TwilioHub } from '../helpers/twilio-hub';
-import { inboundForm, postSigned, startTwilioHub } from '../helpers/twilio-hub';
+import { inboundForm, postSigned, useTwilioHub } from '../helpers/twilio-hub';
 
-let env: TwilioHub;
-
-beforeAll(async () => {
-  env = await startTwilioHub();
-});
-afterAll(async () => {
-  await env.close();
-});
-
-const query = <T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> =>
-  env.hub.app.store.dataSource.query(sql, params);
+const env = useTwilioHub();
+const { query } = env;
 
 /** A job row as a claim leaves it: locked for two minutes, its try counted. Due only later, so no worker takes it. */
 async function claimedJob(phone: string, tries: number): Promise<string> {

@@ -2,6 +2,7 @@ import twilio from 'twilio';
 import { io, type Socket } from 'socket.io-client';
 import type { MessageAck, WebchatClientEvents, WebchatServerEvents } from '../../channels/webchat/protocol';
 import { AUTH_TOKEN, PUBLIC_URL, inboundForm } from '../helpers/twilio-hub';
+import type { PrivatePostgres } from './private-postgres';
 
 /** How one attempt to deliver a message to the hub ended, as its sender saw it. */
 export interface Attempt {
@@ -131,4 +132,20 @@ export async function deliverSms(
     await pause(200);
   }
   throw new Error(`SMS ${form.MessageSid} was never accepted`);
+}
+
+/** The inbound messages the hub stored and how many copies of each: web chat's by text, SMS by Twilio's sid. */
+export async function storedInbound(postgres: PrivatePostgres): Promise<{
+  chatRows: { body: string; copies: number }[];
+  smsRows: { provider_message_id: string; copies: number }[];
+}> {
+  const chatRows = await postgres.query<{ body: string; copies: number }>(
+    `SELECT body, count(*)::int AS copies FROM messages
+      WHERE channel = 'webchat' AND direction = 'inbound' GROUP BY body`,
+  );
+  const smsRows = await postgres.query<{ provider_message_id: string; copies: number }>(
+    `SELECT provider_message_id, count(*)::int AS copies FROM messages
+      WHERE channel = 'sms' AND direction = 'inbound' GROUP BY provider_message_id`,
+  );
+  return { chatRows, smsRows };
 }

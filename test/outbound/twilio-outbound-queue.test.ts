@@ -1,19 +1,10 @@
 import type { MessageView } from '../../src/core/events';
-import type { TwilioHub } from '../helpers/twilio-hub';
-import { AUTH_TOKEN, SMS_FROM, inboundForm, postSigned, startTwilioHub, waitFor } from '../helpers/twilio-hub';
+import { AUTH_TOKEN, SMS_FROM, inboundForm, postSigned, useTwilioHub, waitFor } from '../helpers/twilio-hub';
 
-let env: TwilioHub;
 let number = 200;
 
-beforeAll(async () => {
-  env = await startTwilioHub();
-});
-afterAll(async () => {
-  await env.close();
-});
-
-const query = <T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> =>
-  env.hub.app.store.dataSource.query(sql, params);
+const env = useTwilioHub();
+const { query } = env;
 
 /** A customer who just texted in, so the hub has a conversation to answer. */
 async function conversationWith(channel: 'sms' | 'whatsapp' = 'sms'): Promise<{ id: string; phone: string }> {

@@ -1,18 +1,9 @@
-import type { TwilioHub } from '../helpers/twilio-hub';
-import { WHATSAPP_FROM, inboundForm, postSigned, startTwilioHub, waitFor } from '../helpers/twilio-hub';
+import { WHATSAPP_FROM, inboundForm, postSigned, useTwilioHub, waitFor } from '../helpers/twilio-hub';
 
-let env: TwilioHub;
 let number = 500;
 
-beforeAll(async () => {
-  env = await startTwilioHub();
-});
-afterAll(async () => {
-  await env.close();
-});
-
-const query = <T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> =>
-  env.hub.app.store.dataSource.query(sql, params);
+const env = useTwilioHub();
+const { query } = env;
 
 const TEMPLATE = { contentSid: `HX${'ab'.repeat(16)}`, contentVariables: { '1': 'Ada' } };
 

@@ -3,22 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { backupDatabase } from '../../scripts/backup';
 import { restoreDatabase } from '../../scripts/restore';
-import { summarizeTables, type TableSummary } from '../../scripts/operations/table-summary';
-import { openStore, type StoreOptions } from '../../src/store/data-source';
+import type { TableSummary } from '../../scripts/operations/table-summary';
+import { openStore } from '../../src/store/data-source';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { queryRows } from '../../src/store/prepared-query';
 import { buildHubHistory } from './hub-history';
+import { summaries } from './summaries';
 
 jest.setTimeout(180_000);
-
-async function summaries(options: StoreOptions): Promise<TableSummary[]> {
-  const store = await openStore({ ...options, poolSize: 1 });
-  try {
-    return await summarizeTables(store.dataSource.manager);
-  } finally {
-    await store.close();
-  }
-}
 
 function rowsIn(all: TableSummary[], table: string): number {
   return all.find((summary) => summary.table === table)?.rows ?? 0;

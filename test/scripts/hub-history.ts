@@ -1,8 +1,7 @@
 import pino from 'pino';
 import { createApp } from '../../src/app';
-import { loadConfig } from '../../src/config';
 import { seedFeedback } from '../helpers/feedback-seed';
-import { TEST_SECRET } from '../helpers/test-app';
+import { testConfig } from '../helpers/test-app';
 
 /**
  * A hub with a past, made the way a real one gets it: started by `createApp` on the database the
@@ -12,12 +11,7 @@ import { TEST_SECRET } from '../helpers/test-app';
  * operator stops it before a backup or a move.
  */
 export async function buildHubHistory(env: Record<string, string>): Promise<void> {
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    RAPPORT_SECRET: TEST_SECRET,
+  const config = testConfig({
     RAPPORT_SEED_DEMO: 'true',
     // The demo's welcome flow answers new customers: flow runs and outbound jobs (an identity column) too.
     RAPPORT_FLOWS_ENABLED: 'true',

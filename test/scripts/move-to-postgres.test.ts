@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { moveToPostgres } from '../../scripts/move-to-postgres';
-import { summarizeTables, type TableSummary } from '../../scripts/operations/table-summary';
+import type { TableSummary } from '../../scripts/operations/table-summary';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { openStore, type StoreOptions } from '../../src/store/data-source';
@@ -11,17 +11,9 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { TEST_SECRET } from '../helpers/test-app';
 import pino from 'pino';
 import { buildHubHistory } from './hub-history';
+import { summaries } from './summaries';
 
 jest.setTimeout(240_000);
-
-async function summaries(options: StoreOptions): Promise<TableSummary[]> {
-  const store = await openStore({ ...options, poolSize: 1 });
-  try {
-    return await summarizeTables(store.dataSource.manager);
-  } finally {
-    await store.close();
-  }
-}
 
 // Needs a PostgreSQL server to move to: it runs where the suite has one (DATABASE_URL, CI's second pass).
 const onPostgres = process.env.DATABASE_URL ? describe : describe.skip;

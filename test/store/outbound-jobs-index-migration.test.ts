@@ -1,7 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { OutboundJobsConversationOrder1796500000000 as ConversationOrder } from '../../migrations/1796500000000-OutboundJobsConversationOrder';
-import { openStore, type Store } from '../../src/store/data-source';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { useMigratedStore } from '../helpers/migrated-store';
 
 /** Everything a migration can change that a query plan depends on: columns and indexes. */
 async function schemaOf(dataSource: DataSource): Promise<unknown> {
@@ -33,19 +32,7 @@ async function applyUp(dataSource: DataSource): Promise<void> {
 }
 
 describe('the outbound jobs conversation index (OutboundJobs was edited after it shipped)', () => {
-  let database: TestDatabase;
-  let store: Store;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    store = await openStore({ databaseUrl: database.url, pgliteDataDir: 'memory://' });
-    await store.dataSource.runMigrations({ transaction: 'each' });
-  });
-
-  afterAll(async () => {
-    await store.close();
-    await database.drop();
-  });
+  const store = useMigratedStore();
 
   it('a fresh database (the original OutboundJobs, then the new migration) has the two-column index', async () => {
     expect(await conversationIndex(store.dataSource)).toMatch(/\(conversation_id, id\)$/);

@@ -1,17 +1,7 @@
-import type { TwilioHub } from '../../helpers/twilio-hub';
-import { PUBLIC_URL, inboundForm, newSid, postSigned, startTwilioHub, waitFor } from '../../helpers/twilio-hub';
+import { PUBLIC_URL, inboundForm, newSid, postSigned, useTwilioHub, waitFor } from '../../helpers/twilio-hub';
 
-let env: TwilioHub;
-
-beforeAll(async () => {
-  env = await startTwilioHub();
-});
-afterAll(async () => {
-  await env.close();
-});
-
-const query = <T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> =>
-  env.hub.app.store.dataSource.query(sql, params);
+const env = useTwilioHub();
+const { query } = env;
 
 const messagesWithSid = async (sid: string) =>
   (await query<{ count: string }>('SELECT count(*) FROM messages WHERE provider_message_id = $1', [sid]))[0].count;

@@ -1,18 +1,9 @@
-import type { TwilioHub } from '../../helpers/twilio-hub';
-import { inboundForm, newSid, postSigned, startTwilioHub, waitFor } from '../../helpers/twilio-hub';
+import { inboundForm, newSid, postSigned, useTwilioHub, waitFor } from '../../helpers/twilio-hub';
 
-let env: TwilioHub;
 let number = 300;
 
-beforeAll(async () => {
-  env = await startTwilioHub();
-});
-afterAll(async () => {
-  await env.close();
-});
-
-const query = <T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> =>
-  env.hub.app.store.dataSource.query(sql, params);
+const env = useTwilioHub();
+const { query } = env;
 
 /** An outbound SMS the fake Twilio accepted, with the sid Twilio gave it. */
 async function sentMessage(): Promise<{ id: string; sid: string }> {
