@@ -102,13 +102,23 @@ export class ConversationStore {
     return changed?.conversation ?? null;
   }
 
-  /** `change` inside a transaction opened by `transaction()`; the event follows its commit. */
-  async changeIn(tx: EntityManager, conversationId: string, change: ConversationChange): Promise<void> {
+  /**
+   * `change` inside a transaction opened by `transaction()`; the event follows its commit. Answers
+   * the conversation as the change leaves it (as it was, when nothing differed), or null when
+   * there is no such conversation.
+   */
+  async changeIn(
+    tx: EntityManager,
+    conversationId: string,
+    change: ConversationChange,
+  ): Promise<ConversationView | null> {
     const events = this.pending.get(tx);
     if (!events)
       throw new Error('ConversationStore.changeIn needs a transaction opened by ConversationStore.transaction');
     const changed = await this.write(tx, conversationId, change);
-    if (changed) events.push(() => this.bus.publish('conversation.updated', changed));
+    if (!changed) return this.findWith(tx, conversationId);
+    events.push(() => this.bus.publish('conversation.updated', changed));
+    return changed.conversation;
   }
 
   /** A person takes over: the bot stays silent from here on. The one place that says so. */
@@ -116,9 +126,13 @@ export class ConversationStore {
     return this.change(conversationId, { handledBy: HANDLED_BY_PEOPLE });
   }
 
-  async find(conversationId: string): Promise<ConversationView | null> {
+  find(conversationId: string): Promise<ConversationView | null> {
+    return this.findWith(this.dataSource.manager, conversationId);
+  }
+
+  private async findWith(manager: EntityManager, conversationId: string): Promise<ConversationView | null> {
     const [row] = await queryRows<ConversationRow>(
-      this.dataSource.manager,
+      manager,
       `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = $1`,
       [conversationId],
     );

@@ -1,21 +1,17 @@
 import type { EntityManager } from 'typeorm';
 import type { ConversationTx, ExposureRecord } from '../../../flows/engine/ports';
 import type { ContactPatch, ContactProfile, ConversationInfo, RunState } from '../../../flows/engine/types';
-import { CONVERSATION_COLUMNS, conversationView, type ConversationRow } from '../../conversations/views';
+import { conversationView, type ConversationRow } from '../../conversations/views';
 import type { ConversationView } from '../../core/events';
 import type { FeedbackStore } from '../feedback/feedback-store';
 import type { ContactRow } from '../contacts/contact-row';
 import { applyProfilePatch } from '../contacts/profile-patch';
+import { isOpenStatus } from '../conversations/conversation-rules';
+import type { ConversationStore } from '../conversations/conversation-store';
 import { queryRows } from '../prepared-query';
 
 const LIVE = "status IN ('active', 'waiting')";
 const ENDED = ['done', 'handed_off', 'gave_up', 'cancelled'];
-
-/** A conversation change of the turn, and whom the conversation was for before it. */
-export interface ConversationChange {
-  view: ConversationView;
-  previous: Pick<ConversationView, 'assigneeId' | 'team'>;
-}
 
 /** A contacts row as `row_to_json` answers it: every column, the contacts store's row type. */
 export type { ContactRow };
@@ -43,7 +39,7 @@ export class StoredConversationTx implements ConversationTx {
     readonly contact: ContactProfile,
     readonly inferredTimeZone: string | null,
     private readonly feedback: FeedbackStore,
-    private readonly changed: ConversationChange[],
+    private readonly conversations: ConversationStore,
   ) {}
 
   async activeRun(): Promise<RunState | null> {
@@ -132,21 +128,18 @@ export class StoredConversationTx implements ConversationTx {
     );
   }
 
-  // A handoff writes the conversation in the turn's transaction, which this store opens and whose
-  // events it publishes after the commit (with the previous audience). The conversation store's
-  // changeIn() wants a transaction of its own making; joining the two is left for a later change.
+  /**
+   * Who handles the conversation now (a handoff to people, or back to the bot), written by the
+   * conversations store in the turn's transaction; a pending or snoozed conversation opens again.
+   */
   async setHandledBy(handledBy: 'bot' | 'human', team?: string | null): Promise<ConversationView> {
-    // The row is locked for the turn: before this change it is as the turn's last change left it.
-    const { assigneeId, team: previousTeam } = this.changed.at(-1)?.view ?? this.conversation;
-    const [row] = await queryRows<ConversationRow>(
-      this.tx,
-      `UPDATE conversations SET handled_by = $2, team = COALESCE($3, team),
-              status = CASE WHEN status = 'resolved' THEN status ELSE 'open' END, updated_at = now()
-        WHERE id = $1 RETURNING ${CONVERSATION_COLUMNS}`,
-      [this.conversation.id, handledBy, team ?? null],
-    );
-    const view = conversationView(row);
-    this.changed.push({ view, previous: { assigneeId, team: previousTeam } });
+    const status = isOpenStatus(this.conversation.status) ? 'open' : this.conversation.status;
+    const view = await this.conversations.changeIn(this.tx, this.conversation.id, {
+      handledBy,
+      status,
+      ...(team ? { team } : {}),
+    });
+    if (!view) throw new Error(`conversation ${this.conversation.id} vanished during its turn`);
     return view;
   }
 }

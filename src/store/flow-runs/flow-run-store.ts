@@ -4,36 +4,37 @@ import { CONVERSATION_COLUMNS, type ConversationRow } from '../../conversations/
 import type { EventBus } from '../../core/events';
 import type { FeedbackStore } from '../feedback/feedback-store';
 import { queryRows } from '../prepared-query';
-import {
-  contactOf,
-  conversationOf,
-  StoredConversationTx,
-  type ContactRow,
-  type ConversationChange,
-} from './conversation-turn';
+import { contactOf, conversationOf, StoredConversationTx, type ContactRow } from './conversation-turn';
+import { ConversationStore } from '../conversations/conversation-store';
 import { inferTimeZone } from './infer-time-zone';
 
 /**
  * The owner of flow_runs, flow_versions and flow_exposures, and the flow engine's `FlowStore` on
  * the hub's database. A turn is one transaction that starts by locking the conversation's row
  * (`FOR UPDATE`): on PostgreSQL that serializes turns across processes, and every write of the
- * turn commits with the run's new state. The conversation changes a turn makes are published on
- * the bus after the commit, with the audience they had before.
+ * turn commits with the run's new state. The conversation changes a turn makes (a handoff) are the
+ * conversations store's: written by it in the turn's transaction, published by it after the commit
+ * with the audience they had before.
  */
 export class FlowRunStore implements FlowStore {
+  private readonly conversations: ConversationStore;
+
   constructor(
     private readonly dataSource: DataSource,
-    private readonly bus: EventBus,
+    bus: EventBus,
     private readonly options: {
       feedback: FeedbackStore;
       /** The hub's default region (`TWILIO_DEFAULT_REGION`), for contacts without a time zone. */
       defaultRegion: string;
     },
-  ) {}
+  ) {
+    this.conversations = new ConversationStore(dataSource, bus);
+  }
 
   async inConversation<T>(conversationId: string, work: (tx: ConversationTx) => Promise<T>): Promise<T | null> {
-    const changed: ConversationChange[] = [];
-    const result = await this.dataSource.transaction(async (manager) => {
+    // The conversations store's transaction: a handoff's change is written by that store, and its
+    // event goes out once the turn has committed.
+    const result = await this.conversations.transaction(async (manager) => {
       const [row] = await queryRows<ConversationRow & { contact: ContactRow }>(
         manager,
         `SELECT ${CONVERSATION_COLUMNS}, (SELECT row_to_json(k.*) FROM contacts k WHERE k.id = c.contact_id) AS contact
@@ -49,13 +50,10 @@ export class FlowRunStore implements FlowStore {
         contact,
         inferred,
         this.options.feedback,
-        changed,
+        this.conversations,
       );
       return { found: true as const, value: await work(tx) };
     });
-    // Listeners hear about a conversation change only once it is committed.
-    for (const { view, previous } of changed)
-      this.bus.publish('conversation.updated', { conversation: view, previous });
     return result.found ? result.value : null;
   }
 
