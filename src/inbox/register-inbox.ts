@@ -1,7 +1,6 @@
 import type { Express } from 'express';
 import type { Server } from 'socket.io';
 import type { DataSource } from 'typeorm';
-import { WebchatChannel } from '../../channels/webchat/webchat-channel';
 import { ApiTokenStore } from '../auth/api-token-store';
 import { SessionStore } from '../auth/session-store';
 import { UserDirectory } from '../auth/user-directory';
@@ -118,8 +117,10 @@ export function registerInbox(deps: InboxDeps): Inbox {
     const target = await conversations.replyTargetOf(event.conversationId);
     if (!target) return;
     const adapter = deps.channels.get(target.channel);
-    if (adapter instanceof WebchatChannel) adapter.showTyping(target.address, event.typing, event.name);
-    else if (event.typing)
+    // The channel says how it shows typing: live (shown and hidden as the agent types) or a pulse.
+    if (adapter?.capabilities?.typing === 'live' && adapter.showTyping) {
+      adapter.showTyping(target.address, event.typing, event.name);
+    } else if (event.typing)
       await adapter?.sendTyping?.(target.address, event.conversationId, target.replyContext ?? undefined);
   });
 
