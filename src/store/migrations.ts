@@ -18,6 +18,7 @@ import { FeedbackFollowUpConversation1795970000001 } from '../../migrations/1795
 import { ConsentEvidence1796100000000 } from '../../migrations/1796100000000-ConsentEvidence';
 import { OutboundJobsConversationOrder1796500000000 } from '../../migrations/1796500000000-OutboundJobsConversationOrder';
 import { ScoreClass1796300000000 } from '../../migrations/1796300000000-ScoreClass';
+import { Audience1796600000000 } from '../../migrations/1796600000000-Audience';
 
 /** Every migration in order; a schema change adds one file in migrations/ and one line here. */
 export const MIGRATIONS = [
@@ -39,6 +40,7 @@ export const MIGRATIONS = [
   ConsentEvidence1796100000000,
   OutboundJobsConversationOrder1796500000000,
   ScoreClass1796300000000,
+  Audience1796600000000,
 ];
 
 /**

@@ -1,7 +1,11 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 /** A person, whatever channels they write on: one profile, one timeline. */
 @Entity({ name: 'contacts' })
+@Index('uq_contacts_external_id', ['externalId'], { unique: true, where: 'external_id IS NOT NULL' })
+@Index('ix_contacts_created', ['createdAt', 'id'])
+@Index('ix_contacts_phone', ['phone'], { where: 'phone IS NOT NULL' })
+@Index('ix_contacts_email', ['email'], { where: 'email IS NOT NULL' })
 export class Contact {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'contacts_pkey' })
   id!: string;
@@ -20,6 +24,10 @@ export class Contact {
 
   @Column({ type: 'varchar', length: 32, nullable: true })
   phone!: string | null;
+
+  /** The shop's own id for this person (an import matches by it first). */
+  @Column({ name: 'external_id', type: 'varchar', length: 200, nullable: true })
+  externalId!: string | null;
 
   @Column({ type: 'varchar', length: 35, nullable: true })
   locale!: string | null;

@@ -11,7 +11,10 @@ import { FeedbackRequest } from './FeedbackRequest';
 import { FlowExposure } from './FlowExposure';
 import { FlowRun } from './FlowRun';
 import { FlowVersion } from './FlowVersion';
+import { ContactEvent } from './ContactEvent';
 import { ContactIdentity } from './ContactIdentity';
+import { ContactTombstone } from './ContactTombstone';
+import { Segment } from './Segment';
 import { Conversation } from './Conversation';
 import { Message } from './Message';
 import { OutboundAttempt } from './OutboundAttempt';
@@ -34,6 +37,7 @@ export {
   OutboundJob,
 };
 export { Session, SlackEvent, SlackThread, User };
+export { ContactEvent, ContactTombstone, Segment };
 export {
   ConversationHandoff,
   ConversationRead,
@@ -74,4 +78,7 @@ export const ENTITIES = [
   FeedbackDailyCount,
   ConversationHandoff,
   ConversationRead,
+  ContactEvent,
+  ContactTombstone,
+  Segment,
 ];
