@@ -58,8 +58,10 @@ export function mountShell(root: HTMLElement, controller: Controller, signOut: (
   document.body.dataset.page = 'inbox';
 
   function chrome(): void {
-    connection.textContent = state.online ? '● live' : '○ reconnecting…';
-    connection.className = `connection ${state.online ? 'on' : 'off'}`;
+    const live = state.online && state.databaseAvailable;
+    connection.textContent = live ? '● live' : '○ reconnecting…';
+    connection.className = `connection ${live ? 'on' : 'off'}`;
+    connection.title = state.online && !state.databaseAvailable ? 'The hub has lost its database; retrying' : '';
     replace(
       presence,
       ...state.presence.map((entry) => h('span', { class: 'person', title: `${entry.name} is online` }, entry.name)),
