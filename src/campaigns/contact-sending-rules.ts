@@ -59,21 +59,23 @@ const zonesByRegion = new Map<string, string[]>();
 /**
  * Every zone the contact's clock may be in: their own zone when they gave one; else all the zones
  * of their number's country (a US number may be anywhere from Honolulu to New York, and a
- * message must be lawful in each); else the hub's default zone.
+ * message must be lawful in each); else the hub's default zones.
  */
-export function possibleTimeZones(contact: ContactWhereabouts, defaultZone: string): string[] {
+export function possibleTimeZones(contact: ContactWhereabouts, defaultZones: readonly string[]): string[] {
   if (contact.timeZone && isTimeZone(contact.timeZone)) return [contact.timeZone];
   const region = contact.phone ? parsePhoneNumberFromString(contact.phone)?.country : undefined;
-  if (region) {
-    if (!zonesByRegion.has(region)) {
-      // Intl.Locale's time-zone list (ICU's, Node ≥ 18); not yet in TypeScript's lib types.
-      const zones = (new Intl.Locale(`und-${region}`) as Intl.Locale & { timeZones?: string[] }).timeZones ?? [];
-      zonesByRegion.set(region, zones.filter(isTimeZone));
-    }
-    const zones = zonesByRegion.get(region) ?? [];
-    if (zones.length > 0) return zones;
+  const zones = region ? zonesOfRegion(region) : [];
+  return zones.length > 0 ? zones : [...defaultZones];
+}
+
+/** Every time zone of a country (ISO 3166 two letters), as ICU lists them; empty when unknown. */
+export function zonesOfRegion(region: string): string[] {
+  if (!zonesByRegion.has(region)) {
+    // Intl.Locale's time-zone list (ICU's, Node ≥ 18); not yet in TypeScript's lib types.
+    const zones = (new Intl.Locale(`und-${region}`) as Intl.Locale & { timeZones?: string[] }).timeZones ?? [];
+    zonesByRegion.set(region, zones.filter(isTimeZone));
   }
-  return [defaultZone];
+  return zonesByRegion.get(region) ?? [];
 }
 
 /** Whether this is a time zone the runtime knows (IANA name, or UTC). */
