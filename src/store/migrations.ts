@@ -20,6 +20,7 @@ import { OutboundJobsConversationOrder1796500000000 } from '../../migrations/179
 import { ScoreClass1796300000000 } from '../../migrations/1796300000000-ScoreClass';
 import { Audience1796600000000 } from '../../migrations/1796600000000-Audience';
 import { Campaigns1796700000000 } from '../../migrations/1796700000000-Campaigns';
+import { Automations1796710000000 } from '../../migrations/1796710000000-Automations';
 
 /** Every migration in order; a schema change adds one file in migrations/ and one line here. */
 export const MIGRATIONS = [
@@ -43,6 +44,7 @@ export const MIGRATIONS = [
   ScoreClass1796300000000,
   Audience1796600000000,
   Campaigns1796700000000,
+  Automations1796710000000,
 ];
 
 /**
