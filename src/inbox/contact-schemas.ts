@@ -81,7 +81,7 @@ const profileFields = {
   displayName: nullableText(200),
   firstName: nullableText(100),
   lastName: nullableText(100),
-  email: z.email().max(320).nullable().optional(),
+  email: z.string().trim().pipe(z.email().max(320)).nullable().optional(),
   phone: text(32).pipe(z.string().min(3)).nullable().optional(),
   externalId: text(200).pipe(z.string().min(1)).nullable().optional(),
   locale: locale.nullable().optional(),
