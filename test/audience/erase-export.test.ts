@@ -92,14 +92,16 @@ async function personWithEverything(): Promise<{ contactId: string; conversation
 async function whereFound(value: string): Promise<string[]> {
   const columns = await query<{ table_name: string; column_name: string }>(
     `SELECT table_name, column_name FROM information_schema.columns
-      WHERE table_schema = 'public' AND data_type IN ('text', 'character varying', 'jsonb', 'ARRAY', 'json')`,
+      WHERE table_schema = 'public' AND data_type IN ('text', 'character varying', 'jsonb', 'ARRAY', 'json')
+      ORDER BY table_name, column_name`,
   );
-  const found: string[] = [];
-  for (const { table_name: table, column_name: column } of columns) {
-    const n = await count(`SELECT count(*) AS n FROM "${table}" WHERE "${column}"::text ILIKE $1`, [`%${value}%`]);
-    if (n > 0) found.push(`${table}.${column}`);
-  }
-  return found;
+  // One statement over every column (a round trip per column is slow on PGlite).
+  const probes = columns.map(
+    ({ table_name: table, column_name: column }) =>
+      `SELECT '${table}.${column}' AS found WHERE EXISTS (SELECT 1 FROM "${table}" WHERE "${column}"::text ILIKE $1)`,
+  );
+  const rows = await query<{ found: string }>(probes.join(' UNION ALL '), [`%${value}%`]);
+  return rows.map((row) => row.found).sort();
 }
 
 beforeAll(async () => {
