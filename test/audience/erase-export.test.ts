@@ -208,6 +208,12 @@ describe('DELETE /api/contacts/{id} (GDPR art. 17)', () => {
       const answer = await api(hub, method, path, { as: manager.session, body: method === 'PATCH' ? {} : undefined });
       expect([method, path, answer.status]).toEqual([method, path, 404]);
     }
+    const living = (await inboundSms(hub, 'still here', { from: '+14155557804' })).message.contactId;
+    const merged = await api(hub, 'POST', `/contacts/${living}/merge`, {
+      as: manager.session,
+      body: { mergeContactId: message.contactId },
+    });
+    expect(merged.status).toBe(404);
     const listed = await api<{ items: { id: string }[] }>(hub, 'GET', '/contacts?limit=200', { as: manager.session });
     expect(listed.body.items.map((item) => item.id)).not.toContain(message.contactId);
   });
