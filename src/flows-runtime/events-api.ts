@@ -11,6 +11,7 @@ import { hasNul } from '../core/storable-text';
 import { requireApiKey } from './api-key-auth';
 import type { ContactReference, FlowConversations } from './flow-conversations';
 import type { ApiOperation } from '../inbox/api-operation';
+import type { Logger } from '../logger';
 
 /** The most events one batch may carry. */
 export const MAX_BATCH_EVENTS = 1000;
@@ -96,6 +97,8 @@ export interface EventsApiDeps {
   defaultRegion: string;
   /** Why nothing could be sent in the conversation now (opted out, WhatsApp window), or null. */
   refusalFor: (conversationId: string) => Promise<string | null>;
+  /** Where a batch item's unexpected failure is logged (the item answers 500, the others go on). */
+  log?: Pick<Logger, 'error'>;
 }
 
 /**
@@ -130,7 +133,8 @@ export function eventsApi(deps: EventsApiDeps): Router {
           } catch (error) {
             const refusal = toAppError(error);
             // A database outage fails the whole batch: the sender retries it, and eventIds keep that safe.
-            if (refusal.code === 'UNAVAILABLE' || refusal.code === 'INTERNAL') throw error;
+            if (refusal.code === 'UNAVAILABLE') throw error;
+            if (refusal.code === 'INTERNAL') deps.log?.error({ err: error, index }, 'an event of a batch failed');
             results.push({ index, status: refusal.status, error: { code: refusal.code, message: refusal.message } });
           }
         }

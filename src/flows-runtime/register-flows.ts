@@ -123,6 +123,7 @@ export function registerFlows(deps: FlowsDeps): FlowsRuntime | null {
       contacts: new ContactStore(dataSource),
       events: new ContactEventStore(dataSource),
       defaultRegion: config.TWILIO_DEFAULT_REGION,
+      log,
       refusalFor: (conversationId) => outbound.refusalFor(conversationId),
     }),
   );

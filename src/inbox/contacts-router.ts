@@ -51,7 +51,7 @@ export const contactsOperations: ApiOperation[] = [
     summary: 'Everything the hub holds about the person as a JSON download (GDPR art. 15, admin, manager)',
     response: {
       description:
-        '{ exportedAt, profile, identities, conversations: [{ …, messages }], consents, consentEvidence, events, flowRuns, exposures, feedback, feedbackRequests }',
+        '{ exportedAt, profile, identities, conversations: [{ …, messages }], consents, consentEvidence, events, flowRuns, exposures, feedback, feedbackRequests, handoffs }',
     },
   },
   {

@@ -4,10 +4,10 @@ import { queryRows } from '../prepared-query';
 /**
  * Everything the hub holds about one person (GDPR art. 15), table by table, as plain JSON rows
  * with the tables' column names: the profile, identities, conversations each with its messages,
- * consents with their evidence, events, flow runs (answers), A/B exposures, feedback and feedback
- * requests. A reader of the contacts feature over tables other stores own, like the profile's
- * sections; nothing is left out for the person's own copy (internal notes included: they are
- * data about the person too).
+ * consents with their evidence, events, flow runs (answers), A/B exposures, feedback, feedback
+ * requests and the bot's handoff summaries. A reader of the contacts feature over tables other
+ * stores own, like the profile's sections; nothing is left out of the person's own copy
+ * (internal notes included: they are data about the person too).
  */
 export interface ContactExportData {
   profile: Record<string, unknown>;
@@ -20,6 +20,7 @@ export interface ContactExportData {
   exposures: Record<string, unknown>[];
   feedback: Record<string, unknown>[];
   feedbackRequests: Record<string, unknown>[];
+  handoffs: Record<string, unknown>[];
 }
 
 const SECTIONS = {
@@ -40,6 +41,8 @@ const SECTIONS = {
                FROM feedback WHERE contact_id = $1 ORDER BY created_at, id`,
   feedbackRequests: `SELECT id, conversation_id, channel, flow_id, kind, created_at, answered_at
                        FROM feedback_requests WHERE contact_id = $1 ORDER BY created_at, id`,
+  handoffs: `SELECT h.conversation_id, h.team, h.reason, h.summary, h.handed_off_at FROM conversation_handoffs h
+               JOIN conversations c ON c.id = h.conversation_id WHERE c.contact_id = $1 ORDER BY h.handed_off_at`,
 } as const;
 
 export class ContactExportStore {
