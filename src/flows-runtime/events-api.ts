@@ -200,7 +200,9 @@ async function handleEvent(deps: EventsApiDeps, input: EventInput): Promise<Even
     if (report.runId) answer.started.push({ flowId, conversationId, runId: report.runId, status: report.status });
     else answer.skipped.push({ flowId, reason: 'HANDLED_BY_PEOPLE' });
   }
-  if (eventId !== undefined) await deps.events.saveAnswer(outcome.id, { ...answer });
+  // With no flow to start, a repeat's answer (above) is this one already: nothing to keep.
+  const anything = answer.started.length + answer.skipped.length > 0;
+  if (eventId !== undefined && anything) await deps.events.saveAnswer(outcome.id, { ...answer });
   return answer;
 }
 
@@ -210,9 +212,8 @@ async function handleEvent(deps: EventsApiDeps, input: EventInput): Promise<Even
  */
 async function findLiveContact(deps: EventsApiDeps, reference: ContactReference): Promise<string> {
   try {
-    const found = await deps.conversations.findContact(reference);
-    if (await deps.contacts.isErased(found)) throw new AppError('CONTACT_ERASED');
-    return found;
+    // An erased contact's row stays: recording the event finds it erased (ContactEventStore.record).
+    return await deps.conversations.findContact(reference);
   } catch (error) {
     if (!(error instanceof AppError) || error.code !== 'CONTACT_NOT_FOUND') throw error;
     const e164 = 'phone' in reference ? toE164(reference.phone, deps.defaultRegion) : null;

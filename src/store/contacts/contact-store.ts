@@ -122,16 +122,6 @@ export class ContactStore {
     return rows.length === 1;
   }
 
-  /** Whether the contact was erased (its row stays, empty: contact-erasure.ts). */
-  async isErased(contactId: string): Promise<boolean> {
-    const rows = await queryRows<{ id: string }>(
-      this.dataSource.manager,
-      'SELECT id FROM contacts WHERE id = $1 AND erased_at IS NOT NULL',
-      [contactId],
-    );
-    return rows.length === 1;
-  }
-
   /**
    * Creates a contact unless one already has its phone (as profile or SMS/WhatsApp identity),
    * email or external id: then CONTACT_EXISTS names the field and the existing contact. Creations
