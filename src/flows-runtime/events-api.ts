@@ -162,6 +162,10 @@ async function handleEvent(deps: EventsApiDeps, input: EventInput): Promise<Even
   const { name, data, contactId, phone, email, eventId } = input;
   const reference: ContactReference = contactId ? { contactId } : phone ? { phone } : { email: email as string };
   const contact = await findLiveContact(deps, reference);
+  const flows = deps.triggers.forEvent(name);
+  // A contact no flow can reach (no channel) is refused before anything is recorded, so the same
+  // event sent again once the shop has added a phone is a first delivery, not a repeat.
+  if (flows.length > 0) await deps.conversations.openConversation(contact);
   const outcome = await deps.events.record({
     contactId: contact,
     name,
@@ -184,7 +188,7 @@ async function handleEvent(deps: EventsApiDeps, input: EventInput): Promise<Even
     );
   }
   const answer: EventAnswer = { event: name, contactId: contact, eventId: eventId ?? null, started: [], skipped: [] };
-  for (const flowId of deps.triggers.forEvent(name)) {
+  for (const flowId of flows) {
     const conversationId = await deps.conversations.openConversation(contact);
     // A flow whose first message cannot be delivered is not started: no run waits on it.
     const refusal = await deps.refusalFor(conversationId);

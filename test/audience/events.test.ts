@@ -91,6 +91,22 @@ describe('POST /api/events records the event on the contact', () => {
     expect(other.body.error?.code).toBe('EVENT_ID_TAKEN');
   });
 
+  it('records nothing when a flow it triggers cannot reach the contact (409), so a later retry is a first delivery', async () => {
+    const [unreachable] = await query<{ id: string }>("INSERT INTO contacts (first_name) VALUES ('Una') RETURNING id");
+    const event = { contactId: unreachable.id, name: 'order.delivered', eventId: 'shop-evt-unreachable' };
+
+    const refused = await post('/events', event);
+    expect(refused.status).toBe(409);
+    expect(await query('SELECT id FROM contact_events WHERE contact_id = $1', [unreachable.id])).toEqual([]);
+
+    await query("INSERT INTO contact_identities (contact_id, channel, address) VALUES ($1, 'sms', '+14155557905')", [
+      unreachable.id,
+    ]);
+    const retried = await post('/events', event);
+    expect(retried.status).toBe(202);
+    expect(retried.body.started).toEqual([expect.objectContaining({ flowId: 'post-purchase' })]);
+  });
+
   it('refuses a bad occurredAt, too deep data and a NUL in eventId with 400', async () => {
     const contactId = await knownSmsContact(hub, '+14155557904', { firstName: 'Pam' });
     let deep: Record<string, unknown> = { leaf: true };
