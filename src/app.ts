@@ -20,6 +20,7 @@ import { IntakeGate } from './lifecycle/intake-gate';
 import { Readiness } from './lifecycle/readiness';
 import { HubMetrics } from './http/metrics';
 import { registerFeedbackReview } from './feedback-review/register-feedback-review';
+import { registerSegments } from './segments/register-segments';
 import { registerInbox, type Inbox } from './inbox/register-inbox';
 import { staticPagesRouter } from './http/static-pages';
 import { registerFlows, type FlowsRuntime } from './flows-runtime/register-flows';
@@ -216,6 +217,7 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
     log,
     autoFollowUp: config.FEEDBACK_AUTO_FOLLOW_UP,
   });
+  const segments = registerSegments({ dataSource });
   const inbox = registerInbox({
     config,
     express: app,
@@ -226,7 +228,7 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
     channels,
     log,
     flows,
-    apiExtensions: [feedbackReview.api],
+    apiExtensions: [feedbackReview.api, segments.api],
   });
   // Slack acts through the inbox's commands, so it comes after the inbox.
   registerSlack({

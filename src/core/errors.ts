@@ -35,6 +35,9 @@ export const ERRORS = {
   FLOW_NOT_FOUND: { status: 404, message: 'No flow with that id' },
   FLOW_NOT_STARTED: { status: 409, message: 'The flow was not started' },
   RATE_LIMITED: { status: 429, message: 'Too many requests' },
+  // Saved segments (src/segments).
+  SEGMENT_NOT_FOUND: { status: 404, message: 'No segment with that id' },
+  SEGMENT_KEY_TAKEN: { status: 409, message: 'Another segment already has that key' },
   // Twilio (SMS, WhatsApp) and consent.
   INVALID_SIGNATURE: { status: 403, message: 'The request signature is missing or does not match' },
   INVALID_PHONE_NUMBER: { status: 400, message: 'The phone number is not a valid number' },
