@@ -36,6 +36,16 @@ const UNIQUE_VIOLATION = '23505';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** How long a turn may use a saved rule read earlier; this process's own writes clear it at once. */
 const RULES_TTL_MS = 5_000;
+/**
+ * What a segment count over a million contacts needs from the planner, per transaction: history
+ * conditions under `any`/`not` are hashed subplans, which PostgreSQL only builds when the set of
+ * contacts fits `work_mem` (4 MB by default: past it, it re-runs the subquery for every contact);
+ * and JIT compilation costs more than it saves on these statements. A caller embedding
+ * `membershipSql` in a statement over many contacts runs these first in its transaction.
+ */
+export const SEGMENT_PLANNER_SETTINGS = ["SET LOCAL work_mem = '64MB'", 'SET LOCAL jit = off'];
+/** The saved rules as last read, per database: shared by every SegmentStore of the process. */
+const rulesCaches = new WeakMap<DataSource, { at: number; rules: Map<string, SegmentRule> }>();
 
 /**
  * The owner of `segments`: saved rules in the condition language, compiled to one parameterised
@@ -43,8 +53,6 @@ const RULES_TTL_MS = 5_000;
  * segment (`{ segment: key }`) includes that segment's rule as it is saved at that moment.
  */
 export class SegmentStore {
-  private rulesCache: { at: number; rules: Map<string, SegmentRule> } | null = null;
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly options: { defaultTimeZone?: string; clock?: () => Date } = {},
@@ -125,10 +133,8 @@ export class SegmentStore {
   /** How many contacts a rule holds now. */
   async count(rules: SegmentRule): Promise<number> {
     const where = await this.compileFor(rules, 'c', 1, this.now());
-    const [row] = await queryRows<{ count: string }>(
-      this.dataSource.manager,
-      `SELECT count(*) AS count FROM contacts c WHERE ${where.sql}`,
-      where.params,
+    const [row] = await this.planned((tx) =>
+      queryRows<{ count: string }>(tx, `SELECT count(*) AS count FROM contacts c WHERE ${where.sql}`, where.params),
     );
     return Number(row.count);
   }
@@ -137,12 +143,14 @@ export class SegmentStore {
   async preview(rules: SegmentRule): Promise<SegmentPreview> {
     const where = await this.compileFor(rules, 'c', 1, this.now());
     const name = contactDisplayNameSql('c');
-    const rows = await queryRows<{ id: string; name: string; total: string }>(
-      this.dataSource.manager,
-      `WITH members AS (SELECT c.id, ${name} AS name FROM contacts c WHERE ${where.sql})
+    const rows = await this.planned((tx) =>
+      queryRows<{ id: string; name: string; total: string }>(
+        tx,
+        `WITH members AS (SELECT c.id, ${name} AS name FROM contacts c WHERE ${where.sql})
        SELECT m.id, m.name, t.total FROM (SELECT count(*) AS total FROM members) t
          LEFT JOIN LATERAL (SELECT id, name FROM members ORDER BY name, id LIMIT 10) m ON true`,
-      where.params,
+        where.params,
+      ),
     );
     return {
       count: Number(rows[0]?.total ?? 0),
@@ -165,7 +173,7 @@ export class SegmentStore {
     keys: readonly string[],
     now: Date,
   ): Promise<ReadonlySet<string>> {
-    const rules = await this.cachedRules();
+    const rules = await this.cachedRules(manager);
     const known = keys.filter((key) => rules.has(key));
     if (known.length === 0 || !UUID.test(contactId)) return new Set();
     const params: unknown[] = [contactId];
@@ -195,6 +203,17 @@ export class SegmentStore {
     const segment = await this.get(segmentId);
     if (!segment) return null;
     return this.compileFor(segment.rules, contactAlias, firstParam, now);
+  }
+
+  /**
+   * Runs a segment statement with the planner settings it needs (`SEGMENT_PLANNER_SETTINGS`),
+   * local to its own transaction.
+   */
+  private planned<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (tx) => {
+      for (const setting of SEGMENT_PLANNER_SETTINGS) await queryRows(tx, setting, []);
+      return work(tx);
+    });
   }
 
   /** A rule compiled with the saved segments it names (read now, transitively). */
@@ -228,16 +247,14 @@ export class SegmentStore {
     return found;
   }
 
-  private async cachedRules(): Promise<Map<string, SegmentRule>> {
+  /** Read through `manager`: inside a turn's transaction (PGlite has one connection), never beside it. */
+  private async cachedRules(manager: EntityManager): Promise<Map<string, SegmentRule>> {
     const at = Date.now();
-    if (this.rulesCache && at - this.rulesCache.at < RULES_TTL_MS) return this.rulesCache.rules;
-    const rows = await queryRows<{ key: string; rules: SegmentRule }>(
-      this.dataSource.manager,
-      'SELECT key, rules FROM segments',
-      [],
-    );
+    const cached = rulesCaches.get(this.dataSource);
+    if (cached && at - cached.at < RULES_TTL_MS) return cached.rules;
+    const rows = await queryRows<{ key: string; rules: SegmentRule }>(manager, 'SELECT key, rules FROM segments', []);
     const rules = new Map(rows.map((row) => [row.key, row.rules]));
-    this.rulesCache = { at, rules };
+    rulesCaches.set(this.dataSource, { at, rules });
     return rules;
   }
 
@@ -266,7 +283,7 @@ export class SegmentStore {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new AppError('SEGMENT_KEY_TAKEN');
       throw error;
     } finally {
-      this.rulesCache = null;
+      rulesCaches.delete(this.dataSource);
     }
   }
 
