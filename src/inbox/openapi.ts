@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { authOperations } from '../auth/auth-router';
 import { usersOperations } from '../auth/users-router';
+import { automationsOperations, campaignsOperations } from '../campaigns/campaigns-router';
 import { feedbackOperations } from '../feedback-review/feedback-router';
 import { eventsOperations } from '../flows-runtime/events-api';
 import { segmentsOperations } from '../segments/segments-router';
@@ -21,6 +22,8 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   ...feedbackOperations,
   ...eventsOperations,
   ...segmentsOperations,
+  ...campaignsOperations,
+  ...automationsOperations,
 ];
 
 const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
