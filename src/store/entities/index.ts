@@ -12,6 +12,8 @@ import { FlowExposure } from './FlowExposure';
 import { FlowRun } from './FlowRun';
 import { FlowVersion } from './FlowVersion';
 import { ContactEvent } from './ContactEvent';
+import { ContactImport } from './ContactImport';
+import { ContactImportRow } from './ContactImportRow';
 import { ContactIdentity } from './ContactIdentity';
 import { ContactTombstone } from './ContactTombstone';
 import { Segment } from './Segment';
@@ -38,6 +40,7 @@ export {
 };
 export { Session, SlackEvent, SlackThread, User };
 export { ContactEvent, ContactTombstone, Segment };
+export { ContactImport, ContactImportRow };
 export {
   ConversationHandoff,
   ConversationRead,
@@ -81,4 +84,6 @@ export const ENTITIES = [
   ContactEvent,
   ContactTombstone,
   Segment,
+  ContactImport,
+  ContactImportRow,
 ];
