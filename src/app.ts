@@ -21,6 +21,8 @@ import { Readiness } from './lifecycle/readiness';
 import { HubMetrics } from './http/metrics';
 import { registerFeedbackReview } from './feedback-review/register-feedback-review';
 import { registerInbox, type Inbox } from './inbox/register-inbox';
+import { registerImports } from './imports/register-imports';
+import type { ImportWorkerOptions } from './imports/import-worker';
 import { staticPagesRouter } from './http/static-pages';
 import { registerFlows, type FlowsRuntime } from './flows-runtime/register-flows';
 import { createLogger, type Logger } from './logger';
@@ -45,6 +47,8 @@ export interface AppOptions {
   pgliteDataDir?: string;
   /** Tests: an in-memory PGlite starts from this dump of a migrated database (see StoreOptions). */
   pgliteDump?: Blob;
+  /** The contact import worker's chunk size, lease and polling (tests make chunks small). */
+  imports?: ImportWorkerOptions;
 }
 
 export interface App {
@@ -102,14 +106,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           })
         : { seeded: false },
     );
-    return await assemble(config, log, store, seed);
+    return await assemble(config, log, store, seed, options);
   } catch (error) {
     await store.close().catch(() => undefined);
     throw error;
   }
 }
 
-async function assemble(config: Config, log: Logger, store: Store, seed: SeedResult): Promise<App> {
+async function assemble(
+  config: Config,
+  log: Logger,
+  store: Store,
+  seed: SeedResult,
+  options: AppOptions,
+): Promise<App> {
   const { dataSource } = store;
   const secret = resolveSecret(config.RAPPORT_SECRET, config.RAPPORT_DATA_DIR);
   const bus = new EventBus((event, error) => log.error({ err: error, event }, 'event listener failed'));
@@ -216,6 +226,15 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
     log,
     autoFollowUp: config.FEEDBACK_AUTO_FOLLOW_UP,
   });
+  // The CSV import of contacts: its routes (under the inbox's sign-in) and its worker.
+  const imports = registerImports({
+    dataSource,
+    bus,
+    log,
+    defaultRegion: config.TWILIO_DEFAULT_REGION,
+    worker: options.imports,
+  });
+  readiness.addWorker('contact imports', () => imports.worker.running);
   const inbox = registerInbox({
     config,
     express: app,
@@ -226,7 +245,7 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
     channels,
     log,
     flows,
-    apiExtensions: [feedbackReview.api],
+    apiExtensions: [feedbackReview.api, imports.api],
   });
   // Slack acts through the inbox's commands, so it comes after the inbox.
   registerSlack({
@@ -293,6 +312,8 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
       await flows?.close();
       await bus.drain();
       await phone.stop();
+      // An import stops after its chunk in hand and gives its job back for another process.
+      await imports.worker.stop();
       await bus.drain();
       // Last but the database: until here, flow replies and status changes still broadcast.
       await closeSocketAdapter();

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { authOperations } from '../auth/auth-router';
 import { usersOperations } from '../auth/users-router';
 import { feedbackOperations } from '../feedback-review/feedback-router';
+import { importOperations } from '../imports/import-router';
 import { eventsOperations } from '../flows-runtime/events-api';
 import type { ApiOperation } from './api-operation';
 import { API_RESPONSES } from './api-responses';
@@ -17,6 +18,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   ...usersOperations,
   ...conversationsOperations,
   ...contactsOperations,
+  ...importOperations,
   ...feedbackOperations,
   ...eventsOperations,
 ];
@@ -28,6 +30,15 @@ const errorResponse = {
 };
 
 function success(op: ApiOperation) {
+  if (op.responseSchema)
+    return {
+      description: 'Success',
+      content: {
+        'application/json': {
+          schema: z.toJSONSchema(op.responseSchema, { io: 'output', unrepresentable: 'any', target: 'draft-2020-12' }),
+        },
+      },
+    };
   if (op.response === undefined) return { description: 'Success (no body)' };
   if (typeof op.response === 'string') {
     return {
@@ -71,6 +82,9 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
       summary: op.summary,
       ...(op.security === 'apiKey' ? { security: [{ apiKey: [] }, { apiKeyHeader: [] }] } : {}),
       ...(parameters.length ? { parameters } : {}),
+      ...(op.bodyContentType
+        ? { requestBody: { required: true, content: { [op.bodyContentType]: { schema: { type: 'string' } } } } }
+        : {}),
       ...(op.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body) } } } }
         : {}),
