@@ -294,6 +294,8 @@ async function assemble(
       closed = true;
       readiness.stopping();
       intake.close();
+      // An import stops after its chunk in hand and gives its job back at once, for another process.
+      const importsStopped = imports.worker.stop();
       // No new connections; requests already received are answered (in-flight ingests finish,
       // later ones on kept-alive connections get 503 from the gate).
       const httpClosed = http.listening
@@ -312,8 +314,7 @@ async function assemble(
       await flows?.close();
       await bus.drain();
       await phone.stop();
-      // An import stops after its chunk in hand and gives its job back for another process.
-      await imports.worker.stop();
+      await importsStopped;
       await bus.drain();
       // Last but the database: until here, flow replies and status changes still broadcast.
       await closeSocketAdapter();

@@ -129,6 +129,9 @@ export class ImportWorker {
         return;
       }
       for (const change of outcome.consentChanges) this.bus.publish('consent.changed', change);
+      // On embedded PGlite the database runs on this thread and answers in microtasks: without a
+      // turn of the event loop between chunks, no request would be served until the import ends.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 }
