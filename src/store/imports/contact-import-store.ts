@@ -73,17 +73,31 @@ export class ContactImportStore {
    */
   async match(tx: EntityManager, keys: MatchKeys[]): Promise<Map<number, string>> {
     if (!keys.length) return new Map();
+    // Joins, not correlated `ORDER BY … LIMIT 1` subqueries: while an import fills the table its
+    // statistics lag, and the planner then walks contacts in created_at order for every row.
     const rows = await queryRows<{ index: number; contact_id: string }>(
       tx,
-      `SELECT k.index, m.contact_id
-         FROM jsonb_to_recordset($1::jsonb) AS k(index integer, external_id text, phone text, email text)
-         CROSS JOIN LATERAL (SELECT COALESCE(
-           (SELECT id FROM contacts WHERE external_id = k.external_id),
-           (SELECT id FROM contacts WHERE phone = k.phone ORDER BY created_at, id LIMIT 1),
-           (SELECT contact_id FROM contact_identities
-             WHERE channel IN ('sms', 'whatsapp') AND address = k.phone ORDER BY created_at, id LIMIT 1),
-           (SELECT id FROM contacts WHERE email = k.email ORDER BY created_at, id LIMIT 1)) AS contact_id) m
-        WHERE m.contact_id IS NOT NULL`,
+      `WITH k AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS k(index integer, external_id text, phone text, email text)),
+       by_external AS (
+         SELECT k.index, c.id FROM k JOIN contacts c ON c.external_id = k.external_id),
+       by_phone AS (
+         SELECT DISTINCT ON (k.index) k.index, c.id FROM k JOIN contacts c ON c.phone = k.phone
+          ORDER BY k.index, c.created_at, c.id),
+       by_identity AS (
+         SELECT DISTINCT ON (k.index) k.index, i.contact_id AS id FROM k
+           JOIN contact_identities i ON i.channel IN ('sms', 'whatsapp') AND i.address = k.phone
+          ORDER BY k.index, i.created_at, i.id),
+       by_email AS (
+         SELECT DISTINCT ON (k.index) k.index, c.id FROM k JOIN contacts c ON c.email = k.email
+          ORDER BY k.index, c.created_at, c.id)
+       SELECT k.index, COALESCE(x.id, p.id, i.id, e.id) AS contact_id
+         FROM k
+         LEFT JOIN by_external x ON x.index = k.index
+         LEFT JOIN by_phone p ON p.index = k.index
+         LEFT JOIN by_identity i ON i.index = k.index
+         LEFT JOIN by_email e ON e.index = k.index
+        WHERE COALESCE(x.id, p.id, i.id, e.id) IS NOT NULL`,
       [
         JSON.stringify(
           keys.map((key) => ({ index: key.index, external_id: key.externalId, phone: key.phone, email: key.email })),
