@@ -33,13 +33,16 @@ const ZONES = ['America/New_York', 'America/Chicago', 'America/Los_Angeles', 'Eu
 const TAGS = ['vip', 'newsletter', 'wholesale', 'lapsed', 'gold'];
 
 function customersFile(file: string): void {
-  const lines = ['external_id,phone,email,first_name,last_name,time_zone,birthday,tags,sms_consent,consent_source,consent_at,orders,vip,city'];
+  const lines = [
+    'external_id,phone,email,first_name,last_name,time_zone,birthday,tags,sms_consent,consent_source,consent_at,orders,vip,city',
+  ];
   for (let n = 0; n < ROWS; n++) {
     // 2% repeat an earlier person (same row), 0.5% are bad (an email that is not one).
     const person = n % 50 === 49 ? n - 37 : n;
     const bad = n % 200 === 199;
     const phone = `(415) ${String(200 + Math.floor(person / 10_000)).padStart(3, '0')}-${String(person % 10_000).padStart(4, '0')}`;
-    const consent = person % 10 === 0 ? 'opted_out,,' : person % 3 === 0 ? 'opted_in,checkout,2025-06-01T10:00:00Z' : ',,';
+    const consent =
+      person % 10 === 0 ? 'opted_out,,' : person % 3 === 0 ? 'opted_in,checkout,2025-06-01T10:00:00Z' : ',,';
     lines.push(
       [
         `shop-${person}`,

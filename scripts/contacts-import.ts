@@ -64,7 +64,9 @@ export async function runContactsImport(
   } as RequestInit);
   const answer = (await response.json()) as { id?: string; error?: { code: string; message: string } };
   if (response.status !== 202 || !answer.id)
-    throw new Error(`The hub refused the file (${response.status}): ${answer.error?.message ?? JSON.stringify(answer)}`);
+    throw new Error(
+      `The hub refused the file (${response.status}): ${answer.error?.message ?? JSON.stringify(answer)}`,
+    );
 
   const started = Date.now();
   let status: ImportStatusView;
@@ -94,7 +96,9 @@ export function progressLine(status: ImportStatusView, seconds: number): string 
     `${String(Math.round(done * 100)).padStart(3)}%`,
     `${status.processed.toLocaleString('en-US')}/${status.rows.toLocaleString('en-US')} rows`,
     `${Math.round(rate).toLocaleString('en-US')} rows/s`,
-    status.status === 'running' || status.status === 'queued' ? `ETA ${eta === null ? '?' : `${eta} s`}` : status.status,
+    status.status === 'running' || status.status === 'queued'
+      ? `ETA ${eta === null ? '?' : `${eta} s`}`
+      : status.status,
   ].join('  ');
 }
 
