@@ -16,6 +16,8 @@ export interface ImportWorkerOptions {
   leaseMs?: number;
   /** How often an idle worker looks for a job (an upload on this process wakes it at once). */
   idlePollMs?: number;
+  /** An upload still unfinished after this long was abandoned (its hub died mid-file): discarded. */
+  abandonedUploadMs?: number;
 }
 
 /**
@@ -30,6 +32,7 @@ export class ImportWorker {
   private readonly chunkRows: number;
   private readonly leaseMs: number;
   private readonly idlePollMs: number;
+  private readonly abandonedUploadMs: number;
   private readonly contacts = new ContactImportStore();
   private readonly consents = new ConsentImportStore();
   private stopping = false;
@@ -46,6 +49,7 @@ export class ImportWorker {
     this.chunkRows = options.chunkRows ?? 2_000;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.idlePollMs = options.idlePollMs ?? 2_000;
+    this.abandonedUploadMs = options.abandonedUploadMs ?? 6 * 3_600_000;
   }
 
   get running(): boolean {
@@ -74,6 +78,7 @@ export class ImportWorker {
       try {
         job = await this.jobs.claim(this.owner, this.leaseMs);
         if (job) await this.process(job);
+        else await this.jobs.discardAbandonedUploads(this.abandonedUploadMs);
       } catch (error) {
         this.log.warn({ err: error, importId: job?.id }, 'contact import worker failed; retrying');
       }

@@ -39,7 +39,7 @@ describe('an import whose hub stops half-way', () => {
         logger: logged
           ? pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line)) })
           : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
-        imports: { chunkRows: 100, idlePollMs: 50 },
+        imports: { chunkRows: 100, idlePollMs: 50, abandonedUploadMs: 3_600_000 },
       },
     );
     hubs.push(app);
@@ -98,5 +98,32 @@ describe('an import whose hub stops half-way', () => {
     expect(await second.app.store.dataSource.query('SELECT count(*)::int AS n FROM contact_import_rows')).toEqual([
       { n: 0 },
     ]);
+  });
+
+  it('forgets an upload whose hub died mid-file, once it is old enough to be abandoned', async () => {
+    const hub = await startHub();
+    const db = hub.app.store.dataSource;
+    // Each job with a staged row, in one statement (the worker may look in between).
+    const stagedJob = async (age: string): Promise<{ id: string }> =>
+      (
+        await db.query(
+          `WITH job AS (INSERT INTO contact_imports (default_region, created_at) VALUES ('US', now() - $1::interval) RETURNING id)
+           INSERT INTO contact_import_rows (import_id, row_number, line, fields) SELECT id, 1, 2, '["a"]' FROM job
+           RETURNING import_id AS id`,
+          [age],
+        )
+      )[0];
+    const abandoned = await stagedJob('2 hours');
+    const uploading = await stagedJob('1 minute');
+    await pollUntil(async () => {
+      const [left] = await db.query('SELECT count(*)::int AS n FROM contact_imports WHERE id = $1', [abandoned.id]);
+      return left.n === 0;
+    });
+    expect(
+      await db.query('SELECT import_id FROM contact_import_rows WHERE import_id IN ($1, $2)', [
+        abandoned.id,
+        uploading.id,
+      ]),
+    ).toEqual([{ import_id: uploading.id }]);
   });
 });

@@ -124,6 +124,21 @@ export class ImportJobStore {
     await queryRows(this.dataSource.manager, 'DELETE FROM contact_imports WHERE id = $1', [importId]);
   }
 
+  /**
+   * Forgets uploads that never finished (the hub handling one was killed mid-file): nobody can
+   * see or resume them, and their staged rows would stay for ever.
+   */
+  async discardAbandonedUploads(olderThanMs: number): Promise<number> {
+    const rows = await queryRows<{ id: string }>(
+      this.dataSource.manager,
+      `DELETE FROM contact_imports
+        WHERE NOT staged AND status = 'queued' AND created_at < now() - $1 * interval '1 millisecond'
+        RETURNING id`,
+      [olderThanMs],
+    );
+    return rows.length;
+  }
+
   async find(importId: string): Promise<ImportJob | null> {
     const [row] = await queryRows<JobRow>(this.dataSource.manager, 'SELECT * FROM contact_imports WHERE id = $1', [
       importId,
