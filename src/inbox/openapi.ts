@@ -3,6 +3,7 @@ import { authOperations } from '../auth/auth-router';
 import { usersOperations } from '../auth/users-router';
 import { automationsOperations, campaignsOperations } from '../campaigns/campaigns-router';
 import { feedbackOperations } from '../feedback-review/feedback-router';
+import { importOperations } from '../imports/import-router';
 import { eventsOperations } from '../flows-runtime/events-api';
 import { segmentsOperations } from '../segments/segments-router';
 import type { ApiOperation } from './api-operation';
@@ -19,6 +20,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   ...usersOperations,
   ...conversationsOperations,
   ...contactsOperations,
+  ...importOperations,
   ...feedbackOperations,
   ...eventsOperations,
   ...segmentsOperations,
@@ -33,6 +35,15 @@ const errorResponse = {
 };
 
 function success(op: ApiOperation) {
+  if (op.responseSchema)
+    return {
+      description: 'Success',
+      content: {
+        'application/json': {
+          schema: z.toJSONSchema(op.responseSchema, { io: 'output', unrepresentable: 'any', target: 'draft-2020-12' }),
+        },
+      },
+    };
   if (op.response === undefined) return { description: 'Success (no body)' };
   if (typeof op.response === 'string') {
     return {
@@ -76,6 +87,9 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
       summary: op.summary,
       ...(op.security === 'apiKey' ? { security: [{ apiKey: [] }, { apiKeyHeader: [] }] } : {}),
       ...(parameters.length ? { parameters } : {}),
+      ...(op.bodyContentType
+        ? { requestBody: { required: true, content: { [op.bodyContentType]: { schema: { type: 'string' } } } } }
+        : {}),
       ...(op.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body) } } } }
         : {}),
