@@ -27,7 +27,7 @@ import { createLogger, type Logger } from './logger';
 import { attachSocketAdapter } from './realtime/socket-adapter';
 import { ChannelRegistry } from './outbound/channel-registry';
 import { OutboundService } from './outbound/outbound-service';
-import { registerPhoneChannels } from './outbound/register-phone-channels';
+import { registerPhoneChannels, twilioSandboxWanted } from './outbound/register-phone-channels';
 import { resolveSecret } from './secret';
 import { seedDemoData, type SeedResult } from './seed/demo-data';
 import { registerSlack } from './slack/register-slack';
@@ -102,14 +102,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           })
         : { seeded: false },
     );
-    return await assemble(config, log, store, seed);
+    return await assemble(config, log, store, seed, twilioSandboxWanted(config, shouldSeed));
   } catch (error) {
     await store.close().catch(() => undefined);
     throw error;
   }
 }
 
-async function assemble(config: Config, log: Logger, store: Store, seed: SeedResult): Promise<App> {
+async function assemble(
+  config: Config,
+  log: Logger,
+  store: Store,
+  seed: SeedResult,
+  twilioSandbox: boolean,
+): Promise<App> {
   const { dataSource } = store;
   const secret = resolveSecret(config.RAPPORT_SECRET, config.RAPPORT_DATA_DIR);
   const bus = new EventBus((event, error) => log.error({ err: error, event }, 'event listener failed'));
@@ -192,6 +198,7 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
     channels,
     log,
     selfUrl,
+    sandbox: twilioSandbox,
   });
 
   // Listeners: thin fan-out points, listed here and nowhere else.

@@ -201,6 +201,11 @@ export const configSchema = z
       .min(3)
       .optional()
       .meta({ description: 'The WhatsApp sender number, in E.164.', production: 'required for WhatsApp' }),
+    TWILIO_SANDBOX: booleanFlag.optional().meta({
+      description:
+        'SMS and WhatsApp against the built-in Twilio stand-in when Twilio is unset. Unset: on only for the demo seed outside production (see README, Security).',
+      production: 'unset or `false` (`true` is refused)',
+    }),
     TWILIO_API_URL: z.url().optional().meta({
       description: 'Tests and simulations only: where the REST client sends its requests instead of api.twilio.com.',
       production: 'unset',
@@ -255,6 +260,13 @@ export const configSchema = z
         code: 'custom',
         path: ['TWILIO_AUTH_TOKEN'],
         message: 'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN go together: set both (live) or neither (sandbox)',
+      });
+    }
+    if (config.NODE_ENV === 'production' && config.TWILIO_SANDBOX === true) {
+      context.addIssue({
+        code: 'custom',
+        path: ['TWILIO_SANDBOX'],
+        message: 'the Twilio sandbox is for trying the hub, never for production: unset it',
       });
     }
     if (config.SOCKET_ADAPTER === 'postgres' && !config.DATABASE_URL) {
