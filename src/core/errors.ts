@@ -25,6 +25,10 @@ export const ERRORS = {
   CONTACT_NOT_FOUND: { status: 404, message: 'Contact not found' },
   USER_NOT_FOUND: { status: 404, message: 'User not found' },
   EMAIL_TAKEN: { status: 409, message: 'A user with that email already exists' },
+  LAST_ADMIN: {
+    status: 409,
+    message: 'The last active admin cannot be demoted or deactivated: make someone else an admin first',
+  },
   NOT_FOUND: { status: 404, message: 'Not found' },
   CONVERSATION_NOT_FOUND: { status: 404, message: 'Conversation not found' },
   CHANNEL_UNAVAILABLE: { status: 409, message: 'That channel is not configured on this hub' },

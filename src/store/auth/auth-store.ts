@@ -1,4 +1,4 @@
-import { IsNull, type DataSource } from 'typeorm';
+import { IsNull, type DataSource, type EntityManager } from 'typeorm';
 import { AppError } from '../../core/errors';
 import type { EventBus } from '../../core/events';
 import type { UserRole } from '../../core/types';
@@ -113,6 +113,9 @@ export class AuthStore {
    */
   async updateUser(id: string, changes: UserUpdate): Promise<AuthUser | null> {
     const row = await this.dataSource.transaction(async (tx) => {
+      if ((changes.role !== undefined && changes.role !== 'admin') || changes.active === false) {
+        await this.keepAnAdmin(tx, id);
+      }
       const [updated] = await queryRows<UserRow>(
         tx,
         `UPDATE users u SET name = COALESCE($2, name), role = COALESCE($3, role), teams = COALESCE($4, teams),
@@ -131,6 +134,20 @@ export class AuthStore {
       this.bus.publish('access.changed', { userId: id, role: user.role, teams: user.teams });
     }
     return user;
+  }
+
+  /**
+   * Refuses (LAST_ADMIN) to demote or deactivate `id` when they are the only active admin, so a
+   * hub always has someone who can administer it. The active admins' rows are locked, so two
+   * admins demoting each other at once cannot both succeed.
+   */
+  private async keepAnAdmin(tx: EntityManager, id: string): Promise<void> {
+    const admins = await queryRows<{ id: string }>(
+      tx,
+      "SELECT id FROM users WHERE role = 'admin' AND active ORDER BY id FOR UPDATE",
+      [],
+    );
+    if (admins.length === 1 && admins[0].id === id) throw new AppError('LAST_ADMIN');
   }
 
   async insertSession(session: {
