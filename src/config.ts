@@ -89,6 +89,23 @@ export const configSchema = z
         'The key callers of `POST /api/events` send as `Authorization: Bearer <key>` (at least 16 characters). Unset, every call is refused.',
       production: 'required to use `/api/events`',
     }),
+    LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5).meta({
+      description:
+        'Wrong passwords for one account before its sign-in is locked for a while (the lock doubles with each further one).',
+    }),
+    LOGIN_ADDRESS_MAX_FAILURES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(20)
+      .meta({
+        description: 'Wrong passwords from one client address, over any accounts, before it is locked likewise.',
+      }),
+    LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).max(900).default(30).meta({
+      description:
+        'The first sign-in lockout in seconds; it doubles with each further failure, up to 15 minutes. `npm run user -- unlock` ends one.',
+    }),
     FEEDBACK_AUTO_FOLLOW_UP: booleanFlag
       .default(true)
       .meta({ description: 'Open a follow-up for every detractor (CSAT ≤ 2, NPS ≤ 6) automatically.' }),

@@ -2,6 +2,7 @@ import { Router, type CookieOptions, type Request, type Response } from 'express
 import { z } from 'zod';
 import { parseInput } from '../http/validate';
 import type { ApiTokenStore } from './api-token-store';
+import type { LoginThrottle } from './login-throttle';
 import { csrfGuard, principal, requireAuth, SESSION_COOKIE } from './authenticate';
 import { passwordSchema } from './passwords';
 import type { SessionStore } from './session-store';
@@ -13,6 +14,8 @@ export interface AuthRouterDeps {
   users: UserDirectory;
   sessions: SessionStore;
   tokens: ApiTokenStore;
+  /** Counts failed sign-ins per account and address and refuses locked ones (429). */
+  throttle: LoginThrottle;
   /** True when the hub is served over https (PUBLIC_URL), so the cookie is marked Secure. */
   secureCookies: boolean;
 }
@@ -97,7 +100,18 @@ export function authRouter(deps: AuthRouterDeps): Router {
 
   router.post('/auth/login', async (req, res: Response) => {
     const { email, password } = parseInput(loginSchema, req.body);
-    const user = await deps.users.verifyLogin(email, password);
+    // req.ip: the TCP peer, or X-Forwarded-For only when a proxy on this machine set it ('trust proxy').
+    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    let user: UserView | null;
+    try {
+      user = await deps.throttle.attempt(email, address, () => deps.users.verifyLogin(email, password));
+    } catch (error) {
+      const retryAfter = (error as AppError).details as { retryAfterSeconds?: number } | undefined;
+      if (error instanceof AppError && retryAfter?.retryAfterSeconds) {
+        res.set('Retry-After', String(retryAfter.retryAfterSeconds));
+      }
+      throw error;
+    }
     if (!user) throw new AppError('INVALID_CREDENTIALS');
     const session = await deps.sessions.create(user.id, req.get('user-agent'));
     res.cookie(SESSION_COOKIE, session.token, { ...cookieOptions(req), expires: session.expiresAt });

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { ApiTokenStore } from '../auth/api-token-store';
 import { authenticate, csrfGuard, requireAuth } from '../auth/authenticate';
 import { authRouter } from '../auth/auth-router';
+import type { LoginThrottle } from '../auth/login-throttle';
 import type { SessionStore } from '../auth/session-store';
 import type { UserDirectory } from '../auth/user-directory';
 import { usersRouter } from '../auth/users-router';
@@ -23,6 +24,7 @@ export interface ApiDeps {
   users: UserDirectory;
   sessions: SessionStore;
   tokens: ApiTokenStore;
+  loginThrottle: LoginThrottle;
   queries: InboxQueries;
   commands: InboxCommands;
   flowRequests: FlowRequests;
@@ -59,7 +61,13 @@ export function apiRouter(deps: ApiDeps): Router {
 
   router.use(authenticate(deps.sessions, deps.tokens));
   router.use(
-    authRouter({ users: deps.users, sessions: deps.sessions, tokens: deps.tokens, secureCookies: deps.secureCookies }),
+    authRouter({
+      users: deps.users,
+      sessions: deps.sessions,
+      tokens: deps.tokens,
+      throttle: deps.loginThrottle,
+      secureCookies: deps.secureCookies,
+    }),
   );
   router.use(usersRouter(deps.users));
   router.use(['/conversations', '/contacts', '/canned-responses'], requireAuth, csrfGuard);

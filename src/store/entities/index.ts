@@ -5,6 +5,7 @@ import { ConsentEvidence } from './ConsentEvidence';
 import { Contact } from './Contact';
 import { ConversationHandoff } from './ConversationHandoff';
 import { ConversationRead } from './ConversationRead';
+import { LoginThrottle } from './LoginThrottle';
 import { Feedback } from './Feedback';
 import { FeedbackDailyCount } from './FeedbackDailyCount';
 import { FeedbackRequest } from './FeedbackRequest';
@@ -38,6 +39,7 @@ export {
 };
 export { Session, SlackEvent, SlackThread, User };
 export { ContactEvent, ContactTombstone, Segment };
+export { LoginThrottle };
 export {
   ConversationHandoff,
   ConversationRead,
@@ -81,4 +83,5 @@ export const ENTITIES = [
   ContactEvent,
   ContactTombstone,
   Segment,
+  LoginThrottle,
 ];
