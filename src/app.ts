@@ -21,6 +21,7 @@ import { Readiness } from './lifecycle/readiness';
 import { HubMetrics } from './http/metrics';
 import { registerFeedbackReview } from './feedback-review/register-feedback-review';
 import { registerInbox, type Inbox } from './inbox/register-inbox';
+import { securityHeaders } from './http/security-headers';
 import { staticPagesRouter } from './http/static-pages';
 import { registerFlows, type FlowsRuntime } from './flows-runtime/register-flows';
 import { createLogger, type Logger } from './logger';
@@ -144,6 +145,7 @@ async function assemble(
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(securityHeaders());
   const http = createServer(app);
   // Web chat is embedded on other sites: any origin may open it. Its visitors authenticate with
   // a token in the handshake, never a cookie.
@@ -212,7 +214,7 @@ async function assemble(
   app.use(healthRouter(store.kind, channelModes));
   app.use(readyRouter(readiness, new DatabaseHealthStore(dataSource)));
   readiness.addWorker('outbound queue', phone.running);
-  app.use(metrics.router(config.METRICS_TOKEN));
+  app.use(metrics.router(config.METRICS_TOKEN, { production: config.NODE_ENV === 'production' }));
   // Flows: listeners on the bus, POST /api/events, the wait poller.
   const flows = registerFlows({ config, dataSource, bus, outbound, express: app, log });
   app.use(staticPagesRouter());

@@ -93,15 +93,9 @@ export const configSchema = z
       description:
         'Wrong passwords for one account before its sign-in is locked for a while (the lock doubles with each further one).',
     }),
-    LOGIN_ADDRESS_MAX_FAILURES: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(100_000)
-      .default(20)
-      .meta({
-        description: 'Wrong passwords from one client address, over any accounts, before it is locked likewise.',
-      }),
+    LOGIN_ADDRESS_MAX_FAILURES: z.coerce.number().int().min(1).max(100_000).default(20).meta({
+      description: 'Wrong passwords from one client address, over any accounts, before it is locked likewise.',
+    }),
     LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).max(900).default(30).meta({
       description:
         'The first sign-in lockout in seconds; it doubles with each further failure, up to 15 minutes. `npm run user -- unlock` ends one.',
@@ -123,8 +117,9 @@ export const configSchema = z
         production: 'required with `SOCKET_ADAPTER=redis`',
       }),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().meta({
-      description: 'When set, `GET /metrics` requires `Authorization: Bearer <token>` (at least 16 characters).',
-      production: 'recommended when `/metrics` is reachable from outside',
+      description:
+        'When set, `GET /metrics` requires `Authorization: Bearer <token>` (at least 16 characters). Unset in production, `/metrics` is closed.',
+      production: 'required: without it, `/metrics` is closed (401 only)',
     }),
     // Bot Framework (Teams, Direct Line, Web Chat): enabled when MICROSOFT_APP_ID is set, or when
     // BOTFRAMEWORK_AUTH=disabled for local development only (never accepted in production).

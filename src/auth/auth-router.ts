@@ -23,7 +23,17 @@ export interface AuthRouterDeps {
 const loginSchema = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(200) });
 const logoutSchema = z.object({ everywhere: z.boolean().optional() });
 const passwordChangeSchema = z.object({ currentPassword: z.string().min(1).max(200), newPassword: passwordSchema });
-const tokenSchema = z.object({ name: z.string().trim().min(1).max(100) });
+const tokenSchema = z.object({
+  name: z.string().trim().min(1).max(100),
+  scope: z.enum(['read', 'write', 'full']).optional().meta({
+    description:
+      '`read`: GET only; `write` (the default): everything but tokens, users and the password; `full`: everything you may',
+  }),
+  keepOnPasswordChange: z
+    .boolean()
+    .optional()
+    .meta({ description: 'Keep the token when your password changes (by default it ends then)' }),
+});
 const idParam = z.object({ id: z.uuid() });
 
 /** These routes as the OpenAPI document shows them (src/inbox/openapi.ts). */
@@ -55,7 +65,7 @@ export const authOperations: ApiOperation[] = [
     method: 'post',
     path: '/auth/password',
     tag: 'auth',
-    summary: 'Change the password; ends every other session',
+    summary: 'Change the password; ends every other session and the API tokens not made to outlive it',
     body: passwordChangeSchema,
     status: 204,
   },
@@ -70,7 +80,7 @@ export const authOperations: ApiOperation[] = [
     method: 'post',
     path: '/tokens',
     tag: 'auth',
-    summary: 'Create an API token; the value is shown once',
+    summary: 'Create an API token (scope `write` unless asked); the value is shown once',
     body: tokenSchema,
     status: 201,
     response: 'NewToken',
@@ -136,8 +146,10 @@ export function authRouter(deps: AuthRouterDeps): Router {
     const caller = principal(req);
     const { currentPassword, newPassword } = parseInput(passwordChangeSchema, req.body);
     await deps.users.changePassword(caller.id, currentPassword, newPassword);
-    // Whoever else knew the old password is signed out, and their live sockets closed.
+    // Whoever else knew the old password is signed out, and their live sockets closed; so are
+    // tokens made with it, unless they were made to outlive it.
     await deps.sessions.endOthers(caller.id, caller.sessionId ?? null);
+    await deps.tokens.endOnPasswordChange(caller.id);
     res.status(204).end();
   });
 
@@ -146,8 +158,8 @@ export function authRouter(deps: AuthRouterDeps): Router {
   });
 
   router.post('/tokens', requireAuth, csrfGuard, async (req, res) => {
-    const { name } = parseInput(tokenSchema, req.body);
-    const created = await deps.tokens.create(principal(req).id, name);
+    const { name, scope, keepOnPasswordChange } = parseInput(tokenSchema, req.body);
+    const created = await deps.tokens.create(principal(req).id, name, { scope, keepOnPasswordChange });
     res.status(201).json({ token: created.token, ...created.info });
   });
 

@@ -18,6 +18,7 @@ export const ERRORS = {
   UNAUTHENTICATED: { status: 401, message: 'Authentication is required' },
   INVALID_TOKEN: { status: 401, message: 'The token is invalid or has expired' },
   FORBIDDEN: { status: 403, message: 'You are not allowed to do this' },
+  TOKEN_SCOPE: { status: 403, message: "The API token's scope does not allow this" },
   // The team inbox: sign-in, CSRF and the people in it.
   INVALID_CREDENTIALS: { status: 401, message: 'The email or password is not right' },
   CSRF_FAILED: { status: 403, message: 'The request is missing a valid X-CSRF-Token header' },

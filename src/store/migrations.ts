@@ -20,6 +20,7 @@ import { OutboundJobsConversationOrder1796500000000 } from '../../migrations/179
 import { ScoreClass1796300000000 } from '../../migrations/1796300000000-ScoreClass';
 import { Audience1796600000000 } from '../../migrations/1796600000000-Audience';
 import { LoginThrottles1796640000000 } from '../../migrations/1796640000000-LoginThrottles';
+import { ApiTokenScopes1796640000001 } from '../../migrations/1796640000001-ApiTokenScopes';
 
 /** Every migration in order; a schema change adds one file in migrations/ and one line here. */
 export const MIGRATIONS = [
@@ -43,6 +44,7 @@ export const MIGRATIONS = [
   ScoreClass1796300000000,
   Audience1796600000000,
   LoginThrottles1796640000000,
+  ApiTokenScopes1796640000001,
 ];
 
 /**
