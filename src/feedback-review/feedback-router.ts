@@ -114,8 +114,8 @@ export interface FeedbackRouterDeps {
 }
 
 const viewerOf = (req: Request): FeedbackViewer => {
-  const { id, role } = principal(req);
-  return { userId: id, role };
+  const { id, role, teams } = principal(req);
+  return { userId: id, role, teams };
 };
 
 /** Splits the paging parameters from the filters in one query string. */

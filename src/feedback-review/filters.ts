@@ -67,8 +67,12 @@ export function parseFeedbackFilter(query: unknown): FeedbackFilter {
   return parsed.data;
 }
 
-/** Who is asking: managers and admins see all feedback, an agent only their own conversations'. */
+/**
+ * Who is asking: managers and admins see all feedback, an agent only their own conversations'
+ * that they may still see by the conversation rule (src/inbox/access.ts), so their teams too.
+ */
 export interface FeedbackViewer {
   userId: string;
   role: 'admin' | 'manager' | 'agent';
+  teams: string[];
 }
