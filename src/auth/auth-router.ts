@@ -1,5 +1,6 @@
 import { Router, type CookieOptions, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { text } from '../http/text-schemas';
 import { parseInput } from '../http/validate';
 import type { ApiTokenStore } from './api-token-store';
 import { csrfGuard, principal, requireAuth, SESSION_COOKIE } from './authenticate';
@@ -17,10 +18,10 @@ export interface AuthRouterDeps {
   secureCookies: boolean;
 }
 
-const loginSchema = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(200) });
+const loginSchema = z.object({ email: text().trim().min(1).max(320), password: z.string().min(1).max(200) });
 const logoutSchema = z.object({ everywhere: z.boolean().optional() });
 const passwordChangeSchema = z.object({ currentPassword: z.string().min(1).max(200), newPassword: passwordSchema });
-const tokenSchema = z.object({ name: z.string().trim().min(1).max(100) });
+const tokenSchema = z.object({ name: text().trim().min(1).max(100) });
 const idParam = z.object({ id: z.uuid() });
 
 /** These routes as the OpenAPI document shows them (src/inbox/openapi.ts). */

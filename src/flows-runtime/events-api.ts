@@ -1,5 +1,6 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
+import { jsonObject, text } from '../http/text-schemas';
 import { AppError } from '../core/errors';
 import type { FlowRunner } from '../../flows/engine/flow-runner';
 import type { TriggerMatcher } from '../../flows/engine/trigger-matcher';
@@ -10,13 +11,13 @@ import type { ApiOperation } from '../inbox/api-operation';
 const eventSchema = z
   .strictObject({
     contactId: z.uuid().optional(),
-    phone: z.string().min(3).max(32).optional(),
+    phone: text().min(3).max(32).optional(),
     email: z.email().max(320).optional(),
     name: z
       .string()
       .regex(/^[a-z][a-z0-9_.-]*$/, 'an event name such as order.delivered')
       .max(100),
-    data: z.record(z.string(), z.unknown()).optional(),
+    data: jsonObject().optional(),
   })
   .refine((body) => [body.contactId, body.phone, body.email].filter(Boolean).length === 1, {
     message: 'name the contact with exactly one of contactId, phone or email',

@@ -356,7 +356,7 @@ describe('CSV export', () => {
   it('streams every matching record, not a page, in small batches', async () => {
     const out = new Collect();
     const filter = parseFeedbackFilter({ kind: 'nps' });
-    const written = await streamFeedbackCsv(hub.app.store.dataSource, filter, manager, out, 37);
+    const written = await streamFeedbackCsv(hub.app.store.dataSource, filter, manager, out, { batchSize: 37 });
     const lines = out.text.trimEnd().split('\r\n');
 
     const expected = world.feedback.filter((r) => r.kind === 'nps');
