@@ -11,7 +11,7 @@ import type { FeedbackList } from './feedback-list';
 import type { FeedbackViewer } from './filters';
 
 export const tagsSchema = z.array(text().trim().min(1).max(50)).max(20);
-export const noteSchema = text().trim().min(1).max(NOTE_MAX_CHARACTERS);
+export const noteSchema = z.string().trim().min(1).max(NOTE_MAX_CHARACTERS);
 export const followUpAgentSchema = z.uuid();
 
 /**

@@ -28,7 +28,8 @@ export const messageListQuery = z
   .refine((query) => !(query.before && query.after), { message: 'use before or after, not both' });
 
 export const messageInput = z.object({
-  text: text().min(1).max(70_000),
+  // A message's NUL is dropped where it is stored (outbound-service, conversation-store), as ingest does.
+  text: z.string().min(1).max(70_000),
   /** true writes an internal note: agents see it, the customer never does. */
   private: z.boolean().default(false),
 });
