@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import { jsonObject, text } from '../http/text-schemas';
 import { AppError } from '../core/errors';
+import { rateLimitedError, TokenBuckets, type Rate } from '../core/token-bucket';
 import type { FlowRunner } from '../../flows/engine/flow-runner';
 import type { TriggerMatcher } from '../../flows/engine/trigger-matcher';
 import { requireApiKey } from './api-key-auth';
@@ -48,6 +49,8 @@ export const eventsOperations: ApiOperation[] = [
  */
 export function eventsApi(deps: {
   apiKey: string | undefined;
+  /** Calls per API key (EVENTS_API_RATE). */
+  rate?: Rate | null;
   runner: FlowRunner;
   triggers: TriggerMatcher;
   conversations: FlowConversations;
@@ -55,8 +58,12 @@ export function eventsApi(deps: {
   refusalFor: (conversationId: string) => Promise<string | null>;
 }): Router {
   const router = Router();
+  // One API key today, so its bucket is the endpoint's: a runaway integration, not a person.
+  const limit = new TokenBuckets(deps.rate ?? null);
   router.post('/api/events', requireApiKey(deps.apiKey), express.json({ limit: '64kb' }), async (req, res, next) => {
     try {
+      const allowed = limit.take('api-key');
+      if (!allowed.ok) throw rateLimitedError(allowed.retryAfterMs);
       const parsed = eventSchema.safeParse(req.body);
       if (!parsed.success) {
         const message = parsed.error.issues

@@ -26,6 +26,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (res.headersSent) return;
     // The database is back within seconds in a restart; a hint for clients that honour it.
     if (appError.code === 'UNAVAILABLE') res.set('Retry-After', '2');
+    const retryAfter = (appError.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (appError.code === 'RATE_LIMITED' && typeof retryAfter === 'number') res.set('Retry-After', String(retryAfter));
     res.status(appError.status).json({ error: appError.toJSON() });
   };
 }
