@@ -68,7 +68,7 @@ async function main(): Promise<void> {
       `seeded ${RECORDS} records (${shape.contacts} contacts, ${shape.agents} agents; ${shape.daily_counts} daily counts) in ${((performance.now() - seeding) / 1000).toFixed(1)} s`,
     );
 
-    const manager: FeedbackViewer = { userId: '00000000-0000-4000-8000-000000000001', role: 'manager' };
+    const manager: FeedbackViewer = { userId: '00000000-0000-4000-8000-000000000001', role: 'manager', teams: [] };
     const dashboard = new FeedbackDashboard(app.store.dataSource);
     const list = new FeedbackList(app.store.dataSource);
     const terms = new StandoutTermsAnalysis(app.store.dataSource);

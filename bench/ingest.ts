@@ -121,6 +121,10 @@ async function hub(databaseUrl: string | undefined): Promise<LoadResult> {
     RAPPORT_DATA_DIR: os.tmpdir(),
     RAPPORT_SEED_DEMO: 'false',
     RAPPORT_FLOWS_ENABLED: process.env.BENCH_FLOWS === 'true' ? 'true' : 'false',
+    // The load comes from one address on purpose: the flood limits would measure themselves.
+    WEBCHAT_VISITOR_MESSAGE_RATE: 'off',
+    WEBCHAT_ADDRESS_MESSAGE_RATE: 'off',
+    WEBCHAT_ADDRESS_SESSION_RATE: 'off',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });
   const scratch = scratchPgliteDir('hub');

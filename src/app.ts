@@ -6,6 +6,7 @@ import { Server as SocketServer } from 'socket.io';
 import { registerBotFramework } from '../channels/botframework/register-bot-framework';
 import { VisitorTokens } from '../channels/webchat/visitor-token';
 import { WebchatChannel } from '../channels/webchat/webchat-channel';
+import { WebchatLimits } from '../channels/webchat/webchat-limits';
 import type { Config } from './config';
 import { KeywordConsentGate } from './consent/consent-gate';
 import { registerConsent } from './consent/register-consent';
@@ -195,6 +196,11 @@ async function assemble(
     },
     new VisitorTokens(secret),
     log,
+    new WebchatLimits({
+      visitorMessages: config.WEBCHAT_VISITOR_MESSAGE_RATE,
+      addressMessages: config.WEBCHAT_ADDRESS_MESSAGE_RATE,
+      addressSessions: config.WEBCHAT_ADDRESS_SESSION_RATE,
+    }),
   );
   webchat.attach(io);
   channels.register(webchat);

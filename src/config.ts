@@ -2,10 +2,20 @@ import { z } from 'zod';
 import { isTimeZone } from './campaigns/contact-sending-rules';
 import { parseFrequencyCaps } from './campaigns/frequency-caps';
 import { parseSendingWindow } from './campaigns/sending-window';
+import { parseRate } from './core/token-bucket';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => ['true', '1', 'yes'].includes(value));
+
+/** A flood limit, `"<per minute>:<burst>"` (both above zero) or `off` (src/core/token-bucket.ts). */
+const rate = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^(off|0*[1-9]\d*(\.\d+)?:0*[1-9]\d*)$/, 'must be `<per minute>:<burst>`, e.g. 30:15, or off')
+    .default(fallback)
+    .transform(parseRate);
 
 /** Every setting the hub reads, from the environment, once, at start. */
 export const configSchema = z
@@ -304,6 +314,27 @@ export const configSchema = z
       .max(500)
       .default(50)
       .meta({ description: 'Messages claimed per outbound batch.' }),
+    // Flood limits (issue 13): token buckets in each process's memory, so N processes allow N times these.
+    WEBCHAT_VISITOR_MESSAGE_RATE: rate('30:15').meta({
+      description:
+        'Messages one web chat visitor may send, as `<per minute>:<burst>` (`off`: no limit). Past it the widget is told `RATE_LIMITED` and sends again later. Counted per hub process.',
+    }),
+    WEBCHAT_ADDRESS_MESSAGE_RATE: rate('300:100').meta({
+      description:
+        'Web chat messages from all visitors at one client address together (an office or a mobile carrier shares one), as `<per minute>:<burst>`. Counted per hub process.',
+    }),
+    WEBCHAT_ADDRESS_SESSION_RATE: rate('60:60').meta({
+      description:
+        'New web chat visitors (connections without a visitor token) one client address may start, as `<per minute>:<burst>`: identities are free, so this bounds how fast they can be made. Counted per hub process.',
+    }),
+    TWILIO_SENDER_RATE: rate('120:120').meta({
+      description:
+        'Inbound SMS/WhatsApp webhooks from one sender number, as `<per minute>:<burst>`; past it the hub answers 429 (Twilio does not retry it). Only clearly abusive rates: a person types far fewer. Counted per hub process.',
+    }),
+    EVENTS_API_RATE: rate('600:300').meta({
+      description:
+        'Calls of `POST /api/events` per API key, as `<per minute>:<burst>`; past it 429 with `Retry-After`. Counted per hub process.',
+    }),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info')

@@ -1,5 +1,6 @@
 import type { InboundSink, WebhookRequest } from '../adapter';
 import { AppError } from '../../src/core/errors';
+import { rateLimitedError as rateLimited, type TokenBuckets } from '../../src/core/token-bucket';
 import { parseTwilioInbound, type TwilioForm } from './parse-inbound';
 import { parseTwilioStatus, type ProviderStatusUpdate } from './parse-status';
 import { isSignedByTwilio } from './verify-signature';
@@ -14,6 +15,11 @@ export interface TwilioWebhookOptions {
   /** Read per request: in the sandbox the hub knows its own URL only once it listens. */
   publicUrl: () => string;
   defaultRegion: string;
+  /**
+   * Inbound messages per sender number (after the signature is checked, so no one else can spend
+   * a customer's allowance). Twilio does not retry a 429: only clearly abusive rates belong here.
+   */
+  senderLimit?: TokenBuckets;
 }
 
 export interface WebhookAnswer {
@@ -45,6 +51,8 @@ export class TwilioWebhooks {
   async receiveMessage(request: WebhookRequest): Promise<WebhookAnswer> {
     this.verify(request);
     const message = parseTwilioInbound(request.body as TwilioForm, this.options.defaultRegion);
+    const allowed = this.options.senderLimit?.take(`${message.channel}:${message.from}`) ?? { ok: true };
+    if (!allowed.ok) throw rateLimited(allowed.retryAfterMs);
     await this.inbound.ingest(message);
     return EMPTY_TWIML;
   }

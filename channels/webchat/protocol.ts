@@ -6,6 +6,8 @@
 export interface WebchatError {
   code: string;
   message: string;
+  /** With `RATE_LIMITED`: how long to wait before sending again. */
+  retryAfterMs?: number;
 }
 
 /** Sent to the visitor on connect, and again when their first message opens a conversation. */
@@ -50,4 +52,8 @@ export interface WebchatServerEvents {
 
 export interface WebchatSocketData {
   visitorId: string;
+  /** The client's address (clientAddress in webchat-limits.ts), for the per-address limits. */
+  address: string;
+  /** The last message was refused by a rate limit (logged once per run of refusals). */
+  limited?: boolean;
 }

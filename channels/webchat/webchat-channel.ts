@@ -13,6 +13,7 @@ import type {
   WebchatSocketData,
 } from './protocol';
 import type { VisitorTokens } from './visitor-token';
+import { clientAddress, type WebchatLimits } from './webchat-limits';
 import { WEBCHAT_CAPABILITIES } from './webchat-capabilities';
 
 /** What the web chat channel needs from the hub besides ingest: the visitor's own thread. */
@@ -63,6 +64,7 @@ export class WebchatChannel implements ChannelAdapter {
     private readonly hub: WebchatHub,
     private readonly tokens: VisitorTokens,
     private readonly log: WebchatLogger,
+    private readonly limits?: WebchatLimits,
   ) {}
 
   attach(io: Server): void {
@@ -71,8 +73,14 @@ export class WebchatChannel implements ChannelAdapter {
     this.namespace = namespace;
 
     namespace.use((socket, next) => {
+      socket.data.address = clientAddress(socket.handshake.address, socket.handshake.headers);
       const token: unknown = socket.handshake.auth?.token;
       if (token === undefined || token === null || token === '') {
+        const allowed = this.limits?.newSession(socket.data.address) ?? { ok: true };
+        if (!allowed.ok) {
+          this.log.warn({ channel: 'webchat', address: socket.data.address }, 'web chat: new visitors rate limited');
+          return next(rateLimitedError(allowed.retryAfterMs));
+        }
         socket.data.visitorId = randomUUID();
         return next();
       }
@@ -103,6 +111,19 @@ export class WebchatChannel implements ChannelAdapter {
 
       socket.on('message', async (input, ack) => {
         const reply = typeof ack === 'function' ? ack : () => undefined;
+        // Before anything else: a refused message in a flood costs no parsing and no statement.
+        const allowed = this.limits?.message(visitorId, socket.data.address) ?? { ok: true };
+        if (!allowed.ok) {
+          if (!socket.data.limited) {
+            socket.data.limited = true;
+            this.log.warn(
+              { channel: 'webchat', visitorId, address: socket.data.address },
+              'web chat: messages rate limited',
+            );
+          }
+          return reply({ error: rateLimited(allowed.retryAfterMs) });
+        }
+        socket.data.limited = false;
         const parsed = visitorMessageSchema.safeParse(input);
         if (!parsed.success) {
           return reply({
@@ -187,6 +208,22 @@ export function toWebchatMessage(message: MessageView & { choices?: string[] }):
     author: { kind: message.authorKind },
     createdAt: message.createdAt,
   };
+}
+
+/** The ack of a refused message: the widget waits `retryAfterMs` and sends it again. */
+function rateLimited(retryAfterMs: number): WebchatError {
+  return {
+    code: 'RATE_LIMITED',
+    message: 'Too many messages: wait a moment, it will be sent',
+    retryAfterMs,
+  };
+}
+
+/** A refused connection reaches the widget as `connect_error` with this in `data`. */
+function rateLimitedError(retryAfterMs: number): Error & { data: WebchatError } {
+  const error = new Error('Too many new chats from this address; try again shortly') as Error & { data: WebchatError };
+  error.data = { code: 'RATE_LIMITED', message: error.message, retryAfterMs };
+  return error;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Router, type CookieOptions, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { text } from '../http/text-schemas';
 import { parseInput } from '../http/validate';
 import type { ApiTokenStore } from './api-token-store';
 import type { LoginThrottle } from './login-throttle';
@@ -20,11 +21,11 @@ export interface AuthRouterDeps {
   secureCookies: boolean;
 }
 
-const loginSchema = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(200) });
+const loginSchema = z.object({ email: text().trim().min(1).max(320), password: z.string().min(1).max(200) });
 const logoutSchema = z.object({ everywhere: z.boolean().optional() });
 const passwordChangeSchema = z.object({ currentPassword: z.string().min(1).max(200), newPassword: passwordSchema });
 const tokenSchema = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: text().trim().min(1).max(100),
   scope: z.enum(['read', 'write', 'full']).optional().meta({
     description:
       '`read`: GET only; `write` (the default): everything but tokens, users and the password; `full`: everything you may',

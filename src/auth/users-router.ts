@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { text } from '../http/text-schemas';
 import { parseInput } from '../http/validate';
 import { csrfGuard, principal, requireAuth, requireRole } from './authenticate';
 import { passwordSchema } from './passwords';
@@ -7,22 +8,22 @@ import type { UserDirectory } from './user-directory';
 import type { ApiOperation } from '../inbox/api-operation';
 
 const ROLES = ['admin', 'manager', 'agent'] as const;
-const teamsSchema = z.array(z.string().trim().min(1).max(100)).max(50);
+const teamsSchema = z.array(text().trim().min(1).max(100)).max(50);
 const createSchema = z.object({
   email: z.email().max(320),
-  name: z.string().trim().min(1).max(200).optional(),
+  name: text().trim().min(1).max(200).optional(),
   role: z.enum(ROLES),
   password: passwordSchema.optional(),
   teams: teamsSchema.optional(),
 });
 const adminChangesSchema = z.object({
-  name: z.string().trim().min(1).max(200).optional(),
+  name: text().trim().min(1).max(200).optional(),
   role: z.enum(ROLES).optional(),
   teams: teamsSchema.optional(),
   active: z.boolean().optional(),
 });
 /** What a person may change about themselves: their name. Role, teams and active are ignored. */
-const selfChangesSchema = z.object({ name: z.string().trim().min(1).max(200).optional() });
+const selfChangesSchema = z.object({ name: text().trim().min(1).max(200).optional() });
 const idParam = z.object({ id: z.uuid() });
 
 /** These routes as the OpenAPI document shows them (src/inbox/openapi.ts). */

@@ -37,15 +37,18 @@ export function csvField(value: unknown): string {
 
 /**
  * Streams every feedback record matching the filters as CSV: the whole set, in keyset batches, so
- * memory stays flat whatever the size and the client sees rows as they are read.
+ * memory stays flat whatever the size and the client sees rows as they are read. The first batch
+ * is read before the first byte goes out (and before `begin`, where the caller sets its headers):
+ * whatever the filters make the database refuse is a clear error, not a 200 with a header only.
  */
 export async function streamFeedbackCsv(
   dataSource: DataSource,
   filter: FeedbackFilter,
   viewer: FeedbackViewer,
   out: Writable,
-  batchSize = 2000,
+  options: { batchSize?: number; begin?: () => void } = {},
 ): Promise<number> {
+  const batchSize = options.batchSize ?? 2000;
   const write = (chunk: string) =>
     new Promise<void>((resolve, reject) => {
       if (out.write(chunk)) resolve();
@@ -54,17 +57,16 @@ export async function streamFeedbackCsv(
         out.once('error', reject);
       }
     });
-  await write(`${COLUMNS.map(([name]) => name).join(',')}\r\n`);
   const store = new FeedbackReadStore(dataSource);
-  let after: [string, string] | null = null;
+  let rows = await store.page(filter, viewer, null, batchSize);
+  options.begin?.();
+  await write(`${COLUMNS.map(([name]) => name).join(',')}\r\n`);
   let written = 0;
-  for (;;) {
-    const rows = await store.page(filter, viewer, after, batchSize);
-    if (rows.length === 0) break;
+  while (rows.length > 0) {
     await write(rows.map(({ item }) => `${COLUMNS.map(([, get]) => csvField(get(item))).join(',')}\r\n`).join(''));
     written += rows.length;
     if (rows.length < batchSize) break;
-    after = rows[rows.length - 1].position;
+    rows = await store.page(filter, viewer, rows[rows.length - 1].position, batchSize);
   }
   return written;
 }

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { AppError } from '../core/errors';
+import { isCalendarDate } from '../http/text-schemas';
 import type { FeedbackItem } from '../store/feedback/feedback-item';
 import { FeedbackReadStore, type PagedFeedback, type ThreadMessage } from '../store/feedback/feedback-read-store';
 import type { FeedbackFilter, FeedbackViewer } from './filters';
@@ -21,7 +22,7 @@ function decodeCursor(cursor: string): [string, string] {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
     if (
       typeof createdAt === 'string' &&
-      /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)$/.test(createdAt) &&
+      isTimestamp(createdAt) &&
       typeof id === 'string' &&
       /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
     ) {
@@ -31,6 +32,19 @@ function decodeCursor(cursor: string): [string, string] {
     // fall through to the error below
   }
   throw new AppError('VALIDATION_FAILED', 'cursor: not a cursor this API gave out');
+}
+
+/**
+ * A timestamp as PostgreSQL writes `created_at::text`, every field in its range: a cursor out of
+ * range (month 13, hour 99, offset +99) is refused here, not by a failing statement.
+ */
+function isTimestamp(value: string): boolean {
+  const match = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?(?:([+-])(\d{2})(?::?(\d{2}))?|Z)$/.exec(
+    value,
+  );
+  if (!match || !isCalendarDate(match[1])) return false;
+  const [hour, minute, second, offsetHours, offsetMinutes] = [2, 3, 4, 7, 8].map((group) => Number(match[group] ?? 0));
+  return hour < 24 && minute < 60 && second < 60 && offsetHours <= 15 && offsetMinutes < 60;
 }
 
 /** The feedback threads list: newest first, filtered, keyset-paginated. */

@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { DataSource } from 'typeorm';
 import { principal } from '../auth/authenticate';
+import { text } from '../http/text-schemas';
 import { parseInput } from '../http/validate';
 import { streamFeedbackCsv } from './csv-export';
 import type { FeedbackDashboard } from './dashboard';
@@ -13,7 +14,7 @@ import type { StandoutTermsAnalysis } from './standout-terms';
 
 const idParam = z.object({ id: z.uuid() });
 const pageQuery = z.object({
-  cursor: z.string().max(500).optional(),
+  cursor: text().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 const reviewInput = z.object({ reviewed: z.boolean().default(true) });
@@ -114,8 +115,8 @@ export interface FeedbackRouterDeps {
 }
 
 const viewerOf = (req: Request): FeedbackViewer => {
-  const { id, role } = principal(req);
-  return { userId: id, role };
+  const { id, role, teams } = principal(req);
+  return { userId: id, role, teams };
 };
 
 /** Splits the paging parameters from the filters in one query string. */
@@ -144,13 +145,16 @@ export function feedbackRouter(deps: FeedbackRouterDeps): Router {
 
   router.get('/feedback/export.csv', async (req, res) => {
     const filter = await filterOf(req);
-    res.setHeader('content-type', 'text/csv; charset=utf-8');
-    res.setHeader(
-      'content-disposition',
-      `attachment; filename="feedback-${new Date().toISOString().slice(0, 10)}.csv"`,
-    );
+    // The headers are set once the first batch is read: an error before it is answered as JSON.
+    const begin = () => {
+      res.setHeader('content-type', 'text/csv; charset=utf-8');
+      res.setHeader(
+        'content-disposition',
+        `attachment; filename="feedback-${new Date().toISOString().slice(0, 10)}.csv"`,
+      );
+    };
     try {
-      await streamFeedbackCsv(deps.dataSource, filter, viewerOf(req), res);
+      await streamFeedbackCsv(deps.dataSource, filter, viewerOf(req), res, { begin });
     } catch (error) {
       // Rows may be out already: a normal end would hand the client a truncated file that looks
       // whole. Cutting the connection (no final chunk) makes its download fail instead.

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { AppError } from '../core/errors';
 import { CHANNELS } from '../core/types';
+import { calendarDate, text } from '../http/text-schemas';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-11-29');
-const csvList = z.string().transform((value) =>
+const csvList = text().transform((value) =>
   value
     .split(',')
     .map((item) => item.trim())
@@ -25,16 +25,16 @@ function isTimeZone(zone: string): boolean {
  * Dates are whole days in the manager's time zone: `from` and `to` both included.
  */
 export const feedbackFilterSchema = z.object({
-  from: isoDate.optional(),
-  to: isoDate.optional(),
-  timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/London').default('UTC'),
+  from: calendarDate().optional(),
+  to: calendarDate().optional(),
+  timeZone: text().refine(isTimeZone, 'must be an IANA time zone such as Europe/London').default('UTC'),
   kind: z.enum(['csat', 'nps', 'comment']).optional(),
   channel: z.enum(CHANNELS).optional(),
-  flowId: z.string().max(100).optional(),
-  variant: z.string().max(100).optional(),
+  flowId: text().max(100).optional(),
+  variant: text().max(100).optional(),
   agentId: z.uuid().optional(),
-  tag: z.string().max(100).optional(),
-  segment: z.string().max(100).optional(),
+  tag: text().max(100).optional(),
+  segment: text().max(100).optional(),
   scoreMin: z.coerce.number().int().min(0).max(10).optional(),
   scoreMax: z.coerce.number().int().min(0).max(10).optional(),
   sentiment: csvList.pipe(z.array(z.enum(['positive', 'neutral', 'negative']))).optional(),
@@ -45,7 +45,7 @@ export const feedbackFilterSchema = z.object({
   /** Comments on one side, as "what customers are saying" splits them (see COMMENT_SIDE). */
   side: z.enum(['negative', 'positive']).optional(),
   /** Comments in which a standout term occurs, as the analysis finds terms (resolved to ids first). */
-  term: z.string().trim().min(1).max(100).optional(),
+  term: text().trim().min(1).max(100).optional(),
 });
 
 export type FeedbackFilter = z.infer<typeof feedbackFilterSchema> & {
@@ -67,8 +67,12 @@ export function parseFeedbackFilter(query: unknown): FeedbackFilter {
   return parsed.data;
 }
 
-/** Who is asking: managers and admins see all feedback, an agent only their own conversations'. */
+/**
+ * Who is asking: managers and admins see all feedback, an agent only their own conversations'
+ * that they may still see by the conversation rule (src/inbox/access.ts), so their teams too.
+ */
 export interface FeedbackViewer {
   userId: string;
   role: 'admin' | 'manager' | 'agent';
+  teams: string[];
 }

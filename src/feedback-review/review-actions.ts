@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
+import { text } from '../http/text-schemas';
 import { AppError } from '../core/errors';
 import type { EventBus } from '../core/events';
 import { AssigneeLookup } from '../store/conversations/assignee-lookup';
@@ -9,7 +10,7 @@ import type { FeedbackStore } from '../store/feedback/feedback-store';
 import type { FeedbackList } from './feedback-list';
 import type { FeedbackViewer } from './filters';
 
-export const tagsSchema = z.array(z.string().trim().min(1).max(50)).max(20);
+export const tagsSchema = z.array(text().trim().min(1).max(50)).max(20);
 export const noteSchema = z.string().trim().min(1).max(NOTE_MAX_CHARACTERS);
 export const followUpAgentSchema = z.uuid();
 

@@ -1,10 +1,11 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
+import { jsonObject, text } from '../http/text-schemas';
 import { AppError, toAppError } from '../core/errors';
+import { rateLimitedError, TokenBuckets, type Rate } from '../core/token-bucket';
 import { normalizeEmail, toE164 } from '../core/identity';
 import type { FlowRunner } from '../../flows/engine/flow-runner';
 import type { TriggerMatcher } from '../../flows/engine/trigger-matcher';
-import { isBoundedJson, JSON_LIMITS } from '../inbox/contact-schemas';
 import type { ContactStore } from '../store/contacts/contact-store';
 import type { ContactEventStore } from '../store/events/contact-event-store';
 import { hasNul } from '../core/storable-text';
@@ -19,16 +20,13 @@ export const MAX_BATCH_EVENTS = 1000;
 const eventSchema = z
   .strictObject({
     contactId: z.uuid().optional(),
-    phone: z.string().min(3).max(32).optional(),
+    phone: text().min(3).max(32).optional(),
     email: z.email().max(320).optional(),
     name: z
       .string()
       .regex(/^[a-z][a-z0-9_.-]*$/, 'an event name such as order.delivered')
       .max(100),
-    data: z
-      .record(z.string(), z.unknown())
-      .refine(isBoundedJson, `at most ${JSON_LIMITS.depth} levels deep and ${JSON_LIMITS.bytes} bytes as JSON`)
-      .optional(),
+    data: jsonObject().optional(),
     /** The sender's id for this event: a repeat with the same id is answered as the first was. */
     eventId: z
       .string()
@@ -88,6 +86,8 @@ export const eventsOperations: ApiOperation[] = [
 
 export interface EventsApiDeps {
   apiKey: string | undefined;
+  /** Calls per API key (EVENTS_API_RATE). */
+  rate?: Rate | null;
   runner: FlowRunner;
   triggers: TriggerMatcher;
   conversations: FlowConversations;
@@ -111,8 +111,12 @@ export interface EventsApiDeps {
  */
 export function eventsApi(deps: EventsApiDeps): Router {
   const router = Router();
+  // One API key today, so its bucket is the endpoint's: a runaway integration, not a person.
+  const limit = new TokenBuckets(deps.rate ?? null);
   router.post('/api/events', requireApiKey(deps.apiKey), express.json({ limit: '64kb' }), async (req, res, next) => {
     try {
+      const allowed = limit.take('api-key');
+      if (!allowed.ok) throw rateLimitedError(allowed.retryAfterMs);
       res.status(202).json(await handleEvent(deps, parseEvent(req.body)));
     } catch (error) {
       next(error);

@@ -117,6 +117,7 @@ export function registerFlows(deps: FlowsDeps): FlowsRuntime | null {
   deps.express.use(
     eventsApi({
       apiKey: config.RAPPORT_API_KEY,
+      rate: config.EVENTS_API_RATE,
       runner,
       triggers,
       conversations,

@@ -14,7 +14,10 @@ export interface Audience {
 }
 
 /** A SQL predicate on the conversation alias `c`, with its parameters numbered from `firstParam`. */
-export function visibleTo(caller: Principal, firstParam: number): { sql: string; params: unknown[] } {
+export function visibleTo(
+  caller: Pick<Principal, 'id' | 'role' | 'teams'>,
+  firstParam: number,
+): { sql: string; params: unknown[] } {
   if (seesEverything(caller)) return { sql: 'true', params: [] };
   const me = `$${firstParam}`;
   const teams = `$${firstParam + 1}`;

@@ -10,6 +10,9 @@ export function encodeCursor(sortMicros: string, id: string): string {
 }
 
 export function decodeCursor(cursor: string): { sortMicros: string; id: string } | null {
-  const match = /^(\d{1,20})\.([0-9a-f-]{36})$/i.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  // At most 18 digits (a bigint holds 19) and a real uuid: a forged cursor is refused, not a failing statement.
+  const match = /^(\d{1,18})\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(
+    Buffer.from(cursor, 'base64url').toString('utf8'),
+  );
   return match ? { sortMicros: match[1], id: match[2] } : null;
 }

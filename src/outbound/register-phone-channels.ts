@@ -1,3 +1,4 @@
+import { TokenBuckets } from '../core/token-bucket';
 import type { Express } from 'express';
 import type { DataSource } from 'typeorm';
 import {
@@ -103,6 +104,7 @@ export async function registerPhoneChannels(
     authToken: credentials.authToken,
     publicUrl,
     defaultRegion: config.TWILIO_DEFAULT_REGION,
+    senderLimit: new TokenBuckets(config.TWILIO_SENDER_RATE),
   });
   app.use(twilioRouter(webhooks));
 

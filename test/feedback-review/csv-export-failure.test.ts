@@ -1,3 +1,6 @@
+import { Writable } from 'node:stream';
+import { streamFeedbackCsv } from '../../src/feedback-review/csv-export';
+import { parseFeedbackFilter } from '../../src/feedback-review/filters';
 import { createUser, type TestUser } from '../helpers/inbox-client';
 import { seedFeedback } from '../helpers/feedback-seed';
 import { startTestApp, type TestApp } from '../helpers/test-app';
@@ -14,18 +17,40 @@ afterAll(async () => {
   await hub.close();
 });
 
-describe('the CSV export failing once it has started', () => {
-  it('cuts the download instead of ending a truncated file that looks whole', async () => {
-    // The header line goes out before the first batch is read; that read then fails.
+describe('the CSV export failing', () => {
+  it('reads the first batch before the first byte, so a failing read is a clear JSON error, not a header only', async () => {
     await hub.app.store.dataSource.query('ALTER TABLE feedback RENAME TO feedback_elsewhere');
     try {
       const response = await fetch(`${hub.url}/api/feedback/export.csv`, {
         headers: { cookie: manager.session.cookie },
       });
-      expect(response.status).toBe(200);
-      await expect(response.text()).rejects.toThrow();
+      expect(response.status).toBe(500);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(response.headers.get('content-disposition')).toBeNull();
+      expect(await response.json()).toEqual({ error: { code: 'INTERNAL', message: expect.any(String) } });
     } finally {
       await hub.app.store.dataSource.query('ALTER TABLE feedback_elsewhere RENAME TO feedback');
+    }
+  });
+
+  it('fails the stream, after the rows already out, when a later batch fails (the route then cuts the download)', async () => {
+    const db = hub.app.store.dataSource;
+    const chunks: string[] = [];
+    const out = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk.toString());
+        // The first rows are out: the next batch's read fails.
+        if (chunks.length === 2) db.query('ALTER TABLE feedback RENAME TO feedback_elsewhere').then(() => done(), done);
+        else done();
+      },
+    });
+    const viewer = { userId: manager.id, role: 'manager' as const, teams: [] };
+    try {
+      await expect(streamFeedbackCsv(db, parseFeedbackFilter({}), viewer, out, { batchSize: 10 })).rejects.toThrow();
+      expect(chunks[0]).toMatch(/^id,created_at,/);
+      expect(chunks[1].trimEnd().split('\r\n')).toHaveLength(10);
+    } finally {
+      await db.query('ALTER TABLE feedback_elsewhere RENAME TO feedback');
     }
   });
 

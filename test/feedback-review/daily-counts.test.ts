@@ -8,7 +8,7 @@ let hub: TestApp;
 let db: DataSource;
 
 let dashboard: FeedbackDashboard;
-const manager: FeedbackViewer = { userId: '00000000-0000-4000-8000-000000000001', role: 'manager' };
+const manager: FeedbackViewer = { userId: '00000000-0000-4000-8000-000000000001', role: 'manager', teams: [] };
 
 beforeAll(async () => {
   hub = await startTestApp();

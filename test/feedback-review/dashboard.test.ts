@@ -7,7 +7,7 @@ import { startTestApp, type TestApp } from '../helpers/test-app';
 let hub: TestApp;
 let world: FeedbackWorld;
 let dashboard: FeedbackDashboard;
-const manager: FeedbackViewer = { userId: '00000000-0000-4000-8000-000000000001', role: 'manager' };
+const manager: FeedbackViewer = { userId: '00000000-0000-4000-8000-000000000001', role: 'manager', teams: [] };
 
 beforeAll(async () => {
   hub = await startTestApp();
@@ -193,6 +193,7 @@ describe('the managers’ dashboard', () => {
     const result = await dashboard.compute(parseFeedbackFilter({ from: '2026-06-01' }), {
       userId: agent.id,
       role: 'agent',
+      teams: [],
     });
     const own = world.feedback.filter((r) => r.agentId === agent.id);
 

@@ -25,6 +25,10 @@ beforeAll(async () => {
     agent.id,
     world.feedback[0].conversationId,
   ]);
+  await hub.app.store.dataSource.query('UPDATE conversations SET assignee_id = $1 WHERE id = $2', [
+    agent.id,
+    world.feedback[0].conversationId,
+  ]);
 });
 afterAll(async () => {
   await hub.close();

@@ -27,7 +27,7 @@ beforeAll(async () => {
   const [row] = await hub.app.store.dataSource.query(
     "INSERT INTO users (email, name, role) VALUES ('boss@example.com', 'Mona Manager', 'manager') RETURNING id",
   );
-  manager = { userId: row.id, role: 'manager' };
+  manager = { userId: row.id, role: 'manager', teams: [] };
   list = new FeedbackList(hub.app.store.dataSource);
   actions = new FeedbackReviewActions(
     hub.app.store.dataSource,
@@ -146,8 +146,12 @@ describe('feedback threads list', () => {
   it("answers 'not found' when an agent asks for another agent's feedback", async () => {
     const [ana, ben] = world.agents;
     const bens = world.feedback.find((r) => r.agentId === ben.id)!;
-    await expect(list.one(bens.id, { userId: ana.id, role: 'agent' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(list.one(bens.id, { userId: ben.id, role: 'agent' })).resolves.toMatchObject({ id: bens.id });
+    await expect(list.one(bens.id, { userId: ana.id, role: 'agent', teams: [] })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(list.one(bens.id, { userId: ben.id, role: 'agent', teams: [] })).resolves.toMatchObject({
+      id: bens.id,
+    });
   });
 
   it('opens the whole conversation around a rating', async () => {
@@ -257,7 +261,7 @@ describe('reviewing feedback', () => {
   });
 
   it('lets only managers and admins review, and only to real users', async () => {
-    const agent: FeedbackViewer = { userId: world.agents[0].id, role: 'agent' };
+    const agent: FeedbackViewer = { userId: world.agents[0].id, role: 'agent', teams: [] };
     const [own]: { id: string }[] = await hub.app.store.dataSource.query(
       'SELECT id FROM feedback WHERE agent_id = $1 AND follow_up_user_id IS NULL LIMIT 1',
       [agent.userId],
@@ -352,7 +356,7 @@ describe('CSV export', () => {
   it('streams every matching record, not a page, in small batches', async () => {
     const out = new Collect();
     const filter = parseFeedbackFilter({ kind: 'nps' });
-    const written = await streamFeedbackCsv(hub.app.store.dataSource, filter, manager, out, 37);
+    const written = await streamFeedbackCsv(hub.app.store.dataSource, filter, manager, out, { batchSize: 37 });
     const lines = out.text.trimEnd().split('\r\n');
 
     const expected = world.feedback.filter((r) => r.kind === 'nps');

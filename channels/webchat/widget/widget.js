@@ -39,7 +39,7 @@
     '.msg{max-width:80%;padding:8px 12px;border-radius:14px;white-space:pre-wrap;word-wrap:break-word;font-size:14px;line-height:1.4}' +
     '.msg.contact{align-self:flex-end;background:#4f46e5;color:#fff;border-bottom-right-radius:4px}' +
     '.msg.hub{align-self:flex-start;background:#fff;color:#111;border:1px solid #e5e7eb;border-bottom-left-radius:4px}' +
-    '.msg .who{display:block;font-size:11px;opacity:.7;margin-bottom:2px}.msg.failed{opacity:.6;border:1px dashed #dc2626}' +
+    '.msg .who{display:block;font-size:11px;opacity:.7;margin-bottom:2px}.msg.failed{opacity:.6;border:1px dashed #dc2626}.msg.pending{opacity:.6}' +
     '.choices{display:flex;flex-wrap:wrap;gap:6px;align-self:flex-start}.choices button{border:1px solid #4f46e5;background:#fff;color:#4f46e5;border-radius:16px;padding:5px 12px;cursor:pointer;font-size:13px}' +
     '.typing{font-size:12px;color:#6b7280;padding:0 14px 4px;min-height:18px;background:#f6f7fb}' +
     'form{display:flex;border-top:1px solid #e5e7eb}textarea{flex:1;border:0;padding:12px;resize:none;font-size:14px;height:48px;outline:none}' +
@@ -203,6 +203,14 @@
         socket.connect();
         return;
       }
+      // Too many new chats from this address: the server refused it and socket.io will not retry.
+      if (error && error.data && error.data.code === 'RATE_LIMITED') {
+        showStatus('Busy, connecting again shortly…');
+        setTimeout(function () {
+          socket.connect();
+        }, retryDelay(error.data));
+        return;
+      }
       showStatus('Reconnecting…');
     });
     socket.on('message', function (message) {
@@ -230,6 +238,16 @@
           ? crypto.randomUUID()
           : String(Date.now()) + Math.random().toString(16).slice(2);
       var bubble = render({ text: text, author: { kind: 'contact' } });
+      send(text, clientMessageId, bubble);
+    }
+
+    /** How long a RATE_LIMITED answer asks to wait, kept between 1 s and 1 min. */
+    function retryDelay(error) {
+      var wait = Number(error && error.retryAfterMs) || 5000;
+      return Math.min(60000, Math.max(1000, wait));
+    }
+
+    function send(text, clientMessageId, bubble) {
       // An answer that never comes (connection lost, a frame too large for the server) fails the
       // message after a while instead of leaving it looking sent.
       socket
@@ -237,6 +255,15 @@
         .emit('message', { text: text, clientMessageId: clientMessageId }, function (timedOut, answer) {
           if (!timedOut && answer && answer.id) {
             seen[answer.id] = true;
+            if (bubble) bubble.classList.remove('pending');
+          } else if (!timedOut && answer && answer.error && answer.error.code === 'RATE_LIMITED') {
+            // Sent too fast: shown as waiting, and sent again later with the same id (stored once).
+            if (bubble) bubble.classList.add('pending');
+            showStatus(answer.error.message || 'Sending shortly…');
+            setTimeout(function () {
+              showStatus('');
+              send(text, clientMessageId, bubble);
+            }, retryDelay(answer.error));
           } else if (bubble) {
             bubble.classList.add('failed');
             showStatus(

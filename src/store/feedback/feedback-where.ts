@@ -1,4 +1,5 @@
 import type { FeedbackFilter, FeedbackViewer } from '../../feedback-review/filters';
+import { visibleTo } from '../../inbox/access';
 import { scoreClassSql, UNHAPPY_CLASSES } from '../../feedback-review/scores';
 
 /**
@@ -27,9 +28,17 @@ export function feedbackWhere(
   };
 
   if (viewer.role === 'agent') {
+    // Their own ratings (they answered, or the conversation is theirs), and only while the
+    // conversation rule still lets them see it: once reassigned away, its feedback goes with it.
     const me = param(viewer.userId);
+    const visible = visibleTo(
+      { id: viewer.userId, role: viewer.role, teams: viewer.teams },
+      offset + params.length + 1,
+    );
+    params.push(...visible.params);
     clauses.push(
-      `(f.agent_id = ${me} OR f.conversation_id IN (SELECT id FROM conversations WHERE assignee_id = ${me}))`,
+      `((f.conversation_id IS NULL AND f.agent_id = ${me}) OR EXISTS (SELECT 1 FROM conversations c
+          WHERE c.id = f.conversation_id AND (f.agent_id = ${me} OR c.assignee_id = ${me}) AND ${visible.sql}))`,
     );
   }
   if (filter.from)
