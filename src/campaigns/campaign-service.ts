@@ -1,11 +1,13 @@
 import { AppError } from '../core/errors';
 import type {
+  AudienceBreakdown,
   CampaignCounts,
   CampaignRecord,
   CampaignStatus,
   CampaignStore,
   SendMoment,
 } from '../store/campaigns/campaign-store';
+import type { CampaignMessage } from './campaign-schemas';
 import type { AutomationTrigger } from './automation-triggers';
 import type { AutomationInput, CampaignInput } from './campaign-schemas';
 
@@ -19,6 +21,15 @@ export type AudiencePredicate = (
 
 export interface CampaignView extends CampaignRecord {
   counts: CampaignCounts;
+}
+
+/** What a launch would do, said before it: reach, duration at the sender's pace, and warnings. */
+export interface CampaignEstimate extends AudienceBreakdown {
+  /** Those the campaign's consent rule lets through on its channel. */
+  reachable: number;
+  messagesPerSecond: number;
+  durationSeconds: number;
+  warnings: string[];
 }
 
 /** Which states each action leaves from, and where it goes. */
@@ -42,6 +53,10 @@ export class CampaignService {
       nudge: () => void;
       /** The zone of a `localTime` schedule for contacts without one. */
       defaultTimeZone: string;
+      /** Messages per second of each sender (TWILIO_SMS_MPS, TWILIO_WHATSAPP_MPS). */
+      rates: Record<'sms' | 'whatsapp', number>;
+      /** How many minutes a day the sending window is open. */
+      windowMinutes: number;
       /** An automation was switched on: its scheduler takes note (a segment's current members) and looks at once. */
       automationOn: (automation: {
         id: string;
@@ -146,6 +161,57 @@ export class CampaignService {
     if (launched === null) throw new AppError('CAMPAIGN_STATE', 'The campaign was launched already');
     this.deps.nudge();
     return this.get(id);
+  }
+
+  /**
+   * Before launch: how many the campaign reaches (the consent rule of its purpose on its channel),
+   * how long the send takes at the sender's pace, and what the manager should know — longer than a
+   * day's sending window, longer than Twilio's 10-hour queue (the hub paces it itself, so that is
+   * fine), contacts without an opt-in, +1 numbers a WhatsApp marketing template cannot reach.
+   */
+  async estimate(id: string): Promise<CampaignEstimate> {
+    const campaign = await this.find(id);
+    const now = this.deps.clock?.() ?? new Date();
+    const predicate = campaign.segmentId ? await this.deps.audience(campaign.segmentId, 'c', 1, now) : null;
+    if (!predicate) throw new AppError('SEGMENT_NOT_FOUND', "The campaign's segment no longer exists");
+    const counts = await this.deps.campaigns.breakdown(predicate);
+    const marketing = campaign.purpose === 'marketing';
+    const channel = campaign.channel;
+    const optedIn =
+      channel === 'auto' ? Math.max(counts.optedIn.sms, counts.optedIn.whatsapp) : counts.optedIn[channel];
+    const optedOut =
+      channel === 'auto' ? Math.min(counts.optedOut.sms, counts.optedOut.whatsapp) : counts.optedOut[channel];
+    const sending = Math.round(((100 - campaign.holdoutPercent) / 100) * counts.withNumber);
+    const reachable = Math.min(sending, marketing ? optedIn : counts.withNumber - optedOut);
+    const messagesPerSecond = this.deps.rates[channel === 'whatsapp' ? 'whatsapp' : 'sms'];
+    const durationSeconds = Math.ceil(reachable / messagesPerSecond);
+    const warnings: string[] = [];
+    const hours = (seconds: number) => `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`;
+    if (durationSeconds > this.deps.windowMinutes * 60) {
+      warnings.push(
+        `At ${messagesPerSecond} per second the send takes ${hours(durationSeconds)}, longer than a day's sending window: it continues when the window opens again.`,
+      );
+    }
+    if (durationSeconds > 36_000) {
+      warnings.push(
+        "Longer than Twilio's 10-hour queue: the hub paces the send itself, nothing is handed to Twilio early.",
+      );
+    }
+    if (marketing && reachable < sending) {
+      warnings.push(
+        `${sending - reachable} of the audience have no opt-in on ${channel === 'auto' ? 'their channel' : channel}: they will be skipped.`,
+      );
+    }
+    const messages = [
+      campaign.message,
+      ...((campaign.variants ?? []) as { message: CampaignMessage }[]).map((v) => v.message),
+    ] as CampaignMessage[];
+    if (marketing && channel !== 'sms' && counts.usNumbers > 0 && messages.some((message) => 'template' in message)) {
+      warnings.push(
+        `Up to ${counts.usNumbers} recipients have +1 numbers: Meta does not deliver WhatsApp marketing templates to US numbers (since April 2025); those are skipped outside the 24-hour window.`,
+      );
+    }
+    return { ...counts, reachable, messagesPerSecond, durationSeconds, warnings };
   }
 
   async act(id: string, action: keyof typeof TRANSITIONS): Promise<CampaignView> {

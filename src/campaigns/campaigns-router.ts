@@ -32,6 +32,16 @@ export const campaignsOperations: ApiOperation[] = [
       'A campaign with its counts: audience, queued, held, sent, delivered, failed, replied, optedOut, skipped by reason',
     response: { description: 'Campaign' },
   },
+  {
+    method: 'get',
+    path: '/campaigns/{id}/estimate',
+    tag: 'campaigns',
+    summary: 'Before launch: reach under the consent rule, duration at the sender’s pace, and warnings',
+    response: {
+      description:
+        '{ audience, withNumber, optedIn, optedOut, usNumbers, reachable, messagesPerSecond, durationSeconds, warnings }',
+    },
+  },
   ...(['launch', 'pause', 'resume', 'cancel'] as const).map((action): ApiOperation => ({
     method: 'post',
     path: `/campaigns/{id}/${action}`,
@@ -119,6 +129,10 @@ export function campaignsRouter(service: CampaignService): Router {
 
   router.get('/campaigns/:id', async (req, res) => {
     res.json(await service.get(parseInput(idParam, req.params).id));
+  });
+
+  router.get('/campaigns/:id/estimate', async (req, res) => {
+    res.json(await service.estimate(parseInput(idParam, req.params).id));
   });
 
   router.post('/campaigns/:id/launch', async (req, res) => {

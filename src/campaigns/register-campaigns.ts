@@ -84,6 +84,8 @@ export function registerCampaigns(deps: {
     audience: deps.audience,
     nudge: () => dispatcher.nudge(),
     defaultTimeZone,
+    rates: { sms: deps.config.TWILIO_SMS_MPS, whatsapp: deps.config.TWILIO_WHATSAPP_MPS },
+    windowMinutes: policy.baseRule.window.closesAt - policy.baseRule.window.opensAt,
     automationOn: async (automation) => {
       await scheduler.switchedOn(automation);
       await scheduler.runOnce();

@@ -17,8 +17,14 @@ export function apiDocsPage(document: Record<string, unknown>): string {
         const parameters = ((op.parameters as { name: string; in: string }[] | undefined) ?? [])
           .map((p) => `<code>${escapeHtml(p.name)}</code> <small>(${escapeHtml(p.in)})</small>`)
           .join(', ');
-        const body = op.requestBody
-          ? `<pre>${escapeHtml(JSON.stringify((op.requestBody as { content: Record<string, { schema: unknown }> }).content['application/json'].schema, null, 2))}</pre>`
+        // A body is JSON, or another type (a CSV import): shown with its media type.
+        const content = op.requestBody
+          ? Object.entries((op.requestBody as { content: Record<string, { schema?: unknown }> }).content)[0]
+          : undefined;
+        const body = content
+          ? `<p>Body: <code>${escapeHtml(content[0])}</code></p>${
+              content[1].schema ? `<pre>${escapeHtml(JSON.stringify(content[1].schema, null, 2))}</pre>` : ''
+            }`
           : '';
         return `<section><h3><span class="m ${method}">${method.toUpperCase()}</span> /api${escapeHtml(path)}</h3>
           <p>${escapeHtml(String(op.summary))}</p>${parameters ? `<p>Parameters: ${parameters}</p>` : ''}${body}</section>`;

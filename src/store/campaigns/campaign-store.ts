@@ -242,6 +242,11 @@ export class CampaignStore {
     });
   }
 
+  /** What a launch would meet: the audience's size, numbers, consents and US numbers. */
+  breakdown(audience: { sql: string; params: unknown[] }): Promise<AudienceBreakdown> {
+    return countAudience(this.dataSource, audience);
+  }
+
   /** Running campaigns with no recipient left waiting are complete (automations never are). */
   async completeFinished(): Promise<string[]> {
     const rows = await queryRows<{ id: string }>(
@@ -390,5 +395,60 @@ function recordOf(row: CampaignRow): CampaignRecord {
     launchedAt: row.launched_at ? new Date(row.launched_at).toISOString() : null,
     finishedAt: row.finished_at ? new Date(row.finished_at).toISOString() : null,
     createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+/** What a launch would meet, counted over the segment as it stands. */
+export interface AudienceBreakdown {
+  audience: number;
+  /** With a phone number (their own, or an SMS/WhatsApp identity). */
+  withNumber: number;
+  /** Opted in, by channel. */
+  optedIn: { sms: number; whatsapp: number };
+  /** Opted out, by channel. */
+  optedOut: { sms: number; whatsapp: number };
+  /** +1 numbers (an upper bound of the US ones): WhatsApp marketing templates do not reach US numbers. */
+  usNumbers: number;
+}
+
+/** Counts an audience's reach before launch: one statement over the segment's predicate (`c`, from $1). */
+async function countAudience(
+  dataSource: DataSource,
+  audience: { sql: string; params: unknown[] },
+): Promise<AudienceBreakdown> {
+  const [row] = await queryRows<{
+    audience: number;
+    with_number: number;
+    sms_in: number;
+    whatsapp_in: number;
+    sms_out: number;
+    whatsapp_out: number;
+    us_numbers: number;
+  }>(
+    dataSource.manager,
+    `WITH members AS (
+       SELECT c.id, COALESCE(c.phone, (SELECT i.address FROM contact_identities i
+                                        WHERE i.contact_id = c.id AND i.channel IN ('sms', 'whatsapp') LIMIT 1)) AS phone
+         FROM contacts c WHERE ${audience.sql}
+     )
+     SELECT count(*)::int AS audience,
+            count(*) FILTER (WHERE m.phone IS NOT NULL)::int AS with_number,
+            count(*) FILTER (WHERE sms.status = 'opted_in')::int AS sms_in,
+            count(*) FILTER (WHERE wa.status = 'opted_in')::int AS whatsapp_in,
+            count(*) FILTER (WHERE sms.status = 'opted_out')::int AS sms_out,
+            count(*) FILTER (WHERE wa.status = 'opted_out')::int AS whatsapp_out,
+            -- Canada and the Caribbean share +1: counted too (an upper bound; each send checks the region).
+            count(*) FILTER (WHERE m.phone LIKE '+1%')::int AS us_numbers
+       FROM members m
+       LEFT JOIN consents sms ON sms.contact_id = m.id AND sms.channel = 'sms'
+       LEFT JOIN consents wa ON wa.contact_id = m.id AND wa.channel = 'whatsapp'`,
+    audience.params,
+  );
+  return {
+    audience: row.audience,
+    withNumber: row.with_number,
+    optedIn: { sms: row.sms_in, whatsapp: row.whatsapp_in },
+    optedOut: { sms: row.sms_out, whatsapp: row.whatsapp_out },
+    usNumbers: row.us_numbers,
   };
 }
