@@ -6,6 +6,7 @@ import { createFeedbackPage } from './feedback-page';
 import { createListView } from './list-view';
 import { sortedConversations } from './state';
 import { createThreadView } from './thread-view';
+import { icon } from './icons';
 
 const SHORTCUTS: [string, string][] = [
   ['j / k', 'Next / previous conversation'],
@@ -58,7 +59,7 @@ export function mountShell(root: HTMLElement, controller: Controller, signOut: (
   document.body.dataset.page = 'inbox';
 
   function chrome(): void {
-    connection.textContent = state.online ? '● live' : '○ reconnecting…';
+    replace(connection, ...(state.online ? [icon('dot'), 'live'] : [icon('ring'), 'reconnecting…']));
     connection.className = `connection ${state.online ? 'on' : 'off'}`;
     replace(
       presence,
