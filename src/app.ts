@@ -16,6 +16,7 @@ import { EventBus } from './core/events';
 import { errorHandler, notFound } from './http/errors';
 import { healthRouter } from './http/health';
 import { readyRouter } from './http/ready';
+import { DatabaseWatch } from './lifecycle/database-watch';
 import { IntakeGate } from './lifecycle/intake-gate';
 import { Readiness } from './lifecycle/readiness';
 import { HubMetrics } from './http/metrics';
@@ -68,6 +69,8 @@ export interface App {
   flows: FlowsRuntime | null;
   /** What `/ready` reports: starting, serving or stopping, and the background workers. */
   readiness: Readiness;
+  /** Whether PostgreSQL answers, told to the inbox (null on PGlite: it lives in this process). */
+  databaseWatch: DatabaseWatch | null;
   listen(): Promise<AddressInfo>;
   /**
    * Drains and stops (SIGTERM): `/ready` turns 503, new messages are refused with 503 /
@@ -84,12 +87,17 @@ export interface App {
  */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const log = options.logger ?? createLogger(config.LOG_LEVEL);
+  // Until the hub is assembled there is nobody to tell of a lost connection but the log.
+  let connectionLost = (): void => undefined;
   const store = await openStore({
     databaseUrl: config.DATABASE_URL,
     pgliteDataDir: options.pgliteDataDir ?? path.join(config.RAPPORT_DATA_DIR, 'pglite'),
     pgliteDump: options.pgliteDump,
     poolSize: config.DATABASE_POOL_SIZE,
-    onConnectionError: (error) => log.warn({ err: error }, 'database connection lost'),
+    onConnectionError: (error) => {
+      log.warn({ err: error }, 'database connection lost');
+      connectionLost();
+    },
   });
   try {
     const shouldSeed = config.RAPPORT_SEED_DEMO ?? store.kind === 'pglite';
@@ -102,7 +110,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           })
         : { seeded: false },
     );
-    return await assemble(config, log, store, seed);
+    const app = await assemble(config, log, store, seed);
+    connectionLost = () => app.databaseWatch?.suspect();
+    return app;
   } catch (error) {
     await store.close().catch(() => undefined);
     throw error;
@@ -203,7 +213,19 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
   const channelModes = () =>
     Object.fromEntries(channels.list().map((adapter) => [adapter.channel, adapter.mode ?? 'live']));
   app.use(healthRouter(store.kind, channelModes));
-  app.use(readyRouter(readiness, new DatabaseHealthStore(dataSource)));
+  const databaseHealth = new DatabaseHealthStore(dataSource);
+  app.use(readyRouter(readiness, databaseHealth));
+  const databaseWatch =
+    store.kind === 'pglite'
+      ? null
+      : new DatabaseWatch(
+          () => databaseHealth.answers(),
+          (available) => {
+            if (available) log.info('database reachable again');
+            else log.warn('database unreachable');
+            bus.publish('database.changed', { available });
+          },
+        );
   readiness.addWorker('outbound queue', phone.running);
   app.use(metrics.router(config.METRICS_TOKEN));
   // Flows: listeners on the bus, POST /api/events, the wait poller.
@@ -227,6 +249,7 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
     log,
     flows,
     apiExtensions: [feedbackReview.api],
+    databaseAvailable: () => databaseWatch?.isAvailable ?? true,
   });
   // Slack acts through the inbox's commands, so it comes after the inbox.
   registerSlack({
@@ -262,11 +285,13 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
     seed,
     flows,
     readiness,
+    databaseWatch,
     listen: () =>
       new Promise((resolve, reject) => {
         http.once('error', reject);
         http.listen(config.PORT, config.HOST, () => {
           readiness.serving();
+          databaseWatch?.start();
           resolve(http.address() as AddressInfo);
         });
       }),
@@ -274,6 +299,7 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
       if (closed) return;
       closed = true;
       readiness.stopping();
+      databaseWatch?.stop();
       intake.close();
       // No new connections; requests already received are answered (in-flight ingests finish,
       // later ones on kept-alive connections get 503 from the gate).

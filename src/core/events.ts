@@ -95,6 +95,8 @@ export interface HubEvents {
    * follow at once (sign-ins stay valid; REST reads the user afresh on every request anyway).
    */
   'access.changed': { userId: string; role: UserRole; teams: string[] };
+  /** This process lost its database, or found it again (src/lifecycle/database-watch.ts). */
+  'database.changed': { available: boolean };
   /** A customer or an agent started or stopped typing. */
   'typing.changed': {
     conversationId: string;

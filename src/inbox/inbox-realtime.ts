@@ -49,6 +49,8 @@ export class InboxRealtime {
       publicUrl?: string;
       /** Agents may be connected to other hub processes (a socket.io adapter is in use). */
       clustered?: boolean;
+      /** Whether this process reaches its database now (src/lifecycle/database-watch.ts). */
+      databaseAvailable?: () => boolean;
     },
   ) {
     this.conversations = new ConversationStore(deps.dataSource, deps.bus);
@@ -82,6 +84,7 @@ export class InboxRealtime {
       const caller = socket.data.principal;
       void socket.join(roomsOf(caller));
       this.schedulePresence();
+      if (this.deps.databaseAvailable?.() === false) socket.emit('hub.database', { available: false });
       socket.on('typing', async (payload) => {
         const parsed = typingSchema.safeParse(payload);
         if (!parsed.success) return;
@@ -151,6 +154,11 @@ export class InboxRealtime {
       if (rooms.length > 0) this.namespace?.in(rooms).disconnectSockets(true);
     });
     bus.on('access.changed', (event) => this.regroup(event));
+    // Each process watches its own database connection and tells its own sockets: through a
+    // PostgreSQL socket adapter, a broadcast would need the very database that is away.
+    bus.on('database.changed', ({ available }) => {
+      this.namespace?.local.emit('hub.database', { available });
+    });
     bus.on('conversation.read', async ({ conversationId, userId }) => {
       const conversation = await this.deps.queries.find(conversationId, undefined, userId);
       if (!conversation) return;

@@ -110,6 +110,11 @@ export interface InboxServerEvents {
   'conversation.read': (payload: { conversationId: string; unreadCount: number }) => void;
   /** My role or teams changed: the conversations I may see changed, refetch them. */
   'access.changed': (payload: { role: InboxRole; teams: string[] }) => void;
+  /**
+   * This hub process lost its database (nothing can be read or sent: show "reconnecting") or found
+   * it again (refetch what was missed). Sent on connect only while it is away.
+   */
+  'hub.database': (payload: { available: boolean }) => void;
 }
 
 /** What an agent's socket may send. */

@@ -38,6 +38,8 @@ export interface InboxDeps {
   profileSections?: ProfileSection[];
   /** More /api routes from other parts of the hub, behind the inbox's sign-in. */
   apiExtensions?: ApiExtension[];
+  /** Whether this process reaches its database now (the inbox shows "reconnecting" when not). */
+  databaseAvailable?: () => boolean;
 }
 
 export interface Inbox {
@@ -69,6 +71,7 @@ export function registerInbox(deps: InboxDeps): Inbox {
     log,
     publicUrl: config.PUBLIC_URL,
     clustered: config.SOCKET_ADAPTER !== 'none',
+    databaseAvailable: deps.databaseAvailable,
   });
   // Who loses sight of a conversation is told by the realtime listener of `conversation.updated`,
   // which the conversation store publishes with the previous audience.

@@ -186,6 +186,13 @@ export class Controller {
       this.state.online = false;
       this.views?.chrome();
     });
+    // The hub lost its database: shown as reconnecting, and what was missed is fetched on return.
+    socket.on('hub.database', ({ available }) => {
+      const returned = available && !this.state.databaseAvailable;
+      this.state.databaseAvailable = available;
+      this.views?.chrome();
+      if (returned) void this.catchUp();
+    });
     socket.on('presence.changed', ({ users }) => {
       this.state.presence = users;
       this.views?.chrome();

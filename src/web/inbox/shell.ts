@@ -59,8 +59,10 @@ export function mountShell(root: HTMLElement, controller: Controller, signOut: (
   document.body.dataset.page = 'inbox';
 
   function chrome(): void {
-    replace(connection, ...(state.online ? [icon('dot'), 'live'] : [icon('ring'), 'reconnecting…']));
-    connection.className = `connection ${state.online ? 'on' : 'off'}`;
+    const live = state.online && state.databaseAvailable;
+    replace(connection, ...(live ? [icon('dot'), 'live'] : [icon('ring'), 'reconnecting…']));
+    connection.className = `connection ${live ? 'on' : 'off'}`;
+    connection.title = state.online && !state.databaseAvailable ? 'The hub has lost its database; retrying' : '';
     replace(
       presence,
       ...state.presence.map((entry) => h('span', { class: 'person', title: `${entry.name} is online` }, entry.name)),

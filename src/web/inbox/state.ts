@@ -50,7 +50,10 @@ export interface State {
   composerMode: 'reply' | 'note';
   /** Which pane a phone shows. */
   view: 'list' | 'thread' | 'contact';
+  /** The socket is connected. */
   online: boolean;
+  /** The hub reaches its database (a socket may be up while it does not: nothing would work). */
+  databaseAvailable: boolean;
 }
 
 export function initialState(me: InboxUser): State {
@@ -70,6 +73,7 @@ export function initialState(me: InboxUser): State {
     composerMode: 'reply',
     view: 'list',
     online: false,
+    databaseAvailable: true,
   };
 }
 
