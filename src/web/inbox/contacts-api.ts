@@ -51,19 +51,30 @@ export interface ContactFields {
 export interface ImportStatus {
   id: string;
   status: 'queued' | 'running' | 'done' | 'failed';
-  dryRun?: boolean;
+  dryRun: boolean;
+  /** Data rows in the file. */
   rows: number;
+  processed: number;
   created: number;
   updated: number;
   unchanged: number;
+  /** Rows merged into another row of the same file (one person). */
+  merged: number;
   failed: number;
-  error?: string | null;
+  /** processed / rows, 0…1. */
+  progress: number;
+  error: string | null;
 }
 
-/** The hub's reading of a file before it is imported: which column fills what, and the first rows. */
+/** The hub's reading of a file's beginning: which column fills what, and the first rows. */
 export interface ImportPreview {
-  columns: { name: string; mapping: string }[];
-  rows: Record<string, string>[];
+  delimiter: string;
+  /** Each column and what it fills: a field, `attribute:<key>` or `ignore`. */
+  columns: { name: string; field: string; type?: string }[];
+  /** The same, as `?mapping=` takes it. */
+  mapping: Record<string, string>;
+  /** The first data rows, fields as in the file. */
+  rows: string[][];
 }
 
 export interface Segment {

@@ -103,6 +103,22 @@ export function createContactForm(controller: ContactsController) {
         placed = true;
       }
       general.textContent = placed ? 'Please correct the fields marked above.' : failure.message;
+      // Someone has that phone, email or external id already: offer them instead of a second one.
+      const existingId = (failure.details as { existingId?: unknown } | undefined)?.existingId;
+      if (failure.code === 'CONTACT_EXISTS' && typeof existingId === 'string') {
+        general.append(
+          ' ',
+          h(
+            'button',
+            {
+              class: 'link open-existing',
+              attrs: { type: 'button' },
+              on: { click: () => void controller.open(existingId) },
+            },
+            'Open the existing contact',
+          ),
+        );
+      }
       form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
     };
 

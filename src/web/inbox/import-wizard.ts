@@ -32,8 +32,6 @@ interface Wizard {
   preview: ImportPreview | null;
   /** Column → field, `attribute:<key>` or `ignore`; starts as the hub detected it. */
   mapping: Record<string, string>;
-  /** Lines in the file, less the header: the progress bar's length. */
-  lines: number;
   job: ImportStatus | null;
   dryRun: boolean;
   error: string | null;
@@ -50,7 +48,6 @@ export function createImportWizard(onImported: () => void) {
     region: 'US',
     preview: null,
     mapping: {},
-    lines: 0,
     job: null,
     dryRun: false,
     error: null,
@@ -113,13 +110,9 @@ export function createImportWizard(onImported: () => void) {
     render();
     if (!file) return;
     try {
-      const [preview, lines] = await Promise.all([
-        contactsApi.importPreview(await head(file), regionQuery()),
-        countLines(file),
-      ]);
+      const preview = await contactsApi.importPreview(await head(file), new URLSearchParams());
       wizard.preview = preview;
-      wizard.lines = Math.max(lines - 1, 0);
-      wizard.mapping = Object.fromEntries(preview.columns.map((column) => [column.name, column.mapping]));
+      wizard.mapping = { ...preview.mapping };
     } catch (failure) {
       wizard.error = message(failure);
     }
@@ -140,7 +133,20 @@ export function createImportWizard(onImported: () => void) {
       if (dryRun) query.set('dryRun', 'true');
       query.set('mapping', JSON.stringify(wizard.mapping));
       const { id } = await contactsApi.startImport(file, query);
-      wizard.job = { id, status: 'queued', rows: 0, created: 0, updated: 0, unchanged: 0, failed: 0 };
+      wizard.job = {
+        id,
+        status: 'queued',
+        dryRun,
+        rows: 0,
+        processed: 0,
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        merged: 0,
+        failed: 0,
+        progress: 0,
+        error: null,
+      };
       render();
       poll(id);
     } catch (failure) {
@@ -200,7 +206,7 @@ export function createImportWizard(onImported: () => void) {
           'h3',
           {},
           'Check the columns ',
-          h('span', { class: 'muted' }, `${wizard.file?.name ?? ''} · about ${wizard.lines.toLocaleString()} rows`),
+          h('span', { class: 'muted' }, `${wizard.file?.name ?? ''} · its first ${preview.rows.length} rows`),
         ),
       ),
       h(
@@ -215,14 +221,22 @@ export function createImportWizard(onImported: () => void) {
             h(
               'tr',
               {},
-              ...columns.map((name) => h('th', { attrs: { scope: 'col' } }, h('span', { class: 'col-name' }, name))),
+              ...preview.columns.map((column) =>
+                h(
+                  'th',
+                  { attrs: { scope: 'col' } },
+                  h('span', { class: 'col-name' }, column.name),
+                  // An attribute is stored as a number or yes/no when the whole column is one.
+                  column.type && column.type !== 'text' && h('small', { class: 'muted' }, ` ${column.type}`),
+                ),
+              ),
             ),
             h('tr', { class: 'iw-targets' }, ...columns.map((name) => h('th', {}, targetPicker(name)))),
           ),
           h(
             'tbody',
             {},
-            ...preview.rows.map((row) => h('tr', {}, ...columns.map((name) => h('td', {}, row[name] ?? '')))),
+            ...preview.rows.map((row) => h('tr', {}, ...columns.map((_, index) => h('td', {}, row[index] ?? '')))),
           ),
         ),
       ),
@@ -275,19 +289,16 @@ export function createImportWizard(onImported: () => void) {
   }
 
   function progress(job: ImportStatus): HTMLElement {
-    const done = job.created + job.updated + job.unchanged + job.failed;
-    const total = Math.max(wizard.lines, job.rows, done, 1);
     const finished = job.status === 'done' || job.status === 'failed';
-    const value = finished && job.status === 'done' ? total : Math.min(job.rows || done, total);
-    const bar = h('progress', {
-      attrs: { max: String(total), value: String(value), 'aria-label': 'Import progress' },
-    });
+    const bar = h('progress', { attrs: { max: '1', 'aria-label': 'Import progress' } });
+    // Until the hub has counted the rows, the bar only says that something is happening.
+    if (job.rows > 0 || finished) bar.value = finished && job.status === 'done' ? 1 : job.progress;
     const verb = wizard.dryRun ? 'Dry run' : 'Import';
     const headline =
       job.status === 'queued'
         ? `${verb} queued…`
         : job.status === 'running'
-          ? `${verb}: ${value.toLocaleString()} of about ${total.toLocaleString()} rows`
+          ? `${verb}: ${job.processed.toLocaleString()} of ${job.rows.toLocaleString()} rows (${Math.floor(job.progress * 100)}%)`
           : job.status === 'failed'
             ? `${verb} failed${job.error ? `: ${job.error}` : ''}`
             : `${verb} finished: ${job.rows.toLocaleString()} rows${wizard.dryRun ? ' checked, nothing changed' : ''}`;
@@ -304,6 +315,7 @@ export function createImportWizard(onImported: () => void) {
             ['created', wizard.dryRun ? 'Would create' : 'Created'],
             ['updated', wizard.dryRun ? 'Would update' : 'Updated'],
             ['unchanged', 'Unchanged'],
+            ['merged', 'Merged in the file'],
             ['failed', 'Refused'],
           ] as const
         ).flatMap(([key, label]) => [
@@ -335,20 +347,6 @@ async function head(file: File): Promise<Blob> {
   const bytes = new Uint8Array(await file.slice(0, PREVIEW_BYTES).arrayBuffer());
   const end = bytes.lastIndexOf(10);
   return new Blob([bytes.subarray(0, end > 0 ? end + 1 : bytes.length)], { type: 'text/csv' });
-}
-
-/** Lines in the file, read as a stream (a 200 MB file is never held whole). */
-async function countLines(file: File): Promise<number> {
-  const reader = file.stream().getReader();
-  let lines = 0;
-  let last = 10;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    for (let i = 0; i < value.length; i++) if (value[i] === 10) lines++;
-    if (value.length > 0) last = value[value.length - 1];
-  }
-  return last === 10 ? lines : lines + 1;
 }
 
 /** A header as the hub keys its attribute: lower case, spaces, dashes and dots as one underscore. */
