@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { isTimeZone } from './campaigns/contact-sending-rules';
+import { parseFrequencyCaps } from './campaigns/frequency-caps';
+import { parseSendingWindow } from './campaigns/sending-window';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -218,6 +221,38 @@ export const configSchema = z
       .max(1600)
       .default('Rapport: reply STOP to unsubscribe, START to subscribe again. Msg & data rates may apply.')
       .meta({ description: 'The answer to HELP/INFO keywords on SMS and WhatsApp.' }),
+    // Campaigns and automations: when, how often and how fast the hub speaks first.
+    SENDING_WINDOW: z
+      .string()
+      .default('08:00-21:00')
+      .refine((text) => parseSendingWindow(text) !== null, 'must be a daytime window such as 08:00-21:00')
+      .meta({
+        description:
+          "The hours (in each contact's own time zone) in which campaigns and automations may send; outside them a message is held until the window opens. The default is the US TCPA window; stricter laws (Florida, Mississippi, France) apply on top where the contact is presumed to be.",
+      }),
+    SENDING_DEFAULT_TIME_ZONE: z
+      .string()
+      .optional()
+      .refine((zone) => zone === undefined || isTimeZone(zone), 'must be an IANA time zone such as America/New_York')
+      .meta({
+        description:
+          'The time zone of contacts with neither a zone nor a phone number. Unset: every zone of TWILIO_DEFAULT_REGION (a message waits until it is daytime in all of them).',
+      }),
+    MARKETING_FREQUENCY_CAPS: z
+      .string()
+      .default('1/day,3/week')
+      .refine((text) => !('error' in parseFrequencyCaps(text)), 'must be caps such as 1/day,3/week')
+      .meta({
+        description:
+          'At most this many marketing messages per contact across all campaigns and automations (rolling periods: hour, day, week); a capped message waits for the next allowed moment.',
+      }),
+    TWILIO_SMS_MPS: z.coerce.number().positive().max(1000).default(1).meta({
+      description:
+        'Messages per second your SMS sender may send (long code 1, toll-free 3, short code 100, 10DLC by trust score): campaigns are paced to it, replies to customers go first.',
+    }),
+    TWILIO_WHATSAPP_MPS: z.coerce.number().positive().max(1000).default(80).meta({
+      description: 'Messages per second for WhatsApp campaigns (Cloud API: 80, raised by Meta up to 1,000).',
+    }),
     // The durable outbound queue (SMS, WhatsApp).
     OUTBOUND_RETRY_LIMIT: z.coerce.number().int().min(0).max(20).default(6).meta({
       description: 'How many times a failed SMS/WhatsApp send is retried before the message is marked failed.',

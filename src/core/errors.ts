@@ -35,6 +35,10 @@ export const ERRORS = {
   FLOW_NOT_FOUND: { status: 404, message: 'No flow with that id' },
   FLOW_NOT_STARTED: { status: 409, message: 'The flow was not started' },
   RATE_LIMITED: { status: 429, message: 'Too many requests' },
+  // Campaigns and automations (src/campaigns).
+  CAMPAIGN_NOT_FOUND: { status: 404, message: 'Campaign not found' },
+  CAMPAIGN_STATE: { status: 409, message: 'The campaign cannot do that in its current state' },
+  SEGMENT_NOT_FOUND: { status: 404, message: 'Segment not found' },
   // Twilio (SMS, WhatsApp) and consent.
   INVALID_SIGNATURE: { status: 403, message: 'The request signature is missing or does not match' },
   INVALID_PHONE_NUMBER: { status: 400, message: 'The phone number is not a valid number' },

@@ -166,6 +166,23 @@ export class OutboundService {
     return { ...message, status: 'failed', errorCode: result.errorCode };
   }
 
+  /**
+   * Queued messages written outside `send` (a campaign's batch writes each message, its job and
+   * its recipient's state in one statement) are announced as any other: listeners hear
+   * `message.created` with the conversation, and the queue's workers wake.
+   */
+  async announce(messages: MessageView[]): Promise<void> {
+    if (messages.length === 0) return;
+    const ids = [...new Set(messages.map((message) => message.conversationId))];
+    const targets = await this.messages.findTargets(ids);
+    const conversationOf = new Map(ids.map((id, index) => [id, targets[index]?.conversation]));
+    for (const message of messages) {
+      const conversation = conversationOf.get(message.conversationId);
+      if (conversation) this.bus.publish('message.created', { message, conversation });
+    }
+    this.queue?.port.notify();
+  }
+
   /** Hands an envelope to its channel; a missing channel or a throwing adapter becomes a failure. */
   async deliver(envelope: OutboundEnvelope): Promise<SendResult> {
     const adapter = this.channels.get(envelope.channel);

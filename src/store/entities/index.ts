@@ -1,4 +1,6 @@
 import { ApiToken } from './ApiToken';
+import { Campaign } from './Campaign';
+import { CampaignRecipient } from './CampaignRecipient';
 import { CannedResponse } from './CannedResponse';
 import { Consent } from './Consent';
 import { ConsentEvidence } from './ConsentEvidence';
@@ -15,6 +17,7 @@ import { ContactEvent } from './ContactEvent';
 import { ContactIdentity } from './ContactIdentity';
 import { ContactTombstone } from './ContactTombstone';
 import { Segment } from './Segment';
+import { SendPacing } from './SendPacing';
 import { Conversation } from './Conversation';
 import { Message } from './Message';
 import { OutboundAttempt } from './OutboundAttempt';
@@ -38,6 +41,7 @@ export {
 };
 export { Session, SlackEvent, SlackThread, User };
 export { ContactEvent, ContactTombstone, Segment };
+export { Campaign, CampaignRecipient, SendPacing };
 export {
   ConversationHandoff,
   ConversationRead,
@@ -81,4 +85,7 @@ export const ENTITIES = [
   ContactEvent,
   ContactTombstone,
   Segment,
+  Campaign,
+  CampaignRecipient,
+  SendPacing,
 ];

@@ -1,0 +1,85 @@
+import { Router } from 'express';
+import { principal, requireRole } from '../auth/authenticate';
+import { parseInput } from '../http/validate';
+import type { ApiOperation } from '../inbox/api-operation';
+import { idParam } from '../inbox/api-schemas';
+import { campaignInputSchema, recipientsQuery } from './campaign-schemas';
+import type { CampaignService } from './campaign-service';
+
+/** These routes as the OpenAPI document shows them (src/inbox/openapi.ts). */
+export const campaignsOperations: ApiOperation[] = [
+  {
+    method: 'get',
+    path: '/campaigns',
+    tag: 'campaigns',
+    summary: 'Every campaign with its counts (admin, manager)',
+    response: { description: '{ items: Campaign[] }' },
+  },
+  {
+    method: 'post',
+    path: '/campaigns',
+    tag: 'campaigns',
+    summary: 'A draft campaign to a segment: text (Liquid), WhatsApp template or flow; schedule, variants, holdout',
+    body: campaignInputSchema,
+    status: 201,
+    response: { description: '{ id }' },
+  },
+  {
+    method: 'get',
+    path: '/campaigns/{id}',
+    tag: 'campaigns',
+    summary:
+      'A campaign with its counts: audience, queued, held, sent, delivered, failed, replied, optedOut, skipped by reason',
+    response: { description: 'Campaign' },
+  },
+  ...(['launch', 'pause', 'resume', 'cancel'] as const).map((action): ApiOperation => ({
+    method: 'post',
+    path: `/campaigns/{id}/${action}`,
+    tag: 'campaigns',
+    summary: `${action[0].toUpperCase()}${action.slice(1)} the campaign (admin, manager)`,
+    response: { description: 'Campaign' },
+  })),
+  {
+    method: 'get',
+    path: '/campaigns/{id}/recipients',
+    tag: 'campaigns',
+    summary: 'Each recipient with its state and reason (state=, limit=, after= cursor)',
+    query: recipientsQuery,
+    response: { description: '{ items, nextCursor }' },
+  },
+];
+
+/** `/api/campaigns…`: managers and admins run campaigns; agents do not see them. */
+export function campaignsRouter(service: CampaignService): Router {
+  const router = Router();
+  router.use('/campaigns', requireRole('admin', 'manager'));
+
+  router.get('/campaigns', async (_req, res) => {
+    res.json({ items: await service.list() });
+  });
+
+  router.post('/campaigns', async (req, res) => {
+    res.status(201).json(await service.create(parseInput(campaignInputSchema, req.body), principal(req).id));
+  });
+
+  router.get('/campaigns/:id', async (req, res) => {
+    res.json(await service.get(parseInput(idParam, req.params).id));
+  });
+
+  router.post('/campaigns/:id/launch', async (req, res) => {
+    res.json(await service.launch(parseInput(idParam, req.params).id));
+  });
+
+  for (const action of ['pause', 'resume', 'cancel'] as const) {
+    router.post(`/campaigns/:id/${action}`, async (req, res) => {
+      res.json(await service.act(parseInput(idParam, req.params).id, action));
+    });
+  }
+
+  router.get('/campaigns/:id/recipients', async (req, res) => {
+    const { id } = parseInput(idParam, req.params);
+    res.json(await service.recipients(id, parseInput(recipientsQuery, req.query)));
+  });
+
+  return router;
+}

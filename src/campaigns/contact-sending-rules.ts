@@ -1,0 +1,89 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { SENDING_RULES, strictest, type SendingRule, type SendingWindow } from './sending-window';
+
+/** Area codes presumed to be Florida residents (FTSA §501.059) and Mississippi ones. */
+const FLORIDA_AREA_CODES = new Set([
+  '239',
+  '305',
+  '321',
+  '324',
+  '352',
+  '386',
+  '407',
+  '448',
+  '561',
+  '645',
+  '656',
+  '689',
+  '727',
+  '728',
+  '754',
+  '772',
+  '786',
+  '813',
+  '850',
+  '863',
+  '904',
+  '941',
+  '954',
+]);
+const MISSISSIPPI_AREA_CODES = new Set(['228', '601', '662', '769']);
+
+/** What the hub knows of where a contact is: their own zone, and their number. */
+export interface ContactWhereabouts {
+  timeZone: string | null;
+  /** E.164. */
+  phone: string | null;
+}
+
+/** The rules that apply to this contact, the configured base rule first. */
+export function sendingRulesFor(contact: ContactWhereabouts, base: SendingRule): SendingRule[] {
+  const rules: SendingRule[] = [base];
+  const parsed = contact.phone ? parsePhoneNumberFromString(contact.phone) : undefined;
+  if (parsed?.country === 'US') {
+    const areaCode = parsed.nationalNumber.slice(0, 3);
+    if (FLORIDA_AREA_CODES.has(areaCode)) rules.push(SENDING_RULES.florida);
+    if (MISSISSIPPI_AREA_CODES.has(areaCode)) rules.push(SENDING_RULES.mississippi);
+  }
+  if (parsed?.country === 'FR') rules.push(SENDING_RULES.france);
+  return rules;
+}
+
+/** The window that satisfies every rule that applies to the contact. */
+export function sendingWindowFor(contact: ContactWhereabouts, base: SendingRule): SendingWindow {
+  return strictest(sendingRulesFor(contact, base).map((rule) => rule.window));
+}
+
+const zonesByRegion = new Map<string, string[]>();
+
+/**
+ * Every zone the contact's clock may be in: their own zone when they gave one; else all the zones
+ * of their number's country (a US number may be anywhere from Honolulu to New York, and a
+ * message must be lawful in each); else the hub's default zones.
+ */
+export function possibleTimeZones(contact: ContactWhereabouts, defaultZones: readonly string[]): string[] {
+  if (contact.timeZone && isTimeZone(contact.timeZone)) return [contact.timeZone];
+  const region = contact.phone ? parsePhoneNumberFromString(contact.phone)?.country : undefined;
+  const zones = region ? zonesOfRegion(region) : [];
+  return zones.length > 0 ? zones : [...defaultZones];
+}
+
+/** Every time zone of a country (ISO 3166 two letters), as ICU lists them; empty when unknown. */
+export function zonesOfRegion(region: string): string[] {
+  if (!zonesByRegion.has(region)) {
+    // Intl.Locale's time-zone list (ICU's, Node ≥ 18); not yet in TypeScript's lib types.
+    const zones = (new Intl.Locale(`und-${region}`) as Intl.Locale & { timeZones?: string[] }).timeZones ?? [];
+    zonesByRegion.set(region, zones.filter(isTimeZone));
+  }
+  return zonesByRegion.get(region) ?? [];
+}
+
+/** Whether this is a time zone the runtime knows (IANA name, or UTC). */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}

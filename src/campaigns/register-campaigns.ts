@@ -1,0 +1,75 @@
+import type { DataSource } from 'typeorm';
+import type { Config } from '../config';
+import type { ApiExtension } from '../inbox/api-router';
+import type { Logger } from '../logger';
+import type { OutboundService } from '../outbound/outbound-service';
+import { CampaignSendStore } from '../store/campaigns/campaign-send-store';
+import { CampaignStore } from '../store/campaigns/campaign-store';
+import { CampaignDispatcher, type FlowStarter } from './campaign-dispatcher';
+import { CampaignService, type AudiencePredicate } from './campaign-service';
+import { campaignsRouter } from './campaigns-router';
+import { zonesOfRegion } from './contact-sending-rules';
+import { parseFrequencyCaps } from './frequency-caps';
+import type { SendingPolicy } from './send-decision';
+import { SENDING_RULES, parseSendingWindow } from './sending-window';
+
+export interface Campaigns {
+  api: ApiExtension;
+  service: CampaignService;
+  dispatcher: CampaignDispatcher;
+}
+
+/** The sending policy the configuration asks for (config.ts has validated each part). */
+export function sendingPolicyOf(config: Config): SendingPolicy {
+  const window = parseSendingWindow(config.SENDING_WINDOW) ?? SENDING_RULES.tcpa.window;
+  const caps = parseFrequencyCaps(config.MARKETING_FREQUENCY_CAPS);
+  const regionZones = zonesOfRegion(config.TWILIO_DEFAULT_REGION);
+  return {
+    baseRule: { law: `SENDING_WINDOW=${config.SENDING_WINDOW}`, window },
+    defaultTimeZones: config.SENDING_DEFAULT_TIME_ZONE
+      ? [config.SENDING_DEFAULT_TIME_ZONE]
+      : regionZones.length > 0
+        ? regionZones
+        : ['UTC'],
+    marketingCaps: 'caps' in caps ? caps.caps : [],
+  };
+}
+
+/**
+ * Campaigns: the /api/campaigns routes (mounted by the inbox behind its sign-in) and the
+ * dispatcher that sends their recipients, paced per channel, in every hub process.
+ */
+export function registerCampaigns(deps: {
+  config: Config;
+  dataSource: DataSource;
+  outbound: OutboundService;
+  audience: AudiencePredicate;
+  startFlow: FlowStarter | null;
+  log: Logger;
+  clock?: () => Date;
+}): Campaigns {
+  const campaigns = new CampaignStore(deps.dataSource);
+  const policy = sendingPolicyOf(deps.config);
+  const dispatcher = new CampaignDispatcher(
+    {
+      campaigns,
+      sends: new CampaignSendStore(deps.dataSource),
+      outbound: deps.outbound,
+      startFlow: deps.startFlow,
+      log: deps.log,
+    },
+    {
+      policy,
+      rates: { sms: deps.config.TWILIO_SMS_MPS, whatsapp: deps.config.TWILIO_WHATSAPP_MPS },
+      clock: deps.clock,
+    },
+  );
+  const service = new CampaignService({
+    campaigns,
+    audience: deps.audience,
+    nudge: () => dispatcher.nudge(),
+    defaultTimeZone: policy.defaultTimeZones.length === 1 ? policy.defaultTimeZones[0] : 'UTC',
+    clock: deps.clock,
+  });
+  return { api: { paths: ['/campaigns'], router: campaignsRouter(service) }, service, dispatcher };
+}
