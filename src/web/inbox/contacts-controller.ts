@@ -25,6 +25,8 @@ export interface ContactsState {
   segments: Segment[] | null;
   /** The contact page's profile. */
   contact: ContactProfile | null;
+  /** The saved segments the open contact belongs to; null while unknown. */
+  memberOf: Segment[] | null;
   /** The form edits this profile; null: a new contact. */
   editing: ContactProfile | null;
 }
@@ -60,6 +62,7 @@ export class ContactsController {
       error: null,
       segments: null,
       contact: null,
+      memberOf: null,
       editing: null,
     };
   }
@@ -87,7 +90,6 @@ export class ContactsController {
   }
 
   async loadSegments(): Promise<void> {
-    if (!this.manages) return;
     try {
       this.state.segments = (await contactsApi.segments()).items;
     } catch {
@@ -137,6 +139,29 @@ export class ContactsController {
     const profile = await this.guard(contactsApi.profile(id));
     if (!profile) return;
     this.state.contact = profile;
+    this.state.memberOf = null;
+    this.views?.contact();
+    await this.findSegments(profile);
+  }
+
+  /**
+   * The saved segments the contact is in, asked of the directory: the segment's members found
+   * by the contact's most specific detail (phone, email, external id, else name), one request
+   * per segment. A contact opened again in the meantime wins.
+   */
+  private async findSegments(profile: ContactProfile): Promise<void> {
+    if (this.state.segments === null) await this.loadSegments();
+    const segments = this.state.segments ?? [];
+    const q = profile.phone ?? profile.email ?? (profile as { externalId?: string | null }).externalId ?? profile.name;
+    const member = await Promise.all(
+      segments.map(async (segment) => {
+        const filters = { q, tag: '', segment: segment.id, channel: '', consent: '' };
+        const page = await contactsApi.page(directoryQuery(filters, 200)).catch(() => null);
+        return page?.items.some((item) => item.id === profile.id) ?? false;
+      }),
+    );
+    if (this.state.contact?.id !== profile.id) return;
+    this.state.memberOf = segments.filter((_, index) => member[index]);
     this.views?.contact();
   }
 
@@ -155,9 +180,11 @@ export class ContactsController {
     const profile = editing ? await contactsApi.update(editing.id, fields) : await contactsApi.create(fields);
     this.state.contact = profile;
     this.state.editing = null;
+    this.state.memberOf = null;
     this.show('contact');
     this.views?.contact();
     void this.reload();
+    void this.findSegments(profile);
   }
 
   /** Erases the open contact (GDPR article 17) and goes back to the directory. */

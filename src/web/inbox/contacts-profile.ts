@@ -24,7 +24,8 @@ export function createContactPage(controller: ContactsController, openConversati
     const extra = contact as ContactProfile & { events?: Row[]; segments?: Row[]; externalId?: string | null };
     const consentHistory = sections.consentEvidence ?? sections.consentHistory ?? sections.consents ?? [];
     const events = extra.events ?? sections.events ?? [];
-    const segments = extra.segments ?? sections.segments ?? [];
+    const segments: Row[] = extra.segments ?? sections.segments ?? (state.memberOf as Row[] | null) ?? [];
+    const segmentsKnown = Boolean(extra.segments ?? sections.segments) || state.memberOf !== null;
     replace(
       root,
       backButton(),
@@ -107,7 +108,7 @@ export function createContactPage(controller: ContactsController, openConversati
                     h('span', { class: 'label segment', attrs: { 'data-key': text(segment.key) } }, text(segment.name)),
                   ),
                 )
-              : h('p', { class: 'empty' }, 'In no saved segment.'),
+              : h('p', { class: 'empty' }, segmentsKnown ? 'In no saved segment.' : 'Looking…'),
           ),
           card(
             'Conversations',

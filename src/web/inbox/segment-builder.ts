@@ -333,7 +333,9 @@ export function createSegmentBuilder(openContact: (id: string) => void, onSaved:
             ['score', 'latest score is'],
           ]),
           ...(v.measure === 'score' ? [pick('op', 'Comparison', NUMBER_OPERATORS), text('value', 'Score')] : []),
+          h('span', { class: 'muted' }, 'given in the last'),
           days('within_days', 'Given in the last (days, optional)'),
+          h('span', { class: 'muted' }, 'days'),
         ];
       case 'answer':
         return [
@@ -358,7 +360,13 @@ export function createSegmentBuilder(openContact: (id: string) => void, onSaved:
             : []),
           ...(v.measure === 'count' ? [h('span', {}, 'times')] : []),
           ...(v.measure.startsWith('last_') ? [days('value', 'Days'), h('span', {}, 'days ago')] : []),
-          ...(v.measure === 'ever' ? [] : [days('within_days', 'Counting the last (days, optional)')]),
+          ...(v.measure === 'ever'
+            ? []
+            : [
+                h('span', { class: 'muted' }, 'counting the last'),
+                days('within_days', 'Counting the last (days, optional)'),
+                h('span', { class: 'muted' }, 'days'),
+              ]),
         ];
     }
   }
@@ -386,6 +394,7 @@ export function createSegmentBuilder(openContact: (id: string) => void, onSaved:
     markError(null, '');
     if (current.rule === null) {
       count.textContent = '–';
+      delete count.dataset.count;
       replace(sample);
       previewStatus.textContent = current.error ?? 'Add a condition to see who matches.';
       return;
@@ -404,6 +413,7 @@ export function createSegmentBuilder(openContact: (id: string) => void, onSaved:
     root.classList.remove('counting');
     if (!answer) {
       count.textContent = '–';
+      delete count.dataset.count;
       replace(sample);
       const text = message(failure);
       previewStatus.textContent = text;

@@ -204,7 +204,14 @@ function rowOf(item: unknown): ConditionRow | null {
   if (!values) return null;
   // The row must make the same rule again, or it would change what is saved.
   const row: ConditionRow = { kind: values[0], negate: false, values: { ...DEFAULTS[values[0]], ...values[1] } };
-  return JSON.stringify(rowRule(row)) === JSON.stringify(item) ? row : null;
+  return canonical(rowRule(row)) === canonical(item) ? row : null;
+}
+
+/** JSON with every object's keys sorted: the hub stores rules as jsonb, which reorders keys. */
+export function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    isObject(item) ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : item,
+  );
 }
 
 function leafValues(item: Record<string, unknown>): [ConditionKind, Record<string, string>] | null {
