@@ -101,6 +101,11 @@ beforeAll(async () => {
   manager = await createUser(hub, 'manager');
   nia = await seedNia();
   await seedCrowd();
+  const vips = await api(hub, 'POST', '/segments', {
+    as: manager.session,
+    body: { name: 'VIPs', rules: { tag: 'vip' } },
+  });
+  expect(vips.status).toBe(201);
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
 }, 120_000);
@@ -234,6 +239,9 @@ describe('the Contacts tab in a browser', () => {
     await section('consents').locator('.consent.opted_out[data-channel="whatsapp"]').waitFor();
     await section('consents').locator('.consent', { hasText: 'keyword:STOP' }).waitFor();
     await section('feedback').locator('.section-row', { hasText: 'The parcel was late again' }).waitFor();
+    await section('events').locator('.event[data-event="order.placed"]').nth(2).waitFor();
+    expect(await section('events').locator('.event dd').first().textContent()).toBe('27.25');
+    expect(await section('segments').locator('.segment').allTextContents()).toEqual(['VIPs']);
 
     // A conversation opens in the inbox.
     await section('conversations').getByRole('button').first().click();
