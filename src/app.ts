@@ -46,6 +46,8 @@ export interface AppOptions {
   pgliteDataDir?: string;
   /** Tests: an in-memory PGlite starts from this dump of a migrated database (see StoreOptions). */
   pgliteDump?: Blob;
+  /** Tests: the clock campaigns read (sending windows, schedules, caps). */
+  clock?: () => Date;
 }
 
 export interface App {

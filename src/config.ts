@@ -253,6 +253,14 @@ export const configSchema = z
     TWILIO_WHATSAPP_MPS: z.coerce.number().positive().max(1000).default(80).meta({
       description: 'Messages per second for WhatsApp campaigns (Cloud API: 80, raised by Meta up to 1,000).',
     }),
+    CAMPAIGN_CLAIM_SECONDS: z.coerce.number().int().min(2).max(600).default(60).meta({
+      description:
+        'How long a hub process holds the campaign recipients it claimed; if it dies, another process takes them after this. Each recipient is still sent once at most.',
+    }),
+    OUTBOUND_CLAIM_SECONDS: z.coerce.number().int().min(2).max(600).default(120).meta({
+      description:
+        'How long a hub process holds the SMS/WhatsApp sends it claimed; if it dies, another process takes them after this.',
+    }),
     // The durable outbound queue (SMS, WhatsApp).
     OUTBOUND_RETRY_LIMIT: z.coerce.number().int().min(0).max(20).default(6).meta({
       description: 'How many times a failed SMS/WhatsApp send is retried before the message is marked failed.',

@@ -4,12 +4,21 @@ import type { Logger } from '../logger';
 import type { OutboundService } from '../outbound/outbound-service';
 import type { CampaignRecord, CampaignStore } from '../store/campaigns/campaign-store';
 import type { CampaignSendStore, DueRecipient, OutgoingCampaignMessage } from '../store/campaigns/campaign-send-store';
+import { flowEventOf, type AutomationTrigger } from './automation-triggers';
 import type { CampaignMessage } from './campaign-schemas';
 import { campaignScope, Personalizer } from './personalize';
 import { decideSend, type CampaignContent, type SendingPolicy } from './send-decision';
 
-/** Starts a flow in a conversation (the flow runtime's runner), when flows are on. */
-export type FlowStarter = (conversationId: string, flowId: string, data: Record<string, unknown>) => Promise<void>;
+/**
+ * Starts a flow in a conversation (the flow runtime's runner), when flows are on; `event` is what
+ * the flow sees as its trigger (`contact.birthday` for the birthday automation).
+ */
+export type FlowStarter = (
+  conversationId: string,
+  flowId: string,
+  event: string,
+  data: Record<string, unknown>,
+) => Promise<void>;
 
 export interface CampaignDispatcherOptions {
   policy: SendingPolicy;
@@ -156,14 +165,7 @@ export class CampaignDispatcher {
 
     const outgoing: OutgoingCampaignMessage[] = [];
     const renderFailed: Parameters<CampaignSendStore['skip']>[0] = [];
-    const flowStarts: {
-      recipientId: string;
-      contactId: string;
-      channel: ChannelName;
-      address: string;
-      flowId: string;
-      data: Record<string, unknown>;
-    }[] = [];
+    const flowStarts: FlowStart[] = [];
     for (const [channel, group] of sending) {
       const slots = await this.deps.sends.reserveSlots(
         channel,
@@ -177,7 +179,15 @@ export class CampaignDispatcher {
         const { recipient, message } = item;
         const base = { recipientId: recipient.id, contactId: recipient.contactId, channel, address: item.address };
         if ('flowId' in message) {
-          flowStarts.push({ ...base, flowId: message.flowId, data: message.data ?? {} });
+          const campaign = campaigns.get(recipient.campaignId) as CampaignRecord;
+          const event =
+            campaign.kind === 'automation' ? flowEventOf(campaign.trigger as AutomationTrigger) : 'campaign';
+          flowStarts.push({
+            ...base,
+            flowId: message.flowId,
+            event,
+            data: { ...message.data, campaignId: campaign.id },
+          });
           return;
         }
         const scope = campaignScope(recipient.contactId, recipient.contact);
@@ -201,22 +211,15 @@ export class CampaignDispatcher {
     }
     await this.deps.sends.skip(renderFailed);
     const { sent } = await this.deps.sends.send(outgoing);
-    await this.deps.outbound.announce(sent.map(({ message }) => messageView(message)));
+    await this.deps.outbound.announce(
+      sent.map(({ message }) => messageView(message)),
+      outgoing.map((item) => item.runAfter),
+    );
     await this.startFlows(flowStarts, now);
     await this.deps.sends.release(later);
   }
 
-  private async startFlows(
-    starts: {
-      recipientId: string;
-      contactId: string;
-      channel: ChannelName;
-      address: string;
-      flowId: string;
-      data: Record<string, unknown>;
-    }[],
-    now: Date,
-  ): Promise<void> {
+  private async startFlows(starts: FlowStart[], now: Date): Promise<void> {
     if (starts.length === 0) return;
     if (!this.deps.startFlow) {
       await this.deps.sends.skip(starts.map((start) => ({ recipientId: start.recipientId, reason: 'flows_off' })));
@@ -228,12 +231,22 @@ export class CampaignDispatcher {
       const start = byRecipient.get(recipientId);
       if (!start) continue;
       await this.deps
-        .startFlow(conversationId, start.flowId, start.data)
+        .startFlow(conversationId, start.flowId, start.event, start.data)
         .catch((error: unknown) =>
           this.deps.log.warn({ err: error, recipientId, flowId: start.flowId }, 'campaign flow did not start'),
         );
     }
   }
+}
+
+interface FlowStart {
+  recipientId: string;
+  contactId: string;
+  channel: ChannelName;
+  address: string;
+  flowId: string;
+  event: string;
+  data: Record<string, unknown>;
 }
 
 /** The message a recipient gets: their variant's, else the campaign's. */

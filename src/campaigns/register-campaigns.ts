@@ -61,6 +61,7 @@ export function registerCampaigns(deps: {
     {
       policy,
       rates: { sms: deps.config.TWILIO_SMS_MPS, whatsapp: deps.config.TWILIO_WHATSAPP_MPS },
+      lockSeconds: deps.config.CAMPAIGN_CLAIM_SECONDS,
       clock: deps.clock,
     },
   );

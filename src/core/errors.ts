@@ -23,6 +23,11 @@ export const ERRORS = {
   CSRF_FAILED: { status: 403, message: 'The request is missing a valid X-CSRF-Token header' },
   ORIGIN_NOT_ALLOWED: { status: 403, message: 'Requests from this origin are not allowed' },
   CONTACT_NOT_FOUND: { status: 404, message: 'Contact not found' },
+  // The contacts directory (issue 14): a second contact with the same phone, email or external id.
+  CONTACT_EXISTS: { status: 409, message: 'A contact with that phone, email or external id already exists' },
+  CONTACT_ERASED: { status: 410, message: 'The contact was erased; the hub keeps nothing about them' },
+  SEGMENT_NOT_FOUND: { status: 404, message: 'Segment not found' },
+  EVENT_ID_TAKEN: { status: 409, message: 'That eventId was already used for another contact or event name' },
   USER_NOT_FOUND: { status: 404, message: 'User not found' },
   EMAIL_TAKEN: { status: 409, message: 'A user with that email already exists' },
   NOT_FOUND: { status: 404, message: 'Not found' },
@@ -38,7 +43,6 @@ export const ERRORS = {
   // Campaigns and automations (src/campaigns).
   CAMPAIGN_NOT_FOUND: { status: 404, message: 'Campaign not found' },
   CAMPAIGN_STATE: { status: 409, message: 'The campaign cannot do that in its current state' },
-  SEGMENT_NOT_FOUND: { status: 404, message: 'Segment not found' },
   // Twilio (SMS, WhatsApp) and consent.
   INVALID_SIGNATURE: { status: 403, message: 'The request signature is missing or does not match' },
   INVALID_PHONE_NUMBER: { status: 400, message: 'The phone number is not a valid number' },

@@ -20,6 +20,8 @@ import { FlowConversations } from './flow-conversations';
 import { FeedbackStore } from '../store/feedback/feedback-store';
 import { FlowRunStore } from '../store/flow-runs/flow-run-store';
 import { ConversationStore } from '../store/conversations/conversation-store';
+import { ContactStore } from '../store/contacts/contact-store';
+import { ContactEventStore } from '../store/events/contact-event-store';
 
 export interface FlowsRuntime {
   runner: FlowRunner;
@@ -118,6 +120,10 @@ export function registerFlows(deps: FlowsDeps): FlowsRuntime | null {
       runner,
       triggers,
       conversations,
+      contacts: new ContactStore(dataSource),
+      events: new ContactEventStore(dataSource),
+      defaultRegion: config.TWILIO_DEFAULT_REGION,
+      log,
       refusalFor: (conversationId) => outbound.refusalFor(conversationId),
     }),
   );

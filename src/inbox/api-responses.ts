@@ -75,6 +75,7 @@ const Contact = z.strictObject({
   lastName: z.string().nullable(),
   email: z.string().nullable(),
   phone: z.string().nullable(),
+  externalId: z.string().nullable().meta({ description: "The shop's own id for the person (unique)" }),
   locale: z.string().nullable(),
   timeZone: z.string().nullable(),
   birthday: z.string().nullable(),
@@ -87,6 +88,22 @@ const Contact = z.strictObject({
   sections: z
     .record(z.string(), z.array(z.record(z.string(), z.unknown())))
     .meta({ description: 'consents, flowAnswers, feedback, …: rows, newest first' }),
+});
+
+/** A row of the contacts directory (GET /api/contacts). */
+const ContactListItem = z.strictObject({
+  id,
+  name: z.string().meta({ description: 'The one display-name rule' }),
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+  externalId: z.string().nullable(),
+  tags: z.array(z.string()),
+  channels: z.array(z.string()).meta({ description: 'Channels the contact has an identity on' }),
+  consents: z
+    .record(z.string(), z.enum(['opted_in', 'opted_out']))
+    .meta({ description: 'Recorded consent per channel; a channel absent has none' }),
+  lastSeenAt: timestamp.nullable(),
+  createdAt: timestamp,
 });
 
 const CannedResponse = z.strictObject({ id, shortCode: z.string(), title: z.string().nullable(), body: z.string() });
@@ -103,6 +120,7 @@ export const API_RESPONSES = {
   Message,
   MessagePage: page(Message),
   Contact,
+  ContactPage: page(ContactListItem),
   CannedResponse,
   CannedResponseList: z.strictObject({ items: z.array(CannedResponse) }),
 };

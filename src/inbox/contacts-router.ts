@@ -5,10 +5,10 @@ import {
   cannedResponseChangesInput,
   cannedResponseInput,
   cannedResponseQuery,
-  contactChangesInput,
   idParam,
   mergeInput,
 } from './api-schemas';
+import { contactChangesInput, contactDirectoryQuery, newContactInput } from './contact-schemas';
 import type { CannedResponses } from './canned-responses';
 import { mergeContacts, type MergeResult } from './contact-merge';
 import type { ContactService } from './contact-service';
@@ -17,6 +17,43 @@ import type { ApiOperation } from './api-operation';
 
 /** These routes as the OpenAPI document shows them (openapi.ts). */
 export const contactsOperations: ApiOperation[] = [
+  {
+    method: 'get',
+    path: '/contacts',
+    tag: 'contacts',
+    summary:
+      'The directory, newest first: every contact for admins and managers, for agents those with a conversation they may see',
+    query: contactDirectoryQuery,
+    response: 'ContactPage',
+  },
+  {
+    method: 'post',
+    path: '/contacts',
+    tag: 'contacts',
+    summary:
+      'Create a contact (admin, manager); 409 CONTACT_EXISTS names the existing one by phone, email or externalId',
+    body: newContactInput,
+    status: 201,
+    response: 'Contact',
+  },
+  {
+    method: 'delete',
+    path: '/contacts/{id}',
+    tag: 'contacts',
+    summary:
+      'Erase the person (GDPR art. 17, admin, manager): profile, identities, message bodies and attachments, flow answers, feedback comments, consents and events; counts stay, tombstones keep imports from bringing them back',
+    status: 204,
+  },
+  {
+    method: 'get',
+    path: '/contacts/{id}/export',
+    tag: 'contacts',
+    summary: 'Everything the hub holds about the person as a JSON download (GDPR art. 15, admin, manager)',
+    response: {
+      description:
+        '{ exportedAt, profile, identities, conversations: [{ …, messages }], consents, consentEvidence, events, flowRuns, exposures, feedback, feedbackRequests, handoffs }',
+    },
+  },
   {
     method: 'get',
     path: '/contacts/{id}',
@@ -74,7 +111,7 @@ export const contactsOperations: ApiOperation[] = [
   },
 ];
 
-/** `/api/contacts…` (profile, edit, merge) and `/api/canned-responses…`. */
+/** `/api/contacts…` (directory, profile, create, edit, merge, erase, export) and `/api/canned-responses…`. */
 export function contactsRouter(
   dataSource: DataSource,
   contacts: ContactService,
@@ -82,6 +119,26 @@ export function contactsRouter(
   onMerged: (result: MergeResult) => void,
 ): Router {
   const router = Router();
+
+  router.get('/contacts', async (req, res) => {
+    res.json(await contacts.list(principal(req), parseInput(contactDirectoryQuery, req.query)));
+  });
+
+  router.post('/contacts', requireRole('admin', 'manager'), async (req, res) => {
+    res.status(201).json(await contacts.create(principal(req), parseInput(newContactInput, req.body)));
+  });
+
+  router.delete('/contacts/:id', requireRole('admin', 'manager'), async (req, res) => {
+    const { id } = parseInput(idParam, req.params);
+    await contacts.erase(id);
+    res.status(204).end();
+  });
+
+  router.get('/contacts/:id/export', requireRole('admin', 'manager'), async (req, res) => {
+    const { id } = parseInput(idParam, req.params);
+    const data = await contacts.export(id);
+    res.attachment(`contact-${id}.json`).json(data);
+  });
 
   router.get('/contacts/:id', async (req, res) => {
     const { id } = parseInput(idParam, req.params);

@@ -15,7 +15,7 @@ import { ConversationStore } from '../store/conversations/conversation-store';
 import { HandoffStore } from '../store/conversations/handoff-store';
 import { apiRouter, type ApiExtension } from './api-router';
 import { CannedResponses } from './canned-responses';
-import { ContactService } from './contact-service';
+import { ContactService, type SegmentFilter } from './contact-service';
 import { FlowRequests } from './flow-requests';
 import { InboxCommands } from './inbox-commands';
 import { inboxPageRouter } from './inbox-page';
@@ -36,6 +36,8 @@ export interface InboxDeps {
   flows: Pick<FlowsRuntime, 'runner' | 'catalog'> | null;
   /** More contact-profile sections from other parts of the hub (see profile-sections.ts). */
   profileSections?: ProfileSection[];
+  /** Saved segments' membership for GET /api/contacts?segment= (SegmentStore.membershipSql). */
+  segmentFilter?: SegmentFilter;
   /** More /api routes from other parts of the hub, behind the inbox's sign-in. */
   apiExtensions?: ApiExtension[];
   /** Whether this process reaches its database now (the inbox shows "reconnecting" when not). */
@@ -76,11 +78,12 @@ export function registerInbox(deps: InboxDeps): Inbox {
   // Who loses sight of a conversation is told by the realtime listener of `conversation.updated`,
   // which the conversation store publishes with the previous audience.
   const commands = new InboxCommands(dataSource, bus, deps.outbound, queries);
-  const contacts = new ContactService(
-    dataSource,
-    [...DEFAULT_PROFILE_SECTIONS, ...(deps.profileSections ?? [])],
-    config.TWILIO_DEFAULT_REGION,
-  );
+  const contacts = new ContactService(dataSource, [...DEFAULT_PROFILE_SECTIONS, ...(deps.profileSections ?? [])], {
+    defaultRegion: config.TWILIO_DEFAULT_REGION,
+    segmentFilter: deps.segmentFilter,
+    // An erased person's conversations leave the inbox's lists as resolved, with no text.
+    onErased: (result) => void realtime.refresh(result.conversationIds),
+  });
 
   deps.express.use(
     '/api',

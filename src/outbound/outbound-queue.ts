@@ -82,6 +82,18 @@ export class OutboundQueue {
     else this.pendingWake = true;
   }
 
+  /**
+   * Jobs were committed to leave later (a campaign's paced slots): a lane wakes at each moment,
+   * so a slot is kept to the millisecond rather than to the next poll.
+   */
+  notifyAt(moments: readonly Date[]): void {
+    const wanted = new Set(moments.map((moment) => Math.max(0, moment.getTime() - Date.now())));
+    for (const delay of wanted) {
+      if (delay === 0) this.notify();
+      else setTimeout(() => !this.stopped && this.notify(), delay).unref();
+    }
+  }
+
   /** Lets the batches in flight finish, then stops (before the database closes). */
   async stop(): Promise<void> {
     if (this.stopped) return;

@@ -29,6 +29,8 @@ export interface SendRequest {
 export interface QueuePort {
   /** Wakes a worker after a message and its job were committed. */
   notify(): void;
+  /** Wakes a worker at each of these moments (jobs committed to leave then). */
+  notifyAt(moments: readonly Date[]): void;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -169,9 +171,10 @@ export class OutboundService {
   /**
    * Queued messages written outside `send` (a campaign's batch writes each message, its job and
    * its recipient's state in one statement) are announced as any other: listeners hear
-   * `message.created` with the conversation, and the queue's workers wake.
+   * `message.created` with the conversation, and the queue's workers wake — now, and at each
+   * moment in `leaveAt` (the jobs' paced slots).
    */
-  async announce(messages: MessageView[]): Promise<void> {
+  async announce(messages: MessageView[], leaveAt: readonly Date[] = []): Promise<void> {
     if (messages.length === 0) return;
     const ids = [...new Set(messages.map((message) => message.conversationId))];
     const targets = await this.messages.findTargets(ids);
@@ -181,6 +184,7 @@ export class OutboundService {
       if (conversation) this.bus.publish('message.created', { message, conversation });
     }
     this.queue?.port.notify();
+    this.queue?.port.notifyAt(leaveAt);
   }
 
   /** Hands an envelope to its channel; a missing channel or a throwing adapter becomes a failure. */

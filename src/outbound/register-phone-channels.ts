@@ -92,7 +92,7 @@ export async function registerPhoneChannels(
       retryDelaySeconds: config.OUTBOUND_RETRY_DELAY_SECONDS,
       lanes: config.OUTBOUND_LANES,
       batchSize: config.OUTBOUND_BATCH_SIZE,
-      lockSeconds: 120,
+      lockSeconds: config.OUTBOUND_CLAIM_SECONDS,
       pollMs: 500,
       lingerMs: 10,
     },

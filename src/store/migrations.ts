@@ -19,7 +19,9 @@ import { ConsentEvidence1796100000000 } from '../../migrations/1796100000000-Con
 import { OutboundJobsConversationOrder1796500000000 } from '../../migrations/1796500000000-OutboundJobsConversationOrder';
 import { ScoreClass1796300000000 } from '../../migrations/1796300000000-ScoreClass';
 import { Audience1796600000000 } from '../../migrations/1796600000000-Audience';
+import { ContactErasure1796610000000 } from '../../migrations/1796610000000-ContactErasure';
 import { Campaigns1796700000000 } from '../../migrations/1796700000000-Campaigns';
+import { Automations1796710000000 } from '../../migrations/1796710000000-Automations';
 
 /** Every migration in order; a schema change adds one file in migrations/ and one line here. */
 export const MIGRATIONS = [
@@ -42,7 +44,9 @@ export const MIGRATIONS = [
   OutboundJobsConversationOrder1796500000000,
   ScoreClass1796300000000,
   Audience1796600000000,
+  ContactErasure1796610000000,
   Campaigns1796700000000,
+  Automations1796710000000,
 ];
 
 /**

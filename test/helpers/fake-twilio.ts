@@ -9,6 +9,8 @@ export interface RecordedMessage {
   params: Record<string, string | string[]>;
   /** The sid the fake gave it (also when it dropped the connection afterwards). */
   sid: string;
+  /** When it arrived (ms since the epoch): pacing is measured from these. */
+  receivedAt: number;
 }
 
 /** How the fake answers the next create: an error Twilio would send, or a lost connection. */
@@ -63,6 +65,7 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
       authorization: req.headers.authorization,
       params,
       sid: `SM${randomBytes(16).toString('hex')}`,
+      receivedAt: Date.now(),
     };
     requests.push(recorded);
     const answer = answers.shift();

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { createApp, type App } from '../../src/app';
+import { createApp, type App, type AppOptions } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
 import { createTestDatabase } from './database';
 import { migratedPgliteDump } from './pglite-template';
@@ -33,7 +33,10 @@ export interface TestApp {
  * PostgreSQL database when DATABASE_URL is set), listening on a free port on 127.0.0.1.
  * `env` sets any configuration variable as the environment would.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: Pick<AppOptions, 'clock'> = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'rapport-test-'));
   const config = testConfig({
@@ -46,6 +49,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     pgliteDataDir: 'memory://',
     pgliteDump: database.url ? undefined : migratedPgliteDump(),
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    ...options,
   });
   const address = await app.listen();
   return {

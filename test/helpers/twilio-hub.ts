@@ -16,19 +16,25 @@ export interface TwilioHub {
 }
 
 /** The real hub, live-configured against a fake Twilio API on 127.0.0.1. */
-export async function startTwilioHub(env: Record<string, string> = {}): Promise<TwilioHub> {
+export async function startTwilioHub(
+  env: Record<string, string> = {},
+  options: Parameters<typeof startTestApp>[1] = {},
+): Promise<TwilioHub> {
   const fake = await startFakeTwilio();
-  const hub = await startTestApp({
-    TWILIO_ACCOUNT_SID: ACCOUNT_SID,
-    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-    TWILIO_SMS_FROM: SMS_FROM,
-    TWILIO_WHATSAPP_FROM: WHATSAPP_FROM,
-    TWILIO_API_URL: fake.url,
-    PUBLIC_URL,
-    OUTBOUND_RETRY_LIMIT: '3',
-    OUTBOUND_RETRY_DELAY_SECONDS: '1',
-    ...env,
-  });
+  const hub = await startTestApp(
+    {
+      TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+      TWILIO_SMS_FROM: SMS_FROM,
+      TWILIO_WHATSAPP_FROM: WHATSAPP_FROM,
+      TWILIO_API_URL: fake.url,
+      PUBLIC_URL,
+      OUTBOUND_RETRY_LIMIT: '3',
+      OUTBOUND_RETRY_DELAY_SECONDS: '1',
+      ...env,
+    },
+    options,
+  );
   return {
     hub,
     fake,
@@ -47,10 +53,13 @@ export interface TwilioHubSuite {
 }
 
 /** Registers the file's hooks for one hub shared by the file's tests (see startTwilioHub). */
-export function useTwilioHub(env: Record<string, string> = {}): TwilioHubSuite {
+export function useTwilioHub(
+  env: Record<string, string> = {},
+  options: Parameters<typeof startTestApp>[1] = {},
+): TwilioHubSuite {
   let started: TwilioHub | undefined;
   beforeAll(async () => {
-    started = await startTwilioHub(env);
+    started = await startTwilioHub(env, options);
   });
   afterAll(async () => {
     await started?.close();

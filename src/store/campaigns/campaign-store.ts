@@ -7,6 +7,11 @@ export type CampaignStatus = 'draft' | 'scheduled' | 'running' | 'paused' | 'com
 export interface CampaignRecord {
   id: string;
   name: string;
+  kind: 'campaign' | 'automation';
+  /** An automation's trigger (automation-triggers.ts); null for a campaign. */
+  trigger: unknown;
+  /** When an automation last looked for due contacts. */
+  scheduledAt: string | null;
   status: CampaignStatus;
   purpose: 'marketing' | 'transactional';
   channel: 'sms' | 'whatsapp' | 'auto';
@@ -25,6 +30,9 @@ export interface CampaignRecord {
 interface CampaignRow {
   id: string;
   name: string;
+  kind: 'campaign' | 'automation';
+  trigger: unknown;
+  scheduled_at: Date | null;
   status: CampaignStatus;
   purpose: 'marketing' | 'transactional';
   channel: 'sms' | 'whatsapp' | 'auto';
@@ -40,11 +48,13 @@ interface CampaignRow {
   created_at: Date;
 }
 
-const COLUMNS = `id, name, status, purpose, channel, segment_id, message, schedule, variants, holdout_percent,
+const COLUMNS = `id, name, kind, trigger, scheduled_at, status, purpose, channel, segment_id, message, schedule, variants, holdout_percent,
   skip_when_capped, created_by, launched_at, finished_at, created_at`;
 
 export interface NewCampaign {
   name: string;
+  /** An automation (always on, started by its trigger) instead of a one-off campaign. */
+  automation?: { trigger: unknown };
   purpose: 'marketing' | 'transactional';
   channel: 'sms' | 'whatsapp' | 'auto';
   segmentId: string;
@@ -106,8 +116,8 @@ export class CampaignStore {
     const [row] = await queryRows<{ id: string }>(
       this.dataSource.manager,
       `INSERT INTO campaigns (name, purpose, channel, segment_id, message, schedule, variants, holdout_percent,
-                              skip_when_capped, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+                              skip_when_capped, created_by, kind, trigger, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
       [
         campaign.name,
         campaign.purpose,
@@ -119,6 +129,10 @@ export class CampaignStore {
         campaign.holdoutPercent,
         campaign.skipWhenCapped,
         campaign.createdBy,
+        campaign.automation ? 'automation' : 'campaign',
+        campaign.automation ? JSON.stringify(campaign.automation.trigger) : null,
+        // An automation starts switched off: `paused` until someone turns it on.
+        campaign.automation ? 'paused' : 'draft',
       ],
     );
     return row.id;
@@ -133,11 +147,11 @@ export class CampaignStore {
     return row ? recordOf(row) : null;
   }
 
-  async list(): Promise<CampaignRecord[]> {
+  async list(kind: 'campaign' | 'automation' = 'campaign'): Promise<CampaignRecord[]> {
     const rows = await queryRows<CampaignRow>(
       this.dataSource.manager,
-      `SELECT ${COLUMNS} FROM campaigns ORDER BY created_at DESC, id DESC LIMIT 500`,
-      [],
+      `SELECT ${COLUMNS} FROM campaigns WHERE kind = $1 ORDER BY created_at DESC, id DESC LIMIT 500`,
+      [kind],
     );
     return rows.map(recordOf);
   }
@@ -178,7 +192,7 @@ export class CampaignStore {
       const started = await queryRows<{ id: string }>(
         tx,
         `UPDATE campaigns SET status = 'running', launched_at = now(), updated_at = now()
-          WHERE id = $1 AND status IN ('draft', 'scheduled') RETURNING id`,
+          WHERE id = $1 AND kind = 'campaign' AND status IN ('draft', 'scheduled') RETURNING id`,
         [id],
       );
       if (started.length === 0) return null;
@@ -229,12 +243,12 @@ export class CampaignStore {
     });
   }
 
-  /** Running campaigns with no recipient left waiting are complete. */
+  /** Running campaigns with no recipient left waiting are complete (automations never are). */
   async completeFinished(): Promise<string[]> {
     const rows = await queryRows<{ id: string }>(
       this.dataSource.manager,
       `UPDATE campaigns c SET status = 'completed', finished_at = now(), updated_at = now()
-        WHERE c.status = 'running'
+        WHERE c.status = 'running' AND c.kind = 'campaign'
           AND NOT EXISTS (SELECT 1 FROM campaign_recipients r
                            WHERE r.campaign_id = c.id AND r.state IN ('pending', 'held', 'deferred'))
         RETURNING c.id`,
@@ -361,6 +375,9 @@ function recordOf(row: CampaignRow): CampaignRecord {
   return {
     id: row.id,
     name: row.name,
+    kind: row.kind,
+    trigger: row.trigger,
+    scheduledAt: row.scheduled_at ? new Date(row.scheduled_at).toISOString() : null,
     status: row.status,
     purpose: row.purpose,
     channel: row.channel,

@@ -8,6 +8,8 @@ export interface ContactRecord {
   lastName: string | null;
   email: string | null;
   phone: string | null;
+  /** The shop's own id for this person (unique; an import matches by it first). */
+  externalId: string | null;
   locale: string | null;
   timeZone: string | null;
   /** `YYYY-MM-DD`, read as text so no time zone can shift the day. */
@@ -26,7 +28,7 @@ export interface ContactIdentityRecord {
 }
 
 /** The columns `contactOf` reads, as every contact query selects them. */
-export const CONTACT_COLUMNS = `id, display_name, first_name, last_name, email, phone, locale, time_zone,
+export const CONTACT_COLUMNS = `id, display_name, first_name, last_name, email, phone, external_id, locale, time_zone,
   birthday::text AS birthday, attributes, tags, last_seen_at, created_at`;
 
 /** A `contacts` row as selected with CONTACT_COLUMNS. */
@@ -37,6 +39,7 @@ export interface ContactRow {
   last_name: string | null;
   email: string | null;
   phone: string | null;
+  external_id: string | null;
   locale: string | null;
   time_zone: string | null;
   birthday: string | null;
@@ -55,6 +58,7 @@ export function contactOf(row: ContactRow): ContactRecord {
     lastName: row.last_name,
     email: row.email,
     phone: row.phone,
+    externalId: row.external_id,
     locale: row.locale,
     timeZone: row.time_zone,
     birthday: row.birthday,

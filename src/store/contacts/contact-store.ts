@@ -1,4 +1,6 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AppError } from '../../core/errors';
+import { tombstoneHash, type TombstoneKind } from '../../core/tombstone';
 import type { ChannelName } from '../../core/types';
 import { queryRows } from '../prepared-query';
 import { mergeContactRows, type ContactMergeResult } from './merge-contacts';
@@ -17,6 +19,7 @@ export interface ContactFieldChanges {
   lastName?: string | null;
   email?: string | null;
   phone?: string | null;
+  externalId?: string | null;
   locale?: string | null;
   timeZone?: string | null;
   birthday?: string | null;
@@ -32,10 +35,16 @@ const COLUMNS: [Exclude<keyof ContactFieldChanges, 'attributes' | 'tags'>, strin
   ['lastName', 'last_name'],
   ['email', 'email'],
   ['phone', 'phone'],
+  ['externalId', 'external_id'],
   ['locale', 'locale'],
   ['timeZone', 'time_zone'],
   ['birthday', 'birthday'],
 ];
+
+/** A new contact's fields, in their stored form; attributes and tags as they are to be kept. */
+export type NewContactFields = Omit<ContactFieldChanges, 'attributes'> & { attributes?: Record<string, unknown> };
+
+const UNIQUE_VIOLATION = '23505';
 
 /** SMS and WhatsApp share E.164 addresses: the same number is the same person on both. */
 const PHONE_CHANNELS: readonly ChannelName[] = ['sms', 'whatsapp'];
@@ -50,7 +59,7 @@ export class ContactStore {
   async find(contactId: string): Promise<ContactRecord | null> {
     const [row] = await queryRows<ContactRow>(
       this.dataSource.manager,
-      `SELECT ${CONTACT_COLUMNS} FROM contacts WHERE id = $1`,
+      `SELECT ${CONTACT_COLUMNS} FROM contacts WHERE id = $1 AND erased_at IS NULL`,
       [contactId],
     );
     return row ? contactOf(row) : null;
@@ -93,8 +102,83 @@ export class ContactStore {
     return rows.length === 1;
   }
 
+  /** The contact with this external id (the shop's own id), erased ones aside. */
+  async idByExternalId(externalId: string): Promise<string | null> {
+    const [row] = await queryRows<{ id: string }>(
+      this.dataSource.manager,
+      'SELECT id FROM contacts WHERE external_id = $1',
+      [externalId],
+    );
+    return row?.id ?? null;
+  }
+
+  /** Whether an erased person had this address (in its stored form: E.164, lower-cased email). */
+  async isTombstoned(kind: TombstoneKind, storedValue: string): Promise<boolean> {
+    const rows = await queryRows<{ id: string }>(
+      this.dataSource.manager,
+      'SELECT id FROM contact_tombstones WHERE kind = $1 AND value_hash = $2',
+      [kind, tombstoneHash(kind, storedValue)],
+    );
+    return rows.length === 1;
+  }
+
+  /**
+   * Creates a contact unless one already has its phone (as profile or SMS/WhatsApp identity),
+   * email or external id: then CONTACT_EXISTS names the field and the existing contact. Creations
+   * of the same address are serialised by a transaction-scoped advisory lock on it, so two
+   * concurrent requests cannot both find nobody and create two.
+   */
+  async create(fields: NewContactFields): Promise<string> {
+    return this.dataSource.transaction(async (tx) => {
+      const keys = (['phone', 'email', 'externalId'] as const)
+        .filter((field) => typeof fields[field] === 'string')
+        .map((field) => `contact:${field}:${fields[field] as string}`)
+        .sort();
+      for (const key of keys) await queryRows(tx, 'SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
+      await this.refuseDuplicates(tx, fields);
+      const columns = COLUMNS.filter(([field]) => fields[field] !== undefined);
+      const params: unknown[] = columns.map(([field]) => fields[field]);
+      params.push(JSON.stringify(fields.attributes ?? {}), uniqueTags(fields.tags ?? []));
+      const [row] = await queryRows<{ id: string }>(
+        tx,
+        `INSERT INTO contacts (${[...columns.map(([, column]) => column), 'attributes', 'tags'].join(', ')})
+         VALUES (${params.map((_, i) => (i === columns.length ? `$${i + 1}::jsonb` : `$${i + 1}`)).join(', ')})
+         RETURNING id`,
+        params,
+      );
+      return row.id;
+    });
+  }
+
+  private async refuseDuplicates(tx: EntityManager, fields: NewContactFields): Promise<void> {
+    const checks: [keyof NewContactFields, string, unknown[]][] = [
+      ['externalId', 'SELECT id FROM contacts WHERE external_id = $1', [fields.externalId]],
+      [
+        'phone',
+        `SELECT contact_id AS id FROM contact_identities WHERE channel = ANY($2) AND address = $1
+         UNION ALL SELECT id FROM contacts WHERE phone = $1 LIMIT 1`,
+        [fields.phone, PHONE_CHANNELS],
+      ],
+      ['email', 'SELECT id FROM contacts WHERE lower(email) = $1 ORDER BY created_at LIMIT 1', [fields.email]],
+    ];
+    for (const [field, text, params] of checks) {
+      if (typeof fields[field] !== 'string') continue;
+      const [existing] = await queryRows<{ id: string }>(tx, text, params);
+      if (existing) throw contactExists(field, existing.id);
+    }
+  }
+
   /** Applies an edit; answers false when the contact does not exist. */
   async update(contactId: string, changes: ContactFieldChanges): Promise<boolean> {
+    try {
+      return await this.applyUpdate(contactId, changes);
+    } catch (error) {
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION || changes.externalId == null) throw error;
+      throw contactExists('externalId', await this.idByExternalId(changes.externalId));
+    }
+  }
+
+  private async applyUpdate(contactId: string, changes: ContactFieldChanges): Promise<boolean> {
     const sets: string[] = [];
     const params: unknown[] = [contactId];
     for (const [field, column] of COLUMNS) {
@@ -109,13 +193,13 @@ export class ContactStore {
       sets.push(`attributes = (attributes || $${params.length - 1}::jsonb) - $${params.length}::text[]`);
     }
     if (changes.tags) {
-      params.push([...new Set(changes.tags.map((tag) => tag.trim().toLowerCase()).filter(Boolean))]);
+      params.push(uniqueTags(changes.tags));
       sets.push(`tags = $${params.length}`);
     }
     const text =
       sets.length > 0
-        ? `UPDATE contacts SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 RETURNING id`
-        : 'SELECT id FROM contacts WHERE id = $1';
+        ? `UPDATE contacts SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 AND erased_at IS NULL RETURNING id`
+        : 'SELECT id FROM contacts WHERE id = $1 AND erased_at IS NULL';
     return (await queryRows<{ id: string }>(this.dataSource.manager, text, params)).length === 1;
   }
 
@@ -123,4 +207,16 @@ export class ContactStore {
   merge(survivorId: string, mergedId: string): Promise<ContactMergeResult | null> {
     return this.dataSource.transaction((tx) => mergeContactRows(tx, survivorId, mergedId));
   }
+}
+
+/** Tags are kept lower-cased and once each. */
+function uniqueTags(tags: string[]): string[] {
+  return [...new Set(tags.map((tag) => tag.trim().toLowerCase()).filter(Boolean))];
+}
+
+function contactExists(field: string, existingId: string | null): AppError {
+  return new AppError('CONTACT_EXISTS', `${field}: a contact with this ${field} already exists`, {
+    field,
+    existingId,
+  });
 }

@@ -26,6 +26,7 @@ export const MERGE_RULES: Record<string, string> = {
   flow_exposures: 'move (unique per run and step, and the runs move with them)',
   feedback: 'move (the daily counts’ trigger re-files each row under the survivor’s segment and tags)',
   feedback_requests: 'move',
+  contact_events: 'move (the eventId key is global, not per contact: nothing can clash)',
 };
 
 /** Tables whose rows simply change owner: no unique key there can clash between two contacts. */
@@ -37,6 +38,7 @@ const MOVED = [
   'flow_exposures',
   'feedback',
   'feedback_requests',
+  'contact_events',
 ];
 
 /**
@@ -51,7 +53,8 @@ export async function mergeContactRows(
 ): Promise<ContactMergeResult | null> {
   const locked = await queryRows<{ id: string }>(
     tx,
-    'SELECT id FROM contacts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE',
+    // An erased contact takes part in no merge: it would be given (or give) a person's data again.
+    'SELECT id FROM contacts WHERE id = ANY($1::uuid[]) AND erased_at IS NULL ORDER BY id FOR UPDATE',
     [[survivorId, mergedId]],
   );
   if (locked.length !== 2) return null;

@@ -1,4 +1,13 @@
-import { Check, Column, CreateDateColumn, Entity, ForeignKey, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  ForeignKey,
+  Index,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 
 /** A message the business sends first, to a segment, in each contact's channel and hours. */
 @Entity({ name: 'campaigns' })
@@ -6,12 +15,25 @@ import { Check, Column, CreateDateColumn, Entity, ForeignKey, PrimaryGeneratedCo
 @Check('campaigns_purpose_check', "purpose IN ('marketing', 'transactional')")
 @Check('campaigns_channel_check', "channel IN ('sms', 'whatsapp', 'auto')")
 @Check('campaigns_holdout_percent_check', 'holdout_percent BETWEEN 0 AND 100')
+@Check('campaigns_kind_check', "kind IN ('campaign', 'automation')")
+@Index('ix_campaigns_running_automations', ['kind'], { where: "status = 'running'" })
 export class Campaign {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'campaigns_pkey' })
   id!: string;
 
   @Column({ type: 'varchar', length: 200 })
   name!: string;
+
+  /** `automation`: always on, started by the hub itself on its `trigger` (automation-triggers.ts). */
+  @Column({ type: 'varchar', length: 16, default: 'campaign' })
+  kind!: 'campaign' | 'automation';
+
+  @Column({ type: 'jsonb', nullable: true })
+  trigger!: unknown;
+
+  /** When the automation last looked for contacts whose moment has come. */
+  @Column({ name: 'scheduled_at', type: 'timestamptz', nullable: true })
+  scheduledAt!: Date | null;
 
   @Column({ type: 'varchar', length: 16, default: 'draft' })
   status!: string;

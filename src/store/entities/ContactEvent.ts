@@ -25,6 +25,10 @@ export class ContactEvent {
   @Column({ name: 'event_id', type: 'varchar', length: 200, nullable: true })
   eventId!: string | null;
 
+  /** What POST /api/events answered for it, given again to a repeat of the same `eventId`. */
+  @Column({ type: 'jsonb', nullable: true })
+  answer!: Record<string, unknown> | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }
