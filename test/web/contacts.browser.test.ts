@@ -238,6 +238,19 @@ describe('the Contacts tab in a browser', () => {
     // Every decision, newest first where the hub orders it so: the STOP on WhatsApp is there.
     await section('consents').locator('.consent.opted_out[data-channel="whatsapp"]').waitFor();
     await section('consents').locator('.consent', { hasText: 'keyword:STOP' }).waitFor();
+    // Every decision, with who recorded it: opted in on a form, then STOP on WhatsApp.
+    await section('consents').getByRole('button', { name: 'Show every decision and its evidence' }).click();
+    await section('consents').locator('.consent').nth(2).waitFor();
+    expect(await section('consents').locator('.consent .evidence').allTextContents()).toEqual([
+      expect.stringContaining('keyword:STOP · recorded by consent-gate'),
+      expect.stringContaining('web form:checkout · recorded by import'),
+      expect.stringContaining('web form:checkout · recorded by import'),
+    ]);
+    expect(
+      await section('consents')
+        .locator('.consent')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-channel'))),
+    ).toEqual(['whatsapp', 'whatsapp', 'sms']);
     await section('feedback').locator('.section-row', { hasText: 'The parcel was late again' }).waitFor();
     await section('events').locator('.event[data-event="order.placed"]').nth(2).waitFor();
     expect(await section('events').locator('.event dd').first().textContent()).toBe('27.25');

@@ -107,6 +107,9 @@ export const contactsApi = {
   update: (id: string, fields: ContactFields) => call<ContactProfile>('PATCH', `/contacts/${id}`, fields),
   erase: (id: string) => call<Record<string, never>>('DELETE', `/contacts/${id}`),
   exportHref: (id: string) => `/api/contacts/${id}/export`,
+  /** Every consent decision with its evidence, oldest first: part of the person's export (managers). */
+  consentEvidence: async (id: string) =>
+    (await call<{ consentEvidence: Record<string, unknown>[] }>('GET', `/contacts/${id}/export`)).consentEvidence,
 
   importPreview: (csv: Blob, query: URLSearchParams) =>
     callRaw<ImportPreview>('POST', `/contacts/import/preview?${query}`, csv, 'text/csv'),

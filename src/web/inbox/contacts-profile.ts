@@ -16,6 +16,8 @@ type Row = Record<string, unknown>;
 export function createContactPage(controller: ContactsController, openConversation: (id: string) => void) {
   const state = controller.state;
   const root = h('section', { class: 'ct-contact', attrs: { 'aria-label': 'Contact' } });
+  /** Every consent decision of the contact shown, newest first, once asked for. */
+  let evidence: { id: string; rows: Row[] } | null = null;
 
   function render(): void {
     const contact = state.contact;
@@ -134,7 +136,20 @@ export function createContactPage(controller: ContactsController, openConversati
         h(
           'div',
           { class: 'ct-col' },
-          card('Consent history', 'consents', rows(consentHistory, consentRow, 'No consent recorded.')),
+          card(
+            'Consent history',
+            'consents',
+            rows(evidence?.id === contact.id ? evidence.rows : consentHistory, consentRow, 'No consent recorded.'),
+            // Where the profile has the current status only, managers ask for every decision.
+            controller.manages &&
+              !sections.consentEvidence &&
+              evidence?.id !== contact.id &&
+              h(
+                'button',
+                { class: 'link show-evidence', on: { click: () => void showEvidence(contact.id) } },
+                'Show every decision and its evidence',
+              ),
+          ),
           card('Events', 'events', rows(events, eventRow, 'No events yet.')),
           card(
             'Flow answers',
@@ -149,6 +164,14 @@ export function createContactPage(controller: ContactsController, openConversati
         ),
       ),
     );
+  }
+
+  async function showEvidence(id: string): Promise<void> {
+    // A failure leaves the current statuses shown (and the button, to try again).
+    const decisions = await contactsApi.consentEvidence(id).catch(() => null);
+    if (!decisions || state.contact?.id !== id) return;
+    evidence = { id, rows: [...decisions].reverse() };
+    render();
   }
 
   function backButton(): HTMLElement {
