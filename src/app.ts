@@ -21,6 +21,8 @@ import { IntakeGate } from './lifecycle/intake-gate';
 import { Readiness } from './lifecycle/readiness';
 import { HubMetrics } from './http/metrics';
 import { registerFeedbackReview } from './feedback-review/register-feedback-review';
+import { registerSegments } from './segments/register-segments';
+import { registerCampaigns, type Campaigns } from './campaigns/register-campaigns';
 import { registerInbox, type Inbox } from './inbox/register-inbox';
 import { staticPagesRouter } from './http/static-pages';
 import { registerFlows, type FlowsRuntime } from './flows-runtime/register-flows';
@@ -71,6 +73,8 @@ export interface App {
   flows: FlowsRuntime | null;
   /** What `/ready` reports: starting, serving or stopping, and the background workers. */
   readiness: Readiness;
+  /** Campaigns and automations: their service, dispatcher and scheduler. */
+  campaigns: Campaigns;
   /** Whether PostgreSQL answers, told to the inbox (null on PGlite: it lives in this process). */
   databaseWatch: DatabaseWatch | null;
   listen(): Promise<AddressInfo>;
@@ -112,7 +116,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           })
         : { seeded: false },
     );
-    const app = await assemble(config, log, store, seed);
+    const app = await assemble(config, log, store, seed, options.clock);
     connectionLost = () => app.databaseWatch?.suspect();
     return app;
   } catch (error) {
@@ -121,7 +125,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   }
 }
 
-async function assemble(config: Config, log: Logger, store: Store, seed: SeedResult): Promise<App> {
+async function assemble(config: Config, log: Logger, store: Store, seed: SeedResult, clock?: () => Date): Promise<App> {
   const { dataSource } = store;
   const secret = resolveSecret(config.RAPPORT_SECRET, config.RAPPORT_DATA_DIR);
   const bus = new EventBus((event, error) => log.error({ err: error, event }, 'event listener failed'));
@@ -240,6 +244,24 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
     log,
     autoFollowUp: config.FEEDBACK_AUTO_FOLLOW_UP,
   });
+  const segments = registerSegments({ dataSource });
+  const segmentPredicate = (segmentId: string, alias: string, firstParam: number, now: Date) =>
+    segments.store.membershipSql(segmentId, alias, firstParam, now);
+  // Campaigns and lifecycle automations: /api/campaigns, /api/automations and their senders.
+  const campaigns = registerCampaigns({
+    config,
+    dataSource,
+    outbound,
+    audience: segmentPredicate,
+    startFlow: flows
+      ? async (conversationId, flowId, event, data) => {
+          await flows.runner.startFlow({ conversationId, flowId, trigger: { kind: 'event', event, data } });
+        }
+      : null,
+    log,
+    clock,
+  });
+  readiness.addWorker('campaigns', () => campaigns.dispatcher.running());
   const inbox = registerInbox({
     config,
     express: app,
@@ -250,7 +272,8 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
     channels,
     log,
     flows,
-    apiExtensions: [feedbackReview.api],
+    apiExtensions: [feedbackReview.api, segments.api, campaigns.api],
+    segmentFilter: segmentPredicate,
     databaseAvailable: () => databaseWatch?.isAvailable ?? true,
   });
   // Slack acts through the inbox's commands, so it comes after the inbox.
@@ -287,6 +310,7 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
     seed,
     flows,
     readiness,
+    campaigns,
     databaseWatch,
     listen: () =>
       new Promise((resolve, reject) => {
@@ -294,6 +318,7 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
         http.listen(config.PORT, config.HOST, () => {
           readiness.serving();
           databaseWatch?.start();
+          campaigns.start();
           resolve(http.address() as AddressInfo);
         });
       }),
@@ -318,6 +343,7 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
       await Promise.race([httpClosed, new Promise((resolve) => setTimeout(resolve, HTTP_GRACE_MS).unref())]);
       http.closeAllConnections();
       await httpClosed;
+      await campaigns.stop();
       await flows?.close();
       await bus.drain();
       await phone.stop();

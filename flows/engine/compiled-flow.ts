@@ -1,3 +1,4 @@
+import { segmentKeysOf } from '../schema/condition';
 import type { Flow, Step } from '../schema/flow';
 import type { LoadedFlow } from '../schema/load-flow';
 import type { Recognizer, RecognizerFactory } from '../nlu/recognizer';
@@ -11,6 +12,8 @@ export class CompiledFlow {
   readonly version: string;
   readonly source: string;
   readonly labels = new Map<string, string>();
+  /** The saved segments the flow names (`{ segment: key }`, a say variant's `segment`): loaded per turn. */
+  readonly segmentKeys: readonly string[];
   private readonly steps = new Map<string, { step: Step; index: number }>();
   private readonly recognizers = new Map<string, Recognizer>();
 
@@ -18,6 +21,7 @@ export class CompiledFlow {
     this.flow = loaded.flow;
     this.version = loaded.version;
     this.source = loaded.source;
+    this.segmentKeys = [...segmentKeysOf(loaded.flow.steps)].sort();
     loaded.flow.steps.forEach((step, index) => {
       this.steps.set(step.id, { step, index });
       if (step.type === 'ask' || step.type === 'feedback')

@@ -1,4 +1,4 @@
-import type { Condition } from '../schema/condition';
+import type { Condition, FieldOperators } from '../schema/condition';
 import { lookup } from './templates';
 import type { TurnContext } from './types';
 import { contactTimeZone, localMinutes } from './zoned-time';
@@ -9,7 +9,7 @@ export function evaluateCondition(condition: Condition, scope: Record<string, un
   if ('any' in condition) return condition.any.some((c) => evaluateCondition(c, scope, turn));
   if ('not' in condition) return !evaluateCondition(condition.not, scope, turn);
   if ('tag' in condition) return turn.contact.tags.some((tag) => tag.toLowerCase() === condition.tag.toLowerCase());
-  if ('segment' in condition) return turn.contact.attributes.segment === condition.segment;
+  if ('segment' in condition) return inSegment(turn, condition.segment);
   if ('channel' in condition) {
     const allowed = Array.isArray(condition.channel) ? condition.channel : [condition.channel];
     return allowed.includes(turn.conversation.channel);
@@ -25,7 +25,11 @@ export function evaluateCondition(condition: Condition, scope: Record<string, un
   return evaluateField(condition, lookup(scope, condition.field));
 }
 
-function evaluateField(condition: Extract<Condition, { field: string }>, value: unknown): boolean {
+/**
+ * Whether a value passes a field's comparisons (`undefined` when absent). Segments' SQL asks it
+ * whether an absent value passes, so the two evaluations agree on contacts without the value.
+ */
+export function evaluateField(condition: FieldOperators, value: unknown): boolean {
   const checks: boolean[] = [];
   if (condition.exists !== undefined)
     checks.push((value !== undefined && value !== null && value !== '') === condition.exists);
@@ -47,6 +51,14 @@ function evaluateField(condition: Extract<Condition, { field: string }>, value: 
   if (condition.lt !== undefined) checks.push(number < condition.lt);
   if (condition.lte !== undefined) checks.push(number <= condition.lte);
   return checks.length === 0 ? value !== undefined && value !== null : checks.every(Boolean);
+}
+
+/**
+ * Whether the contact is in a saved segment, as loaded when the turn began (for the segments
+ * the flow names). A segment the turn did not load, or that does not exist, holds no one.
+ */
+export function inSegment(turn: TurnContext, key: string): boolean {
+  return turn.segments?.has(key) ?? false;
 }
 
 function same(value: unknown, expected: unknown): boolean {

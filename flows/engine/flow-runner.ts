@@ -6,7 +6,7 @@ import type { FlowCatalog } from './flow-catalog';
 import type { ConversationTx, FlowEvents, FlowSender, FlowStore, SendOutcome } from './ports';
 import { renderForChannel, type RenderCapabilities, type RenderedMessage } from './render';
 import type { TriggerMatcher } from './trigger-matcher';
-import type { RunEndReason, RunState, RunTrigger, TurnResult } from './types';
+import type { RunEndReason, RunState, RunTrigger, TurnContext, TurnResult } from './types';
 
 export interface RunnerDeps {
   store: FlowStore;
@@ -68,12 +68,15 @@ export class FlowRunner {
         if (!match || !flow) return null;
         await tx.saveRun({ ...run, status: 'cancelled', stepId: null, awaiting: false, resumeAt: null });
         await this.snapshot(tx, flow);
-        return { flow, result: this.deps.engine.start(flow, match.trigger, this.context(tx)) };
+        return { flow, result: this.deps.engine.start(flow, match.trigger, await this.context(tx, flow)) };
       }
       if (!run) return this.startFromMessage(tx, input);
       const found = await this.deps.catalog.version(run.flowId, run.version, tx);
       if (found.status === 'found') {
-        return { flow: found.flow, result: this.deps.engine.reply(found.flow, run, input.text, this.context(tx)) };
+        return {
+          flow: found.flow,
+          result: this.deps.engine.reply(found.flow, run, input.text, await this.context(tx, found.flow)),
+        };
       }
       // The run cannot go on: it ends, and the message is taken as if no run were active, so a
       // keyword still starts a flow and the customer is not stuck behind a run nobody can run.
@@ -95,7 +98,7 @@ export class FlowRunner {
     const flow = match ? this.deps.catalog.latest(match.flowId) : undefined;
     if (!match || !flow) return null;
     await this.snapshot(tx, flow);
-    return { flow, result: this.deps.engine.start(flow, match.trigger, this.context(tx)) };
+    return { flow, result: this.deps.engine.start(flow, match.trigger, await this.context(tx, flow)) };
   }
 
   /**
@@ -117,7 +120,7 @@ export class FlowRunner {
       if (run === 'quiet') return null;
       if (run) await tx.saveRun({ ...run, status: 'cancelled', stepId: null, awaiting: false });
       await this.snapshot(tx, flow);
-      const context = this.context(tx, handedBack);
+      const context = await this.context(tx, flow, handedBack);
       return { flow, result: this.deps.engine.start(flow, input.trigger, context) };
     });
   }
@@ -145,7 +148,10 @@ export class FlowRunner {
         const found = await this.deps.catalog.version(run.flowId, run.version, tx);
         if (found.status === 'missing') return this.stopRun(tx, run, 'version_missing');
         if (found.status === 'invalid') return this.stopRun(tx, run, 'version_invalid', found.reason);
-        return { flow: found.flow, result: this.deps.engine.resume(found.flow, run, this.context(tx)) };
+        return {
+          flow: found.flow,
+          result: this.deps.engine.resume(found.flow, run, await this.context(tx, found.flow)),
+        };
       });
     }
     return conversationIds.length;
@@ -176,9 +182,15 @@ export class FlowRunner {
     return { ended: { run: ended, reason, detail } };
   }
 
-  private context(tx: ConversationTx, view?: ConversationView | null) {
+  /**
+   * What the turn reads besides the run. The saved segments the flow names are loaded here, in
+   * one query; a flow that names none costs no query.
+   */
+  private async context(tx: ConversationTx, flow: CompiledFlow, view?: ConversationView | null): Promise<TurnContext> {
     const conversation = view ? { ...tx.conversation, handledBy: view.handledBy } : tx.conversation;
-    return { contact: tx.contact, conversation, now: this.clock(), inferredTimeZone: tx.inferredTimeZone };
+    const now = this.clock();
+    const segments = flow.segmentKeys.length > 0 ? await tx.segmentsOf(flow.segmentKeys, now) : undefined;
+    return { contact: tx.contact, conversation, now, inferredTimeZone: tx.inferredTimeZone, segments };
   }
 
   /** One turn: serialized per conversation, decided and committed in the store, then sent. */

@@ -18,6 +18,11 @@ export class MemoryFlowStore implements FlowStore {
   readonly exposures: ExposureRecord[] = [];
   private sequence = 0;
 
+  /** The saved segments each contact is in (by contact id), set by tests: no rules in memory. */
+  readonly segmentMembers = new Map<string, string[]>();
+  /** How many times a turn asked for segment membership (a flow naming no segment never asks). */
+  segmentLookups = 0;
+
   /** What the hub would infer from a contact's phone number, set by tests. */
   readonly inferredTimeZones = new Map<string, string>();
 
@@ -36,6 +41,11 @@ export class MemoryFlowStore implements FlowStore {
       conversation,
       contact,
       inferredTimeZone: this.inferredTimeZones.get(contact.id) ?? null,
+      segmentsOf: async (keys) => {
+        this.segmentLookups += 1;
+        const members = this.segmentMembers.get(contact.id) ?? [];
+        return new Set(keys.filter((key) => members.includes(key)));
+      },
       activeRun: async () => runs.find((run) => run.status === 'active' || run.status === 'waiting') ?? null,
       saveRun: async (run) => {
         const saved = run.id ? run : { ...run, id: `run-${++this.sequence}` };

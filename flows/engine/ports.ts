@@ -55,6 +55,11 @@ export interface ConversationTx {
    * conditions then read UTC.
    */
   readonly inferredTimeZone: string | null;
+  /**
+   * The saved segments among `keys` the contact belongs to at `now` (one query); keys of
+   * segments that do not exist are simply not in the answer.
+   */
+  segmentsOf(keys: readonly string[], now: Date): Promise<ReadonlySet<string>>;
   /** The run that is active or waiting in this conversation, if any. */
   activeRun(): Promise<RunState | null>;
   /** Inserts (no id yet) or updates the run; returns it with its id. */

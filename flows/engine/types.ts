@@ -110,6 +110,11 @@ export interface TurnContext {
    * gave, even in this turn, wins.
    */
   inferredTimeZone?: string | null;
+  /**
+   * The saved segments (by key) the contact belongs to, among those the running flow names;
+   * loaded in one query when the turn begins, only for flows that name a segment.
+   */
+  segments?: ReadonlySet<string>;
 }
 
 export interface TurnResult {

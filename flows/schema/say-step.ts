@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { stepBase, template } from './base';
-import { conditionSchema } from './condition';
+import { conditionSchema, segmentCondition } from './condition';
 
 /** A variant of a message, used when its condition holds or the contact is in its segment. */
 const sayVariant = z.strictObject({
   when: conditionSchema.optional(),
-  segment: z.string().min(1).optional(),
+  /** The key of a saved segment the contact must be in. */
+  segment: segmentCondition.shape.segment.optional(),
   text: template,
 });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { templateProblem } from '../../flows/schema/liquid';
+import { automationTriggerSchema } from './automation-triggers';
 
 /** Liquid personalised per contact (`Hi {{ contact.first_name }}`), checked to parse before it is stored. */
 const liquidText = z
@@ -99,3 +100,29 @@ export const previewInput = z.strictObject({
   segmentId: z.uuid().optional(),
   contactIds: z.array(z.uuid()).max(10).optional(),
 });
+
+/** An automation: a campaign the hub starts itself, per contact, on its trigger. */
+export const automationInputSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    trigger: automationTriggerSchema,
+    /** Only contacts of this segment (required for `entered_segment`); everyone otherwise. */
+    audience: z.strictObject({ segmentId: z.uuid() }).optional(),
+    channel: z.enum(['sms', 'whatsapp', 'auto']),
+    purpose: z.enum(['marketing', 'transactional']),
+    message: campaignMessageSchema,
+    skipWhenCapped: z.boolean().default(false),
+  })
+  .superRefine((input, context) => {
+    if (input.trigger.type === 'entered_segment' && !input.audience) {
+      context.addIssue({ code: 'custom', path: ['audience'], message: 'entered_segment needs the segment to watch' });
+    }
+    if (input.channel === 'sms' && 'template' in input.message && !input.message.text) {
+      context.addIssue({
+        code: 'custom',
+        path: ['message'],
+        message: 'SMS cannot send a WhatsApp template: add a text',
+      });
+    }
+  });
+export type AutomationInput = z.infer<typeof automationInputSchema>;

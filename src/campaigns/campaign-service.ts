@@ -6,7 +6,8 @@ import type {
   CampaignStore,
   SendMoment,
 } from '../store/campaigns/campaign-store';
-import type { CampaignInput } from './campaign-schemas';
+import type { AutomationTrigger } from './automation-triggers';
+import type { AutomationInput, CampaignInput } from './campaign-schemas';
 
 /** A saved segment's predicate over the contacts alias, parameters numbered from `firstParam`; null: no such segment. */
 export type AudiencePredicate = (
@@ -41,9 +42,61 @@ export class CampaignService {
       nudge: () => void;
       /** The zone of a `localTime` schedule for contacts without one. */
       defaultTimeZone: string;
+      /** An automation was switched on: its scheduler takes note (a segment's current members) and looks at once. */
+      automationOn: (automation: {
+        id: string;
+        trigger: AutomationTrigger;
+        segmentId: string | null;
+        marketing: boolean;
+      }) => Promise<void>;
       clock?: () => Date;
     },
   ) {}
+
+  async createAutomation(input: AutomationInput, createdBy: string | null): Promise<{ id: string }> {
+    const id = await this.deps.campaigns.create({
+      name: input.name,
+      purpose: input.purpose,
+      channel: input.channel,
+      segmentId: input.audience?.segmentId ?? null,
+      message: input.message,
+      schedule: undefined,
+      variants: undefined,
+      holdoutPercent: 0,
+      skipWhenCapped: input.skipWhenCapped,
+      createdBy,
+      automation: { trigger: input.trigger },
+    });
+    return { id };
+  }
+
+  async automations(): Promise<CampaignView[]> {
+    const automations = await this.deps.campaigns.list('automation');
+    return Promise.all(
+      automations.map(async (automation) => ({
+        ...automation,
+        counts: await this.deps.campaigns.counts(automation.id),
+      })),
+    );
+  }
+
+  /** Switches an automation on (it starts looking for due contacts at once) or off. */
+  async switchAutomation(id: string, on: boolean): Promise<CampaignView> {
+    const automation = await this.find(id);
+    if (automation.kind !== 'automation') throw new AppError('CAMPAIGN_NOT_FOUND');
+    const moved = on
+      ? await this.deps.campaigns.transition(id, ['paused'], 'running')
+      : await this.deps.campaigns.transition(id, ['running'], 'paused');
+    if (moved && on) {
+      await this.deps.automationOn({
+        id,
+        trigger: automation.trigger as AutomationTrigger,
+        segmentId: automation.segmentId,
+        marketing: automation.purpose === 'marketing',
+      });
+    }
+    return this.get(id);
+  }
 
   async create(input: CampaignInput, createdBy: string | null): Promise<{ id: string }> {
     const id = await this.deps.campaigns.create({
@@ -76,6 +129,8 @@ export class CampaignService {
   /** Materialises the audience and starts sending (at the schedule's moment, if it has one). */
   async launch(id: string): Promise<CampaignView> {
     const campaign = await this.find(id);
+    if (campaign.kind !== 'campaign')
+      throw new AppError('CAMPAIGN_STATE', 'An automation is switched on, not launched');
     if (campaign.status !== 'draft')
       throw new AppError('CAMPAIGN_STATE', `A ${campaign.status} campaign cannot be launched`);
     const now = this.deps.clock?.() ?? new Date();

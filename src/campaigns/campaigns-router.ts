@@ -3,7 +3,7 @@ import { principal, requireRole } from '../auth/authenticate';
 import { parseInput } from '../http/validate';
 import type { ApiOperation } from '../inbox/api-operation';
 import { idParam } from '../inbox/api-schemas';
-import { campaignInputSchema, recipientsQuery } from './campaign-schemas';
+import { automationInputSchema, campaignInputSchema, recipientsQuery } from './campaign-schemas';
 import type { CampaignService } from './campaign-service';
 
 /** These routes as the OpenAPI document shows them (src/inbox/openapi.ts). */
@@ -49,10 +49,65 @@ export const campaignsOperations: ApiOperation[] = [
   },
 ];
 
-/** `/api/campaigns…`: managers and admins run campaigns; agents do not see them. */
+export const automationsOperations: ApiOperation[] = [
+  {
+    method: 'get',
+    path: '/automations',
+    tag: 'automations',
+    summary: 'Every lifecycle automation, on or off, with its last run and counts (admin, manager)',
+    response: { description: '{ items: Automation[] }' },
+  },
+  {
+    method: 'post',
+    path: '/automations',
+    tag: 'automations',
+    summary: 'An automation (created off): birthday, inactive, after an event, anniversary or entered a segment',
+    body: automationInputSchema,
+    status: 201,
+    response: { description: '{ id }' },
+  },
+  ...(['on', 'off'] as const).map((action): ApiOperation => ({
+    method: 'post',
+    path: `/automations/{id}/${action}`,
+    tag: 'automations',
+    summary: `Switch the automation ${action}`,
+    response: { description: 'Automation' },
+  })),
+  {
+    method: 'get',
+    path: '/automations/{id}/recipients',
+    tag: 'automations',
+    summary: 'Each occurrence with its state and reason',
+    query: recipientsQuery,
+    response: { description: '{ items, nextCursor }' },
+  },
+];
+
+/** `/api/campaigns…` and `/api/automations…`: managers and admins run them; agents do not see them. */
 export function campaignsRouter(service: CampaignService): Router {
   const router = Router();
-  router.use('/campaigns', requireRole('admin', 'manager'));
+  router.use(['/campaigns', '/automations'], requireRole('admin', 'manager'));
+
+  router.get('/automations', async (_req, res) => {
+    res.json({ items: await service.automations() });
+  });
+
+  router.post('/automations', async (req, res) => {
+    res
+      .status(201)
+      .json(await service.createAutomation(parseInput(automationInputSchema, req.body), principal(req).id));
+  });
+
+  for (const action of ['on', 'off'] as const) {
+    router.post(`/automations/:id/${action}`, async (req, res) => {
+      res.json(await service.switchAutomation(parseInput(idParam, req.params).id, action === 'on'));
+    });
+  }
+
+  router.get('/automations/:id/recipients', async (req, res) => {
+    const { id } = parseInput(idParam, req.params);
+    res.json(await service.recipients(id, parseInput(recipientsQuery, req.query)));
+  });
 
   router.get('/campaigns', async (_req, res) => {
     res.json({ items: await service.list() });

@@ -5,6 +5,8 @@ import type { Logger } from '../logger';
 import type { OutboundService } from '../outbound/outbound-service';
 import { CampaignSendStore } from '../store/campaigns/campaign-send-store';
 import { CampaignStore } from '../store/campaigns/campaign-store';
+import { AutomationStore } from '../store/campaigns/automation-store';
+import { AutomationScheduler } from './automation-scheduler';
 import { CampaignDispatcher, type FlowStarter } from './campaign-dispatcher';
 import { CampaignService, type AudiencePredicate } from './campaign-service';
 import { campaignsRouter } from './campaigns-router';
@@ -17,6 +19,9 @@ export interface Campaigns {
   api: ApiExtension;
   service: CampaignService;
   dispatcher: CampaignDispatcher;
+  scheduler: AutomationScheduler;
+  start(): void;
+  stop(): Promise<void>;
 }
 
 /** The sending policy the configuration asks for (config.ts has validated each part). */
@@ -65,12 +70,38 @@ export function registerCampaigns(deps: {
       clock: deps.clock,
     },
   );
+  const defaultTimeZone = policy.defaultTimeZones.length === 1 ? policy.defaultTimeZones[0] : 'UTC';
+  const scheduler = new AutomationScheduler({
+    automations: new AutomationStore(deps.dataSource),
+    audience: deps.audience,
+    nudge: () => dispatcher.nudge(),
+    defaultTimeZone,
+    log: deps.log,
+    clock: deps.clock,
+  });
   const service = new CampaignService({
     campaigns,
     audience: deps.audience,
     nudge: () => dispatcher.nudge(),
-    defaultTimeZone: policy.defaultTimeZones.length === 1 ? policy.defaultTimeZones[0] : 'UTC',
+    defaultTimeZone,
+    automationOn: async (automation) => {
+      await scheduler.switchedOn(automation);
+      await scheduler.runOnce();
+    },
     clock: deps.clock,
   });
-  return { api: { paths: ['/campaigns'], router: campaignsRouter(service) }, service, dispatcher };
+  return {
+    api: { paths: ['/campaigns', '/automations'], router: campaignsRouter(service) },
+    service,
+    dispatcher,
+    scheduler,
+    start: () => {
+      dispatcher.start();
+      scheduler.start();
+    },
+    stop: async () => {
+      await scheduler.stop();
+      await dispatcher.stop();
+    },
+  };
 }

@@ -43,6 +43,8 @@ export const ERRORS = {
   // Campaigns and automations (src/campaigns).
   CAMPAIGN_NOT_FOUND: { status: 404, message: 'Campaign not found' },
   CAMPAIGN_STATE: { status: 409, message: 'The campaign cannot do that in its current state' },
+  // Saved segments (src/segments).
+  SEGMENT_KEY_TAKEN: { status: 409, message: 'Another segment already has that key' },
   // Twilio (SMS, WhatsApp) and consent.
   INVALID_SIGNATURE: { status: 403, message: 'The request signature is missing or does not match' },
   INVALID_PHONE_NUMBER: { status: 400, message: 'The phone number is not a valid number' },

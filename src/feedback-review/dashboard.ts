@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
-import type { GroupRow } from '../store/feedback/dashboard-query';
+import { segmentGroups, type GroupRow } from '../store/feedback/dashboard-query';
 import { FeedbackDashboardStore } from '../store/feedback/feedback-dashboard-store';
+import { SegmentStore } from '../store/segments/segment-store';
 import type { FeedbackFilter, FeedbackViewer } from './filters';
 import { csatScore, npsScore, rate, type CsatScore, type NpsScore } from './scores';
 
@@ -29,16 +30,22 @@ export interface Dashboard {
  */
 export class FeedbackDashboard {
   private readonly store: FeedbackDashboardStore;
+  private readonly segments: SegmentStore;
 
-  constructor(dataSource: DataSource) {
+  constructor(private readonly dataSource: DataSource) {
     this.store = new FeedbackDashboardStore(dataSource);
+    this.segments = new SegmentStore(dataSource);
   }
 
   async compute(filter: FeedbackFilter, viewer: FeedbackViewer): Promise<Dashboard> {
-    const [rows, requests] = await Promise.all([
+    const [grouped, requests, bySegment] = await Promise.all([
       this.store.groups(filter, viewer),
       this.store.requestCounts(filter, viewer),
+      segmentGroups(this.dataSource.manager, filter, viewer, this.segments, new Date()),
     ]);
+    // "By segment" is over the saved segments (a contact in several counts in each), not the
+    // free-text attribute the daily counts file ratings under.
+    const rows = [...grouped.filter((row) => row.dimension !== 'segment'), ...bySegment];
     const names = await this.store.userNames(rows.filter((row) => row.dimension === 'agent').map((row) => row.key));
     const overall = rows.find((row) => row.dimension === 'all');
     const group = (dimension: GroupRow['dimension'], label: (key: string) => string = (key) => key) =>

@@ -3,6 +3,7 @@ import { authOperations } from '../auth/auth-router';
 import { usersOperations } from '../auth/users-router';
 import { feedbackOperations } from '../feedback-review/feedback-router';
 import { eventsOperations } from '../flows-runtime/events-api';
+import { segmentsOperations } from '../segments/segments-router';
 import type { ApiOperation } from './api-operation';
 import { API_RESPONSES } from './api-responses';
 import { contactsOperations } from './contacts-router';
@@ -19,6 +20,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   ...contactsOperations,
   ...feedbackOperations,
   ...eventsOperations,
+  ...segmentsOperations,
 ];
 
 const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });

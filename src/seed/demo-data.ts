@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import type { DataSource } from 'typeorm';
-import { DemoDataStore, type DemoContact, type DemoLine } from '../store/demo-data-store';
+import { DemoDataStore, type DemoContact, type DemoLine, type DemoSegment } from '../store/demo-data-store';
 
 export interface SeedResult {
   seeded: boolean;
@@ -28,6 +28,11 @@ const DEMO_CONTACTS: DemoContact[] = [
     },
     tags: ['book-lover', 'mystery', 'vip'],
     identity: { channel: 'sms', address: '+14155550123' },
+    events: [
+      { name: 'order.placed', daysAgo: 200, properties: { total: 180 } },
+      { name: 'order.placed', daysAgo: 60, properties: { total: 240 } },
+      { name: 'order.placed', daysAgo: 6, properties: { total: 145 } },
+    ],
   },
   {
     displayName: 'Rick Alvarez',
@@ -48,6 +53,7 @@ const DEMO_CONTACTS: DemoContact[] = [
     },
     tags: ['music', '80s-rock', 'dad-jokes'],
     identity: { channel: 'whatsapp', address: '+13125550187' },
+    events: [{ name: 'order.placed', daysAgo: 20, properties: { total: 38 } }],
   },
   {
     displayName: 'Sam Okafor',
@@ -61,6 +67,36 @@ const DEMO_CONTACTS: DemoContact[] = [
     attributes: { favourite_genre: 'science fiction', last_order_days_ago: 120, segment: 'lapsed' },
     tags: ['lapsed', 'sci-fi'],
     identity: { channel: 'sms', address: '+16175550142' },
+    events: [
+      { name: 'order.placed', daysAgo: 300, properties: { total: 52 } },
+      { name: 'order.placed', daysAgo: 120, properties: { total: 27 } },
+    ],
+  },
+];
+
+/**
+ * The demo's saved segments: flows name them (`{ segment: lapsed }` in welcome.yaml), the feedback
+ * dashboard breaks scores down by them. Sam is lapsed, Maya a VIP; who has a birthday this month
+ * depends on the month.
+ */
+const DEMO_SEGMENTS: DemoSegment[] = [
+  {
+    key: 'lapsed',
+    name: 'Lapsed',
+    description: 'Ordered before, but not in the last 90 days',
+    rules: { event: 'order.placed', last: { before_days: 90 } },
+  },
+  {
+    key: 'vip',
+    name: 'VIP',
+    description: 'Tagged vip, or spent 500 or more in the last year',
+    rules: { any: [{ tag: 'vip' }, { event: 'order.placed', within_days: 365, sum: { property: 'total', gte: 500 } }] },
+  },
+  {
+    key: 'birthday-this-month',
+    name: 'Birthday this month',
+    description: 'Their birthday falls in this month, in their own time zone',
+    rules: { birthday: 'this_month' },
   },
 ];
 
@@ -92,6 +128,7 @@ export async function seedDemoData(
     admin: { email, name: 'Demo Admin', passwordHash: await argon2.hash(password) },
     contacts: DEMO_CONTACTS,
     sample: SAMPLE_CONVERSATION,
+    segments: DEMO_SEGMENTS,
   });
   return seeded ? { seeded: true, admin: { email, password } } : { seeded: false };
 }

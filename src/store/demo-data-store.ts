@@ -14,6 +14,16 @@ export interface DemoContact {
   attributes: Record<string, unknown>;
   tags: string[];
   identity: { channel: 'sms' | 'whatsapp'; address: string };
+  /** What the shop told us they did, backdated by `daysAgo`. */
+  events?: { name: string; daysAgo: number; properties: Record<string, unknown> }[];
+}
+
+/** A saved segment of the demo, in the condition language. */
+export interface DemoSegment {
+  key: string;
+  name: string;
+  description: string;
+  rules: unknown;
 }
 
 /** One line of the sample conversation, backdated by `ago` (a PostgreSQL interval). */
@@ -28,6 +38,7 @@ export interface DemoData {
   contacts: DemoContact[];
   /** A conversation with the contact whose SMS number this is. */
   sample: { contactPhone: string; lines: DemoLine[] };
+  segments: DemoSegment[];
 }
 
 /**
@@ -53,6 +64,13 @@ export class DemoDataStore {
       ]);
       for (const contact of data.contacts) await insertContact(tx, contact);
       await insertSampleConversation(tx, data.sample);
+      for (const segment of data.segments)
+        await queryRows(tx, 'INSERT INTO segments (key, name, description, rules) VALUES ($1, $2, $3, $4::jsonb)', [
+          segment.key,
+          segment.name,
+          segment.description,
+          JSON.stringify(segment.rules),
+        ]);
       return true;
     });
   }
@@ -81,6 +99,13 @@ async function insertContact(tx: EntityManager, contact: DemoContact): Promise<v
     contact.identity.channel,
     contact.identity.address,
   ]);
+  for (const event of contact.events ?? [])
+    await queryRows(
+      tx,
+      `INSERT INTO contact_events (contact_id, name, occurred_at, properties)
+       VALUES ($1, $2, now() - make_interval(days => $3), $4::jsonb)`,
+      [id, event.name, event.daysAgo, JSON.stringify(event.properties)],
+    );
 }
 
 async function insertSampleConversation(tx: EntityManager, sample: DemoData['sample']): Promise<void> {

@@ -20,6 +20,7 @@ import { OutboundJobsConversationOrder1796500000000 } from '../../migrations/179
 import { ScoreClass1796300000000 } from '../../migrations/1796300000000-ScoreClass';
 import { Audience1796600000000 } from '../../migrations/1796600000000-Audience';
 import { ContactErasure1796610000000 } from '../../migrations/1796610000000-ContactErasure';
+import { SegmentIndexes1796620000000 } from '../../migrations/1796620000000-SegmentIndexes';
 import { Campaigns1796700000000 } from '../../migrations/1796700000000-Campaigns';
 import { Automations1796710000000 } from '../../migrations/1796710000000-Automations';
 
@@ -45,6 +46,7 @@ export const MIGRATIONS = [
   ScoreClass1796300000000,
   Audience1796600000000,
   ContactErasure1796610000000,
+  SegmentIndexes1796620000000,
   Campaigns1796700000000,
   Automations1796710000000,
 ];

@@ -161,6 +161,10 @@ describe('the dashboard read from daily counts', () => {
       [changed.contact_id],
     );
     await db.query('UPDATE contacts SET last_seen_at = now() WHERE id = $1', [changed.contact_id]);
+    await db.query(
+      `INSERT INTO segments (key, name, rules)
+       VALUES ('moved-away', 'Moved away', '{"field": "contact.attributes.segment", "equals": "moved-away"}')`,
+    );
     await db.query('DELETE FROM contacts WHERE id = $1', [removed.contact_id]);
 
     const result = await dashboard.compute(parseFeedbackFilter({}), manager);

@@ -59,9 +59,11 @@ async function dialogue(
   lines: string[],
   channel: 'sms' | 'webchat' | 'whatsapp' = 'sms',
   contact = {},
+  segments: string[] = [],
 ) {
   const harness = engineHarness([source]);
   const conversation = harness.conversation(channel, contact);
+  harness.store.segmentMembers.set(harness.store.conversations.get(conversation)!.contactId, segments);
   for (const text of lines) await harness.say(conversation, text);
   return harness.drain(conversation);
 }
@@ -136,11 +138,28 @@ describe('branch conditions', () => {
 `);
 
   it.each([
-    [{ segment: 'lapsed' }, 'we missed you'],
-    [{ segment: 'vip' }, 'hello, valued friend'],
-    [{ segment: 'new' }, 'hello'],
-    [{}, 'hello'],
-  ])('branches on the segment %j (a branch case, then a say variant)', async (attributes, expected) => {
-    expect(await dialogue(segmentBranch, ['go'], 'sms', { attributes })).toEqual([expected]);
+    [['lapsed'], 'we missed you'],
+    [['vip'], 'hello, valued friend'],
+    [['lapsed', 'vip'], 'we missed you'],
+    [['new'], 'hello'],
+    [[], 'hello'],
+  ])(
+    'branches on the saved segments %j the contact is in (a branch case, then a say variant)',
+    async (segments, expected) => {
+      expect(await dialogue(segmentBranch, ['go'], 'sms', {}, segments)).toEqual([expected]);
+    },
+  );
+
+  it('reads saved segments, not a free-text attribute of the same name', async () => {
+    expect(await dialogue(segmentBranch, ['go'], 'sms', { attributes: { segment: 'lapsed' } })).toEqual(['hello']);
+  });
+
+  it('asks for segment membership only in flows that name a segment', async () => {
+    const named = engineHarness([segmentBranch]);
+    await named.say(named.conversation(), 'go');
+    expect(named.store.segmentLookups).toBe(1);
+    const unnamed = engineHarness([channelBranch]);
+    await unnamed.say(unnamed.conversation(), 'go');
+    expect(unnamed.store.segmentLookups).toBe(0);
   });
 });

@@ -112,6 +112,13 @@ export async function seedFeedback(dataSource: DataSource, options: SeedOptions)
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
   const query = (sql: string, params: unknown[] = []) => dataSource.query(sql, params);
   const run = Math.floor(next() * 1e9);
+  // The dashboard breaks scores down by saved segments: one per segment the contacts carry.
+  await query(
+    `INSERT INTO segments (key, name, rules)
+     SELECT s, s, jsonb_build_object('field', 'contact.attributes.segment', 'equals', s) FROM unnest($1::text[]) AS s
+     ON CONFLICT (key) DO NOTHING`,
+    [SEGMENTS.filter((segment) => segment !== null)],
+  );
 
   const agents: FeedbackWorld['agents'] = [];
   for (let n = 0; n < (options.agents ?? 3); n++) {

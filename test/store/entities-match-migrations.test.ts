@@ -6,6 +6,9 @@ import { createTestDatabase } from '../helpers/database';
  * drift, `typeorm migration:generate` writes a migration that "fixes" the schema back to the
  * entities — dropping constraints and indexes the hub relies on.
  */
+// Two databases built from scratch (initdb, every migration, a synchronize): slow on a busy machine.
+jest.setTimeout(180_000);
+
 describe('the TypeORM entities', () => {
   it('describe the migrated schema: TypeORM finds nothing to change', async () => {
     const { upQueries } = await withStore(async (store) => {

@@ -57,7 +57,7 @@ export interface NewCampaign {
   automation?: { trigger: unknown };
   purpose: 'marketing' | 'transactional';
   channel: 'sms' | 'whatsapp' | 'auto';
-  segmentId: string;
+  segmentId: string | null;
   message: unknown;
   schedule: unknown;
   variants: unknown;

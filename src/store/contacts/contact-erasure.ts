@@ -117,6 +117,13 @@ async function eraseConversationData(tx: EntityManager, contactId: string, conve
   );
   await queryRows(tx, 'UPDATE feedback SET comment = NULL WHERE contact_id = $1', [contactId]);
   await queryRows(tx, 'DELETE FROM contact_events WHERE contact_id = $1', [contactId]);
+  // Nothing more goes to an erased person: their waiting campaign and automation messages end.
+  await queryRows(
+    tx,
+    `UPDATE campaign_recipients SET state = 'cancelled', reason = 'erased', locked_until = NULL, updated_at = now()
+      WHERE contact_id = $1 AND state IN ('pending', 'held', 'deferred')`,
+    [contactId],
+  );
   await queryRows(tx, 'DELETE FROM consent_evidence WHERE contact_id = $1', [contactId]);
   await queryRows(tx, 'DELETE FROM consents WHERE contact_id = $1', [contactId]);
 }

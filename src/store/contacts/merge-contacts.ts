@@ -27,6 +27,8 @@ export const MERGE_RULES: Record<string, string> = {
   feedback: 'move (the daily counts’ trigger re-files each row under the survivor’s segment and tags)',
   feedback_requests: 'move',
   contact_events: 'move (the eventId key is global, not per contact: nothing can clash)',
+  campaign_recipients:
+    'move; where both were recipients of the same campaign occurrence, one row stays: the one that was sent (the survivor’s when both or neither were)',
 };
 
 /** Tables whose rows simply change owner: no unique key there can clash between two contacts. */
@@ -67,6 +69,7 @@ export async function mergeContactRows(
     ids,
   );
   for (const table of MOVED) await queryRows(tx, `UPDATE ${table} SET contact_id = $1 WHERE contact_id = $2`, ids);
+  await mergeCampaignRecipients(tx, survivorId, mergedId);
   await queryRows(
     tx,
     `UPDATE contacts s SET
@@ -116,4 +119,25 @@ async function mergeConsents(tx: EntityManager, survivorId: string, mergedId: st
   );
   await queryRows(tx, 'UPDATE consents SET contact_id = $1 WHERE contact_id = $2', [survivorId, mergedId]);
   return tightened.map((row) => row.channel);
+}
+
+/**
+ * One person is one recipient of a campaign occurrence: of two clashing rows the sent one stays
+ * (it is the history of a message that went out), else the survivor's; the rest move.
+ */
+async function mergeCampaignRecipients(tx: EntityManager, survivorId: string, mergedId: string): Promise<void> {
+  const clash = `a.campaign_id = b.campaign_id AND a.occurrence = b.occurrence`;
+  await queryRows(
+    tx,
+    `DELETE FROM campaign_recipients a USING campaign_recipients b
+      WHERE a.contact_id = $2 AND b.contact_id = $1 AND ${clash} AND NOT (a.state = 'sent' AND b.state <> 'sent')`,
+    [survivorId, mergedId],
+  );
+  await queryRows(
+    tx,
+    `DELETE FROM campaign_recipients a USING campaign_recipients b
+      WHERE a.contact_id = $1 AND b.contact_id = $2 AND ${clash}`,
+    [survivorId, mergedId],
+  );
+  await queryRows(tx, 'UPDATE campaign_recipients SET contact_id = $1 WHERE contact_id = $2', [survivorId, mergedId]);
 }

@@ -20,6 +20,7 @@ import {
 // The wait poller's query: due runs only.
 @Index('ix_flow_runs_due', ['resumeAt'], { where: "status = 'waiting'" })
 @Index('ix_flow_runs_flow', ['flowId', 'createdAt'])
+@Index('ix_flow_runs_contact', ['contactId', 'createdAt'])
 @Check('flow_runs_status_check', "status IN ('active', 'waiting', 'done', 'handed_off', 'gave_up', 'cancelled')")
 export class FlowRun {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'flow_runs_pkey' })

@@ -1,5 +1,8 @@
+import type { EntityManager } from 'typeorm';
 import type { FeedbackFilter, FeedbackViewer } from '../../feedback-review/filters';
 import { scoreClassSql } from '../../feedback-review/scores';
+import { queryRows } from '../prepared-query';
+import { SEGMENT_PLANNER_SETTINGS, type SegmentStore } from '../segments/segment-store';
 import { feedbackWhere } from './feedback-where';
 
 /** One group's counts: `dimension` 'all' (key ''), a breakdown, or 'week' (key the Monday). */
@@ -141,4 +144,45 @@ function groupedRatings(rated: string): string {
 /** The groups of each dimension over the period; empty ones (all ratings deleted) left out. */
 function totals(): string {
   return `SELECT dimension, key, ${sums()} FROM parts GROUP BY dimension, key HAVING sum(records) > 0`;
+}
+
+/**
+ * The "By segment" breakdown over the saved segments: the filtered ratings of the contacts each
+ * segment holds now (a contact in several segments counts in each; a contact in none under
+ * '(none)'), one statement. Segment membership is read at the moment of the request, not when the
+ * rating was given: the daily counts cannot answer it, so the ratings are read.
+ */
+export async function segmentGroups(
+  manager: EntityManager,
+  filter: FeedbackFilter,
+  viewer: FeedbackViewer,
+  segments: SegmentStore,
+  now: Date,
+): Promise<GroupRow[]> {
+  const saved = await segments.list();
+  const where = feedbackWhere(filter, viewer, 0);
+  const params: unknown[] = [...where.params];
+  const parts: string[] = [];
+  const members: string[] = [];
+  for (const segment of saved) {
+    const fragment = await segments.membershipSql(segment.id, 'c', params.length + 2, now);
+    if (!fragment) continue; // deleted meanwhile
+    params.push(segment.key, ...fragment.params);
+    members.push(fragment.sql);
+    parts.push(`SELECT 'segment' AS dimension, $${params.length - fragment.params.length}::text AS key, ${sums()}
+                  FROM rated r JOIN contacts c ON c.id = r.contact_id WHERE ${fragment.sql}`);
+  }
+  const inNone = members.length === 0 ? 'true' : members.map((sql) => `NOT ${sql}`).join(' AND ');
+  parts.push(
+    `SELECT 'segment', '(none)', ${sums()} FROM rated r JOIN contacts c ON c.id = r.contact_id WHERE ${inNone}`,
+  );
+  const statement = `WITH rated AS MATERIALIZED (
+      SELECT f.contact_id, ${RATING_COUNTS.map(([name, expression]) => `${expression} AS ${name}`).join(', ')}
+        FROM feedback f JOIN contacts ct ON ct.id = f.contact_id WHERE ${where.sql}
+    )
+    SELECT * FROM (${parts.join('\n UNION ALL ')}) AS groups WHERE records > 0`;
+  return manager.transaction(async (tx) => {
+    for (const setting of SEGMENT_PLANNER_SETTINGS) await queryRows(tx, setting, []);
+    return queryRows<GroupRow>(tx, statement, params);
+  });
 }

@@ -9,6 +9,7 @@ import { applyProfilePatch } from '../contacts/profile-patch';
 import { isOpenStatus } from '../conversations/conversation-rules';
 import type { ConversationStore } from '../conversations/conversation-store';
 import { queryRows } from '../prepared-query';
+import type { SegmentStore } from '../segments/segment-store';
 
 const LIVE = "status IN ('active', 'waiting')";
 const ENDED = ['done', 'handed_off', 'gave_up', 'cancelled'];
@@ -40,7 +41,13 @@ export class StoredConversationTx implements ConversationTx {
     readonly inferredTimeZone: string | null,
     private readonly feedback: FeedbackStore,
     private readonly conversations: ConversationStore,
+    private readonly segments: SegmentStore,
   ) {}
+
+  /** Membership in the saved segments a flow names: one statement, in the turn's transaction. */
+  segmentsOf(keys: readonly string[], now: Date): Promise<ReadonlySet<string>> {
+    return this.segments.membershipOf(this.tx, this.contact.id, keys, now);
+  }
 
   async activeRun(): Promise<RunState | null> {
     const [row] = await queryRows<RunRow>(

@@ -7,6 +7,7 @@ import { queryRows } from '../prepared-query';
 import { contactOf, conversationOf, StoredConversationTx, type ContactRow } from './conversation-turn';
 import { ConversationStore } from '../conversations/conversation-store';
 import { inferTimeZone } from './infer-time-zone';
+import { SegmentStore } from '../segments/segment-store';
 
 /**
  * The owner of flow_runs, flow_versions and flow_exposures, and the flow engine's `FlowStore` on
@@ -18,6 +19,7 @@ import { inferTimeZone } from './infer-time-zone';
  */
 export class FlowRunStore implements FlowStore {
   private readonly conversations: ConversationStore;
+  private readonly segments: SegmentStore;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -29,6 +31,7 @@ export class FlowRunStore implements FlowStore {
     },
   ) {
     this.conversations = new ConversationStore(dataSource, bus);
+    this.segments = new SegmentStore(dataSource);
   }
 
   async inConversation<T>(conversationId: string, work: (tx: ConversationTx) => Promise<T>): Promise<T | null> {
@@ -51,6 +54,7 @@ export class FlowRunStore implements FlowStore {
         inferred,
         this.options.feedback,
         this.conversations,
+        this.segments,
       );
       return { found: true as const, value: await work(tx) };
     });

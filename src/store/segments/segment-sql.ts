@@ -1,0 +1,274 @@
+import { evaluateField } from '../../../flows/engine/conditions';
+import type { FieldOperators } from '../../../flows/schema/condition';
+import type {
+  AudienceLeaf,
+  EventCondition,
+  NumberComparison,
+  Recency,
+  SegmentRule,
+} from '../../../flows/schema/audience-condition';
+import { AppError } from '../../core/errors';
+import { scoreClassSql } from '../../feedback-review/scores';
+
+/** A WHERE fragment over a contacts alias and its parameters, numbered from `firstParam`. */
+export interface SegmentSql {
+  sql: string;
+  params: unknown[];
+}
+
+export interface CompileOptions {
+  /** The alias of `contacts` in the statement the fragment goes into. */
+  alias: string;
+  /** The number of the fragment's first parameter (`$firstParam`). */
+  firstParam: number;
+  /** The moment the rule is evaluated at: every "days" is counted back from it. */
+  now: Date;
+  /** The zone of contacts without one (birthdays are local dates). */
+  defaultTimeZone: string;
+  /** Rules of the saved segments the rule names (`{ segment: key }`), by key. */
+  segments: ReadonlyMap<string, SegmentRule>;
+}
+
+const DAY_MS = 86_400_000;
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+
+/**
+ * Compiles a segment rule into one boolean SQL expression over a contacts row. Values are always
+ * parameters; the only names written into the text are the caller's alias (checked) and column
+ * names from fixed lists. Every leaf answers true or false, never NULL, so `not` is exact. History
+ * conditions are set-based (`c.id IN (SELECT contact_id … GROUP BY … HAVING …)`), which PostgreSQL
+ * runs as one hashed scan instead of one probe per contact; a condition that holds for contacts
+ * with no history (fewer than 3 orders) becomes `NOT IN` the contacts for whom it fails.
+ */
+export function compileSegment(rule: SegmentRule, options: CompileOptions): SegmentSql {
+  if (!IDENTIFIER.test(options.alias)) throw new Error(`not an SQL alias: ${options.alias}`);
+  if (!Number.isInteger(options.firstParam) || options.firstParam < 1)
+    throw new Error(`not a parameter number: ${options.firstParam}`);
+  const compiler = new Compiler(options);
+  const sql = compiler.rule(rule, []);
+  return { sql, params: compiler.params };
+}
+
+class Compiler {
+  readonly params: unknown[] = [];
+  private readonly c: string;
+
+  constructor(private readonly options: CompileOptions) {
+    this.c = options.alias;
+  }
+
+  /** A parameter placeholder for `value`, with a cast. */
+  private p(value: unknown, cast: string): string {
+    this.params.push(value);
+    return `$${this.options.firstParam + this.params.length - 1}::${cast}`;
+  }
+
+  private cutoff(days: number): string {
+    return this.p(new Date(this.options.now.getTime() - days * DAY_MS), 'timestamptz');
+  }
+
+  rule(rule: SegmentRule, including: string[]): string {
+    if ('all' in rule) return `(${rule.all.map((child) => this.rule(child, including)).join(' AND ')})`;
+    if ('any' in rule) return `(${rule.any.map((child) => this.rule(child, including)).join(' OR ')})`;
+    if ('not' in rule) return `(NOT ${this.rule(rule.not, including)})`;
+    if ('segment' in rule) return this.segment(rule.segment, including);
+    if ('tag' in rule)
+      return `EXISTS (SELECT 1 FROM unnest(${this.c}.tags) AS t(tag) WHERE lower(t.tag) = lower(${this.p(rule.tag, 'text')}))`;
+    if ('field' in rule) return jsonPredicate(this.fieldValue(rule.field), rule, (v, cast) => this.p(v, cast));
+    return this.audience(rule);
+  }
+
+  /** Another saved segment, inlined; a segment cannot include itself, even through others. */
+  private segment(key: string, including: string[]): string {
+    const rule = this.options.segments.get(key);
+    if (!rule) throw new AppError('VALIDATION_FAILED', `rules: no saved segment has the key "${key}"`);
+    if (including.includes(key))
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `rules: segment "${key}" includes itself (${[...including, key].join(' → ')})`,
+      );
+    return this.rule(rule, [...including, key]);
+  }
+
+  private audience(leaf: AudienceLeaf): string {
+    const c = this.c;
+    if ('consent' in leaf) {
+      const channel = this.p(leaf.consent.channel, 'text');
+      if (leaf.consent.status === 'none')
+        return `${c}.id NOT IN (SELECT k.contact_id FROM consents k WHERE k.channel = ${channel})`;
+      return `${c}.id IN (SELECT k.contact_id FROM consents k WHERE k.channel = ${channel} AND k.status = ${this.p(leaf.consent.status, 'text')})`;
+    }
+    if ('identity' in leaf)
+      return `${c}.id IN (SELECT i.contact_id FROM contact_identities i WHERE i.channel = ${this.p(leaf.identity, 'text')})`;
+    if ('last_inbound' in leaf) {
+      if ('within_days' in leaf.last_inbound)
+        return `${c}.id IN (SELECT v.contact_id FROM conversations v WHERE v.last_inbound_at >= ${this.cutoff(leaf.last_inbound.within_days)})`;
+      return `${c}.id IN (SELECT v.contact_id FROM conversations v WHERE v.last_inbound_at IS NOT NULL
+                 GROUP BY v.contact_id HAVING max(v.last_inbound_at) < ${this.cutoff(leaf.last_inbound.before_days)})`;
+    }
+    if ('last_seen' in leaf) return this.recent(`${c}.last_seen_at`, leaf.last_seen);
+    if ('created' in leaf) return this.recent(`${c}.created_at`, leaf.created);
+    if ('birthday' in leaf) return this.birthday(leaf.birthday);
+    if ('feedback' in leaf) return this.feedback(leaf.feedback);
+    if ('answer' in leaf) return this.answer(leaf.answer);
+    return this.event(leaf);
+  }
+
+  private recent(column: string, recency: Recency): string {
+    return 'within_days' in recency
+      ? `COALESCE(${column} >= ${this.cutoff(recency.within_days)}, false)`
+      : `COALESCE(${column} < ${this.cutoff(recency.before_days)}, false)`;
+  }
+
+  /** Birthdays compare month and day with the contact's local date (their zone, else the default). */
+  private birthday(when: 'this_month' | 'today' | { within_days: number }): string {
+    const c = this.c;
+    const days = when === 'this_month' ? null : when === 'today' ? 0 : when.within_days;
+    if (days !== null && days >= 365) return `${c}.birthday IS NOT NULL`;
+    const today = `((${this.p(this.options.now, 'timestamptz')} AT TIME ZONE COALESCE(${c}.time_zone, ${this.p(this.options.defaultTimeZone, 'text')}))::date)`;
+    if (days === null) return `COALESCE(extract(month FROM ${c}.birthday) = extract(month FROM ${today}), false)`;
+    // Month-day strings ('0314') order like dates within a year; a window that crosses New Year wraps.
+    const born = `to_char(${c}.birthday, 'MMDD')`;
+    const from = `to_char(${today}, 'MMDD')`;
+    const to = `to_char(${today} + ${this.p(days, 'int')}, 'MMDD')`;
+    return `COALESCE(CASE WHEN ${from} <= ${to} THEN ${born} BETWEEN ${from} AND ${to}
+                      ELSE ${born} >= ${from} OR ${born} <= ${to} END, false)`;
+  }
+
+  /** The contact's latest score of a kind (optionally only recent ones). */
+  private feedback(leaf: Extract<AudienceLeaf, { feedback: unknown }>['feedback']): string {
+    const since = leaf.within_days === undefined ? '' : ` AND f.created_at >= ${this.cutoff(leaf.within_days)}`;
+    const tests: string[] = [];
+    if (leaf.score) tests.push(compare('l.score', leaf.score, (v, cast) => this.p(v, cast)));
+    if (leaf.class) tests.push(`${scoreClassSql('l')} = ${this.p(leaf.class, 'text')}`);
+    return `${this.c}.id IN (SELECT l.contact_id FROM (
+              SELECT DISTINCT ON (f.contact_id) f.contact_id, f.kind, f.score FROM feedback f
+               WHERE f.kind = ${this.p(leaf.kind, 'text')} AND f.score IS NOT NULL${since}
+               ORDER BY f.contact_id, f.created_at DESC, f.id DESC) l
+             WHERE ${tests.join(' AND ')})`;
+  }
+
+  /** The latest answer saved under a key; a contact who never gave it is compared as absent. */
+  private answer(leaf: FieldOperators & { key: string; flow?: string }): string {
+    const { key, flow, ...operators } = leaf;
+    const keyParam = this.p(key, 'text');
+    const ofFlow = flow === undefined ? '' : ` AND r.flow_id = ${this.p(flow, 'text')}`;
+    const test = jsonPredicate('l.value', operators, (v, cast) => this.p(v, cast));
+    const latest = `SELECT DISTINCT ON (r.contact_id) r.contact_id, r.answers -> ${keyParam} AS value FROM flow_runs r
+                     WHERE r.answers -> ${keyParam} IS NOT NULL${ofFlow}
+                     ORDER BY r.contact_id, r.created_at DESC, r.id DESC`;
+    return evaluateField(operators, undefined)
+      ? `${this.c}.id NOT IN (SELECT l.contact_id FROM (${latest}) l WHERE NOT ${test})`
+      : `${this.c}.id IN (SELECT l.contact_id FROM (${latest}) l WHERE ${test})`;
+  }
+
+  /** Counts, sums and recency of the contact's events of one name, over a window or all time. */
+  private event(leaf: EventCondition): string {
+    const c = this.c;
+    let rows = `FROM contact_events e WHERE e.name = ${this.p(leaf.event, 'text')}`;
+    if (leaf.within_days !== undefined) rows += ` AND e.occurred_at >= ${this.cutoff(leaf.within_days)}`;
+    const param = (v: unknown, cast: string) => this.p(v, cast);
+    if (leaf.last && 'within_days' in leaf.last)
+      return `${c}.id IN (SELECT e.contact_id ${rows} AND e.occurred_at >= ${this.cutoff(leaf.last.within_days)})`;
+    if (leaf.last)
+      return `${c}.id IN (SELECT e.contact_id ${rows} GROUP BY e.contact_id HAVING max(e.occurred_at) < ${this.cutoff(leaf.last.before_days)})`;
+    let aggregate: string;
+    let comparison: NumberComparison;
+    if (leaf.sum) {
+      const { property, ...sum } = leaf.sum;
+      aggregate = `COALESCE(sum(${numeric(`e.properties #> ${this.p(property.split('.'), 'text[]')}`)}), 0)`;
+      comparison = sum;
+    } else if (leaf.count) {
+      aggregate = 'count(*)';
+      comparison = leaf.count;
+    } else {
+      return `${c}.id IN (SELECT e.contact_id ${rows})`;
+    }
+    const test = compare(aggregate, comparison, param);
+    // A contact without such events has a count (or sum) of 0: when 0 passes, they belong.
+    return holds(comparison, 0)
+      ? `${c}.id NOT IN (SELECT e.contact_id ${rows} GROUP BY e.contact_id HAVING NOT (${test}))`
+      : `${c}.id IN (SELECT e.contact_id ${rows} GROUP BY e.contact_id HAVING ${test})`;
+  }
+
+  /** A profile field as jsonb: a column from the fixed list, or a path into `attributes`. */
+  private fieldValue(field: string): string {
+    const [, name, ...rest] = field.split('.');
+    if (name === 'attributes') return `(${this.c}.attributes #> ${this.p(rest, 'text[]')})`;
+    if (name === 'birthday') return `to_jsonb(to_char(${this.c}.birthday, 'YYYY-MM-DD'))`;
+    if (!IDENTIFIER.test(name)) throw new Error(`not a contact column: ${name}`);
+    return `to_jsonb(${this.c}.${name})`;
+  }
+}
+
+type Param = (value: unknown, cast: string) => string;
+
+/** Every comparison given, over a numeric SQL expression (never NULL). */
+function compare(expression: string, comparison: NumberComparison, p: Param): string {
+  const ops: [keyof NumberComparison, string][] = [
+    ['equals', '='],
+    ['gt', '>'],
+    ['gte', '>='],
+    ['lt', '<'],
+    ['lte', '<='],
+  ];
+  const tests = ops
+    .filter(([name]) => comparison[name] !== undefined)
+    .map(([name, op]) => `${expression} ${op} ${p(comparison[name], 'numeric')}`);
+  return `COALESCE(${tests.join(' AND ')}, false)`;
+}
+
+function holds(comparison: NumberComparison, value: number): boolean {
+  return (
+    (comparison.equals === undefined || value === comparison.equals) &&
+    (comparison.gt === undefined || value > comparison.gt) &&
+    (comparison.gte === undefined || value >= comparison.gte) &&
+    (comparison.lt === undefined || value < comparison.lt) &&
+    (comparison.lte === undefined || value <= comparison.lte)
+  );
+}
+
+/** A jsonb value as a number the way a flow reads it: a number, or a string that is one. */
+function numeric(json: string): string {
+  return `(CASE jsonb_typeof(${json}) WHEN 'number' THEN (${json} #>> '{}')::numeric
+            WHEN 'string' THEN CASE WHEN btrim(${json} #>> '{}') ~ '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$'
+                                    THEN btrim(${json} #>> '{}')::numeric END END)`;
+}
+
+/**
+ * A field's comparisons over a jsonb value, with the flows' semantics (flows/engine/conditions.ts):
+ * strings compare case-insensitively, numbers may be numeric strings, `contains` looks into a
+ * list or a text, absent is neither equal nor unequal to anything but `not_equals`.
+ */
+function jsonPredicate(value: string, operators: FieldOperators, p: Param): string {
+  const present = `COALESCE(${value} <> 'null'::jsonb, false)`;
+  const same = (expected: unknown) =>
+    typeof expected === 'string'
+      ? `COALESCE(jsonb_typeof(${value}) = 'string' AND lower(${value} #>> '{}') = lower(${p(expected, 'text')}), false)`
+      : `COALESCE(${value} = ${p(JSON.stringify(expected), 'jsonb')}, false)`;
+  const tests: string[] = [];
+  if (operators.exists !== undefined)
+    tests.push(`(${present} AND ${value} <> '""'::jsonb) = ${p(operators.exists, 'boolean')}`);
+  if (operators.equals !== undefined) tests.push(same(operators.equals));
+  if (operators.not_equals !== undefined) tests.push(`NOT ${same(operators.not_equals)}`);
+  if (operators.in !== undefined)
+    tests.push(operators.in.length === 0 ? 'false' : `(${operators.in.map(same).join(' OR ')})`);
+  if (operators.contains !== undefined) {
+    const needle = p(operators.contains, 'text');
+    tests.push(`COALESCE(CASE jsonb_typeof(${value})
+        WHEN 'array' THEN EXISTS (SELECT 1 FROM jsonb_array_elements(${value}) AS x(item)
+                                  WHERE lower(CASE jsonb_typeof(x.item) WHEN 'string' THEN x.item #>> '{}' ELSE x.item::text END) = lower(${needle}))
+        WHEN 'string' THEN strpos(lower(${value} #>> '{}'), lower(${needle})) > 0
+        ELSE false END, false)`);
+  }
+  const number = numeric(value);
+  for (const [name, op] of [
+    ['gt', '>'],
+    ['gte', '>='],
+    ['lt', '<'],
+    ['lte', '<='],
+  ] as const) {
+    if (operators[name] !== undefined) tests.push(`COALESCE(${number} ${op} ${p(operators[name], 'numeric')}, false)`);
+  }
+  return tests.length === 0 ? present : `(${tests.join(' AND ')})`;
+}
