@@ -9,6 +9,7 @@ import {
   toRule,
   type Builder,
 } from '../../src/web/inbox/segment-rules';
+import { segmentRuleSchema } from '../../flows/schema/audience-condition';
 
 /**
  * The segment builder's rows and the rules they make (src/web/inbox/segment-rules.ts): each kind
@@ -101,5 +102,42 @@ describe('segment builder rows', () => {
     expect(rowOfErrorPath('rules.all.2.count.gte: Invalid input: expected number, received string')).toBe(2);
     expect(rowOfErrorPath('rules.any.0.not.tag: Too small')).toBe(0);
     expect(rowOfErrorPath('name: Too small')).toBeNull();
+  });
+
+  it('makes only rules the hub’s schema takes, for every kind and every choice of its menus', () => {
+    const filled: Record<string, Record<string, string>> = {
+      tag: { tag: 'vip' },
+      segment: { segment: 'lapsed' },
+      field: { field: 'contact.attributes.points', value: '3' },
+      answer: { key: 'genre', value: 'mystery' },
+    };
+    const variants: Record<string, Record<string, string>[]> = {
+      last_seen: [{ when: 'within_days' }, { when: 'before_days' }],
+      birthday: [{ when: 'this_month' }, { when: 'today' }, { when: 'within_days' }],
+      feedback: [{ measure: 'detractor' }, { measure: 'promoter', within_days: '30' }, { measure: 'score' }],
+      event: [
+        { measure: 'count', within_days: '90' },
+        { measure: 'sum', property: 'total' },
+        { measure: 'last_within', value: '30' },
+        { measure: 'last_before', value: '30' },
+        { measure: 'ever' },
+      ],
+    };
+    for (const [kind] of KINDS) {
+      for (const variant of variants[kind] ?? [{}]) {
+        for (const negate of [false, true]) {
+          const row = newRow(kind);
+          Object.assign(row.values, filled[kind], variant);
+          row.negate = negate;
+          const rule = toRule({ match: 'all', rows: [row] });
+          const parsed = segmentRuleSchema.safeParse(rule);
+          expect({ rule, ok: parsed.success, issues: parsed.error?.issues }).toEqual({
+            rule,
+            ok: true,
+            issues: undefined,
+          });
+        }
+      }
+    }
   });
 });
