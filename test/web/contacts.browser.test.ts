@@ -369,4 +369,17 @@ describe('the Contacts tab in a browser', () => {
     expect(await agentPage.getByRole('tab', { name: 'Feedback' }).count()).toBe(0);
     await context.close();
   });
+
+  it('fits a phone: the table scrolls inside its card, a contact’s page stacks', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const phone = await context.newPage();
+    await signIn(phone, manager);
+    await phone.getByRole('tab', { name: 'Contacts' }).click();
+    await phone.locator('.ct-row').first().waitFor();
+    expect((await phone.evaluate('document.documentElement.scrollWidth')) as number).toBeLessThanOrEqual(390);
+    await phone.locator(`.ct-row[data-id="${nia.id}"]`).click();
+    await phone.locator('.ct-contact h2', { hasText: 'Nia Okoye' }).waitFor();
+    expect((await phone.evaluate('document.documentElement.scrollWidth')) as number).toBeLessThanOrEqual(390);
+    await context.close();
+  });
 });
