@@ -40,7 +40,9 @@ let page: Page;
 
 /** A shop's export: its own header names, a loyalty figure, a note nobody wants as an attribute. */
 function customersCsv(): string {
-  const lines = ['Customer ID,First Name,Last Name,Mobile,E-mail,Tags,Loyalty Points,SMS Consent,Consent Source,Consent At,Notes'];
+  const lines = [
+    'Customer ID,First Name,Last Name,Mobile,E-mail,Tags,Loyalty Points,SMS Consent,Consent Source,Consent At,Notes',
+  ];
   for (let n = 1; n <= ROWS; n++) {
     const bad = BAD.get(n);
     const phone = bad ? bad.phone : `+1646555${String(n).padStart(4, '0')}`;
