@@ -24,6 +24,8 @@ import { registerFeedbackReview } from './feedback-review/register-feedback-revi
 import { registerSegments } from './segments/register-segments';
 import { registerCampaigns, type Campaigns } from './campaigns/register-campaigns';
 import { registerInbox, type Inbox } from './inbox/register-inbox';
+import { registerImports } from './imports/register-imports';
+import type { ImportWorkerOptions } from './imports/import-worker';
 import { staticPagesRouter } from './http/static-pages';
 import { registerFlows, type FlowsRuntime } from './flows-runtime/register-flows';
 import { createLogger, type Logger } from './logger';
@@ -50,6 +52,8 @@ export interface AppOptions {
   pgliteDump?: Blob;
   /** Tests: the clock campaigns read (sending windows, schedules, caps). */
   clock?: () => Date;
+  /** The contact import worker's chunk size, lease and polling (tests make chunks small). */
+  imports?: ImportWorkerOptions;
 }
 
 export interface App {
@@ -116,7 +120,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           })
         : { seeded: false },
     );
-    const app = await assemble(config, log, store, seed, options.clock);
+    const app = await assemble(config, log, store, seed, options);
     connectionLost = () => app.databaseWatch?.suspect();
     return app;
   } catch (error) {
@@ -125,7 +129,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   }
 }
 
-async function assemble(config: Config, log: Logger, store: Store, seed: SeedResult, clock?: () => Date): Promise<App> {
+async function assemble(
+  config: Config,
+  log: Logger,
+  store: Store,
+  seed: SeedResult,
+  options: AppOptions,
+): Promise<App> {
   const { dataSource } = store;
   const secret = resolveSecret(config.RAPPORT_SECRET, config.RAPPORT_DATA_DIR);
   const bus = new EventBus((event, error) => log.error({ err: error, event }, 'event listener failed'));
@@ -259,9 +269,18 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
         }
       : null,
     log,
-    clock,
+    clock: options.clock,
   });
   readiness.addWorker('campaigns', () => campaigns.dispatcher.running());
+  // The CSV import of contacts: its routes (under the inbox's sign-in) and its worker.
+  const imports = registerImports({
+    dataSource,
+    bus,
+    log,
+    defaultRegion: config.TWILIO_DEFAULT_REGION,
+    worker: options.imports,
+  });
+  readiness.addWorker('contact imports', () => imports.worker.running);
   const inbox = registerInbox({
     config,
     express: app,
@@ -272,7 +291,7 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
     channels,
     log,
     flows,
-    apiExtensions: [feedbackReview.api, segments.api, campaigns.api],
+    apiExtensions: [feedbackReview.api, segments.api, campaigns.api, imports.api],
     segmentFilter: segmentPredicate,
     databaseAvailable: () => databaseWatch?.isAvailable ?? true,
   });
@@ -328,6 +347,8 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
       readiness.stopping();
       databaseWatch?.stop();
       intake.close();
+      // An import stops after its chunk in hand and gives its job back at once, for another process.
+      const importsStopped = imports.worker.stop();
       // No new connections; requests already received are answered (in-flight ingests finish,
       // later ones on kept-alive connections get 503 from the gate).
       const httpClosed = http.listening
@@ -347,6 +368,7 @@ async function assemble(config: Config, log: Logger, store: Store, seed: SeedRes
       await flows?.close();
       await bus.drain();
       await phone.stop();
+      await importsStopped;
       await bus.drain();
       // Last but the database: until here, flow replies and status changes still broadcast.
       await closeSocketAdapter();

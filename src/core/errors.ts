@@ -55,6 +55,12 @@ export const ERRORS = {
   },
   SMS_TOO_LONG: { status: 413, message: 'An SMS body may have at most 1600 characters' },
   TEMPLATE_NOT_SUPPORTED: { status: 400, message: 'Templates can only be sent on WhatsApp' },
+  // The CSV import of contacts (src/imports).
+  NOT_CSV: { status: 400, message: 'Send the file as text/csv' },
+  INVALID_CSV: { status: 400, message: 'The file is not valid CSV' },
+  INVALID_MAPPING: { status: 400, message: 'The column mapping is not valid' },
+  IMPORT_TOO_LARGE: { status: 413, message: 'An import takes at most 1,000,000 rows and 200 MB' },
+  IMPORT_NOT_FOUND: { status: 404, message: 'Import not found' },
   // The database is unreachable or restarting, or the hub is shutting down: the same request,
   // sent again shortly (Twilio retries a 503, the widget resends the same clientMessageId), succeeds.
   UNAVAILABLE: { status: 503, message: 'The service is briefly unavailable; try again shortly' },

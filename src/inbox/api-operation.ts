@@ -13,6 +13,8 @@ export interface ApiOperation {
   tag: string;
   summary: string;
   body?: z.ZodType;
+  /** A request body that is not JSON (a CSV upload): its media type; the body is then a string. */
+  bodyContentType?: string;
   query?: z.ZodObject;
   /** The success status; 200 when absent. */
   status?: number;
@@ -21,6 +23,8 @@ export interface ApiOperation {
    * modelled there (with its media type when it is not JSON). None for a 204.
    */
   response?: ApiResponseName | { description: string; contentType?: string };
+  /** A JSON answer described by the router's own schema (instead of `response`). */
+  responseSchema?: z.ZodType;
   /** Routes outside the team's sign-in (POST /events takes the hub's API key). */
   security?: 'apiKey';
 }

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { authOperations } from '../auth/auth-router';
 import { usersOperations } from '../auth/users-router';
+import { automationsOperations, campaignsOperations } from '../campaigns/campaigns-router';
 import { feedbackOperations } from '../feedback-review/feedback-router';
+import { importOperations } from '../imports/import-router';
 import { eventsOperations } from '../flows-runtime/events-api';
 import { segmentsOperations } from '../segments/segments-router';
 import type { ApiOperation } from './api-operation';
@@ -18,9 +20,12 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   ...usersOperations,
   ...conversationsOperations,
   ...contactsOperations,
+  ...importOperations,
   ...feedbackOperations,
   ...eventsOperations,
   ...segmentsOperations,
+  ...campaignsOperations,
+  ...automationsOperations,
 ];
 
 const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
@@ -30,6 +35,15 @@ const errorResponse = {
 };
 
 function success(op: ApiOperation) {
+  if (op.responseSchema)
+    return {
+      description: 'Success',
+      content: {
+        'application/json': {
+          schema: z.toJSONSchema(op.responseSchema, { io: 'output', unrepresentable: 'any', target: 'draft-2020-12' }),
+        },
+      },
+    };
   if (op.response === undefined) return { description: 'Success (no body)' };
   if (typeof op.response === 'string') {
     return {
@@ -73,6 +87,9 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
       summary: op.summary,
       ...(op.security === 'apiKey' ? { security: [{ apiKey: [] }, { apiKeyHeader: [] }] } : {}),
       ...(parameters.length ? { parameters } : {}),
+      ...(op.bodyContentType
+        ? { requestBody: { required: true, content: { [op.bodyContentType]: { schema: { type: 'string' } } } } }
+        : {}),
       ...(op.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body) } } } }
         : {}),

@@ -21,6 +21,7 @@ import { ScoreClass1796300000000 } from '../../migrations/1796300000000-ScoreCla
 import { Audience1796600000000 } from '../../migrations/1796600000000-Audience';
 import { ContactErasure1796610000000 } from '../../migrations/1796610000000-ContactErasure';
 import { SegmentIndexes1796620000000 } from '../../migrations/1796620000000-SegmentIndexes';
+import { ContactImports1796630000000 } from '../../migrations/1796630000000-ContactImports';
 import { Campaigns1796700000000 } from '../../migrations/1796700000000-Campaigns';
 import { Automations1796710000000 } from '../../migrations/1796710000000-Automations';
 
@@ -47,6 +48,7 @@ export const MIGRATIONS = [
   Audience1796600000000,
   ContactErasure1796610000000,
   SegmentIndexes1796620000000,
+  ContactImports1796630000000,
   Campaigns1796700000000,
   Automations1796710000000,
 ];

@@ -231,7 +231,10 @@ export class CampaignSendStore {
         'SELECT next_slot_at FROM send_pacing WHERE channel = $1 FOR UPDATE',
         [channel],
       );
-      const first = Math.max(new Date(row.next_slot_at).getTime(), now.getTime());
+      // A slot booked beyond the horizon cannot come from a clock that moved forward: this clock (or
+      // another process's) went back. The pace starts over from now rather than stall until then.
+      const booked = new Date(row.next_slot_at).getTime();
+      const first = booked > now.getTime() + horizonMs ? now.getTime() : Math.max(booked, now.getTime());
       const room = Math.floor((now.getTime() + horizonMs - first) / spacingMs);
       const granted = Math.max(0, Math.min(wanted, room));
       if (granted === 0) return [];

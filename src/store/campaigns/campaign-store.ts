@@ -160,8 +160,8 @@ export class CampaignStore {
   async transition(id: string, from: CampaignStatus[], to: CampaignStatus): Promise<boolean> {
     const rows = await queryRows<{ id: string }>(
       this.dataSource.manager,
-      `UPDATE campaigns SET status = $3, updated_at = now(),
-              finished_at = CASE WHEN $3 IN ('completed', 'cancelled') THEN now() ELSE finished_at END
+      `UPDATE campaigns SET status = $3::text, updated_at = now(),
+              finished_at = CASE WHEN $3::text IN ('completed', 'cancelled') THEN now() ELSE finished_at END
         WHERE id = $1 AND status = ANY ($2::text[]) RETURNING id`,
       [id, from, to],
     );
@@ -197,11 +197,10 @@ export class CampaignStore {
       );
       if (started.length === 0) return null;
       const n = audience.params.length;
-      const variantSql = assignment.variants
-        ? `(SELECT v.name FROM unnest($${n + 3}::text[], $${n + 4}::int[]) WITH ORDINALITY AS v(name, upper, ord)
+      // Without variants the list is empty and every recipient's variant is NULL.
+      const variantSql = `(SELECT v.name FROM unnest($${n + 3}::text[], $${n + 4}::int[]) WITH ORDINALITY AS v(name, upper, ord)
              WHERE abs(hashtextextended(c.id::text || $${n + 1}::text, 1)) % $${n + 5}::int < v.upper
-             ORDER BY v.ord LIMIT 1)`
-        : 'NULL';
+             ORDER BY v.ord LIMIT 1)`;
       const cumulative = assignment.variants ? runningTotals(assignment.variants.weights) : [];
       const inserted = await queryRows<{ count: number }>(
         tx,

@@ -14,6 +14,8 @@ import { FlowExposure } from './FlowExposure';
 import { FlowRun } from './FlowRun';
 import { FlowVersion } from './FlowVersion';
 import { ContactEvent } from './ContactEvent';
+import { ContactImport } from './ContactImport';
+import { ContactImportRow } from './ContactImportRow';
 import { ContactIdentity } from './ContactIdentity';
 import { ContactTombstone } from './ContactTombstone';
 import { Segment } from './Segment';
@@ -42,6 +44,7 @@ export {
 export { Session, SlackEvent, SlackThread, User };
 export { ContactEvent, ContactTombstone, Segment };
 export { Campaign, CampaignRecipient, SendPacing };
+export { ContactImport, ContactImportRow };
 export {
   ConversationHandoff,
   ConversationRead,
@@ -88,4 +91,6 @@ export const ENTITIES = [
   Campaign,
   CampaignRecipient,
   SendPacing,
+  ContactImport,
+  ContactImportRow,
 ];

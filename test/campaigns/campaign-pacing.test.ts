@@ -1,0 +1,54 @@
+import { api, createUser } from '../helpers/inbox-client';
+import { useTwilioHub } from '../helpers/twilio-hub';
+
+/**
+ * A campaign leaves at the sender's pace (TWILIO_SMS_MPS), measured where Twilio receives it,
+ * with the real clock: slots are booked in the database and the outbox wakes at each one.
+ */
+const RATE = 5;
+const AUDIENCE = 30;
+const env = useTwilioHub({ TWILIO_SMS_MPS: String(RATE) });
+
+/** A fixed-offset zone where it is about noon now, so the sending window is open whenever this runs. */
+function zoneAtNoon(): string {
+  const offset = 12 - new Date().getUTCHours(); // hours ahead of UTC
+  const clamped = Math.max(-12, Math.min(14, offset));
+  // Etc/GMT zones are named with the sign inverted (Etc/GMT-3 is UTC+3).
+  return clamped === 0 ? 'Etc/GMT' : `Etc/GMT${clamped > 0 ? '-' : '+'}${Math.abs(clamped)}`;
+}
+
+describe('campaign pacing', () => {
+  it(`sends ${AUDIENCE} messages at ${RATE} per second, within 10%`, async () => {
+    const manager = await createUser(env.hub, 'manager');
+    await env.query(
+      `INSERT INTO contacts (first_name, phone, time_zone, tags)
+       SELECT 'Pace ' || n, '+1646555' || lpad(n::text, 4, '0'), $2, ARRAY['pacing'] FROM generate_series(1, $1) AS n`,
+      [AUDIENCE, zoneAtNoon()],
+    );
+    const segment = await api<{ id: string }>(env.hub, 'POST', '/segments', {
+      as: manager.session,
+      body: { name: 'Pacing', rules: { tag: 'pacing' } },
+    });
+    const campaign = await api<{ id: string }>(env.hub, 'POST', '/campaigns', {
+      as: manager.session,
+      body: {
+        name: 'Pacing',
+        audience: { segmentId: segment.body.id },
+        channel: 'sms',
+        purpose: 'transactional',
+        message: { text: 'Your parcel is on its way, {{ contact.first_name }}.' },
+      },
+    });
+    expect((await api(env.hub, 'POST', `/campaigns/${campaign.body.id}/launch`, { as: manager.session })).status).toBe(
+      200,
+    );
+
+    const deadline = Date.now() + 60_000;
+    while (env.fake.accepted.length < AUDIENCE && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const times = env.fake.accepted.map((message) => message.receivedAt).sort((a, b) => a - b);
+    expect(times.length).toBe(AUDIENCE);
+    const rate = (times.length - 1) / ((times[times.length - 1] - times[0]) / 1000);
+    expect(rate).toBeGreaterThan(RATE * 0.9);
+    expect(rate).toBeLessThan(RATE * 1.1);
+  });
+});
