@@ -77,8 +77,10 @@ async function main(): Promise<void> {
   const deadline = Date.now() + Number(values.wait) * 1000;
   while (Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 300));
+    // The sandbox answers this machine, or anyone with its credentials (a hub elsewhere, --url).
     const listing = await fetch(
       `${hubUrl}/sandbox/twilio/messages?to=${encodeURIComponent(values.from)}&since=${encodeURIComponent(since)}`,
+      { headers: { authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}` } },
     );
     const { messages } = (await listing.json()) as { messages: SandboxMessage[] };
     for (const message of messages.filter((candidate) => !seen.has(candidate.sid))) {

@@ -7,10 +7,14 @@ import { UserDirectory } from '../src/auth/user-directory';
 import { AuthStore } from '../src/store/auth/auth-store';
 import { newSecret } from '../src/auth/secrets';
 import { openStore } from '../src/store/data-source';
+import { LoginThrottleStore } from '../src/store/auth/login-throttle-store';
+import { normalizeEmail } from '../src/core/identity';
 
 const USAGE = `Usage:
   npm run user -- create --email <email> --role <admin|manager|agent> [--name <name>] [--password <pw>] [--teams a,b]
   npm run user -- list
+  npm run user -- unlock <email>          end a sign-in lockout of this account
+  npm run user -- unlock --address <ip>   end a sign-in lockout of this client address
 Without --password a random one is generated and printed once.`;
 
 /**
@@ -27,10 +31,12 @@ export async function runUserCommand(argv: string[], env: NodeJS.ProcessEnv = pr
       name: { type: 'string' },
       password: { type: 'string' },
       teams: { type: 'string' },
+      address: { type: 'string' },
     },
   });
   const command = positionals[0];
-  if (command !== 'create' && command !== 'list') throw new Error(USAGE);
+  if (command !== 'create' && command !== 'list' && command !== 'unlock') throw new Error(USAGE);
+  if (command === 'unlock' && !positionals[1] === !values.address) throw new Error(USAGE);
   const config = loadConfig(env);
   const store = await openStore({
     databaseUrl: config.DATABASE_URL,
@@ -40,6 +46,14 @@ export async function runUserCommand(argv: string[], env: NodeJS.ProcessEnv = pr
   try {
     await store.dataSource.runMigrations({ transaction: 'each' });
     const users = new UserDirectory(new AuthStore(store.dataSource, new EventBus(() => undefined)));
+    if (command === 'unlock') {
+      const [kind, subject] = values.address
+        ? (['address', values.address] as const)
+        : (['account', positionals[1]] as const);
+      const throttles = new LoginThrottleStore(store.dataSource);
+      const cleared = await throttles.clear(kind, kind === 'account' ? normalizeEmail(subject) : subject);
+      return [cleared ? `Unlocked sign-in for ${subject}` : `No failed sign-ins recorded for ${subject}`];
+    }
     if (command === 'list') {
       return (await users.list()).map(
         (u) => `${u.email}\t${u.role}\t${u.teams.join(',')}\t${u.active ? 'active' : 'inactive'}`,

@@ -26,13 +26,14 @@ import { registerCampaigns, type Campaigns } from './campaigns/register-campaign
 import { registerInbox, type Inbox } from './inbox/register-inbox';
 import { registerImports } from './imports/register-imports';
 import type { ImportWorkerOptions } from './imports/import-worker';
+import { securityHeaders } from './http/security-headers';
 import { staticPagesRouter } from './http/static-pages';
 import { registerFlows, type FlowsRuntime } from './flows-runtime/register-flows';
 import { createLogger, type Logger } from './logger';
 import { attachSocketAdapter } from './realtime/socket-adapter';
 import { ChannelRegistry } from './outbound/channel-registry';
 import { OutboundService } from './outbound/outbound-service';
-import { registerPhoneChannels } from './outbound/register-phone-channels';
+import { registerPhoneChannels, twilioSandboxWanted } from './outbound/register-phone-channels';
 import { resolveSecret } from './secret';
 import { seedDemoData, type SeedResult } from './seed/demo-data';
 import { registerSlack } from './slack/register-slack';
@@ -120,7 +121,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           })
         : { seeded: false },
     );
-    const app = await assemble(config, log, store, seed, options);
+    const app = await assemble(config, log, store, seed, options, twilioSandboxWanted(config, shouldSeed));
     connectionLost = () => app.databaseWatch?.suspect();
     return app;
   } catch (error) {
@@ -135,6 +136,7 @@ async function assemble(
   store: Store,
   seed: SeedResult,
   options: AppOptions,
+  twilioSandbox: boolean,
 ): Promise<App> {
   const { dataSource } = store;
   const secret = resolveSecret(config.RAPPORT_SECRET, config.RAPPORT_DATA_DIR);
@@ -164,6 +166,7 @@ async function assemble(
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(securityHeaders());
   const http = createServer(app);
   // Web chat is embedded on other sites: any origin may open it. Its visitors authenticate with
   // a token in the handshake, never a cookie.
@@ -218,6 +221,7 @@ async function assemble(
     channels,
     log,
     selfUrl,
+    sandbox: twilioSandbox,
   });
 
   // Listeners: thin fan-out points, listed here and nowhere else.
@@ -243,7 +247,7 @@ async function assemble(
           },
         );
   readiness.addWorker('outbound queue', phone.running);
-  app.use(metrics.router(config.METRICS_TOKEN));
+  app.use(metrics.router(config.METRICS_TOKEN, { production: config.NODE_ENV === 'production' }));
   // Flows: listeners on the bus, POST /api/events, the wait poller.
   const flows = registerFlows({ config, dataSource, bus, outbound, express: app, log });
   app.use(staticPagesRouter());

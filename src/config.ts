@@ -92,6 +92,17 @@ export const configSchema = z
         'The key callers of `POST /api/events` send as `Authorization: Bearer <key>` (at least 16 characters). Unset, every call is refused.',
       production: 'required to use `/api/events`',
     }),
+    LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5).meta({
+      description:
+        'Wrong passwords for one account before its sign-in is locked for a while (the lock doubles with each further one).',
+    }),
+    LOGIN_ADDRESS_MAX_FAILURES: z.coerce.number().int().min(1).max(100_000).default(20).meta({
+      description: 'Wrong passwords from one client address, over any accounts, before it is locked likewise.',
+    }),
+    LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).max(900).default(30).meta({
+      description:
+        'The first sign-in lockout in seconds; it doubles with each further failure, up to 15 minutes. `npm run user -- unlock` ends one.',
+    }),
     FEEDBACK_AUTO_FOLLOW_UP: booleanFlag
       .default(true)
       .meta({ description: 'Open a follow-up for every detractor (CSAT ≤ 2, NPS ≤ 6) automatically.' }),
@@ -109,8 +120,9 @@ export const configSchema = z
         production: 'required with `SOCKET_ADAPTER=redis`',
       }),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().meta({
-      description: 'When set, `GET /metrics` requires `Authorization: Bearer <token>` (at least 16 characters).',
-      production: 'recommended when `/metrics` is reachable from outside',
+      description:
+        'When set, `GET /metrics` requires `Authorization: Bearer <token>` (at least 16 characters). Unset in production, `/metrics` is closed.',
+      production: 'required: without it, `/metrics` is closed (401 only)',
     }),
     // Bot Framework (Teams, Direct Line, Web Chat): enabled when MICROSOFT_APP_ID is set, or when
     // BOTFRAMEWORK_AUTH=disabled for local development only (never accepted in production).
@@ -204,6 +216,11 @@ export const configSchema = z
       .min(3)
       .optional()
       .meta({ description: 'The WhatsApp sender number, in E.164.', production: 'required for WhatsApp' }),
+    TWILIO_SANDBOX: booleanFlag.optional().meta({
+      description:
+        'SMS and WhatsApp against the built-in Twilio stand-in when Twilio is unset. Unset: on only for the demo seed outside production (see README, Security).',
+      production: 'unset or `false` (`true` is refused)',
+    }),
     TWILIO_API_URL: z.url().optional().meta({
       description: 'Tests and simulations only: where the REST client sends its requests instead of api.twilio.com.',
       production: 'unset',
@@ -298,6 +315,13 @@ export const configSchema = z
         code: 'custom',
         path: ['TWILIO_AUTH_TOKEN'],
         message: 'TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN go together: set both (live) or neither (sandbox)',
+      });
+    }
+    if (config.NODE_ENV === 'production' && config.TWILIO_SANDBOX === true) {
+      context.addIssue({
+        code: 'custom',
+        path: ['TWILIO_SANDBOX'],
+        message: 'the Twilio sandbox is for trying the hub, never for production: unset it',
       });
     }
     if (config.SOCKET_ADAPTER === 'postgres' && !config.DATABASE_URL) {

@@ -1,5 +1,5 @@
 import { AppError } from '../core/errors';
-import type { ApiTokenRecord } from '../store/auth/auth-records';
+import type { ApiTokenRecord, TokenScope } from '../store/auth/auth-records';
 import type { AuthStore } from '../store/auth/auth-store';
 import { principalOf, type Principal } from './principal';
 import { newSecret, sha256 } from './secrets';
@@ -9,10 +9,15 @@ const TOKEN_PREFIX = 'rpt_';
 /** How much of a token is kept in clear, so its owner can tell their tokens apart. */
 const SHOWN_PREFIX_LENGTH = 10;
 
+/** What a new token may do when its creator does not say: everything but tokens, users and the password. */
+export const DEFAULT_TOKEN_SCOPE: TokenScope = 'write';
+
 export interface ApiTokenInfo {
   id: string;
   name: string;
   prefix: string;
+  scope: TokenScope;
+  keepOnPasswordChange: boolean;
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
@@ -23,6 +28,8 @@ const info = (token: ApiTokenRecord): ApiTokenInfo => ({
   id: token.id,
   name: token.name,
   prefix: token.prefix,
+  scope: token.scope,
+  keepOnPasswordChange: token.keepOnPasswordChange,
   createdAt: token.createdAt.toISOString(),
   lastUsedAt: iso(token.lastUsedAt),
   revokedAt: iso(token.revokedAt),
@@ -35,14 +42,23 @@ const info = (token: ApiTokenRecord): ApiTokenInfo => ({
 export class ApiTokenStore {
   constructor(private readonly store: AuthStore) {}
 
-  /** Creates a token; the plain value is returned this once and never again. */
-  async create(userId: string, name: string): Promise<{ token: string; info: ApiTokenInfo }> {
+  /**
+   * Creates a token; the plain value is returned this once and never again. It ends when its
+   * owner's password changes unless `keepOnPasswordChange` says otherwise.
+   */
+  async create(
+    userId: string,
+    name: string,
+    options: { scope?: TokenScope; keepOnPasswordChange?: boolean } = {},
+  ): Promise<{ token: string; info: ApiTokenInfo }> {
     const token = `${TOKEN_PREFIX}${newSecret()}`;
     const record = await this.store.insertToken({
       userId,
       name,
       tokenHash: sha256(token),
       prefix: token.slice(0, SHOWN_PREFIX_LENGTH),
+      scope: options.scope ?? DEFAULT_TOKEN_SCOPE,
+      keepOnPasswordChange: options.keepOnPasswordChange ?? false,
     });
     return { token, info: info(record) };
   }
@@ -59,6 +75,11 @@ export class ApiTokenStore {
   async find(token: string): Promise<Principal | null> {
     if (!token.startsWith(TOKEN_PREFIX)) return null;
     const found = await this.store.useToken(sha256(token));
-    return found ? principalOf(found.user, { via: 'token', tokenId: found.tokenId }) : null;
+    return found ? principalOf(found.user, { via: 'token', tokenId: found.tokenId, tokenScope: found.scope }) : null;
+  }
+
+  /** After the owner's password changed: ends their tokens not made to outlive it. */
+  endOnPasswordChange(userId: string): Promise<number> {
+    return this.store.revokeTokensOnPasswordChange(userId);
   }
 }

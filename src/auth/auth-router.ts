@@ -2,6 +2,7 @@ import { Router, type CookieOptions, type Request, type Response } from 'express
 import { z } from 'zod';
 import { parseInput } from '../http/validate';
 import type { ApiTokenStore } from './api-token-store';
+import type { LoginThrottle } from './login-throttle';
 import { csrfGuard, principal, requireAuth, SESSION_COOKIE } from './authenticate';
 import { passwordSchema } from './passwords';
 import type { SessionStore } from './session-store';
@@ -13,6 +14,8 @@ export interface AuthRouterDeps {
   users: UserDirectory;
   sessions: SessionStore;
   tokens: ApiTokenStore;
+  /** Counts failed sign-ins per account and address and refuses locked ones (429). */
+  throttle: LoginThrottle;
   /** True when the hub is served over https (PUBLIC_URL), so the cookie is marked Secure. */
   secureCookies: boolean;
 }
@@ -20,7 +23,17 @@ export interface AuthRouterDeps {
 const loginSchema = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(200) });
 const logoutSchema = z.object({ everywhere: z.boolean().optional() });
 const passwordChangeSchema = z.object({ currentPassword: z.string().min(1).max(200), newPassword: passwordSchema });
-const tokenSchema = z.object({ name: z.string().trim().min(1).max(100) });
+const tokenSchema = z.object({
+  name: z.string().trim().min(1).max(100),
+  scope: z.enum(['read', 'write', 'full']).optional().meta({
+    description:
+      '`read`: GET only; `write` (the default): everything but tokens, users and the password; `full`: everything you may',
+  }),
+  keepOnPasswordChange: z
+    .boolean()
+    .optional()
+    .meta({ description: 'Keep the token when your password changes (by default it ends then)' }),
+});
 const idParam = z.object({ id: z.uuid() });
 
 /** These routes as the OpenAPI document shows them (src/inbox/openapi.ts). */
@@ -52,7 +65,7 @@ export const authOperations: ApiOperation[] = [
     method: 'post',
     path: '/auth/password',
     tag: 'auth',
-    summary: 'Change the password; ends every other session',
+    summary: 'Change the password; ends every other session and the API tokens not made to outlive it',
     body: passwordChangeSchema,
     status: 204,
   },
@@ -67,7 +80,7 @@ export const authOperations: ApiOperation[] = [
     method: 'post',
     path: '/tokens',
     tag: 'auth',
-    summary: 'Create an API token; the value is shown once',
+    summary: 'Create an API token (scope `write` unless asked); the value is shown once',
     body: tokenSchema,
     status: 201,
     response: 'NewToken',
@@ -97,7 +110,18 @@ export function authRouter(deps: AuthRouterDeps): Router {
 
   router.post('/auth/login', async (req, res: Response) => {
     const { email, password } = parseInput(loginSchema, req.body);
-    const user = await deps.users.verifyLogin(email, password);
+    // req.ip: the TCP peer, or X-Forwarded-For only when a proxy on this machine set it ('trust proxy').
+    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    let user: UserView | null;
+    try {
+      user = await deps.throttle.attempt(email, address, () => deps.users.verifyLogin(email, password));
+    } catch (error) {
+      const retryAfter = (error as AppError).details as { retryAfterSeconds?: number } | undefined;
+      if (error instanceof AppError && retryAfter?.retryAfterSeconds) {
+        res.set('Retry-After', String(retryAfter.retryAfterSeconds));
+      }
+      throw error;
+    }
     if (!user) throw new AppError('INVALID_CREDENTIALS');
     const session = await deps.sessions.create(user.id, req.get('user-agent'));
     res.cookie(SESSION_COOKIE, session.token, { ...cookieOptions(req), expires: session.expiresAt });
@@ -122,8 +146,10 @@ export function authRouter(deps: AuthRouterDeps): Router {
     const caller = principal(req);
     const { currentPassword, newPassword } = parseInput(passwordChangeSchema, req.body);
     await deps.users.changePassword(caller.id, currentPassword, newPassword);
-    // Whoever else knew the old password is signed out, and their live sockets closed.
+    // Whoever else knew the old password is signed out, and their live sockets closed; so are
+    // tokens made with it, unless they were made to outlive it.
     await deps.sessions.endOthers(caller.id, caller.sessionId ?? null);
+    await deps.tokens.endOnPasswordChange(caller.id);
     res.status(204).end();
   });
 
@@ -132,8 +158,8 @@ export function authRouter(deps: AuthRouterDeps): Router {
   });
 
   router.post('/tokens', requireAuth, csrfGuard, async (req, res) => {
-    const { name } = parseInput(tokenSchema, req.body);
-    const created = await deps.tokens.create(principal(req).id, name);
+    const { name, scope, keepOnPasswordChange } = parseInput(tokenSchema, req.body);
+    const created = await deps.tokens.create(principal(req).id, name, { scope, keepOnPasswordChange });
     res.status(201).json({ token: created.token, ...created.info });
   });
 

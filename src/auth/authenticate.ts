@@ -62,6 +62,26 @@ export const csrfGuard: RequestHandler = (req, _res, next) => {
   next();
 };
 
+/** What only a `full` token may change: tokens, people, and the password. */
+const MANAGEMENT_PATHS = /^\/(tokens|users|auth\/password)(\/|$)/;
+
+/**
+ * API token scopes, checked for every /api route: a `read` token may only read (GET, HEAD,
+ * OPTIONS); a `write` token may do anything its owner may except create or revoke tokens,
+ * change people or the password (so a leaked integration token cannot mint more tokens or take
+ * over the account); a `full` token, anything its owner may. Sessions are not affected.
+ */
+export const tokenScopeGuard: RequestHandler = (req, _res, next) => {
+  const caller = req.principal;
+  const scope = caller?.via === 'token' ? caller.tokenScope : undefined;
+  if (!scope || scope === 'full' || SAFE_METHODS.has(req.method)) return next();
+  if (scope === 'read') return next(new AppError('TOKEN_SCOPE', 'This API token may only read'));
+  if (MANAGEMENT_PATHS.test(req.path)) {
+    return next(new AppError('TOKEN_SCOPE', 'This API token cannot manage tokens, users or the password'));
+  }
+  next();
+};
+
 export function requireRole(...roles: UserRole[]): RequestHandler {
   return (req, _res, next) => {
     if (!roles.includes(principal(req).role)) return next(new AppError('FORBIDDEN'));

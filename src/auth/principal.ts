@@ -1,5 +1,5 @@
 import type { UserRole } from '../core/types';
-import type { AuthUser } from '../store/auth/auth-records';
+import type { AuthUser, TokenScope } from '../store/auth/auth-records';
 
 /** The person behind a request or a socket, however they proved it. */
 export interface Principal {
@@ -13,8 +13,9 @@ export interface Principal {
   /** Set when signed in by cookie: the session to end on logout, and its CSRF token. */
   sessionId?: string;
   csrfToken?: string;
-  /** Set when the request carried an API token. */
+  /** Set when the request carried an API token: which one, and what it may do. */
   tokenId?: string;
+  tokenScope?: TokenScope;
 }
 
 /** Admins and managers see every conversation; agents see their share (see inbox/access.ts). */
@@ -22,7 +23,7 @@ export function seesEverything(principal: Pick<Principal, 'role'>): boolean {
   return principal.role === 'admin' || principal.role === 'manager';
 }
 
-type Credential = Pick<Principal, 'via' | 'sessionId' | 'csrfToken' | 'tokenId'>;
+type Credential = Pick<Principal, 'via' | 'sessionId' | 'csrfToken' | 'tokenId' | 'tokenScope'>;
 
 export function principalOf(user: AuthUser, credential: Credential): Principal {
   return { id: user.id, email: user.email, name: user.name, role: user.role, teams: user.teams, ...credential };

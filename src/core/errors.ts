@@ -18,6 +18,7 @@ export const ERRORS = {
   UNAUTHENTICATED: { status: 401, message: 'Authentication is required' },
   INVALID_TOKEN: { status: 401, message: 'The token is invalid or has expired' },
   FORBIDDEN: { status: 403, message: 'You are not allowed to do this' },
+  TOKEN_SCOPE: { status: 403, message: "The API token's scope does not allow this" },
   // The team inbox: sign-in, CSRF and the people in it.
   INVALID_CREDENTIALS: { status: 401, message: 'The email or password is not right' },
   CSRF_FAILED: { status: 403, message: 'The request is missing a valid X-CSRF-Token header' },
@@ -30,6 +31,10 @@ export const ERRORS = {
   EVENT_ID_TAKEN: { status: 409, message: 'That eventId was already used for another contact or event name' },
   USER_NOT_FOUND: { status: 404, message: 'User not found' },
   EMAIL_TAKEN: { status: 409, message: 'A user with that email already exists' },
+  LAST_ADMIN: {
+    status: 409,
+    message: 'The last active admin cannot be demoted or deactivated: make someone else an admin first',
+  },
   NOT_FOUND: { status: 404, message: 'Not found' },
   CONVERSATION_NOT_FOUND: { status: 404, message: 'Conversation not found' },
   CHANNEL_UNAVAILABLE: { status: 409, message: 'That channel is not configured on this hub' },

@@ -46,10 +46,20 @@ export class HubMetrics {
     bus.on('message.status', ({ status }) => void this.statuses.inc({ status }));
   }
 
-  /** `GET /metrics`, behind a bearer token when one is configured. */
-  router(token: string | undefined): Router {
+  /**
+   * `GET /metrics`, behind a bearer token when one is configured. In production it is never open:
+   * without METRICS_TOKEN every call is refused (the counters tell an outsider how busy the hub is
+   * and which channels it runs), so a deployment that wants metrics sets the token.
+   */
+  router(token: string | undefined, options: { production: boolean }): Router {
     const router = Router();
     router.get('/metrics', async (req, res) => {
+      if (!token && options.production) {
+        res.status(401).json({
+          error: { code: 'UNAUTHENTICATED', message: 'Metrics are closed in production until METRICS_TOKEN is set' },
+        });
+        return;
+      }
       if (token && !bearerMatches(req.headers.authorization, token)) {
         res.status(401).json({ error: { code: 'UNAUTHENTICATED', message: 'A metrics token is required' } });
         return;

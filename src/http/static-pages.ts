@@ -1,5 +1,6 @@
 import path from 'node:path';
 import express, { Router } from 'express';
+import { widgetHostPolicy } from './security-headers';
 
 /** Where files that ship with the hub live, from both the source tree and dist/. */
 export function assetPath(...segments: string[]): string {
@@ -14,6 +15,8 @@ export function staticPagesRouter(): Router {
   router.get('/widget.js', (_req, res) => {
     res.type('application/javascript').sendFile(assetPath('channels', 'webchat', 'widget', 'widget.js'));
   });
+  // The demo shop hosts the widget as a customer's site would (see widgetHostPolicy).
+  router.get(['/', '/index.html'], widgetHostPolicy());
   router.use(express.static(assetPath('src', 'web', 'public'), { index: 'index.html', maxAge: '5m' }));
   return router;
 }

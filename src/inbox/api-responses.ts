@@ -15,6 +15,8 @@ const Token = z.strictObject({
   id,
   name: z.string(),
   prefix: z.string().meta({ description: 'The start of the token, to recognise it' }),
+  scope: z.enum(['read', 'write', 'full']),
+  keepOnPasswordChange: z.boolean(),
   createdAt: timestamp,
   lastUsedAt: timestamp.nullable(),
   revokedAt: timestamp.nullable(),

@@ -2,12 +2,13 @@ import cookieParser from 'cookie-parser';
 import express, { Router } from 'express';
 import type { DataSource } from 'typeorm';
 import type { ApiTokenStore } from '../auth/api-token-store';
-import { authenticate, csrfGuard, requireAuth } from '../auth/authenticate';
+import { authenticate, csrfGuard, requireAuth, tokenScopeGuard } from '../auth/authenticate';
 import { authRouter } from '../auth/auth-router';
+import type { LoginThrottle } from '../auth/login-throttle';
 import type { SessionStore } from '../auth/session-store';
 import type { UserDirectory } from '../auth/user-directory';
 import { usersRouter } from '../auth/users-router';
-import { apiDocsPage } from './api-docs-page';
+import { API_DOCS_CSS, apiDocsPage } from './api-docs-page';
 import type { CannedResponses } from './canned-responses';
 import type { MergeResult } from './contact-merge';
 import type { ContactService } from './contact-service';
@@ -23,6 +24,7 @@ export interface ApiDeps {
   users: UserDirectory;
   sessions: SessionStore;
   tokens: ApiTokenStore;
+  loginThrottle: LoginThrottle;
   queries: InboxQueries;
   commands: InboxCommands;
   flowRequests: FlowRequests;
@@ -50,16 +52,29 @@ export function apiRouter(deps: ApiDeps): Router {
   const router = Router();
   router.use(express.json({ limit: '256kb' }), cookieParser());
 
-  router.get('/openapi.json', (req, res) => {
-    res.json(openApiDocument(`${deps.publicUrl ?? `${req.protocol}://${req.get('host')}`}/api`));
+  // The server URL is the configured one, else relative: never the request's Host header, which
+  // anyone can set (a cached or proxied document would point readers at their host).
+  const serverUrl = `${deps.publicUrl?.replace(/\/+$/, '') ?? ''}/api`;
+  router.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument(serverUrl));
   });
-  router.get('/docs', (req, res) => {
-    res.type('html').send(apiDocsPage(openApiDocument(`${req.protocol}://${req.get('host')}/api`)));
+  router.get('/docs', (_req, res) => {
+    res.type('html').send(apiDocsPage(openApiDocument(serverUrl)));
+  });
+  router.get('/docs.css', (_req, res) => {
+    res.type('css').send(API_DOCS_CSS);
   });
 
   router.use(authenticate(deps.sessions, deps.tokens));
+  router.use(tokenScopeGuard);
   router.use(
-    authRouter({ users: deps.users, sessions: deps.sessions, tokens: deps.tokens, secureCookies: deps.secureCookies }),
+    authRouter({
+      users: deps.users,
+      sessions: deps.sessions,
+      tokens: deps.tokens,
+      throttle: deps.loginThrottle,
+      secureCookies: deps.secureCookies,
+    }),
   );
   router.use(usersRouter(deps.users));
   router.use(['/conversations', '/contacts', '/canned-responses'], requireAuth, csrfGuard);

@@ -1,3 +1,5 @@
+import { LoginThrottle } from '../auth/login-throttle';
+import { LoginThrottleStore } from '../store/auth/login-throttle-store';
 import type { Express } from 'express';
 import type { Server } from 'socket.io';
 import type { DataSource } from 'typeorm';
@@ -92,6 +94,15 @@ export function registerInbox(deps: InboxDeps): Inbox {
       users,
       sessions,
       tokens,
+      loginThrottle: new LoginThrottle(
+        new LoginThrottleStore(dataSource),
+        {
+          accountMaxFailures: config.LOGIN_MAX_FAILURES,
+          addressMaxFailures: config.LOGIN_ADDRESS_MAX_FAILURES,
+          lockSeconds: config.LOGIN_LOCKOUT_SECONDS,
+        },
+        log,
+      ),
       queries,
       commands,
       flowRequests: new FlowRequests(deps.flows, queries, deps.outbound),

@@ -89,6 +89,8 @@ export class OutboundQueue {
   notifyAt(moments: readonly Date[]): void {
     const wanted = new Set(moments.map((moment) => Math.max(0, moment.getTime() - Date.now())));
     for (const delay of wanted) {
+      // Slots are booked seconds ahead; anything farther (a clock that jumped) is the poll's to find.
+      if (delay > MAX_WAKE_AHEAD_MS) continue;
       if (delay === 0) this.notify();
       else setTimeout(() => !this.stopped && this.notify(), delay).unref();
     }
@@ -162,5 +164,8 @@ export class OutboundQueue {
     });
   }
 }
+
+/** The farthest ahead a lane is woken for a paced slot. */
+const MAX_WAKE_AHEAD_MS = 60_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

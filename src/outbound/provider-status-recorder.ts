@@ -23,14 +23,21 @@ export interface ConsentRecorder {
 /**
  * Applies delivery reports: finds the outbound message by the provider's id (or, before that id
  * is recorded, by our id carried in the callback URL) and moves its status forward only, so
- * duplicates and out-of-order callbacks change nothing.
+ * duplicates and out-of-order callbacks change nothing. A report about a message of a channel
+ * this provider does not carry (a web chat reply's id in the URL) is ignored: a provider speaks
+ * only for its own messages.
  */
 export class ProviderStatusRecorder {
+  private readonly channels: ReadonlySet<ChannelName>;
+
   constructor(
     private readonly statuses: MessageStatusUpdater,
     private readonly consents: ConsentRecorder,
     private readonly log: Logger,
-  ) {}
+    channels: readonly ChannelName[],
+  ) {
+    this.channels = new Set(channels);
+  }
 
   async recordStatus(report: ProviderStatusReport): Promise<void> {
     const fallbackId = report.messageId && UUID.test(report.messageId) ? report.messageId : null;
@@ -40,6 +47,10 @@ export class ProviderStatusRecorder {
       return;
     }
     const { id, contactId, channel } = found;
+    if (!this.channels.has(channel)) {
+      this.log.warn({ messageId: id, channel }, 'status callback for a message of another channel ignored');
+      return;
+    }
     // The opt-out first: once the failure is announced, nothing may still send to this number.
     if (report.errorCode && UNSUBSCRIBED_CODES.has(report.errorCode)) {
       await this.consents.set(contactId, channel, 'opted_out', `provider:${report.errorCode}`);

@@ -10,6 +10,7 @@ import { TwilioChannel } from '../../channels/twilio/twilio-channel';
 import { createTwilioClient } from '../../channels/twilio/twilio-rest-client';
 import { twilioRouter } from '../../channels/twilio/twilio-router';
 import { TwilioWebhooks } from '../../channels/twilio/twilio-webhooks';
+import { publicWebhookUrl } from '../../channels/twilio/verify-signature';
 import type { InboundSink } from '../../channels/adapter';
 import type { Config } from '../config';
 import type { MessageStatusUpdater } from '../conversations/message-status';
@@ -35,6 +36,18 @@ export interface PhoneChannelsDeps {
   log: Logger;
   /** The hub's own base URL once it listens (the sandbox calls itself there). */
   selfUrl: () => string;
+  /** Whether SMS and WhatsApp may run against the built-in sandbox when Twilio is not configured (see twilioSandboxWanted). */
+  sandbox: boolean;
+}
+
+/**
+ * The sandbox is off unless asked for: `TWILIO_SANDBOX=true`, or, with TWILIO_SANDBOX unset, the
+ * zero-setup demo (`RAPPORT_SEED_DEMO`, on by default on PGlite) outside production. Production
+ * never runs it (the config refuses TWILIO_SANDBOX=true there).
+ */
+export function twilioSandboxWanted(config: Config, demo: boolean): boolean {
+  if (config.NODE_ENV === 'production') return false;
+  return config.TWILIO_SANDBOX ?? demo;
 }
 
 /**
@@ -47,6 +60,12 @@ export async function registerPhoneChannels(
 ): Promise<{ stop(): Promise<void>; running(): boolean }> {
   const { config, app, log } = deps;
   const live = Boolean(config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN);
+  if (!live && !deps.sandbox) {
+    log.info(
+      'SMS and WhatsApp are off: set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or TWILIO_SANDBOX=true to try them)',
+    );
+    return { running: () => true, stop: async () => undefined };
+  }
   const mode = live ? 'live' : 'sandbox';
   const credentials = live
     ? { accountSid: config.TWILIO_ACCOUNT_SID as string, authToken: config.TWILIO_AUTH_TOKEN as string }
@@ -70,12 +89,16 @@ export async function registerPhoneChannels(
   }
   if (!live) {
     app.use(
-      sandboxTwilioApi(credentials.authToken, (error) => log.warn({ err: error }, 'sandbox status callback failed')),
+      sandboxTwilioApi({
+        credentials,
+        statusUrl: () => publicWebhookUrl(publicUrl(), '/webhooks/twilio/status'),
+        onCallbackError: (error) => log.warn({ err: error }, 'sandbox status callback failed'),
+      }),
     );
     log.warn({ channels: enabled }, 'Twilio sandbox: SMS and WhatsApp go to the built-in stand-in, not to real phones');
   }
 
-  const recorder = new ProviderStatusRecorder(deps.statuses, deps.consents, log);
+  const recorder = new ProviderStatusRecorder(deps.statuses, deps.consents, log, ['sms', 'whatsapp']);
   const webhooks = new TwilioWebhooks(deps.ingest, recorder, {
     authToken: credentials.authToken,
     publicUrl,

@@ -22,6 +22,8 @@ import { Audience1796600000000 } from '../../migrations/1796600000000-Audience';
 import { ContactErasure1796610000000 } from '../../migrations/1796610000000-ContactErasure';
 import { SegmentIndexes1796620000000 } from '../../migrations/1796620000000-SegmentIndexes';
 import { ContactImports1796630000000 } from '../../migrations/1796630000000-ContactImports';
+import { LoginThrottles1796640000000 } from '../../migrations/1796640000000-LoginThrottles';
+import { ApiTokenScopes1796640000001 } from '../../migrations/1796640000001-ApiTokenScopes';
 import { Campaigns1796700000000 } from '../../migrations/1796700000000-Campaigns';
 import { Automations1796710000000 } from '../../migrations/1796710000000-Automations';
 
@@ -49,6 +51,8 @@ export const MIGRATIONS = [
   ContactErasure1796610000000,
   SegmentIndexes1796620000000,
   ContactImports1796630000000,
+  LoginThrottles1796640000000,
+  ApiTokenScopes1796640000001,
   Campaigns1796700000000,
   Automations1796710000000,
 ];

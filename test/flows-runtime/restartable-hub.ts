@@ -30,6 +30,7 @@ export class RestartableHub {
       RAPPORT_SECRET: 'restartable-hub-secret-long-enough-for-hs256',
       RAPPORT_DATA_DIR: this.dataDir,
       RAPPORT_SEED_DEMO: 'false',
+      TWILIO_SANDBOX: 'true',
       RAPPORT_FLOWS_ENABLED: 'true',
       RAPPORT_FLOWS_DIR: this.flowsDir,
       RAPPORT_FLOWS_POLL_MS: '3600000',

@@ -9,7 +9,10 @@ import { migratedPgliteDump } from './pglite-template';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-signing';
 
-/** A test hub's configuration: quiet, on 127.0.0.1 and a free port, with the test secret; `env` adds or overrides. */
+/**
+ * A test hub's configuration: quiet, on 127.0.0.1 and a free port, with the test secret and the
+ * Twilio sandbox on (SMS and WhatsApp without an account); `env` adds or overrides.
+ */
 export function testConfig(env: Record<string, string>): Config {
   return loadConfig({
     NODE_ENV: 'test',
@@ -17,6 +20,7 @@ export function testConfig(env: Record<string, string>): Config {
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     RAPPORT_SECRET: TEST_SECRET,
+    TWILIO_SANDBOX: 'true',
     ...env,
   });
 }

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import express, { Router } from 'express';
 import twilio from 'twilio';
+import { sandboxAccess, type SandboxCredentials } from './sandbox-access';
+import { twilioError } from './twilio-error';
 
 /** One message the hub "sent" while in the sandbox. */
 export interface SandboxMessage {
@@ -17,20 +19,38 @@ export interface SandboxMessage {
 
 const KEEP = 500;
 
+export interface SandboxOptions {
+  credentials: SandboxCredentials;
+  /** The hub's own status webhook (`…/webhooks/twilio/status`): the only place callbacks go. */
+  statusUrl: () => string;
+  onCallbackError: (error: unknown) => void;
+}
+
 /**
  * A built-in stand-in for Twilio's Messages API, served by the hub itself under
  * `/sandbox/twilio`, so SMS and WhatsApp work without an account or a phone. It accepts what
  * the real SDK posts, remembers it (`GET /sandbox/twilio/messages`), and calls the status
  * callback like Twilio does (sent, then delivered), signed with the sandbox token.
+ *
+ * It answers only this machine or the sandbox's own credentials (see sandbox-access.ts), and it
+ * calls back only the hub's own status URL: a signed POST to any other address would make it a
+ * request forger and a signing oracle.
  */
-export function sandboxTwilioApi(authToken: string, onCallbackError: (error: unknown) => void): Router {
+export function sandboxTwilioApi(options: SandboxOptions): Router {
+  const { credentials, statusUrl, onCallbackError } = options;
   const messages: SandboxMessage[] = [];
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '256kb' });
+  router.use('/sandbox/twilio', sandboxAccess(credentials));
 
   router.post('/sandbox/twilio/2010-04-01/Accounts/:accountSid/Messages.json', form, (req, res) => {
     const params = (req.body ?? {}) as Record<string, string | string[] | undefined>;
     const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? null;
+    const callback = first(params.StatusCallback);
+    if (callback !== null && !isOwnStatusUrl(callback, statusUrl())) {
+      res.status(400).json(twilioError(400, 21609, "The StatusCallback URL is not the hub's own status webhook"));
+      return;
+    }
     const message: SandboxMessage = {
       sid: `SM${randomBytes(16).toString('hex')}`,
       to: first(params.To) ?? '',
@@ -54,8 +74,7 @@ export function sandboxTwilioApi(authToken: string, onCallbackError: (error: unk
       num_media: String(message.mediaUrls.length),
       date_created: new Date(message.dateCreated).toUTCString(),
     });
-    const callback = first(params.StatusCallback);
-    if (callback) void reportDelivery(message, callback, authToken).catch(onCallbackError);
+    if (callback) void reportDelivery(message, callback, credentials.authToken).catch(onCallbackError);
   });
 
   router.get('/sandbox/twilio/messages', (req, res) => {
@@ -71,6 +90,11 @@ export function sandboxTwilioApi(authToken: string, onCallbackError: (error: unk
     });
   });
   return router;
+}
+
+/** The status webhook itself, with or without a query (it carries our message id). */
+function isOwnStatusUrl(callback: string, own: string): boolean {
+  return callback === own || callback.startsWith(`${own}?`);
 }
 
 async function reportDelivery(message: SandboxMessage, callbackUrl: string, authToken: string): Promise<void> {

@@ -17,11 +17,16 @@ export interface SessionUser {
   csrfToken: string;
 }
 
+/** What an API token may do: `read` (GET only), `write` (all but tokens, users, password), `full`. */
+export type TokenScope = 'read' | 'write' | 'full';
+
 /** An API token as its owner sees it: never its hash. */
 export interface ApiTokenRecord {
   id: string;
   name: string;
   prefix: string;
+  scope: TokenScope;
+  keepOnPasswordChange: boolean;
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;

@@ -1,4 +1,4 @@
-import { IsNull, type DataSource } from 'typeorm';
+import { IsNull, type DataSource, type EntityManager } from 'typeorm';
 import { AppError } from '../../core/errors';
 import type { EventBus } from '../../core/events';
 import type { UserRole } from '../../core/types';
@@ -10,6 +10,7 @@ import {
   type ApiTokenRecord,
   type AuthUser,
   type SessionUser,
+  type TokenScope,
   type UserRow,
 } from './auth-records';
 
@@ -113,6 +114,9 @@ export class AuthStore {
    */
   async updateUser(id: string, changes: UserUpdate): Promise<AuthUser | null> {
     const row = await this.dataSource.transaction(async (tx) => {
+      if ((changes.role !== undefined && changes.role !== 'admin') || changes.active === false) {
+        await this.keepAnAdmin(tx, id);
+      }
       const [updated] = await queryRows<UserRow>(
         tx,
         `UPDATE users u SET name = COALESCE($2, name), role = COALESCE($3, role), teams = COALESCE($4, teams),
@@ -131,6 +135,20 @@ export class AuthStore {
       this.bus.publish('access.changed', { userId: id, role: user.role, teams: user.teams });
     }
     return user;
+  }
+
+  /**
+   * Refuses (LAST_ADMIN) to demote or deactivate `id` when they are the only active admin, so a
+   * hub always has someone who can administer it. The active admins' rows are locked, so two
+   * admins demoting each other at once cannot both succeed.
+   */
+  private async keepAnAdmin(tx: EntityManager, id: string): Promise<void> {
+    const admins = await queryRows<{ id: string }>(
+      tx,
+      "SELECT id FROM users WHERE role = 'admin' AND active ORDER BY id FOR UPDATE",
+      [],
+    );
+    if (admins.length === 1 && admins[0].id === id) throw new AppError('LAST_ADMIN');
   }
 
   async insertSession(session: {
@@ -187,31 +205,48 @@ export class AuthStore {
     name: string;
     tokenHash: string;
     prefix: string;
+    scope: TokenScope;
+    keepOnPasswordChange: boolean;
   }): Promise<ApiTokenRecord> {
     const [row] = await queryRows<TokenRow>(
       this.dataSource.manager,
-      `INSERT INTO api_tokens (user_id, name, token_hash, prefix) VALUES ($1, $2, $3, $4)
-       RETURNING id, name, prefix, created_at, last_used_at, revoked_at`,
-      [token.userId, token.name, token.tokenHash, token.prefix],
+      `INSERT INTO api_tokens (user_id, name, token_hash, prefix, scope, keep_on_password_change)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${TOKEN_COLUMNS}`,
+      [token.userId, token.name, token.tokenHash, token.prefix, token.scope, token.keepOnPasswordChange],
     );
     return tokenRecord(row);
   }
 
   /** The user's tokens, newest first, revoked ones included. */
   async listTokens(userId: string): Promise<ApiTokenRecord[]> {
-    const tokens = await this.dataSource.getRepository(ApiToken).find({
-      select: { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true },
-      where: { userId },
-      order: { createdAt: 'DESC' },
-    });
-    return tokens.map(({ id, name, prefix, createdAt, lastUsedAt, revokedAt }) => ({
-      id,
-      name,
-      prefix,
-      createdAt,
-      lastUsedAt,
-      revokedAt,
-    }));
+    const rows = await queryRows<TokenRow>(
+      this.dataSource.manager,
+      `SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC`,
+      [userId],
+    );
+    return rows.map(tokenRecord);
+  }
+
+  /**
+   * After a password change: revokes the user's live tokens that were not made to outlive it,
+   * and tells the inbox, so their sockets close too. Returns how many ended.
+   */
+  async revokeTokensOnPasswordChange(userId: string): Promise<number> {
+    const rows = await queryRows<{ id: string }>(
+      this.dataSource.manager,
+      `UPDATE api_tokens SET revoked_at = now()
+        WHERE user_id = $1 AND revoked_at IS NULL AND NOT keep_on_password_change RETURNING id`,
+      [userId],
+    );
+    if (rows.length > 0) {
+      this.bus.publish('access.revoked', {
+        userId,
+        sessionIds: [],
+        tokenIds: rows.map((row) => row.id),
+        wholeUser: false,
+      });
+    }
+    return rows.length;
   }
 
   /** Revokes one of the user's live tokens; false when they have no such token (or it was revoked). */
@@ -225,23 +260,27 @@ export class AuthStore {
   }
 
   /** The active user of a live token with this hash, marking the token used. */
-  async useToken(tokenHash: string): Promise<{ user: AuthUser; tokenId: string } | null> {
-    const [row] = await queryRows<UserRow & { token_id: string }>(
+  async useToken(tokenHash: string): Promise<{ user: AuthUser; tokenId: string; scope: TokenScope } | null> {
+    const [row] = await queryRows<UserRow & { token_id: string; scope: TokenScope }>(
       this.dataSource.manager,
       `UPDATE api_tokens t SET last_used_at = now()
          FROM users u
         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.id = t.user_id AND u.active
-       RETURNING ${USER_COLUMNS}, t.id AS token_id`,
+       RETURNING ${USER_COLUMNS}, t.id AS token_id, t.scope`,
       [tokenHash],
     );
-    return row ? { user: authUser(row), tokenId: row.token_id } : null;
+    return row ? { user: authUser(row), tokenId: row.token_id, scope: row.scope } : null;
   }
 }
+
+const TOKEN_COLUMNS = 'id, name, prefix, scope, keep_on_password_change, created_at, last_used_at, revoked_at';
 
 interface TokenRow {
   id: string;
   name: string;
   prefix: string;
+  scope: TokenScope;
+  keep_on_password_change: boolean;
   created_at: Date;
   last_used_at: Date | null;
   revoked_at: Date | null;
@@ -253,6 +292,8 @@ const tokenRecord = (row: TokenRow): ApiTokenRecord => ({
   id: row.id,
   name: row.name,
   prefix: row.prefix,
+  scope: row.scope,
+  keepOnPasswordChange: row.keep_on_password_change,
   createdAt: new Date(row.created_at),
   lastUsedAt: dateOrNull(row.last_used_at),
   revokedAt: dateOrNull(row.revoked_at),

@@ -47,9 +47,17 @@ export class CannedResponseStore {
     return this.unique(async () => {
       const [row] = await queryRows<CannedResponseView>(
         this.dataSource.manager,
-        `UPDATE canned_responses SET short_code = COALESCE($2, short_code), title = COALESCE($3, title),
+        // An absent title keeps it; `null` (or an empty one) clears it.
+        `UPDATE canned_responses SET short_code = COALESCE($2, short_code),
+                title = CASE WHEN $5::boolean THEN $3 ELSE title END,
                 body = COALESCE($4, body), updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
-        [id, input.shortCode?.toLowerCase() ?? null, input.title ?? null, input.body ?? null],
+        [
+          id,
+          input.shortCode?.toLowerCase() ?? null,
+          input.title || null,
+          input.body ?? null,
+          input.title !== undefined,
+        ],
       );
       if (!row) throw new AppError('NOT_FOUND', 'Canned response not found');
       return row;

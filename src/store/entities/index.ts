@@ -7,6 +7,7 @@ import { ConsentEvidence } from './ConsentEvidence';
 import { Contact } from './Contact';
 import { ConversationHandoff } from './ConversationHandoff';
 import { ConversationRead } from './ConversationRead';
+import { LoginThrottle } from './LoginThrottle';
 import { Feedback } from './Feedback';
 import { FeedbackDailyCount } from './FeedbackDailyCount';
 import { FeedbackRequest } from './FeedbackRequest';
@@ -45,6 +46,7 @@ export { Session, SlackEvent, SlackThread, User };
 export { ContactEvent, ContactTombstone, Segment };
 export { Campaign, CampaignRecipient, SendPacing };
 export { ContactImport, ContactImportRow };
+export { LoginThrottle };
 export {
   ConversationHandoff,
   ConversationRead,
@@ -93,4 +95,5 @@ export const ENTITIES = [
   SendPacing,
   ContactImport,
   ContactImportRow,
+  LoginThrottle,
 ];
