@@ -155,7 +155,7 @@ describe('feedback review for managers in a browser', () => {
     await agentPage.waitForFunction("document.querySelectorAll('.conv').length === 1");
     await agentPage.locator(`.conv[data-id="${conversationId}"]`).click();
     await agentPage.locator('.pane-thread .msg.note', { hasText: 'Call her back' }).waitFor();
-    expect(await agentPage.locator('.tabs-nav').count()).toBe(0);
+    expect(await agentPage.getByRole('tab', { name: 'Feedback' }).count()).toBe(0);
     expect(await agentPage.locator('.fb-page').count()).toBe(0);
     await agentContext.close();
   });

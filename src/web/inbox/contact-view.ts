@@ -2,8 +2,11 @@ import type { Controller } from './controller';
 import { h, replace } from './dom';
 import { readable, sectionRow, SECTION_TITLES } from './profile-section-view';
 
-/** The contact panel: who this is, what we know, their other channels, and an edit form. */
-export function createContactView(controller: Controller) {
+/**
+ * The contact panel: who this is, what we know, their other channels, an edit form, and a way to
+ * their full page in the Contacts tab.
+ */
+export function createContactView(controller: Controller, openPage: (contactId: string) => void) {
   const state = controller.state;
   const root = h('aside', { class: 'pane pane-contact', attrs: { 'aria-label': 'Contact' } });
   let editing = false;
@@ -60,7 +63,14 @@ export function createContactView(controller: Controller) {
         '‹ Conversation',
       ),
       h('h2', {}, contact.name),
-      editing ? form() : h('button', { class: 'edit', on: { click: () => ((editing = true), render()) } }, 'Edit'),
+      editing
+        ? form()
+        : h(
+            'div',
+            { class: 'row contact-actions' },
+            h('button', { class: 'edit', on: { click: () => ((editing = true), render()) } }, 'Edit'),
+            h('button', { class: 'open-page', on: { click: () => openPage(contact.id) } }, 'Contact page'),
+          ),
       h(
         'dl',
         {},

@@ -2,6 +2,7 @@ import { h, replace, timeLabel } from './dom';
 import type { FeedbackController } from './feedback-controller';
 import type { ListFilters } from './feedback-api';
 import { scoreLabel, scoreTone } from './feedback-state';
+import { icon } from './icons';
 
 type Options = [string, string][];
 
@@ -78,7 +79,7 @@ export function createFeedbackListView(controller: FeedbackController) {
   const banner = h('div', { class: 'term-banner', attrs: { role: 'status' } });
   const rows = h('ul', { class: 'fb-rows', attrs: { 'aria-label': 'Feedback' } });
   const more = h('button', { class: 'more', on: { click: () => void controller.loadMore() } }, 'Load more');
-  const exportLink = h('a', { class: 'export', attrs: { href: '#', download: '' } }, '⬇ Export CSV');
+  const exportLink = h('a', { class: 'export', attrs: { href: '#', download: '' } }, icon('download'), 'Export CSV');
   const root = h(
     'div',
     { class: 'fb-list' },
@@ -138,7 +139,7 @@ export function createFeedbackListView(controller: FeedbackController) {
               { class: 'fb-row-top' },
               h('strong', {}, item.contact.name ?? 'Unnamed contact'),
               h('span', { class: `badge ch-${item.channel}` }, item.channel),
-              item.agent && h('span', { class: 'muted' }, `👤 ${item.agent.name}`),
+              item.agent && h('span', { class: 'muted' }, icon('user'), item.agent.name),
               h('time', { class: 'muted', attrs: { datetime: item.createdAt } }, timeLabel(item.createdAt)),
             ),
             item.comment
@@ -147,12 +148,13 @@ export function createFeedbackListView(controller: FeedbackController) {
             h(
               'div',
               { class: 'fb-badges' },
-              item.reviewedAt && h('span', { class: 'pill reviewed' }, '✓ Reviewed'),
+              item.reviewedAt && h('span', { class: 'pill reviewed' }, icon('check'), 'Reviewed'),
               item.followUp &&
                 h(
                   'span',
                   { class: 'pill follow-up' },
-                  `↩ Follow-up${item.followUp.name ? `: ${item.followUp.name}` : ''}`,
+                  icon('reply'),
+                  `Follow-up${item.followUp.name ? `: ${item.followUp.name}` : ''}`,
                 ),
               ...item.tags.map((name) => h('span', { class: 'label' }, name)),
             ),

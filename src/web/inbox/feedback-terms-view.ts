@@ -1,6 +1,7 @@
-import { h, replace } from './dom';
+import { h, replace, type Child } from './dom';
 import type { StandoutTerm } from './feedback-api';
 import type { FeedbackController } from './feedback-controller';
+import { icon } from './icons';
 
 /**
  * "What customers are saying": the standout terms of negative and positive comments as chips,
@@ -15,12 +16,12 @@ export function createTermsView(controller: FeedbackController, reveal: () => vo
     body,
   );
 
-  function column(side: 'negative' | 'positive', title: string, terms: StandoutTerm[], comments: number) {
+  function column(side: 'negative' | 'positive', title: Child[], terms: StandoutTerm[], comments: number) {
     const top = Math.max(...terms.map((term) => term.weight), 0);
     return h(
       'div',
       { class: `terms ${side}`, attrs: { 'data-side': side } },
-      h('h4', {}, title, h('span', { class: 'muted' }, ` · ${comments} comments`)),
+      h('h4', {}, ...title, h('span', { class: 'muted' }, ` · ${comments} comments`)),
       h(
         'ul',
         { class: 'chips' },
@@ -59,8 +60,8 @@ export function createTermsView(controller: FeedbackController, reveal: () => vo
     const { analysed, matching } = terms.comments;
     replace(
       body,
-      column('negative', '👎 Negative', terms.negative, terms.comments.negative),
-      column('positive', '👍 Positive', terms.positive, terms.comments.positive),
+      column('negative', [icon('thumbsDown'), 'Negative'], terms.negative, terms.comments.negative),
+      column('positive', [icon('thumbsUp'), 'Positive'], terms.positive, terms.comments.positive),
       // The hub reads the newest comments only (see MAX_ANALYSED_COMMENTS): say so.
       matching > analysed &&
         h(

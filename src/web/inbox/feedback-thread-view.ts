@@ -2,6 +2,7 @@ import { h, replace } from './dom';
 import type { ThreadMessage } from './feedback-api';
 import type { FeedbackController } from './feedback-controller';
 import { scoreLabel, scoreTone } from './feedback-state';
+import { icon } from './icons';
 
 /**
  * One rating with the whole conversation around it (internal notes marked), and what a manager
@@ -82,7 +83,7 @@ export function createFeedbackThreadView(controller: FeedbackController) {
         h(
           'button',
           { class: `review${reviewed ? ' done' : ''}`, on: { click: () => void controller.markReviewed(!reviewed) } },
-          reviewed ? '✓ Reviewed' : 'Mark reviewed',
+          ...(reviewed ? [icon('check'), 'Reviewed'] : ['Mark reviewed']),
         ),
         h(
           'span',

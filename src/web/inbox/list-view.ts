@@ -1,6 +1,7 @@
 import type { Controller } from './controller';
 import { h, replace, timeLabel } from './dom';
 import { contactLabel, sortedConversations, type Filters } from './state';
+import { icon } from './icons';
 
 /** The conversation list with its filters; redrawn whole on change (it holds a page or a few). */
 export function createListView(controller: Controller): { root: HTMLElement; render(): void; focusSearch(): void } {
@@ -86,7 +87,7 @@ export function createListView(controller: Controller): { root: HTMLElement; ren
           h(
             'div',
             { class: 'conv-meta' },
-            conversation.handledBy === 'bot' ? '🤖 bot' : '👤 person',
+            ...(conversation.handledBy === 'bot' ? [icon('bot'), 'bot'] : [icon('user'), 'person']),
             conversation.assigneeName ? ` · ${conversation.assigneeName}` : ' · unassigned',
             conversation.team ? ` · ${conversation.team}` : '',
             ...conversation.labels.map((label) => h('span', { class: 'label' }, label)),

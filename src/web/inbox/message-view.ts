@@ -1,14 +1,15 @@
 import type { InboxMessage, InboxUser } from '../../inbox/realtime-events';
 import { h, safeHref, timeLabel } from './dom';
+import { icon, type IconName } from './icons';
 
-const TICKS: Record<InboxMessage['status'], string> = {
-  received: '',
-  queued: '🕓',
-  sent: '✓',
-  delivered: '✓✓',
-  read: '✓✓',
-  failed: '⚠',
-  undelivered: '⚠',
+const TICKS: Record<InboxMessage['status'], IconName | null> = {
+  received: null,
+  queued: 'clock',
+  sent: 'check',
+  delivered: 'checks',
+  read: 'checks',
+  failed: 'alert',
+  undelivered: 'alert',
 };
 
 /** One message bubble. The body is a text node: markup in a message is shown, never run. */
@@ -54,7 +55,7 @@ export function statusTick(message: InboxMessage): HTMLElement | null {
       title: failed ? `Not delivered${message.errorCode ? ` (${message.errorCode})` : ''}` : message.status,
       attrs: { 'data-status': message.status },
     },
-    TICKS[message.status],
+    TICKS[message.status] && icon(TICKS[message.status]!),
     failed ? ` ${message.errorCode ?? 'failed'}` : '',
   );
 }

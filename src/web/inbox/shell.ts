@@ -2,10 +2,12 @@ import { call } from './api';
 import { createContactView } from './contact-view';
 import type { Controller } from './controller';
 import { h, replace } from './dom';
+import { createContactsPage } from './contacts-page';
 import { createFeedbackPage } from './feedback-page';
 import { createListView } from './list-view';
 import { sortedConversations } from './state';
 import { createThreadView } from './thread-view';
+import { icon } from './icons';
 
 const SHORTCUTS: [string, string][] = [
   ['j / k', 'Next / previous conversation'],
@@ -24,7 +26,10 @@ export function mountShell(root: HTMLElement, controller: Controller, signOut: (
   const state = controller.state;
   const list = createListView(controller);
   const thread = createThreadView(controller);
-  const contact = createContactView(controller);
+  const contact = createContactView(controller, (id) => {
+    tabs.show('contacts');
+    void contacts.open(id);
+  });
   const presence = h('div', { class: 'presence', attrs: { 'aria-label': 'Who is online' } });
   const connection = h('span', { class: 'connection' });
   const help = h(
@@ -34,14 +39,23 @@ export function mountShell(root: HTMLElement, controller: Controller, signOut: (
     h('dl', {}, ...SHORTCUTS.flatMap(([key, text]) => [h('dt', {}, h('kbd', {}, key)), h('dd', {}, text)])),
   );
   help.hidden = true;
-  // Feedback review is for managers and admins; agents never get the tab.
+  // Feedback review is for managers and admins; agents never get the tab. Everyone gets
+  // Contacts: an agent's directory holds the contacts of the conversations they may see.
   const feedback = state.me.role === 'agent' ? null : createFeedbackPage(state.me);
-  const tabs = feedback && createTabs(feedback.controller);
+  const contacts = createContactsPage(state.me, (id) => {
+    tabs.show('inbox');
+    void controller.select(id);
+  });
+  const tabs = createTabs([
+    { page: 'inbox', text: 'Inbox' },
+    { page: 'contacts', text: 'Contacts', start: contacts.start },
+    ...(feedback ? [{ page: 'feedback', text: 'Feedback', start: () => feedback.controller.start() }] : []),
+  ]);
   const top = h(
     'header',
     { class: 'topbar' },
     h('strong', { class: 'brand' }, 'Rapport'),
-    tabs,
+    tabs.root,
     connection,
     presence,
     h('span', { class: 'me' }, `${state.me.name} · ${state.me.role}`),
@@ -53,13 +67,13 @@ export function mountShell(root: HTMLElement, controller: Controller, signOut: (
     h('button', { class: 'signout', on: { click: () => void signOut() } }, 'Sign out'),
   );
   const layout = h('main', { class: 'layout' }, list.root, thread.root, contact.root);
-  root.replaceChildren(top, layout, ...(feedback ? [feedback.root] : []), help);
+  root.replaceChildren(top, layout, contacts.root, ...(feedback ? [feedback.root] : []), help);
   document.body.dataset.view = state.view;
   document.body.dataset.page = 'inbox';
 
   function chrome(): void {
     const live = state.online && state.databaseAvailable;
-    connection.textContent = live ? '● live' : '○ reconnecting…';
+    replace(connection, ...(live ? [icon('dot'), 'live'] : [icon('ring'), 'reconnecting…']));
     connection.className = `connection ${live ? 'on' : 'off'}`;
     connection.title = state.online && !state.databaseAvailable ? 'The hub has lost its database; retrying' : '';
     replace(
@@ -85,7 +99,7 @@ export function mountShell(root: HTMLElement, controller: Controller, signOut: (
       return;
     }
     if (target.closest('input, textarea, select') || event.ctrlKey || event.metaKey || event.altKey) return;
-    if (document.body.dataset.page === 'feedback') return;
+    if (document.body.dataset.page !== 'inbox') return;
     const conversation = controller.selected();
     const actions: Record<string, () => void> = {
       j: () => move(1),
@@ -112,31 +126,37 @@ export function mountShell(root: HTMLElement, controller: Controller, signOut: (
   };
 }
 
-/** Inbox | Feedback: which page shows; the Feedback data loads the first time it opens. */
-function createTabs(feedback: { start(): Promise<void> }): HTMLElement {
-  const show = (page: 'inbox' | 'feedback') => {
+interface Tab {
+  page: string;
+  text: string;
+  /** Loads the page's data the first time it opens. */
+  start?: () => Promise<void>;
+}
+
+/** Inbox | Contacts | Feedback: which page shows; a page's data loads the first time it opens. */
+function createTabs(tabs: Tab[]) {
+  const show = (page: string) => {
     document.body.dataset.page = page;
-    for (const tab of tabs.querySelectorAll('button')) {
-      tab.setAttribute('aria-selected', String(tab.dataset.page === page));
+    for (const button of root.querySelectorAll('button')) {
+      button.setAttribute('aria-selected', String(button.dataset.page === page));
     }
-    if (page === 'feedback') void feedback.start();
+    void tabs.find((tab) => tab.page === page)?.start?.();
   };
-  const tab = (page: 'inbox' | 'feedback', text: string) =>
-    h(
-      'button',
-      {
-        attrs: { role: 'tab', 'data-page': page, 'aria-selected': String(page === 'inbox') },
-        on: { click: () => show(page) },
-      },
-      text,
-    );
-  const tabs = h(
+  const root = h(
     'nav',
     { class: 'tabs-nav', attrs: { role: 'tablist', 'aria-label': 'Views' } },
-    tab('inbox', 'Inbox'),
-    tab('feedback', 'Feedback'),
+    ...tabs.map(({ page, text }) =>
+      h(
+        'button',
+        {
+          attrs: { role: 'tab', 'data-page': page, 'aria-selected': String(page === 'inbox') },
+          on: { click: () => show(page) },
+        },
+        text,
+      ),
+    ),
   );
-  return tabs;
+  return { root, show };
 }
 
 export async function endSession(): Promise<void> {

@@ -4,6 +4,7 @@ import { createComposer } from './composer';
 import { h, replace } from './dom';
 import { messageBubble, statusTick } from './message-view';
 import { contactLabel, sortedMessages } from './state';
+import { icon } from './icons';
 
 /** The open conversation: header with its controls, the handoff banner, the messages, the composer. */
 export function createThreadView(controller: Controller) {
@@ -55,7 +56,7 @@ export function createThreadView(controller: Controller) {
         h(
           'span',
           { class: `badge handler ${conversation.handledBy}`, attrs: { 'data-handled-by': conversation.handledBy } },
-          conversation.handledBy === 'bot' ? '🤖 Bot' : '👤 Person',
+          ...(conversation.handledBy === 'bot' ? [icon('bot'), ' Bot'] : [icon('user'), ' Person']),
         ),
         h('span', { class: `badge status-${conversation.status}` }, conversation.status),
       ),
@@ -103,7 +104,11 @@ export function createThreadView(controller: Controller) {
       );
       banner.className = 'banner handoff';
     } else if (conversation.handledBy === 'bot') {
-      replace(banner, '🤖 The bot is answering this conversation. Your reply takes over and the bot goes quiet.');
+      replace(
+        banner,
+        icon('bot'),
+        ' The bot is answering this conversation. Your reply takes over and the bot goes quiet.',
+      );
       banner.className = 'banner bot';
     } else {
       replace(banner);
