@@ -1,5 +1,6 @@
 import { api, createUser } from '../helpers/inbox-client';
 import { useTwilioHub } from '../helpers/twilio-hub';
+import { zoneAtNoon } from '../helpers/zone-at-noon';
 
 /**
  * A campaign leaves at the sender's pace (TWILIO_SMS_MPS), measured where Twilio receives it,
@@ -8,14 +9,6 @@ import { useTwilioHub } from '../helpers/twilio-hub';
 const RATE = 5;
 const AUDIENCE = 30;
 const env = useTwilioHub({ TWILIO_SMS_MPS: String(RATE) });
-
-/** A fixed-offset zone where it is about noon now, so the sending window is open whenever this runs. */
-function zoneAtNoon(): string {
-  const offset = 12 - new Date().getUTCHours(); // hours ahead of UTC
-  const clamped = Math.max(-12, Math.min(14, offset));
-  // Etc/GMT zones are named with the sign inverted (Etc/GMT-3 is UTC+3).
-  return clamped === 0 ? 'Etc/GMT' : `Etc/GMT${clamped > 0 ? '-' : '+'}${Math.abs(clamped)}`;
-}
 
 describe('campaign pacing', () => {
   it(`sends ${AUDIENCE} messages at ${RATE} per second, within 10%`, async () => {

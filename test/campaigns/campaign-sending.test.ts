@@ -233,6 +233,35 @@ describe('a marketing campaign', () => {
   });
 });
 
+describe('before launch', () => {
+  it('estimates the reach under the consent rule, the duration at the sender’s pace, and warns', async () => {
+    const { tag: label } = await people([
+      { first: 'Ida', phone: '+12125550151', timeZone: 'America/New_York', consent: 'opted_in' },
+      { first: 'Tim', phone: '+12125550152', timeZone: 'America/New_York' },
+      { first: 'Ole', phone: '+4712345678', timeZone: 'Europe/Oslo', consent: 'opted_out' },
+    ]);
+    const created = await asManager<{ id: string }>('POST', '/campaigns', {
+      name: 'Estimate',
+      audience: { segmentId: await segmentOf(label) },
+      channel: 'sms',
+      purpose: 'marketing',
+      message: { text: 'Hi {{ contact.first_name }}' },
+    });
+    const estimate = await asManager<Record<string, unknown>>('GET', `/campaigns/${created.body.id}/estimate`);
+    expect(estimate.status).toBe(200);
+    expect(estimate.body).toMatchObject({
+      audience: 3,
+      withNumber: 3,
+      optedIn: { sms: 1, whatsapp: 0 },
+      optedOut: { sms: 1, whatsapp: 0 },
+      reachable: 1,
+      messagesPerSecond: 50,
+      durationSeconds: 1,
+      warnings: ['2 of the audience have no opt-in on sms: they will be skipped.'],
+    });
+  });
+});
+
 describe('the campaigns API', () => {
   it('refuses what is not a campaign with a 400 naming the field, and agents altogether', async () => {
     const bad = await asManager<{ error: { message: string } }>('POST', '/campaigns', {

@@ -1,6 +1,7 @@
 import { openStore, type Store } from '../../src/store/data-source';
 import { CampaignStore } from '../../src/store/campaigns/campaign-store';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio';
+import { zoneAtNoon } from '../helpers/zone-at-noon';
 import { HubProcess } from './hub-process';
 import { PrivatePostgres } from './private-postgres';
 
@@ -39,9 +40,9 @@ describe('a campaign sent by two processes, one of them killed mid-way', () => {
     const { dataSource } = store;
     await dataSource.query(
       `INSERT INTO contacts (first_name, phone, time_zone, tags)
-       SELECT 'Customer ' || n, '+1415556' || lpad(n::text, 4, '0'), 'UTC', ARRAY['ops-campaign']
+       SELECT 'Customer ' || n, '+1415556' || lpad(n::text, 4, '0'), $2, ARRAY['ops-campaign']
          FROM generate_series(1, $1) AS n`,
-      [AUDIENCE],
+      [AUDIENCE, zoneAtNoon()],
     );
     const campaigns = new CampaignStore(dataSource);
     const id = await campaigns.create({
