@@ -79,7 +79,7 @@ const DEMO_CONTACTS: DemoContact[] = [
  * dashboard breaks scores down by them. Sam is lapsed, Maya a VIP; who has a birthday this month
  * depends on the month.
  */
-const DEMO_SEGMENTS: DemoSegment[] = [
+export const DEMO_SEGMENTS: DemoSegment[] = [
   {
     key: 'lapsed',
     name: 'Lapsed',

@@ -44,7 +44,12 @@ describe('SegmentStore', () => {
   });
 
   it('answers a contact’s memberships of several segments in one statement', async () => {
-    const memberships = await segments.membershipOf(store.dataSource.manager, people.ann, ['buyers', 'new', 'gone'], NOW);
+    const memberships = await segments.membershipOf(
+      store.dataSource.manager,
+      people.ann,
+      ['buyers', 'new', 'gone'],
+      NOW,
+    );
     expect([...memberships].sort()).toEqual(['buyers', 'new']);
   });
 
