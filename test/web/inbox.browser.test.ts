@@ -320,11 +320,14 @@ describe('the team inbox in a browser', () => {
     await page.locator('.thread-head .status-resolved').waitFor();
     await page.keyboard.press('e');
     await page.locator('.thread-head .status-open').waitFor();
-    const [row] = await hub.app.store.dataSource.query(
-      'SELECT c.status, u.email FROM conversations c JOIN users u ON u.id = c.assignee_id WHERE c.id = $1',
-      [first],
-    );
-    expect(row).toEqual({ status: 'open', email: ADMIN.email });
+    // The page may show the change as it sends it: the stored state is awaited, not raced.
+    await eventually(async () => {
+      const [row] = await hub.app.store.dataSource.query(
+        'SELECT c.status, u.email FROM conversations c JOIN users u ON u.id = c.assignee_id WHERE c.id = $1',
+        [first],
+      );
+      expect(row).toEqual({ status: 'open', email: ADMIN.email });
+    });
 
     await page.keyboard.press('?');
     await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
