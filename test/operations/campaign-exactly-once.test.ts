@@ -74,8 +74,8 @@ describe('a campaign sent by two processes, one of them killed mid-way', () => {
     const restarted = await HubProcess.start(postgres.url, fake.url, env);
     hubs.push(restarted);
 
-    // Done: no recipient waits, and every send job is settled — except one whose attempt was cut by
-    // the kill mid-request: its outcome is unknown, and the outbox never sends such a message again
+    // Done: no recipient waits, and every send job is settled — except those whose attempts the kill
+    // cut mid-request: their outcome is unknown, and the outbox never sends such a message again
     // on a guess (the attempt ledger; a status callback or reconciliation settles it).
     let left = -1;
     let unknown = 0;
@@ -101,7 +101,8 @@ describe('a campaign sent by two processes, one of them killed mid-way', () => {
     const texts = fake.accepted.map((message) => String(message.params.To));
     expect(new Set(texts).size).toBe(texts.length);
     expect(texts.length).toBeGreaterThanOrEqual(AUDIENCE - unknown);
-    expect(unknown).toBeLessThanOrEqual(2);
+    // At most the dead process's batches in flight (lanes × batch size) can be of unknown outcome.
+    expect(unknown).toBeLessThanOrEqual(100);
     expect(second.alive && restarted.alive).toBe(true);
   });
 });
