@@ -194,7 +194,7 @@ describe('always-valid lift (mSPRT)', () => {
   it('rejects exactly when its interval leaves out zero', () => {
     for (const c of fixtures.sequentialLift) {
       const { ci, p } = sequentialLift(c.control, c.treatment, c.options);
-      const alpha = 'alpha' in c.options ? c.options.alpha : 0.05;
+      const alpha = (c.options as { alpha?: number }).alpha ?? 0.05;
       expect({ c, rejects: p <= alpha }).toEqual({ c, rejects: ci[0] > 0 || ci[1] < 0 });
     }
   });
