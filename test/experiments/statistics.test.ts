@@ -105,6 +105,29 @@ describe('rates and lifts agree with statsmodels', () => {
     }
   });
 
+  it('Wilson interval before any exposure is the whole of [0, 1]; a confidence outside (0, 1) is refused', () => {
+    expect(wilsonInterval(0, 0)).toEqual([0, 1]);
+    expect(() => wilsonInterval(1, 10, 95)).toThrow(RangeError);
+  });
+
+  it('z-test with nothing that can differ answers z = 0, p = 1', () => {
+    expect(twoProportionZTest({ exposed: 100, conversions: 0 }, { exposed: 100, conversions: 0 })).toEqual({
+      z: 0,
+      p: 1,
+    });
+    expect(twoProportionZTest({ exposed: 0, conversions: 0 }, { exposed: 100, conversions: 5 })).toEqual({
+      z: 0,
+      p: 1,
+    });
+  });
+
+  it("Welch's interval needs two values per arm, and with no spread states the difference exactly", () => {
+    const one = welchInterval({ n: 1, mean: 5, variance: 0 }, { n: 10, mean: 6, variance: 1 });
+    expect(one).toEqual({ diff: 1, ci: [-Infinity, Infinity], df: NaN, p: 1 });
+    const flat = welchInterval({ n: 5, mean: 5, variance: 0 }, { n: 5, mean: 7, variance: 0 });
+    expect(flat).toEqual({ diff: 2, ci: [2, 2], df: NaN, p: 0 });
+  });
+
   it('relative lift is not a number while control has no conversion', () => {
     const lift = proportionLift({ exposed: 100, conversions: 0 }, { exposed: 100, conversions: 3 });
     expect(lift.abs).toBeCloseTo(0.03, 12);
