@@ -62,7 +62,12 @@ export function createCampaignComposer(opened: (id: string) => void) {
     ['template', 'WhatsApp template'],
   ]);
   const text = h('textarea', {
-    attrs: { rows: '4', maxlength: '1600', 'aria-label': 'Campaign message', placeholder: 'Hi {{ contact.first_name }}, …' },
+    attrs: {
+      rows: '4',
+      maxlength: '1600',
+      'aria-label': 'Campaign message',
+      placeholder: 'Hi {{ contact.first_name }}, …',
+    },
   });
   const count = h('span', { class: 'cp-count', attrs: { 'aria-label': 'SMS segments', 'aria-live': 'polite' } });
   const flowId = h('input', { attrs: { type: 'text', 'aria-label': 'Flow id', placeholder: 'birthday-reward' } });
