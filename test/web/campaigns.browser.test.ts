@@ -131,7 +131,7 @@ describe('the Campaigns tab', () => {
     await message.fill('Hi {{ contact.first_name ');
     await page.locator('.cp-preview .cp-problem', { hasText: 'not a valid template' }).waitFor();
     await message.fill(
-      'Hi {{ contact.first_name }}, spring is here: {{ contact.attributes.points }} points to spend this week 🌷',
+      'Hi {{ contact.first_name }}, spring is here: {{ contact.attributes.points }} points to spend this week. À bientôt!',
     );
     await page.locator('.cp-sample', { hasText: 'Hi Katherine, spring is here: 150 points' }).waitFor();
     await page.screenshot({ path: path.join(SHOTS, 'campaign-composer.png') });
@@ -146,7 +146,7 @@ describe('the Campaigns tab', () => {
     await waitFor(() => env.fake.accepted.length === 4, 30_000);
     expect(env.fake.accepted.map((message) => message.params.To).sort()).toEqual(PEOPLE.slice(0, 4).map((p) => p[1]));
     expect(String(env.fake.accepted[0].params.Body)).toMatch(
-      /^Hi \w+, spring is here: \d+ points to spend this week 🌷$/,
+      /^Hi \w+, spring is here: \d+ points to spend this week\. À bientôt!$/,
     );
     // …and "delivered" follows Twilio's status callbacks, without a reload.
     for (const message of env.fake.accepted) {

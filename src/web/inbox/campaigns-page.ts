@@ -97,9 +97,13 @@ export function createCampaignsPage() {
       h('td', {}, h('span', { class: 'pill cg-status', attrs: { 'data-status': item.status } }, item.status)),
       h(
         'td',
-        { class: 'cg-progress-cell' },
-        progressBar(progress.done, progress.total),
-        h('span', { class: 'cg-progress-text' }, `${progress.done} / ${progress.total}`),
+        {},
+        h(
+          'div',
+          { class: 'cg-progress-cell' },
+          progressBar(progress.done, progress.total),
+          h('span', { class: 'cg-progress-text' }, `${progress.done} / ${progress.total}`),
+        ),
       ),
       h('td', {}, item.counts.replied),
       h('td', {}, timeLabel(item.createdAt)),
