@@ -59,34 +59,40 @@ const variantSchema = z.strictObject({
   message: campaignMessageSchema,
 });
 
-export const campaignInputSchema = z
-  .strictObject({
-    name: z.string().trim().min(1).max(200),
-    audience: z.strictObject({ segmentId: z.uuid() }),
-    channel: z.enum(['sms', 'whatsapp', 'auto']),
-    purpose: z.enum(['marketing', 'transactional']),
-    message: campaignMessageSchema,
-    schedule: campaignScheduleSchema.optional(),
-    variants: z
-      .array(variantSchema)
-      .min(2)
-      .max(10)
-      .refine((variants) => new Set(variants.map((v) => v.name)).size === variants.length, 'variant names must differ')
-      .optional(),
-    holdoutPercent: z.number().int().min(0).max(50).default(0),
-    /** Skip a capped recipient (with its reason) instead of deferring them to the next allowed moment. */
-    skipWhenCapped: z.boolean().default(false),
-  })
-  .superRefine((input, context) => {
-    const messages = [input.message, ...(input.variants ?? []).map((variant) => variant.message)];
-    if (input.channel === 'sms' && messages.some((message) => 'template' in message && !message.text)) {
-      context.addIssue({
-        code: 'custom',
-        path: ['message'],
-        message: 'SMS cannot send a WhatsApp template: add a text',
-      });
-    }
-  });
+const campaignFields = {
+  name: z.string().trim().min(1).max(200),
+  audience: z.strictObject({ segmentId: z.uuid() }),
+  channel: z.enum(['sms', 'whatsapp', 'auto']),
+  purpose: z.enum(['marketing', 'transactional']),
+  message: campaignMessageSchema,
+  schedule: campaignScheduleSchema.optional(),
+  variants: z
+    .array(variantSchema)
+    .min(2)
+    .max(10)
+    .refine((variants) => new Set(variants.map((v) => v.name)).size === variants.length, 'variant names must differ')
+    .optional(),
+  holdoutPercent: z.number().int().min(0).max(50).default(0),
+  /** Skip a capped recipient (with its reason) instead of deferring them to the next allowed moment. */
+  skipWhenCapped: z.boolean().default(false),
+};
+
+/** SMS cannot carry a WhatsApp template: each message sent by SMS needs its text. */
+function smsNeedsText(
+  input: { channel: string; message: CampaignMessage; variants?: { message: CampaignMessage }[] },
+  context: z.RefinementCtx,
+): void {
+  const messages = [input.message, ...(input.variants ?? []).map((variant) => variant.message)];
+  if (input.channel === 'sms' && messages.some((message) => 'template' in message && !message.text)) {
+    context.addIssue({
+      code: 'custom',
+      path: ['message'],
+      message: 'SMS cannot send a WhatsApp template: add a text',
+    });
+  }
+}
+
+export const campaignInputSchema = z.strictObject(campaignFields).superRefine(smsNeedsText);
 export type CampaignInput = z.infer<typeof campaignInputSchema>;
 
 export const recipientsQuery = z.strictObject({
@@ -95,10 +101,21 @@ export const recipientsQuery = z.strictObject({
   after: z.uuid().optional(),
 });
 
-export const previewInput = z.strictObject({
-  message: campaignMessageSchema,
-  segmentId: z.uuid().optional(),
-  contactIds: z.array(z.uuid()).max(10).optional(),
+/**
+ * A draft as the composer holds it, saved or not (a name is not needed to preview), and how many
+ * of the audience's contacts to render it for.
+ */
+export const campaignPreviewSchema = z
+  .strictObject({
+    ...campaignFields,
+    name: campaignFields.name.optional(),
+    samples: z.number().int().min(1).max(5).default(3),
+  })
+  .superRefine(smsNeedsText);
+export type CampaignPreviewInput = z.infer<typeof campaignPreviewSchema>;
+
+export const timelineQuery = z.strictObject({
+  bucket: z.enum(['minute', 'hour', 'day']).optional(),
 });
 
 /** An automation: a campaign the hub starts itself, per contact, on its trigger. */

@@ -32,6 +32,12 @@ export interface CampaignEstimate extends AudienceBreakdown {
   warnings: string[];
 }
 
+/** What an estimate reads of a campaign: its audience, purpose, channel, holdout and messages. */
+export type DraftForEstimate = Pick<
+  CampaignRecord,
+  'segmentId' | 'purpose' | 'channel' | 'holdoutPercent' | 'message' | 'variants'
+>;
+
 /** Which states each action leaves from, and where it goes. */
 const TRANSITIONS: Record<'pause' | 'resume' | 'cancel', { from: CampaignStatus[]; to: CampaignStatus }> = {
   pause: { from: ['running'], to: 'paused' },
@@ -170,7 +176,11 @@ export class CampaignService {
    * fine), contacts without an opt-in, +1 numbers a WhatsApp marketing template cannot reach.
    */
   async estimate(id: string): Promise<CampaignEstimate> {
-    const campaign = await this.find(id);
+    return this.estimateDraft(await this.find(id));
+  }
+
+  /** The estimate of a campaign as the composer holds it, saved or not (campaign-preview.ts). */
+  async estimateDraft(campaign: DraftForEstimate): Promise<CampaignEstimate> {
     const now = this.deps.clock?.() ?? new Date();
     const predicate = campaign.segmentId ? await this.deps.audience(campaign.segmentId, 'c', 1, now) : null;
     if (!predicate) throw new AppError('SEGMENT_NOT_FOUND', "The campaign's segment no longer exists");

@@ -3,7 +3,15 @@ import { principal, requireRole } from '../auth/authenticate';
 import { parseInput } from '../http/validate';
 import type { ApiOperation } from '../inbox/api-operation';
 import { idParam } from '../inbox/api-schemas';
-import { automationInputSchema, campaignInputSchema, recipientsQuery } from './campaign-schemas';
+import type { CampaignPreviewer } from './campaign-preview';
+import type { CampaignReports } from './campaign-reports';
+import {
+  automationInputSchema,
+  campaignInputSchema,
+  campaignPreviewSchema,
+  recipientsQuery,
+  timelineQuery,
+} from './campaign-schemas';
 import type { CampaignService } from './campaign-service';
 
 /** These routes as the OpenAPI document shows them (src/inbox/openapi.ts). */
@@ -23,6 +31,25 @@ export const campaignsOperations: ApiOperation[] = [
     body: campaignInputSchema,
     status: 201,
     response: { description: '{ id }' },
+  },
+  {
+    method: 'post',
+    path: '/campaigns/preview',
+    tag: 'campaigns',
+    summary:
+      'A draft, saved or not: its launch estimate and its messages personalised for a few contacts of its audience',
+    body: campaignPreviewSchema,
+    response: {
+      description: '{ estimate, samples: [{ contactId, name, phone, messages: [{ variant, kind, text }] }] }',
+    },
+  },
+  {
+    method: 'get',
+    path: '/campaigns/{id}/timeline',
+    tag: 'campaigns',
+    summary: 'Sends and first replies per minute, hour or day (bucket=; chosen by the span when omitted)',
+    query: timelineQuery,
+    response: { description: '{ bucket, points: [{ at, sent, replied }] }' },
   },
   {
     method: 'get',
@@ -64,7 +91,7 @@ export const automationsOperations: ApiOperation[] = [
     method: 'get',
     path: '/automations',
     tag: 'automations',
-    summary: 'Every lifecycle automation, on or off, with its last run and counts (admin, manager)',
+    summary: 'Every lifecycle automation, on or off, with its last and next run and counts (admin, manager)',
     response: { description: '{ items: Automation[] }' },
   },
   {
@@ -94,12 +121,15 @@ export const automationsOperations: ApiOperation[] = [
 ];
 
 /** `/api/campaigns…` and `/api/automations…`: managers and admins run them; agents do not see them. */
-export function campaignsRouter(service: CampaignService): Router {
+export function campaignsRouter(
+  service: CampaignService,
+  views: { previewer: CampaignPreviewer; reports: CampaignReports },
+): Router {
   const router = Router();
   router.use(['/campaigns', '/automations'], requireRole('admin', 'manager'));
 
   router.get('/automations', async (_req, res) => {
-    res.json({ items: await service.automations() });
+    res.json({ items: await views.reports.automations() });
   });
 
   router.post('/automations', async (req, res) => {
@@ -125,6 +155,15 @@ export function campaignsRouter(service: CampaignService): Router {
 
   router.post('/campaigns', async (req, res) => {
     res.status(201).json(await service.create(parseInput(campaignInputSchema, req.body), principal(req).id));
+  });
+
+  router.post('/campaigns/preview', async (req, res) => {
+    res.json(await views.previewer.preview(parseInput(campaignPreviewSchema, req.body)));
+  });
+
+  router.get('/campaigns/:id/timeline', async (req, res) => {
+    const { id } = parseInput(idParam, req.params);
+    res.json(await views.reports.timeline(id, parseInput(timelineQuery, req.query).bucket));
   });
 
   router.get('/campaigns/:id', async (req, res) => {

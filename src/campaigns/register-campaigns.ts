@@ -4,10 +4,13 @@ import type { ApiExtension } from '../inbox/api-router';
 import type { Logger } from '../logger';
 import type { OutboundService } from '../outbound/outbound-service';
 import { CampaignSendStore } from '../store/campaigns/campaign-send-store';
+import { CampaignReportStore } from '../store/campaigns/campaign-report-store';
 import { CampaignStore } from '../store/campaigns/campaign-store';
 import { AutomationStore } from '../store/campaigns/automation-store';
 import { AutomationScheduler } from './automation-scheduler';
 import { CampaignDispatcher, type FlowStarter } from './campaign-dispatcher';
+import { CampaignPreviewer } from './campaign-preview';
+import { CampaignReports } from './campaign-reports';
 import { CampaignService, type AudiencePredicate } from './campaign-service';
 import { campaignsRouter } from './campaigns-router';
 import { zonesOfRegion } from './contact-sending-rules';
@@ -71,8 +74,9 @@ export function registerCampaigns(deps: {
     },
   );
   const defaultTimeZone = policy.defaultTimeZones.length === 1 ? policy.defaultTimeZones[0] : 'UTC';
+  const automations = new AutomationStore(deps.dataSource);
   const scheduler = new AutomationScheduler({
-    automations: new AutomationStore(deps.dataSource),
+    automations,
     audience: deps.audience,
     nudge: () => dispatcher.nudge(),
     defaultTimeZone,
@@ -92,8 +96,22 @@ export function registerCampaigns(deps: {
     },
     clock: deps.clock,
   });
+  // The Campaigns tab's views: the composer's preview, the timeline, automations' runs.
+  const reports = new CampaignReportStore(deps.dataSource);
+  const views = {
+    previewer: new CampaignPreviewer({ service, reports, audience: deps.audience, clock: deps.clock }),
+    reports: new CampaignReports({
+      campaigns,
+      reports,
+      automations,
+      service,
+      audience: deps.audience,
+      defaultTimeZone,
+      clock: deps.clock,
+    }),
+  };
   return {
-    api: { paths: ['/campaigns', '/automations'], router: campaignsRouter(service) },
+    api: { paths: ['/campaigns', '/automations'], router: campaignsRouter(service, views) },
     service,
     dispatcher,
     scheduler,

@@ -166,4 +166,44 @@ export class AutomationStore {
     ]);
     return row.added;
   }
+
+  /**
+   * The next moment one of the automation's contacts is due after `now` (for the Campaigns tab):
+   * a yearly trigger's moment already past this year comes again a year later; `entered_segment`
+   * has none (it fires when someone joins). Null when no contact has a moment ahead.
+   */
+  async nextMoment(
+    trigger: AutomationTrigger,
+    audience: { sql: string; params: unknown[] } | null,
+    now: Date,
+    defaultTimeZone: string,
+  ): Promise<Date | null> {
+    if (trigger.type === 'entered_segment') return null;
+    const yearly = trigger.type === 'birthday' || trigger.type === 'anniversary';
+    const moment = yearly
+      ? "CASE WHEN due.moment > $NOW::timestamptz THEN due.moment ELSE due.moment + interval '1 year' END"
+      : 'due.moment';
+    const statement = numbered(
+      `SELECT min(${moment}) AS next FROM (${dueSql(trigger)}) due JOIN contacts c ON c.id = due.contact_id
+        WHERE ${moment} > $NOW::timestamptz AND ${audience?.sql ?? 'true'}`,
+      {
+        NOW: now,
+        ZONE: defaultTimeZone,
+        LOCAL_TIME: 'localTime' in trigger ? (trigger.localTime ?? '00:00') : '00:00',
+        DAYS: 'days' in trigger ? trigger.days : 0,
+        EVENT:
+          trigger.type === 'after_event'
+            ? trigger.event
+            : trigger.type === 'inactive'
+              ? (trigger.since?.event ?? null)
+              : null,
+      },
+      (audience?.params.length ?? 0) + 1,
+    );
+    const [row] = await queryRows<{ next: Date | null }>(this.dataSource.manager, statement.sql, [
+      ...(audience?.params ?? []),
+      ...statement.values,
+    ]);
+    return row.next ? new Date(row.next) : null;
+  }
 }

@@ -2,6 +2,7 @@ import { call } from './api';
 import { createContactView } from './contact-view';
 import type { Controller } from './controller';
 import { h, replace } from './dom';
+import { createCampaignsPage } from './campaigns-page';
 import { createContactsPage } from './contacts-page';
 import { createFeedbackPage } from './feedback-page';
 import { createListView } from './list-view';
@@ -42,6 +43,8 @@ export function mountShell(root: HTMLElement, controller: Controller, signOut: (
   // Feedback review is for managers and admins; agents never get the tab. Everyone gets
   // Contacts: an agent's directory holds the contacts of the conversations they may see.
   const feedback = state.me.role === 'agent' ? null : createFeedbackPage(state.me);
+  // Campaigns and automations, likewise, for managers and admins only.
+  const campaigns = state.me.role === 'agent' ? null : createCampaignsPage();
   const contacts = createContactsPage(state.me, (id) => {
     tabs.show('inbox');
     void controller.select(id);
@@ -49,6 +52,7 @@ export function mountShell(root: HTMLElement, controller: Controller, signOut: (
   const tabs = createTabs([
     { page: 'inbox', text: 'Inbox' },
     { page: 'contacts', text: 'Contacts', start: contacts.start },
+    ...(campaigns ? [{ page: 'campaigns', text: 'Campaigns', start: campaigns.start }] : []),
     ...(feedback ? [{ page: 'feedback', text: 'Feedback', start: () => feedback.controller.start() }] : []),
   ]);
   const top = h(
@@ -67,7 +71,14 @@ export function mountShell(root: HTMLElement, controller: Controller, signOut: (
     h('button', { class: 'signout', on: { click: () => void signOut() } }, 'Sign out'),
   );
   const layout = h('main', { class: 'layout' }, list.root, thread.root, contact.root);
-  root.replaceChildren(top, layout, contacts.root, ...(feedback ? [feedback.root] : []), help);
+  root.replaceChildren(
+    top,
+    layout,
+    contacts.root,
+    ...(campaigns ? [campaigns.root] : []),
+    ...(feedback ? [feedback.root] : []),
+    help,
+  );
   document.body.dataset.view = state.view;
   document.body.dataset.page = 'inbox';
 
