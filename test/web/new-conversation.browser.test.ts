@@ -68,8 +68,9 @@ describe('New conversation', () => {
     await page.screenshot({ path: path.join(SHOTS, 'new-conversation.png') });
     await dialog.getByRole('button', { name: 'Send' }).click();
 
-    expect(await page.getByRole('tab', { name: 'Inbox' }).getAttribute('aria-selected')).toBe('true');
+    // Once the hub has answered, the inbox shows the new conversation.
     await page.locator('.pane-thread .msg', { hasText: 'Hi Ada, your order is ready for pick-up.' }).waitFor();
+    expect(await page.getByRole('tab', { name: 'Inbox' }).getAttribute('aria-selected')).toBe('true');
     await page.locator('.conv-list li', { hasText: 'Ada Lovelace' }).waitFor();
     await eventually(() =>
       expect(env.fake.accepted.filter((m) => m.params.To === '+14155550142').map((m) => m.params.Body)).toEqual([
