@@ -304,6 +304,7 @@ async function assemble(
     apiExtensions: [feedbackReview.api, segments.api, campaigns.api, imports.api],
     segmentFilter: segmentPredicate,
     databaseAvailable: () => databaseWatch?.isAvailable ?? true,
+    clock: options.clock,
   });
   // Slack acts through the inbox's commands, so it comes after the inbox.
   registerSlack({

@@ -89,6 +89,8 @@ function offsetMs(date: Date, timeZone: string | null): number {
 
 function validZone(timeZone: string | null): string {
   if (!timeZone) return 'UTC';
+  // A known zone has its formatter already: building one to test a name costs ~0.4 ms (a campaign asks per contact).
+  if (formatters.has(timeZone)) return timeZone;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
     return timeZone;

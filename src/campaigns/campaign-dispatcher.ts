@@ -25,7 +25,7 @@ export interface CampaignDispatcherOptions {
   /** Messages per second each sender may send (TWILIO_SMS_MPS, TWILIO_WHATSAPP_MPS). */
   rates: Record<'sms' | 'whatsapp', number>;
   clock?: () => Date;
-  /** Recipients claimed per round. */
+  /** Recipients claimed per round; by default what the fastest sender can use in one horizon, 200 to 2,000. */
   batchSize?: number;
   tickMs?: number;
   /** How far ahead a round may book sending slots: a message leaves at most this late after its checks. */
@@ -64,9 +64,12 @@ export class CampaignDispatcher {
     private readonly options: CampaignDispatcherOptions,
   ) {
     this.clock = options.clock ?? (() => new Date());
-    this.batchSize = options.batchSize ?? 200;
     this.tickMs = options.tickMs ?? 1000;
     this.horizonMs = options.horizonMs ?? 2000;
+    // A round's cost is mostly per statement, not per row (bench:campaign: 200 a round queued 10,000
+    // in 50 s, 2,000 a round in 9 s): a fast sender gets rounds as large as its pace can fill.
+    const fillable = Math.ceil((Math.max(options.rates.sms, options.rates.whatsapp) * this.horizonMs) / 1000);
+    this.batchSize = options.batchSize ?? Math.min(2000, Math.max(200, fillable));
     this.lockSeconds = options.lockSeconds ?? 120;
   }
 

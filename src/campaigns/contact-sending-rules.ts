@@ -78,12 +78,20 @@ export function zonesOfRegion(region: string): string[] {
   return zonesByRegion.get(region) ?? [];
 }
 
-/** Whether this is a time zone the runtime knows (IANA name, or UTC). */
+const knownZones = new Map<string, boolean>();
+
+/** Whether this is a time zone the runtime knows (IANA name, or UTC); remembered, as asking costs ~0.4 ms. */
 export function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
+  let known = knownZones.get(name);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: name });
+      known = true;
+    } catch {
+      known = false;
+    }
+    // Bounded: names come from contacts' profiles, and a flood of made-up ones must not grow it forever.
+    if (knownZones.size < 10_000) knownZones.set(name, known);
   }
+  return known;
 }

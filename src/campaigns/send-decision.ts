@@ -1,6 +1,6 @@
 import { regionOfE164 } from '../core/identity';
 import type { ChannelName, MessageTemplate } from '../core/types';
-import type { DueRecipient } from '../store/campaigns/campaign-send-store';
+import type { ContactSendingFacts } from '../store/campaigns/campaign-send-store';
 import { possibleTimeZones, sendingWindowFor } from './contact-sending-rules';
 import { nextAllowedUnderCaps, type FrequencyCap } from './frequency-caps';
 import { nextOpening, type SendingRule } from './sending-window';
@@ -59,7 +59,7 @@ const PHONE_CHANNELS: readonly ('sms' | 'whatsapp')[] = ['sms', 'whatsapp'];
  * caps (deferred, or skipped when the campaign says so). Pure: the clock and the facts come in.
  */
 export function decideSend(
-  recipient: DueRecipient,
+  recipient: ContactSendingFacts,
   terms: CampaignTerms,
   content: CampaignContent,
   policy: SendingPolicy,
@@ -101,14 +101,14 @@ export function decideSend(
 }
 
 /** `auto`: the channel the contact last wrote on first, then the other. */
-function byLastActivity(recipient: DueRecipient): ('sms' | 'whatsapp')[] {
+function byLastActivity(recipient: ContactSendingFacts): ('sms' | 'whatsapp')[] {
   const last = (channel: 'sms' | 'whatsapp') => recipient.lastInboundAt[channel]?.getTime() ?? -1;
   return [...PHONE_CHANNELS].sort((a, b) => last(b) - last(a));
 }
 
 function refusalOn(
   channel: 'sms' | 'whatsapp',
-  recipient: DueRecipient,
+  recipient: ContactSendingFacts,
   content: CampaignContent,
   marketing: boolean,
   at: Date,

@@ -48,6 +48,17 @@ export const ERRORS = {
   // Campaigns and automations (src/campaigns).
   CAMPAIGN_NOT_FOUND: { status: 404, message: 'Campaign not found' },
   CAMPAIGN_STATE: { status: 409, message: 'The campaign cannot do that in its current state' },
+  // An agent writing first (src/inbox/outreach-service.ts).
+  NO_ADDRESS_ON_CHANNEL: { status: 422, message: 'The contact has no number to reach on that channel' },
+  OUTSIDE_SENDING_WINDOW: {
+    status: 409,
+    message: "It is outside the sending window in the contact's time zone: nothing may be sent to them now",
+  },
+  ADDRESS_OF_ANOTHER_CONTACT: { status: 409, message: "That number is another contact's" },
+  CONVERSATION_WITH_COLLEAGUE: {
+    status: 409,
+    message: "The contact's open conversation on that channel is with a colleague",
+  },
   // Saved segments (src/segments).
   SEGMENT_KEY_TAKEN: { status: 409, message: 'Another segment already has that key' },
   // Twilio (SMS, WhatsApp) and consent.

@@ -10,6 +10,7 @@ import type { ApiOperation } from './api-operation';
 import { API_RESPONSES } from './api-responses';
 import { contactsOperations } from './contacts-router';
 import { conversationsOperations } from './conversations-router';
+import { outreachOperations } from './outreach-router';
 
 /**
  * Every route under /api, once, as its router declares it: the document only assembles these
@@ -20,6 +21,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   ...usersOperations,
   ...conversationsOperations,
   ...contactsOperations,
+  ...outreachOperations,
   ...importOperations,
   ...feedbackOperations,
   ...eventsOperations,

@@ -24,6 +24,12 @@ import { inboxPageRouter } from './inbox-page';
 import { InboxQueries } from './inbox-queries';
 import { InboxRealtime } from './inbox-realtime';
 import { DEFAULT_PROFILE_SECTIONS, type ProfileSection } from './profile-sections';
+import { sendingPolicyOf } from '../campaigns/register-campaigns';
+import { CampaignSendStore } from '../store/campaigns/campaign-send-store';
+import { InboxReadModel } from '../store/conversations/inbox-read-model';
+import { visibleTo } from './access';
+import { AgentOutreach } from './outreach-service';
+import { outreachApi } from './outreach-router';
 
 export interface InboxDeps {
   config: Config;
@@ -44,6 +50,8 @@ export interface InboxDeps {
   apiExtensions?: ApiExtension[];
   /** Whether this process reaches its database now (the inbox shows "reconnecting" when not). */
   databaseAvailable?: () => boolean;
+  /** Tests: the clock an agent's first message is judged by (the sending window). */
+  clock?: () => Date;
 }
 
 export interface Inbox {
@@ -87,6 +95,18 @@ export function registerInbox(deps: InboxDeps): Inbox {
     onErased: (result) => void realtime.refresh(result.conversationIds),
   });
 
+  // Agents write first (POST /api/contacts/{id}/conversations), under the campaigns' sending rules.
+  const readModel = new InboxReadModel(dataSource);
+  const outreach = new AgentOutreach({
+    facts: new CampaignSendStore(dataSource),
+    conversations: new ConversationStore(dataSource, bus),
+    outbound: deps.outbound,
+    maySee: async (caller, contactId) =>
+      (await readModel.ofContact(contactId, caller.id, (first) => visibleTo(caller, first))).length > 0,
+    policy: sendingPolicyOf(config),
+    clock: deps.clock,
+  });
+
   deps.express.use(
     '/api',
     apiRouter({
@@ -111,7 +131,7 @@ export function registerInbox(deps: InboxDeps): Inbox {
       onMerged: (result) => void realtime.refresh(result.movedConversationIds),
       secureCookies: config.PUBLIC_URL?.startsWith('https:') ?? false,
       publicUrl: config.PUBLIC_URL,
-      extensions: deps.apiExtensions,
+      extensions: [...(deps.apiExtensions ?? []), outreachApi(outreach)],
     }),
   );
   deps.express.use(inboxPageRouter());

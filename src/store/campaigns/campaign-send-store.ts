@@ -7,13 +7,8 @@ import { queryRows } from '../prepared-query';
 /** The states in which a recipient still waits to be sent. */
 export const WAITING_STATES = ['pending', 'held', 'deferred'] as const;
 
-/** A recipient whose moment has come, with everything its send decision reads, in one look-up. */
-export interface DueRecipient {
-  id: string;
-  campaignId: string;
-  contactId: string;
-  variant: string | null;
-  marketing: boolean;
+/** What a send decision reads about a contact (send-decision.ts): who, where, consents, recent sends. */
+export interface ContactSendingFacts {
   contact: {
     firstName: string | null;
     lastName: string | null;
@@ -35,12 +30,24 @@ export interface DueRecipient {
   recentMarketingSends: Date[];
 }
 
-interface DueRow {
+/** A recipient whose moment has come, with everything its send decision reads, in one look-up. */
+export interface DueRecipient extends ContactSendingFacts {
+  id: string;
+  campaignId: string;
+  contactId: string;
+  variant: string | null;
+  marketing: boolean;
+}
+
+interface DueRow extends FactsRow {
   id: string;
   campaign_id: string;
   contact_id: string;
   variant: string | null;
   marketing: boolean;
+}
+
+interface FactsRow {
   first_name: string | null;
   last_name: string | null;
   display_name: string | null;
@@ -79,22 +86,30 @@ const CLAIM = `
     FROM due WHERE r.id = due.id
   RETURNING r.id`;
 
-const CONTEXT = `
-  SELECT r.id, r.campaign_id, r.contact_id, r.variant, r.marketing,
+/** The facts columns of CONTEXT, for the contact whose id is `contactId` (an SQL expression). */
+const factsColumns = (contactId: string) => `
          k.first_name, k.last_name, k.display_name, k.email, k.phone, k.time_zone, k.locale,
          k.birthday::text AS birthday, k.attributes, k.tags,
          (SELECT jsonb_object_agg(i.channel, i.address) FROM contact_identities i
-           WHERE i.contact_id = r.contact_id AND i.channel IN ('sms', 'whatsapp')) AS addresses,
-         (SELECT jsonb_object_agg(co.channel, co.status) FROM consents co WHERE co.contact_id = r.contact_id) AS consents,
+           WHERE i.contact_id = ${contactId} AND i.channel IN ('sms', 'whatsapp')) AS addresses,
+         (SELECT jsonb_object_agg(co.channel, co.status) FROM consents co WHERE co.contact_id = ${contactId}) AS consents,
          (SELECT jsonb_object_agg(cv.channel, cv.at) FROM (
             SELECT channel, max(last_inbound_at) AS at FROM conversations
-             WHERE contact_id = r.contact_id AND last_inbound_at IS NOT NULL GROUP BY channel) cv) AS last_inbound,
+             WHERE contact_id = ${contactId} AND last_inbound_at IS NOT NULL GROUP BY channel) cv) AS last_inbound,
          (SELECT array_agg(s.sent_at ORDER BY s.sent_at) FROM campaign_recipients s
-           WHERE s.contact_id = r.contact_id AND s.marketing AND s.sent_at > $2::timestamptz - interval '${CAP_MEMORY_DAYS} days')
-           AS recent_sends
+           WHERE s.contact_id = ${contactId} AND s.marketing AND s.sent_at > $2::timestamptz - interval '${CAP_MEMORY_DAYS} days')
+           AS recent_sends`;
+
+const CONTEXT = `
+  SELECT r.id, r.campaign_id, r.contact_id, r.variant, r.marketing, ${factsColumns('r.contact_id')}
     FROM campaign_recipients r
     JOIN contacts k ON k.id = r.contact_id
    WHERE r.id = ANY ($1::uuid[])`;
+
+/** One contact's facts, erased or not (an erased contact's are empty). */
+const CONTACT_FACTS = `
+  SELECT k.erased_at IS NOT NULL AS erased, ${factsColumns('k.id')}
+    FROM contacts k WHERE k.id = $1`;
 
 /** One recipient leaving now: the message as written, and when the sender's pace lets it go. */
 export interface OutgoingCampaignMessage {
@@ -163,6 +178,30 @@ export class CampaignSendStore {
     if (claimed.length === 0) return [];
     const rows = await queryRows<DueRow>(this.dataSource.manager, CONTEXT, [claimed.map((row) => row.id), now]);
     return rows.map(dueRecipientOf);
+  }
+
+  /**
+   * What a send decision reads about one contact, outside any campaign (an agent writing first,
+   * src/inbox/outreach-service.ts); null when there is no such contact.
+   */
+  async contactFacts(contactId: string, now: Date): Promise<{ erased: boolean; facts: ContactSendingFacts } | null> {
+    const [row] = await queryRows<FactsRow & { erased: boolean }>(this.dataSource.manager, CONTACT_FACTS, [
+      contactId,
+      now,
+    ]);
+    return row ? { erased: row.erased, facts: factsOf(row) } : null;
+  }
+
+  /**
+   * The contact's open conversation on a channel at an address (the address becomes their
+   * identity when it is not one yet; opened when none is open), as a campaign's send finds it;
+   * null when the address is another contact's.
+   */
+  async openConversation(contactId: string, channel: ChannelName, address: string): Promise<string | null> {
+    return this.dataSource.transaction(async (tx) => {
+      const found = await this.conversationsFor(tx, [{ recipientId: contactId, contactId, channel, address }]);
+      return found.get(contactId) ?? null;
+    });
   }
 
   /** Recipients that wait on (quiet hours, a cap): their new moment and why. */
@@ -386,15 +425,21 @@ export class CampaignSendStore {
 }
 
 function dueRecipientOf(row: DueRow): DueRecipient {
-  const lastInboundAt: Partial<Record<ChannelName, Date>> = {};
-  for (const [channel, at] of Object.entries(row.last_inbound ?? {}))
-    lastInboundAt[channel as ChannelName] = new Date(at);
   return {
     id: row.id,
     campaignId: row.campaign_id,
     contactId: row.contact_id,
     variant: row.variant,
     marketing: row.marketing,
+    ...factsOf(row),
+  };
+}
+
+function factsOf(row: FactsRow): ContactSendingFacts {
+  const lastInboundAt: Partial<Record<ChannelName, Date>> = {};
+  for (const [channel, at] of Object.entries(row.last_inbound ?? {}))
+    lastInboundAt[channel as ChannelName] = new Date(at);
+  return {
     contact: {
       firstName: row.first_name,
       lastName: row.last_name,
@@ -408,7 +453,7 @@ function dueRecipientOf(row: DueRow): DueRecipient {
       tags: row.tags ?? [],
     },
     addresses: (row.addresses ?? {}) as Partial<Record<ChannelName, string>>,
-    consents: (row.consents ?? {}) as DueRecipient['consents'],
+    consents: (row.consents ?? {}) as ContactSendingFacts['consents'],
     lastInboundAt,
     recentMarketingSends: (row.recent_sends ?? []).map((at) => new Date(at)),
   };

@@ -3,6 +3,7 @@ import type { ContactsController } from './contacts-controller';
 import { CONSENT_LABELS, when } from './contacts-table';
 import { h, replace, type Child } from './dom';
 import { icon } from './icons';
+import { openNewConversation } from './new-conversation';
 import { readable, sectionRow } from './profile-section-view';
 import type { ContactProfile } from './state';
 
@@ -39,6 +40,21 @@ export function createContactPage(controller: ContactsController, openConversati
           'div',
           { class: 'ct-actions' },
           h('button', { class: 'edit', on: { click: () => controller.edit(contact) } }, icon('pencil'), 'Edit'),
+          h(
+            'button',
+            {
+              class: 'new-conversation-btn',
+              on: {
+                click: () =>
+                  openNewConversation({
+                    contact: { id: contact.id, name: contact.name, phone: contact.phone },
+                    onStarted: openConversation,
+                  }),
+              },
+            },
+            icon('plus'),
+            'New conversation',
+          ),
           controller.manages &&
             h(
               'a',

@@ -2,6 +2,7 @@ import type { Controller } from './controller';
 import { h, replace, timeLabel } from './dom';
 import { contactLabel, sortedConversations, type Filters } from './state';
 import { icon } from './icons';
+import { openNewConversation } from './new-conversation';
 
 /** The conversation list with its filters; redrawn whole on change (it holds a page or a few). */
 export function createListView(controller: Controller): { root: HTMLElement; render(): void; focusSearch(): void } {
@@ -51,7 +52,27 @@ export function createListView(controller: Controller): { root: HTMLElement; ren
   const root = h(
     'section',
     { class: 'pane pane-list' },
-    h('div', { class: 'filters' }, statusSelect, assigneeSelect),
+    h(
+      'div',
+      { class: 'filters' },
+      statusSelect,
+      assigneeSelect,
+      h(
+        'button',
+        {
+          class: 'new-conversation-btn',
+          title: 'Write to a contact first',
+          on: {
+            click: () =>
+              openNewConversation({
+                onStarted: (id) => void controller.reloadList().then(() => controller.select(id)),
+              }),
+          },
+        },
+        icon('plus'),
+        'New',
+      ),
+    ),
     search,
     items,
     more,
