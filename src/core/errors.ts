@@ -48,6 +48,9 @@ export const ERRORS = {
   // Campaigns and automations (src/campaigns).
   CAMPAIGN_NOT_FOUND: { status: 404, message: 'Campaign not found' },
   CAMPAIGN_STATE: { status: 409, message: 'The campaign cannot do that in its current state' },
+  // Experiments (src/experiments).
+  EXPERIMENT_NOT_FOUND: { status: 404, message: 'Experiment not found' },
+  EXPERIMENT_STATE: { status: 409, message: 'The experiment cannot do that in its current state' },
   // Saved segments (src/segments).
   SEGMENT_KEY_TAKEN: { status: 409, message: 'Another segment already has that key' },
   // Twilio (SMS, WhatsApp) and consent.

@@ -141,13 +141,15 @@ export class ExperimentStore {
     return rows.map((row) => ({ campaignId: row.campaign_id, variant: row.rollout_variant }));
   }
 
-  /** The variant each split step of the flow sends everyone to now (by step id), if rolled out. */
-  async flowRollouts(flowId: string): Promise<Record<string, string>> {
-    const rows: { step_id: string; rollout_variant: string }[] = await this.dataSource.query(
-      `SELECT step_id, rollout_variant FROM experiments WHERE flow_id = $1::text AND rollout_variant IS NOT NULL`,
-      [flowId],
+  /** Every flow's rolled-out split steps: flow id → step id → the variant everyone new gets. */
+  async flowRollouts(): Promise<Map<string, Record<string, string>>> {
+    const rows: { flow_id: string; step_id: string; rollout_variant: string }[] = await this.dataSource.query(
+      `SELECT flow_id, step_id, rollout_variant FROM experiments WHERE kind = 'flow' AND rollout_variant IS NOT NULL`,
     );
-    return Object.fromEntries(rows.map((row) => [row.step_id, row.rollout_variant]));
+    const rollouts = new Map<string, Record<string, string>>();
+    for (const row of rows)
+      rollouts.set(row.flow_id, { ...rollouts.get(row.flow_id), [row.step_id]: row.rollout_variant });
+    return rollouts;
   }
 
   async campaignArms(campaignId: string): Promise<CampaignArms | null> {
