@@ -9,6 +9,7 @@ import { AutomationStore } from '../store/campaigns/automation-store';
 import { AutomationScheduler } from './automation-scheduler';
 import { CampaignDispatcher, type FlowStarter } from './campaign-dispatcher';
 import { CampaignService, type AudiencePredicate } from './campaign-service';
+import type { CampaignInput } from './campaign-schemas';
 import { campaignsRouter } from './campaigns-router';
 import { zonesOfRegion } from './contact-sending-rules';
 import { parseFrequencyCaps } from './frequency-caps';
@@ -52,6 +53,8 @@ export function registerCampaigns(deps: {
   startFlow: FlowStarter | null;
   log: Logger;
   clock?: () => Date;
+  /** A campaign was created: experiments keep its goal (issue 16). */
+  campaignCreated?: (campaignId: string, input: CampaignInput) => Promise<void>;
 }): Campaigns {
   const campaigns = new CampaignStore(deps.dataSource);
   const policy = sendingPolicyOf(deps.config);
@@ -91,6 +94,7 @@ export function registerCampaigns(deps: {
       await scheduler.runOnce();
     },
     clock: deps.clock,
+    created: deps.campaignCreated,
   });
   return {
     api: { paths: ['/campaigns', '/automations'], router: campaignsRouter(service) },

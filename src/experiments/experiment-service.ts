@@ -30,7 +30,8 @@ export class ExperimentService {
   constructor(
     private readonly deps: {
       store: ExperimentStore;
-      catalog: FlowCatalog | null;
+      /** The flows this process runs (null without flows); known once they are loaded. */
+      catalog: { get(): FlowCatalog | null };
       log: Logger;
       clock?: () => Date;
     },
@@ -38,7 +39,7 @@ export class ExperimentService {
 
   /** The split steps of the flows this process runs each have their experiment. */
   async syncFlows(): Promise<void> {
-    for (const flow of this.deps.catalog?.list() ?? []) {
+    for (const flow of this.deps.catalog.get()?.list() ?? []) {
       for (const step of flow.flow.steps) {
         if (step.type === 'split') await this.deps.store.ensureFlow(flow.id, step.id, step.goal);
       }
@@ -249,7 +250,10 @@ export class ExperimentService {
       arms = variants.map((variant) => ({ name: variant.name, weight: (variant.weight / total) * share }));
       if (campaign.holdoutPercent > 0) arms.unshift({ name: HOLDOUT, weight: campaign.holdoutPercent / 100 });
     } else {
-      const step = this.deps.catalog?.latest(experiment.flowId ?? '')?.step(experiment.stepId ?? '');
+      const step = this.deps.catalog
+        .get()
+        ?.latest(experiment.flowId ?? '')
+        ?.step(experiment.stepId ?? '');
       arms =
         step?.type === 'split'
           ? step.variants.map((variant) => ({ name: variant.name, weight: variant.weight ?? 1 }))
