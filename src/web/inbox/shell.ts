@@ -4,6 +4,7 @@ import type { Controller } from './controller';
 import { h, replace } from './dom';
 import { createContactsPage } from './contacts-page';
 import { createFeedbackPage } from './feedback-page';
+import { createExperimentsPage } from './experiments-page';
 import { createListView } from './list-view';
 import { sortedConversations } from './state';
 import { createThreadView } from './thread-view';
@@ -42,6 +43,7 @@ export function mountShell(root: HTMLElement, controller: Controller, signOut: (
   // Feedback review is for managers and admins; agents never get the tab. Everyone gets
   // Contacts: an agent's directory holds the contacts of the conversations they may see.
   const feedback = state.me.role === 'agent' ? null : createFeedbackPage(state.me);
+  const experiments = state.me.role === 'agent' ? null : createExperimentsPage();
   const contacts = createContactsPage(state.me, (id) => {
     tabs.show('inbox');
     void controller.select(id);
@@ -50,6 +52,7 @@ export function mountShell(root: HTMLElement, controller: Controller, signOut: (
     { page: 'inbox', text: 'Inbox' },
     { page: 'contacts', text: 'Contacts', start: contacts.start },
     ...(feedback ? [{ page: 'feedback', text: 'Feedback', start: () => feedback.controller.start() }] : []),
+    ...(experiments ? [{ page: 'experiments', text: 'Experiments', start: experiments.start }] : []),
   ]);
   const top = h(
     'header',
@@ -67,7 +70,14 @@ export function mountShell(root: HTMLElement, controller: Controller, signOut: (
     h('button', { class: 'signout', on: { click: () => void signOut() } }, 'Sign out'),
   );
   const layout = h('main', { class: 'layout' }, list.root, thread.root, contact.root);
-  root.replaceChildren(top, layout, contacts.root, ...(feedback ? [feedback.root] : []), help);
+  root.replaceChildren(
+    top,
+    layout,
+    contacts.root,
+    ...(feedback ? [feedback.root] : []),
+    ...(experiments ? [experiments.root] : []),
+    help,
+  );
   document.body.dataset.view = state.view;
   document.body.dataset.page = 'inbox';
 
