@@ -221,7 +221,8 @@ function liftChart(experiment: ExperimentView): SVGSVGElement | null {
   const top = Math.min(1, Math.max(...values, 0.01));
   const bottom = Math.max(-1, Math.min(...values, -0.01));
   const x = (i: number) => 40 + (days.length === 1 ? (width - 60) / 2 : (i * (width - 60)) / (days.length - 1));
-  const y = (value: number) => 10 + ((top - value) / (top - bottom)) * (height - 30);
+  // The always-valid interval may reach past ±100 points early on; a rate difference cannot.
+  const y = (value: number) => 10 + ((top - Math.min(top, Math.max(bottom, value))) / (top - bottom)) * (height - 30);
   const names = days[0].variants.map((variant) => variant.name);
   const series = names.flatMap((name, index) => {
     const points = days.map((day, i) => ({ i, v: day.variants.find((variant) => variant.name === name)! }));
