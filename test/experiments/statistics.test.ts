@@ -5,6 +5,7 @@ import {
   chiSquareSurvival,
   holm,
   minimumDetectableEffect,
+  mixtureConfidenceSequence,
   normalCdf,
   normalQuantile,
   proportionLift,
@@ -103,6 +104,29 @@ describe('rates and lifts agree with statsmodels', () => {
       expectClose(lift.relCi[0], c.relCi[0], `rel low ${label}`);
       expectClose(lift.relCi[1], c.relCi[1], `rel high ${label}`);
     }
+  });
+
+  it('Wilson interval before any exposure is the whole of [0, 1]; a confidence outside (0, 1) is refused', () => {
+    expect(wilsonInterval(0, 0)).toEqual([0, 1]);
+    expect(() => wilsonInterval(1, 10, 95)).toThrow(RangeError);
+  });
+
+  it('z-test with nothing that can differ answers z = 0, p = 1', () => {
+    expect(twoProportionZTest({ exposed: 100, conversions: 0 }, { exposed: 100, conversions: 0 })).toEqual({
+      z: 0,
+      p: 1,
+    });
+    expect(twoProportionZTest({ exposed: 0, conversions: 0 }, { exposed: 100, conversions: 5 })).toEqual({
+      z: 0,
+      p: 1,
+    });
+  });
+
+  it("Welch's interval needs two values per arm, and with no spread states the difference exactly", () => {
+    const one = welchInterval({ n: 1, mean: 5, variance: 0 }, { n: 10, mean: 6, variance: 1 });
+    expect(one).toEqual({ diff: 1, ci: [-Infinity, Infinity], df: NaN, p: 1 });
+    const flat = welchInterval({ n: 5, mean: 5, variance: 0 }, { n: 5, mean: 7, variance: 0 });
+    expect(flat).toEqual({ diff: 2, ci: [2, 2], df: NaN, p: 0 });
   });
 
   it('relative lift is not a number while control has no conversion', () => {
@@ -205,6 +229,26 @@ describe('always-valid lift (mSPRT)', () => {
       const { ci } = sequentialLift(c.control, c.treatment);
       expect(ci[1] - ci[0]).toBeGreaterThan(fixed[1] - fixed[0]);
     }
+  });
+
+  // The published worked example: GrowthBook's own test of its sequential interval (gbstats,
+  // tests/frequentist/test_tests.py, TestSequentialTTest.test_sequential_test_runs_prop): 1,396 of
+  // 3,000 against 2,422 of 3,461, relative lift, tuning 5,000, α 0.05 → 0.50386 (sd 0.03386), interval
+  // (0.40098, 0.60675) to five places. Their ρ² = (2·ln(1/α) + ln(2·ln(1/α) + 1)) / 5,000 over the
+  // whole sample n is our τ² = V·n·ρ², and the relative lift's V is proportionLift's delta method.
+  it("reproduces GrowthBook's published sequential example to its five printed places", () => {
+    const control = { exposed: 3000, conversions: 1396 };
+    const treatment = { exposed: 3461, conversions: 2422 };
+    const { rel } = proportionLift(control, treatment);
+    const pC = 1396 / 3000;
+    const pT = 2422 / 3461;
+    const variance = (pT * (1 - pT)) / 3461 / pC ** 2 + (pT ** 2 * ((pC * (1 - pC)) / 3000)) / pC ** 4;
+    const l = 2 * Math.log(1 / 0.05);
+    const rho2 = (l + Math.log(l + 1)) / 5000;
+    const { ci } = mixtureConfidenceSequence(rel, variance, variance * 6461 * rho2, 0.05);
+    expect([rel, Math.sqrt(variance), ci[0], ci[1]].map((x) => Number(x.toFixed(5)))).toEqual([
+      0.50386, 0.03386, 0.40098, 0.60675,
+    ]);
   });
 
   it('knows nothing before there is any variance', () => {

@@ -9,7 +9,7 @@ export { proportionLift, rate } from './proportion-lift';
 export { welchInterval } from './welch-interval';
 export { sampleRatioMismatch } from './sample-ratio-mismatch';
 export { holm } from './holm';
-export { sequentialLift, type SequentialOptions } from './sequential-lift';
+export { mixtureConfidenceSequence, sequentialLift, type SequentialOptions } from './sequential-lift';
 export { minimumDetectableEffect, requiredSamplePerArm, twoProportionPower, type PowerOptions } from './power';
 export { normalCdf, normalQuantile, normalSurvival } from './normal';
 export { studentTCdf, studentTQuantile } from './student-t';

@@ -47,11 +47,24 @@ export function sequentialLift(
   if (control.exposed <= 0 || treatment.exposed <= 0) return { ci: [-1, 1], p: 1 };
   const v = (pT * (1 - pT)) / treatment.exposed + (pC * (1 - pC)) / control.exposed;
   if (v === 0) return { ci: [-1, 1], p: 1 };
-  const tau2 = mixtureVariance(pC, pT, alpha, options);
-  const diff = pT - pC;
-  const logLambda = 0.5 * Math.log(v / (v + tau2)) + (tau2 * diff * diff) / (2 * v * (v + tau2));
+  return mixtureConfidenceSequence(pT - pC, v, mixtureVariance(pC, pT, alpha, options), alpha);
+}
+
+/**
+ * The normal-mixture test and confidence sequence for any asymptotically normal estimate with
+ * variance `variance`, mixed over N(0, τ²): Λ and the interval above. `sequentialLift` applies it to
+ * the absolute lift; it serves as well for a relative lift with its delta-method variance.
+ */
+export function mixtureConfidenceSequence(
+  estimate: number,
+  variance: number,
+  tau2: number,
+  alpha = 0.05,
+): { ci: [number, number]; p: number } {
+  const v = variance;
+  const logLambda = 0.5 * Math.log(v / (v + tau2)) + (tau2 * estimate * estimate) / (2 * v * (v + tau2));
   const half = Math.sqrt(((v * (v + tau2)) / tau2) * (2 * Math.log(1 / alpha) + Math.log((v + tau2) / v)));
-  return { ci: [diff - half, diff + half], p: Math.min(1, Math.exp(-logLambda)) };
+  return { ci: [estimate - half, estimate + half], p: Math.min(1, Math.exp(-logLambda)) };
 }
 
 function mixtureVariance(pC: number, pT: number, alpha: number, options: SequentialOptions): number {
