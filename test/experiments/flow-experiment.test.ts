@@ -170,4 +170,36 @@ describe('a flow split experiment', () => {
     const [result] = await postEvents([{ contactId, name: 'signup.completed' }]);
     expect(await botLines(hub, result.started[0].conversationId)).toEqual(['Welcome aboard!']);
   });
+
+  it('counts a reply, or a positive CSAT answer, when the goal says so', async () => {
+    // Split again (the last test rolled out by hand), so the new contact is exposed.
+    expect((await asManager('DELETE', `/experiments/${experimentId}/rollout`)).status).toBe(200);
+    const [contactId] = await contacts(1);
+    await postEvents([{ contactId, name: 'signup.completed' }]);
+    const [row] = (await hub.app.store.dataSource.query(
+      'SELECT c.phone, x.variant FROM contacts c JOIN flow_exposures x ON x.contact_id = c.id WHERE c.id = $1',
+      [contactId],
+    )) as { phone: string; variant: string }[];
+    const before = await asManager<ExperimentView>('PUT', `/experiments/${experimentId}/goals`, {
+      primary: { reply: { withinHours: 24 } },
+    });
+    expect(before.status).toBe(200);
+    const repliesBefore = before.body.variants.find((v) => v.name === row.variant)!.conversions;
+    await hub.app.ingest.ingest({
+      channel: 'sms',
+      from: row.phone,
+      providerMessageId: `SM-reply-${contactId}`,
+      text: 'Thanks!',
+    });
+    const after = (await asManager<ExperimentView>('GET', `/experiments/${experimentId}`)).body;
+    expect(after.goals.primary).toEqual({ reply: { withinHours: 24 } });
+    expect(after.variants.find((v) => v.name === row.variant)!.conversions).toBe(repliesBefore + 1);
+
+    const csat = await asManager<ExperimentView>('PUT', `/experiments/${experimentId}/goals`, {
+      primary: { feedback: 'csat' },
+    });
+    expect(csat.status).toBe(200);
+    // This flow asks nothing: no one answered, so no one converts on CSAT.
+    expect(csat.body.variants.map((v) => v.conversions)).toEqual([0, 0]);
+  });
 });
