@@ -24,6 +24,7 @@ import { HubMetrics } from './http/metrics';
 import { registerFeedbackReview } from './feedback-review/register-feedback-review';
 import { registerSegments } from './segments/register-segments';
 import { registerCampaigns, type Campaigns } from './campaigns/register-campaigns';
+import { registerExperiments, type Experiments } from './experiments/register-experiments';
 import { registerInbox, type Inbox } from './inbox/register-inbox';
 import { registerImports } from './imports/register-imports';
 import type { ImportWorkerOptions } from './imports/import-worker';
@@ -81,6 +82,8 @@ export interface App {
   readiness: Readiness;
   /** Campaigns and automations: their service, dispatcher and scheduler. */
   campaigns: Campaigns;
+  /** Experiments: their service, the decision loop and /api/experiments. */
+  experiments: Experiments;
   /** Whether PostgreSQL answers, told to the inbox (null on PGlite: it lives in this process). */
   databaseWatch: DatabaseWatch | null;
   listen(): Promise<AddressInfo>;
@@ -254,8 +257,19 @@ async function assemble(
         );
   readiness.addWorker('outbound queue', phone.running);
   app.use(metrics.router(config.METRICS_TOKEN, { production: config.NODE_ENV === 'production' }));
+  // Experiments first: the flow runner reads their rollouts and campaigns tell them of new ones.
+  const experiments = registerExperiments({ dataSource, log, clock: options.clock });
   // Flows: listeners on the bus, POST /api/events, the wait poller.
-  const flows = registerFlows({ config, dataSource, bus, outbound, express: app, log });
+  const flows = registerFlows({
+    config,
+    dataSource,
+    bus,
+    outbound,
+    express: app,
+    log,
+    rollouts: (flowId) => experiments.service.rolloutsOf(flowId),
+  });
+  experiments.useCatalog(flows?.catalog ?? null);
   app.use(staticPagesRouter());
   // The team inbox: /api, the /inbox UI and the /inbox socket namespace.
   const feedbackReview = registerFeedbackReview({
@@ -280,6 +294,7 @@ async function assemble(
       : null,
     log,
     clock: options.clock,
+    campaignCreated: (campaignId, input) => experiments.service.campaignCreated(campaignId, input.goal),
   });
   readiness.addWorker('campaigns', () => campaigns.dispatcher.running());
   // The CSV import of contacts: its routes (under the inbox's sign-in) and its worker.
@@ -301,7 +316,7 @@ async function assemble(
     channels,
     log,
     flows,
-    apiExtensions: [feedbackReview.api, segments.api, campaigns.api, imports.api],
+    apiExtensions: [feedbackReview.api, segments.api, campaigns.api, imports.api, experiments.api],
     segmentFilter: segmentPredicate,
     databaseAvailable: () => databaseWatch?.isAvailable ?? true,
     clock: options.clock,
@@ -341,6 +356,7 @@ async function assemble(
     flows,
     readiness,
     campaigns,
+    experiments,
     databaseWatch,
     listen: () =>
       new Promise((resolve, reject) => {
@@ -349,7 +365,10 @@ async function assemble(
           readiness.serving();
           databaseWatch?.start();
           campaigns.start();
-          resolve(http.address() as AddressInfo);
+          experiments.start().then(
+            () => resolve(http.address() as AddressInfo),
+            (error: unknown) => reject(error instanceof Error ? error : new Error(String(error))),
+          );
         });
       }),
     close: async () => {
@@ -376,6 +395,7 @@ async function assemble(
       http.closeAllConnections();
       await httpClosed;
       await campaigns.stop();
+      await experiments.stop();
       await flows?.close();
       await bus.drain();
       await phone.stop();

@@ -18,6 +18,11 @@ export interface RunnerDeps {
   /** What a conversation's channel can show, as its adapter declares it. */
   capabilities: (channel: ConversationView['channel']) => RenderCapabilities;
   clock?: () => Date;
+  /**
+   * The rolled-out variant of each split step of a flow (experiments, issue 16), read from memory:
+   * a turn holds its conversation's connection and must not wait for another.
+   */
+  rollouts?: (flowId: string) => Readonly<Record<string, string>> | undefined;
 }
 
 /** What one turn did, for callers and tests. */
@@ -190,7 +195,8 @@ export class FlowRunner {
     const conversation = view ? { ...tx.conversation, handledBy: view.handledBy } : tx.conversation;
     const now = this.clock();
     const segments = flow.segmentKeys.length > 0 ? await tx.segmentsOf(flow.segmentKeys, now) : undefined;
-    return { contact: tx.contact, conversation, now, inferredTimeZone: tx.inferredTimeZone, segments };
+    const rollouts = this.deps.rollouts?.(flow.id);
+    return { contact: tx.contact, conversation, now, inferredTimeZone: tx.inferredTimeZone, segments, rollouts };
   }
 
   /** One turn: serialized per conversation, decided and committed in the store, then sent. */

@@ -115,6 +115,11 @@ export interface TurnContext {
    * loaded in one query when the turn begins, only for flows that name a segment.
    */
   segments?: ReadonlySet<string>;
+  /**
+   * The variant each split step (by id) of the running flow sends everyone to, once its experiment
+   * was rolled out (issue 16); a split step without one assigns by hash.
+   */
+  rollouts?: Readonly<Record<string, string>>;
 }
 
 export interface TurnResult {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { experimentGoalSchema } from '../../flows/schema/experiment-goal';
 import { templateProblem } from '../../flows/schema/liquid';
 import { automationTriggerSchema } from './automation-triggers';
 
@@ -75,6 +76,8 @@ const campaignFields = {
   holdoutPercent: z.number().int().min(0).max(50).default(0),
   /** Skip a capped recipient (with its reason) instead of deferring them to the next allowed moment. */
   skipWhenCapped: z.boolean().default(false),
+  /** The experiment's primary goal, for a campaign with variants or a holdout (issue 16). */
+  goal: experimentGoalSchema.optional(),
 };
 
 /** SMS cannot carry a WhatsApp template: each message sent by SMS needs its text. */

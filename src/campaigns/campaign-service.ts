@@ -71,6 +71,8 @@ export class CampaignService {
         marketing: boolean;
       }) => Promise<void>;
       clock?: () => Date;
+      /** A campaign was created (experiments keep the goal of one with variants or a holdout). */
+      created?: (campaignId: string, input: CampaignInput) => Promise<void>;
     },
   ) {}
 
@@ -132,6 +134,7 @@ export class CampaignService {
       skipWhenCapped: input.skipWhenCapped,
       createdBy,
     });
+    await this.deps.created?.(id, input);
     return { id };
   }
 

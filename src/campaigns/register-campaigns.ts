@@ -12,6 +12,7 @@ import { CampaignDispatcher, type FlowStarter } from './campaign-dispatcher';
 import { CampaignPreviewer } from './campaign-preview';
 import { CampaignReports } from './campaign-reports';
 import { CampaignService, type AudiencePredicate } from './campaign-service';
+import type { CampaignInput } from './campaign-schemas';
 import { campaignsRouter } from './campaigns-router';
 import { zonesOfRegion } from './contact-sending-rules';
 import { parseFrequencyCaps } from './frequency-caps';
@@ -55,6 +56,8 @@ export function registerCampaigns(deps: {
   startFlow: FlowStarter | null;
   log: Logger;
   clock?: () => Date;
+  /** A campaign was created: experiments keep its goal (issue 16). */
+  campaignCreated?: (campaignId: string, input: CampaignInput) => Promise<void>;
 }): Campaigns {
   const campaigns = new CampaignStore(deps.dataSource);
   const policy = sendingPolicyOf(deps.config);
@@ -95,6 +98,7 @@ export function registerCampaigns(deps: {
       await scheduler.runOnce();
     },
     clock: deps.clock,
+    created: deps.campaignCreated,
   });
   // The Campaigns tab's views: the composer's preview, the timeline, automations' runs.
   const reports = new CampaignReportStore(deps.dataSource);

@@ -59,6 +59,9 @@ export const ERRORS = {
     status: 409,
     message: "The contact's open conversation on that channel is with a colleague",
   },
+  // Experiments (src/experiments).
+  EXPERIMENT_NOT_FOUND: { status: 404, message: 'Experiment not found' },
+  EXPERIMENT_STATE: { status: 409, message: 'The experiment cannot do that in its current state' },
   // Saved segments (src/segments).
   SEGMENT_KEY_TAKEN: { status: 409, message: 'Another segment already has that key' },
   // Twilio (SMS, WhatsApp) and consent.

@@ -42,6 +42,8 @@ export interface FlowsDeps {
   /** Flows to run instead of the folder's (the chat command runs one file). */
   flows?: LoadedFlow[];
   clock?: () => Date;
+  /** Each flow's rolled-out split variants (experiments), from memory. */
+  rollouts?: (flowId: string) => Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -91,6 +93,7 @@ export function registerFlows(deps: FlowsDeps): FlowsRuntime | null {
       feedbackRecorded: (event) => bus.publish('feedback.recorded', event),
     },
     clock: deps.clock,
+    rollouts: deps.rollouts,
   });
   const conversations = new FlowConversations(dataSource, config.TWILIO_DEFAULT_REGION);
   log.info({ flows: flows.map((loaded) => `${loaded.flow.id}@${loaded.version}`) }, 'flows loaded');

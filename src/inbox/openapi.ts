@@ -6,6 +6,7 @@ import { feedbackOperations } from '../feedback-review/feedback-router';
 import { importOperations } from '../imports/import-router';
 import { eventsOperations } from '../flows-runtime/events-api';
 import { segmentsOperations } from '../segments/segments-router';
+import { experimentsOperations } from '../experiments/experiments-router';
 import type { ApiOperation } from './api-operation';
 import { API_RESPONSES } from './api-responses';
 import { contactsOperations } from './contacts-router';
@@ -27,6 +28,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   ...eventsOperations,
   ...segmentsOperations,
   ...campaignsOperations,
+  ...experimentsOperations,
   ...automationsOperations,
 ];
 

@@ -29,6 +29,8 @@ import { Session } from './Session';
 import { SlackEvent } from './SlackEvent';
 import { SlackThread } from './SlackThread';
 import { User } from './User';
+import { Experiment } from './Experiment';
+import { ExperimentDecision } from './ExperimentDecision';
 
 export {
   ApiToken,
@@ -47,6 +49,7 @@ export { ContactEvent, ContactTombstone, Segment };
 export { Campaign, CampaignRecipient, SendPacing };
 export { ContactImport, ContactImportRow };
 export { LoginThrottle };
+export { Experiment, ExperimentDecision };
 export {
   ConversationHandoff,
   ConversationRead,
@@ -96,4 +99,6 @@ export const ENTITIES = [
   ContactImport,
   ContactImportRow,
   LoginThrottle,
+  Experiment,
+  ExperimentDecision,
 ];

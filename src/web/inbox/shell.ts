@@ -5,6 +5,7 @@ import { h, replace } from './dom';
 import { createCampaignsPage } from './campaigns-page';
 import { createContactsPage } from './contacts-page';
 import { createFeedbackPage } from './feedback-page';
+import { createExperimentsPage } from './experiments-page';
 import { createListView } from './list-view';
 import { sortedConversations } from './state';
 import { createThreadView } from './thread-view';
@@ -45,6 +46,7 @@ export function mountShell(root: HTMLElement, controller: Controller, signOut: (
   const feedback = state.me.role === 'agent' ? null : createFeedbackPage(state.me);
   // Campaigns and automations, likewise, for managers and admins only.
   const campaigns = state.me.role === 'agent' ? null : createCampaignsPage();
+  const experiments = state.me.role === 'agent' ? null : createExperimentsPage();
   const contacts = createContactsPage(state.me, (id) => {
     tabs.show('inbox');
     void controller.select(id);
@@ -54,6 +56,7 @@ export function mountShell(root: HTMLElement, controller: Controller, signOut: (
     { page: 'contacts', text: 'Contacts', start: contacts.start },
     ...(campaigns ? [{ page: 'campaigns', text: 'Campaigns', start: campaigns.start }] : []),
     ...(feedback ? [{ page: 'feedback', text: 'Feedback', start: () => feedback.controller.start() }] : []),
+    ...(experiments ? [{ page: 'experiments', text: 'Experiments', start: experiments.start }] : []),
   ]);
   const top = h(
     'header',
@@ -77,6 +80,7 @@ export function mountShell(root: HTMLElement, controller: Controller, signOut: (
     contacts.root,
     ...(campaigns ? [campaigns.root] : []),
     ...(feedback ? [feedback.root] : []),
+    ...(experiments ? [experiments.root] : []),
     help,
   );
   document.body.dataset.view = state.view;
