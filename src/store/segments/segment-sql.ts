@@ -118,9 +118,11 @@ class Compiler {
   }
 
   private recent(column: string, recency: Recency): string {
+    // `x AND x IS NOT NULL` is never NULL (false for a missing date) like a COALESCE, but the
+    // planner sees a range on the column: an index, and an estimate of how many rows pass.
     return 'within_days' in recency
-      ? `COALESCE(${column} >= ${this.cutoff(recency.within_days)}, false)`
-      : `COALESCE(${column} < ${this.cutoff(recency.before_days)}, false)`;
+      ? `(${column} >= ${this.cutoff(recency.within_days)} AND ${column} IS NOT NULL)`
+      : `(${column} < ${this.cutoff(recency.before_days)} AND ${column} IS NOT NULL)`;
   }
 
   /** Birthdays compare month and day with the contact's local date (their zone, else the default). */
@@ -194,6 +196,8 @@ class Compiler {
                  AND st.last_at < ${this.cutoff(leaf.last.before_days)})`;
     if (leaf.last)
       return `${c}.id IN (SELECT e.contact_id ${events} GROUP BY e.contact_id HAVING max(e.occurred_at) < ${this.cutoff(leaf.last.before_days)})`;
+    if (!leaf.sum && !leaf.count && since === null)
+      return `EXISTS (SELECT 1 FROM contact_event_totals st WHERE st.contact_id = ${c}.id AND st.name = ${name})`;
     if (!leaf.sum && !leaf.count)
       return `EXISTS (SELECT 1 FROM contact_events se WHERE se.contact_id = ${c}.id AND se.name = ${name}${window('se.occurred_at')})`;
     if (leaf.count && since === null) {
