@@ -37,10 +37,12 @@ const INNER_ALIASES = new Set(['sk', 'si', 'sv', 'se', 'st']);
 /**
  * Compiles a segment rule into one boolean SQL expression over a contacts row. Values are always
  * parameters; the only names written into the text are the caller's alias (checked) and column
- * names from fixed lists. Every leaf answers true or false, never NULL, so `not` is exact. History
- * conditions are set-based (`c.id IN (SELECT contact_id … GROUP BY … HAVING …)`), which PostgreSQL
- * runs as one hashed scan instead of one probe per contact; a condition that holds for contacts
- * with no history (fewer than 3 orders) becomes `NOT IN` the contacts for whom it fails.
+ * names from fixed lists. Every leaf answers true or false, never NULL, so `not` is exact. A
+ * condition on one row of a related table is a correlated `EXISTS`, which PostgreSQL plans as a
+ * semi- or anti-join (a probe per contact when few contacts are left, one hashed scan when many);
+ * an aggregate over a window is set-based (`c.id IN (SELECT contact_id … GROUP BY … HAVING …)`),
+ * and one that holds for contacts with no history (fewer than 3 orders) becomes `NOT IN` the
+ * contacts for whom it fails.
  */
 export function compileSegment(rule: SegmentRule, options: CompileOptions): SegmentSql {
   if (!IDENTIFIER.test(options.alias) || INNER_ALIASES.has(options.alias))
