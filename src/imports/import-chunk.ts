@@ -26,21 +26,18 @@ export interface ChunkOutcome {
 /** Sources of an opt-out the customer said themselves: a STOP keyword, or the carrier reporting one. */
 const CUSTOMER_OPT_OUT = /^(keyword|provider|twilio):/;
 
-/** A chunk's staged rows read through the job's columns: the accepted records and the refused rows. */
-export interface ReadChunk {
-  /** The row number the chunk starts after (the job's position when it was read). */
-  after: number;
-  /** The last row number of the chunk, or null when no row is left (the job is done). */
-  last: number | null;
-  records: ImportRecord[];
-  errors: { rowNumber: number; error: string }[];
-}
-
 /**
- * Reads a chunk's rows (phones to E.164, dates, consents…): the work of the process rather than
- * the database, which the worker does for the next chunk while the database writes this one.
+ * One chunk of an import, set-based, in the caller's transaction: rows read and checked, erased
+ * people refused, duplicates merged, contacts matched (external id, phone, email), new ones
+ * inserted and changed ones updated in one statement each, consents recorded with evidence.
+ * A dry run does all of it and rolls the writes back to a savepoint, so its counts are real.
  */
-export function readChunk(job: ChunkJob, after: number, rows: StagedRow[]): ReadChunk {
+export async function importChunk(
+  tx: EntityManager,
+  job: ChunkJob,
+  rows: StagedRow[],
+  stores: { contacts: ContactImportStore; consents: ConsentImportStore },
+): Promise<ChunkOutcome> {
   const errors: { rowNumber: number; error: string }[] = [];
   const records: ImportRecord[] = [];
   for (const row of rows) {
@@ -48,23 +45,7 @@ export function readChunk(job: ChunkJob, after: number, rows: StagedRow[]): Read
     if (result.ok) records.push(result.record);
     else errors.push({ rowNumber: row.rowNumber, error: result.error });
   }
-  return { after, last: rows.length ? rows[rows.length - 1].rowNumber : null, records, errors };
-}
 
-/**
- * One chunk of an import, set-based, in the caller's transaction: erased people refused,
- * duplicates merged, contacts matched (external id, phone, email), new ones inserted and changed
- * ones updated in one statement each, consents recorded with evidence. A dry run does all of it
- * and rolls the writes back to a savepoint, so its counts are real.
- */
-export async function importChunk(
-  tx: EntityManager,
-  job: ChunkJob,
-  chunk: ReadChunk,
-  stores: { contacts: ContactImportStore; consents: ConsentImportStore },
-): Promise<ChunkOutcome> {
-  const errors = [...chunk.errors];
-  const records = chunk.records;
   const living = await refuseErased(tx, records, stores.contacts, errors);
   const groups = mergeDuplicates(living);
   const matches = await stores.contacts.match(

@@ -6,11 +6,11 @@ import type { Logger } from '../logger';
 import { ConsentImportStore } from '../store/contacts/consent-import-store';
 import { ContactImportStore } from '../store/imports/contact-import-store';
 import type { ImportJob, ImportJobStore } from '../store/imports/import-job-store';
-import { importChunk, readChunk, type ChunkJob, type ChunkOutcome, type ReadChunk } from './import-chunk';
+import { importChunk, type ChunkOutcome } from './import-chunk';
 import type { ImportColumn } from './import-fields';
 
 export interface ImportWorkerOptions {
-  /** Rows per chunk: one transaction, one statement per kind of write (bench:import: 5,000 beat 2,000). */
+  /** Rows per chunk: one transaction, one statement per kind of write. */
   chunkRows?: number;
   /** How long a claimed job stays this process's without news; renewed by every chunk. */
   leaseMs?: number;
@@ -46,7 +46,7 @@ export class ImportWorker {
     private readonly log: Logger,
     options: ImportWorkerOptions = {},
   ) {
-    this.chunkRows = options.chunkRows ?? 5_000;
+    this.chunkRows = options.chunkRows ?? 2_000;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.idlePollMs = options.idlePollMs ?? 2_000;
     this.abandonedUploadMs = options.abandonedUploadMs ?? 6 * 3_600_000;
@@ -99,34 +99,25 @@ export class ImportWorker {
   }
 
   private async process(claimed: ImportJob): Promise<void> {
-    const job: ChunkJob & { id: string } = {
+    const job = {
       id: claimed.id,
       dryRun: claimed.dryRun,
       defaultRegion: claimed.defaultRegion,
       columns: claimed.columns as ImportColumn[],
     };
     this.log.info({ importId: job.id, from: claimed.processed, rows: claimed.rows }, 'contact import running');
-    // The next chunk, read while the database writes the current one (outside its transaction:
-    // staged rows never change). Used only if the job still stands where it was read from.
-    const next: { ahead: Promise<ReadChunk | null> | null } = { ahead: null };
     for (;;) {
-      const prefetched = next.ahead ? await next.ahead : null;
-      next.ahead = null;
       if (this.stopping) return this.jobs.release(job.id, this.owner);
       let outcome: ChunkOutcome | 'done' | 'lost';
       try {
         outcome = await this.dataSource.transaction(async (tx) => {
           const held = await this.jobs.holdForChunk(tx, job.id, this.owner);
           if (!held) return 'lost';
-          const chunk =
-            prefetched?.after === held.processed
-              ? prefetched
-              : readChunk(job, held.processed, await this.jobs.rowsAfter(tx, job.id, held.processed, this.chunkRows));
-          if (chunk.last === null) return 'done';
-          next.ahead = this.readAhead(job, chunk.last);
-          const result = await importChunk(tx, job, chunk, { contacts: this.contacts, consents: this.consents });
+          const rows = await this.jobs.rowsAfter(tx, job.id, held.processed, this.chunkRows);
+          if (!rows.length) return 'done';
+          const result = await importChunk(tx, job, rows, { contacts: this.contacts, consents: this.consents });
           await this.jobs.recordErrors(tx, job.id, result.errors);
-          await this.jobs.advance(tx, job.id, chunk.last, result.counts, this.leaseMs);
+          await this.jobs.advance(tx, job.id, rows[rows.length - 1].rowNumber, result.counts, this.leaseMs);
           return result;
         });
       } catch (error) {
@@ -146,16 +137,6 @@ export class ImportWorker {
       // On embedded PGlite the database runs on this thread and answers in microtasks: without a
       // turn of the event loop between chunks, no request would be served until the import ends.
       await new Promise((resolve) => setImmediate(resolve));
-    }
-  }
-
-  /** The chunk after `after`, read and checked; null if it could not be read (the chunk reads it again). */
-  private async readAhead(job: ChunkJob & { id: string }, after: number): Promise<ReadChunk | null> {
-    try {
-      const rows = await this.jobs.rowsAfter(this.dataSource.manager, job.id, after, this.chunkRows);
-      return readChunk(job, after, rows);
-    } catch {
-      return null;
     }
   }
 }
