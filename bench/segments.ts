@@ -10,7 +10,7 @@
  * path). The baseline, in the same run: a plain `count(*)` over contacts. Options (env):
  * BENCH_CONTACTS (default 1000000), BENCH_EVENTS (5000000), BENCH_RUNS (20), BENCH_KEEP=1 (keep
  * the seeded database and print its URL, to study plans with EXPLAIN), BENCH_SEEDED_URL (time
- * a database a BENCH_KEEP run seeded, without seeding again).
+ * a database a BENCH_KEEP run seeded, without seeding again; pending migrations run on it first).
  */
 import os from 'node:os';
 import type { SegmentRule } from '../flows/schema/audience-condition';
