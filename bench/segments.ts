@@ -10,8 +10,9 @@
  * path). The baseline, in the same run: a plain `count(*)` over contacts. Options (env):
  * BENCH_CONTACTS (default 1000000), BENCH_EVENTS (5000000), BENCH_RUNS (20), BENCH_KEEP=1 (keep
  * the seeded database and print its URL, to study plans with EXPLAIN), BENCH_SEEDED_URL (time
- * a database a BENCH_KEEP run seeded, without seeding again).
+ * a database a BENCH_KEEP run seeded, without seeding again; pending migrations run on it first).
  */
+import os from 'node:os';
 import type { SegmentRule } from '../flows/schema/audience-condition';
 import { segmentRuleSchema } from '../flows/schema/audience-condition';
 import { openStore } from '../src/store/data-source';
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
   try {
     const sql = (text: string, params: unknown[] = []) => store.dataSource.query(text, params);
     if (!seeded) await seed(store);
+    else await migrateSeeded(store);
     await timeExamples(sql, store);
   } finally {
     await store.close();
@@ -111,6 +113,21 @@ async function seed(store: Awaited<ReturnType<typeof openStore>>): Promise<void>
   );
 }
 
+/**
+ * A database seeded by an earlier run (perhaps before a migration that changes what segments
+ * read): the pending migrations run on it first, with their backfill, and the tables are analyzed.
+ */
+async function migrateSeeded(store: Awaited<ReturnType<typeof openStore>>): Promise<void> {
+  const started = performance.now();
+  const applied = await store.dataSource.runMigrations({ transaction: 'each' });
+  if (!applied.length) return;
+  await store.dataSource.query('VACUUM ANALYZE');
+  console.log(
+    `migrated the seeded database (${applied.map((m) => m.name).join(', ')}) and analyzed it in ` +
+      `${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+}
+
 async function timeExamples(sql: Sql, store: Awaited<ReturnType<typeof openStore>>): Promise<void> {
   const segments = new SegmentStore(store.dataSource, { clock: () => NOW });
   const rows: { label: string; count: number; p50: number; p99: number }[] = [];
@@ -122,7 +139,11 @@ async function timeExamples(sql: Sql, store: Awaited<ReturnType<typeof openStore
     const count = await segments.count(rules);
     rows.push({ label: example.key, count, ...(await time(RUNS, () => segments.count(rules))) });
   }
-  console.log(`\n${RUNS} counts each after a warm-up, PostgreSQL\n`);
+  const load = os
+    .loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' ');
+  console.log(`\n${RUNS} counts each after a warm-up, PostgreSQL, ${os.cpus().length} cores, load ${load}\n`);
   console.log('| segment | members | p50 ms | p99 ms | p99 / baseline p99 |');
   console.log('| --- | ---: | ---: | ---: | ---: |');
   for (const row of rows)

@@ -26,6 +26,7 @@ import { LoginThrottles1796640000000 } from '../../migrations/1796640000000-Logi
 import { ApiTokenScopes1796640000001 } from '../../migrations/1796640000001-ApiTokenScopes';
 import { Campaigns1796700000000 } from '../../migrations/1796700000000-Campaigns';
 import { Automations1796710000000 } from '../../migrations/1796710000000-Automations';
+import { EventRollups1796800000000 } from '../../migrations/1796800000000-EventRollups';
 import { Experiments1796830000000 } from '../../migrations/1796830000000-Experiments';
 
 /** Every migration in order; a schema change adds one file in migrations/ and one line here. */
@@ -56,6 +57,7 @@ export const MIGRATIONS = [
   ApiTokenScopes1796640000001,
   Campaigns1796700000000,
   Automations1796710000000,
+  EventRollups1796800000000,
   Experiments1796830000000,
 ];
 

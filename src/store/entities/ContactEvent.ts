@@ -5,6 +5,7 @@ import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedCo
 @Index('uq_contact_events_event_id', ['eventId'], { unique: true, where: 'event_id IS NOT NULL' })
 @Index('ix_contact_events_contact', ['contactId', 'name', 'occurredAt'])
 @Index('ix_contact_events_name_contact', ['name', 'contactId', 'occurredAt'])
+@Index('ix_contact_events_name_time', ['name', 'occurredAt', 'contactId'])
 export class ContactEvent {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'contact_events_pkey' })
   id!: string;

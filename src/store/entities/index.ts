@@ -15,6 +15,8 @@ import { FlowExposure } from './FlowExposure';
 import { FlowRun } from './FlowRun';
 import { FlowVersion } from './FlowVersion';
 import { ContactEvent } from './ContactEvent';
+import { ContactEventNumber } from './ContactEventNumber';
+import { ContactEventTotal } from './ContactEventTotal';
 import { ContactImport } from './ContactImport';
 import { ContactImportRow } from './ContactImportRow';
 import { ContactIdentity } from './ContactIdentity';
@@ -49,6 +51,7 @@ export { ContactEvent, ContactTombstone, Segment };
 export { Campaign, CampaignRecipient, SendPacing };
 export { ContactImport, ContactImportRow };
 export { LoginThrottle };
+export { ContactEventNumber, ContactEventTotal };
 export { Experiment, ExperimentDecision };
 export {
   ConversationHandoff,
@@ -99,6 +102,8 @@ export const ENTITIES = [
   ContactImport,
   ContactImportRow,
   LoginThrottle,
+  ContactEventTotal,
+  ContactEventNumber,
   Experiment,
   ExperimentDecision,
 ];

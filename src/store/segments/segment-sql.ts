@@ -31,17 +31,22 @@ export interface CompileOptions {
 
 const DAY_MS = 86_400_000;
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+/** The aliases of the tables a correlated condition reads: the caller's alias must differ. */
+const INNER_ALIASES = new Set(['sk', 'si', 'sv', 'se', 'st']);
 
 /**
  * Compiles a segment rule into one boolean SQL expression over a contacts row. Values are always
  * parameters; the only names written into the text are the caller's alias (checked) and column
- * names from fixed lists. Every leaf answers true or false, never NULL, so `not` is exact. History
- * conditions are set-based (`c.id IN (SELECT contact_id … GROUP BY … HAVING …)`), which PostgreSQL
- * runs as one hashed scan instead of one probe per contact; a condition that holds for contacts
- * with no history (fewer than 3 orders) becomes `NOT IN` the contacts for whom it fails.
+ * names from fixed lists. Every leaf answers true or false, never NULL, so `not` is exact. A
+ * condition on one row of a related table is a correlated `EXISTS`, which PostgreSQL plans as a
+ * semi- or anti-join (a probe per contact when few contacts are left, one hashed scan when many);
+ * an aggregate over a window is set-based (`c.id IN (SELECT contact_id … GROUP BY … HAVING …)`),
+ * and one that holds for contacts with no history (fewer than 3 orders) becomes `NOT IN` the
+ * contacts for whom it fails.
  */
 export function compileSegment(rule: SegmentRule, options: CompileOptions): SegmentSql {
-  if (!IDENTIFIER.test(options.alias)) throw new Error(`not an SQL alias: ${options.alias}`);
+  if (!IDENTIFIER.test(options.alias) || INNER_ALIASES.has(options.alias))
+    throw new Error(`not an SQL alias: ${options.alias}`);
   if (!Number.isInteger(options.firstParam) || options.firstParam < 1)
     throw new Error(`not a parameter number: ${options.firstParam}`);
   const compiler = new Compiler(options);
@@ -95,14 +100,14 @@ class Compiler {
     if ('consent' in leaf) {
       const channel = this.p(leaf.consent.channel, 'text');
       if (leaf.consent.status === 'none')
-        return `${c}.id NOT IN (SELECT k.contact_id FROM consents k WHERE k.channel = ${channel})`;
-      return `${c}.id IN (SELECT k.contact_id FROM consents k WHERE k.channel = ${channel} AND k.status = ${this.p(leaf.consent.status, 'text')})`;
+        return `NOT EXISTS (SELECT 1 FROM consents sk WHERE sk.contact_id = ${c}.id AND sk.channel = ${channel})`;
+      return `EXISTS (SELECT 1 FROM consents sk WHERE sk.contact_id = ${c}.id AND sk.channel = ${channel} AND sk.status = ${this.p(leaf.consent.status, 'text')})`;
     }
     if ('identity' in leaf)
-      return `${c}.id IN (SELECT i.contact_id FROM contact_identities i WHERE i.channel = ${this.p(leaf.identity, 'text')})`;
+      return `EXISTS (SELECT 1 FROM contact_identities si WHERE si.contact_id = ${c}.id AND si.channel = ${this.p(leaf.identity, 'text')})`;
     if ('last_inbound' in leaf) {
       if ('within_days' in leaf.last_inbound)
-        return `${c}.id IN (SELECT v.contact_id FROM conversations v WHERE v.last_inbound_at >= ${this.cutoff(leaf.last_inbound.within_days)})`;
+        return `EXISTS (SELECT 1 FROM conversations sv WHERE sv.contact_id = ${c}.id AND sv.last_inbound_at >= ${this.cutoff(leaf.last_inbound.within_days)})`;
       return `${c}.id IN (SELECT v.contact_id FROM conversations v WHERE v.last_inbound_at IS NOT NULL
                  GROUP BY v.contact_id HAVING max(v.last_inbound_at) < ${this.cutoff(leaf.last_inbound.before_days)})`;
     }
@@ -115,9 +120,11 @@ class Compiler {
   }
 
   private recent(column: string, recency: Recency): string {
+    // `x AND x IS NOT NULL` is never NULL (false for a missing date) like a COALESCE, but the
+    // planner sees a range on the column: an index, and an estimate of how many rows pass.
     return 'within_days' in recency
-      ? `COALESCE(${column} >= ${this.cutoff(recency.within_days)}, false)`
-      : `COALESCE(${column} < ${this.cutoff(recency.before_days)}, false)`;
+      ? `(${column} >= ${this.cutoff(recency.within_days)} AND ${column} IS NOT NULL)`
+      : `(${column} < ${this.cutoff(recency.before_days)} AND ${column} IS NOT NULL)`;
   }
 
   /** Birthdays compare month and day with the contact's local date (their zone, else the default). */
@@ -126,7 +133,15 @@ class Compiler {
     const days = when === 'this_month' ? null : when === 'today' ? 0 : when.within_days;
     if (days !== null && days >= 365) return `${c}.birthday IS NOT NULL`;
     const today = `((${this.p(this.options.now, 'timestamptz')} AT TIME ZONE COALESCE(${c}.time_zone, ${this.p(this.options.defaultTimeZone, 'text')}))::date)`;
-    if (days === null) return `COALESCE(extract(month FROM ${c}.birthday) = extract(month FROM ${today}), false)`;
+    if (days === null) {
+      // Every zone's today is within UTC−12 h … UTC+14 h: its month is one of (at most) two, a
+      // test that needs no zone conversion and keeps the converting one for the few it lets by.
+      const months = [-12, 14].map(
+        (hours) => new Date(this.options.now.getTime() + hours * 3_600_000).getUTCMonth() + 1,
+      );
+      return `COALESCE(extract(month FROM ${c}.birthday) = ANY (${this.p(months, 'int[]')})
+                 AND extract(month FROM ${c}.birthday) = extract(month FROM ${today}), false)`;
+    }
     // Month-day strings ('0314') order like dates within a year; a window that crosses New Year wraps.
     const born = `to_char(${c}.birthday, 'MMDD')`;
     const from = `to_char(${today}, 'MMDD')`;
@@ -162,27 +177,56 @@ class Compiler {
       : `${this.c}.id IN (SELECT l.contact_id FROM (${latest}) l WHERE ${test})`;
   }
 
-  /** Counts, sums and recency of the contact's events of one name, over a window or all time. */
+  /**
+   * Counts, sums and recency of the contact's events of one name, over a window or all time.
+   * What migration EventRollups keeps is read where it answers exactly: all-time counts and last
+   * times from `contact_event_totals`, sums of a top-level property from `contact_event_numbers`;
+   * windows are exact to the moment (`occurred_at >= now − N days`), never rounded to days.
+   */
   private event(leaf: EventCondition): string {
     const c = this.c;
-    let rows = `FROM contact_events e WHERE e.name = ${this.p(leaf.event, 'text')}`;
-    if (leaf.within_days !== undefined) rows += ` AND e.occurred_at >= ${this.cutoff(leaf.within_days)}`;
+    const name = this.p(leaf.event, 'text');
+    const since = leaf.within_days === undefined ? null : this.cutoff(leaf.within_days);
+    const window = (column: string) => (since === null ? '' : ` AND ${column} >= ${since}`);
     const param = (v: unknown, cast: string) => this.p(v, cast);
+    const events = `FROM contact_events e WHERE e.name = ${name}${window('e.occurred_at')}`;
     if (leaf.last && 'within_days' in leaf.last)
-      return `${c}.id IN (SELECT e.contact_id ${rows} AND e.occurred_at >= ${this.cutoff(leaf.last.within_days)})`;
+      return `EXISTS (SELECT 1 FROM contact_events se WHERE se.contact_id = ${c}.id AND se.name = ${name}${window('se.occurred_at')}
+                 AND se.occurred_at >= ${this.cutoff(leaf.last.within_days)})`;
+    if (leaf.last && since === null)
+      return `EXISTS (SELECT 1 FROM contact_event_totals st WHERE st.contact_id = ${c}.id AND st.name = ${name}
+                 AND st.last_at < ${this.cutoff(leaf.last.before_days)})`;
     if (leaf.last)
-      return `${c}.id IN (SELECT e.contact_id ${rows} GROUP BY e.contact_id HAVING max(e.occurred_at) < ${this.cutoff(leaf.last.before_days)})`;
+      return `${c}.id IN (SELECT e.contact_id ${events} GROUP BY e.contact_id HAVING max(e.occurred_at) < ${this.cutoff(leaf.last.before_days)})`;
+    if (!leaf.sum && !leaf.count && since === null)
+      return `EXISTS (SELECT 1 FROM contact_event_totals st WHERE st.contact_id = ${c}.id AND st.name = ${name})`;
+    if (!leaf.sum && !leaf.count)
+      return `EXISTS (SELECT 1 FROM contact_events se WHERE se.contact_id = ${c}.id AND se.name = ${name}${window('se.occurred_at')})`;
+    if (leaf.count && since === null) {
+      const test = compare('st.events', leaf.count, param);
+      // A contact without such events has a count of 0: when 0 passes, they belong.
+      return holds(leaf.count, 0)
+        ? `NOT EXISTS (SELECT 1 FROM contact_event_totals st WHERE st.contact_id = ${c}.id AND st.name = ${name} AND NOT ${test})`
+        : `EXISTS (SELECT 1 FROM contact_event_totals st WHERE st.contact_id = ${c}.id AND st.name = ${name} AND ${test})`;
+    }
+    let rows: string;
     let aggregate: string;
     let comparison: NumberComparison;
     if (leaf.sum) {
       const { property, ...sum } = leaf.sum;
-      aggregate = `COALESCE(sum(${numeric(`e.properties #> ${this.p(property.split('.'), 'text[]')}`)}), 0)`;
+      const path = property.split('.');
+      if (path.length === 1 && property.length <= 100) {
+        rows = `FROM contact_event_numbers e WHERE e.name = ${name} AND e.key = ${this.p(property, 'text')}${window('e.occurred_at')}`;
+        aggregate = 'COALESCE(sum(e.value), 0)';
+      } else {
+        rows = events;
+        aggregate = `COALESCE(sum(${summand(`e.properties #> ${this.p(path, 'text[]')}`)}), 0)`;
+      }
       comparison = sum;
-    } else if (leaf.count) {
-      aggregate = 'count(*)';
-      comparison = leaf.count;
     } else {
-      return `${c}.id IN (SELECT e.contact_id ${rows})`;
+      rows = events;
+      aggregate = 'count(*)';
+      comparison = leaf.count!;
     }
     const test = compare(aggregate, comparison, param);
     // A contact without such events has a count (or sum) of 0: when 0 passes, they belong.
@@ -226,6 +270,16 @@ function holds(comparison: NumberComparison, value: number): boolean {
     (comparison.lt === undefined || value < comparison.lt) &&
     (comparison.lte === undefined || value <= comparison.lte)
   );
+}
+
+/**
+ * A property's value as a term of a sum: a number as `numeric` reads it, except one written in
+ * more than 60 characters or with an exponent past 99 — no sum anyone meant, and what
+ * `contact_event_numbers` leaves out too (migration EventRollups), so both paths agree.
+ */
+function summand(json: string): string {
+  const text = `btrim(${json} #>> '{}')`;
+  return `(CASE WHEN char_length(${text}) <= 60 AND ${text} !~ '[eE][+-]?[0-9]{3}' THEN ${numeric(json)} END)`;
 }
 
 /** A jsonb value as a number the way a flow reads it: a number, or a string that is one. */
