@@ -172,6 +172,10 @@ async function assemble(
   app.set('trust proxy', 'loopback');
   app.use(securityHeaders());
   const http = createServer(app);
+  // A contact import streams up to 200 MB in one request: Node's default 5-minute limit on a whole
+  // request would cut a large upload on a slow link mid-file. Headers must still arrive within
+  // headersTimeout (60 s), which is what guards against slow clients holding sockets.
+  http.requestTimeout = 60 * 60_000;
   // Web chat is embedded on other sites: any origin may open it. Its visitors authenticate with
   // a token in the handshake, never a cookie.
   const io = new SocketServer(http, {

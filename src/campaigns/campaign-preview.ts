@@ -1,5 +1,6 @@
 import type { MessageTemplate } from '../core/types';
 import { AppError } from '../core/errors';
+import { plannedPower, type PlannedPower } from '../experiments/planned-power';
 import type { CampaignReportStore } from '../store/campaigns/campaign-report-store';
 import type { CampaignMessage, CampaignPreviewInput } from './campaign-schemas';
 import type { AudiencePredicate, CampaignEstimate, CampaignService } from './campaign-service';
@@ -19,6 +20,8 @@ export interface RenderedMessage {
 
 export interface CampaignPreview {
   estimate: CampaignEstimate;
+  /** For a draft with variants or a holdout: what its split can detect, before launch (issue 16). */
+  experiment: PlannedPower | null;
   samples: { contactId: string; name: string; phone: string | null; messages: RenderedMessage[] }[];
 }
 
@@ -66,7 +69,8 @@ export class CampaignPreviewer {
         messages: messages.map(({ variant, message }) => render(personalizer, variant, message, scope)),
       };
     });
-    return { estimate, samples };
+    const experiment = plannedPower(estimate.audience, draft.holdoutPercent, draft.variants);
+    return { estimate, experiment, samples };
   }
 }
 

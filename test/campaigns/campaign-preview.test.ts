@@ -15,6 +15,7 @@ const asManager = <T = Record<string, unknown>>(method: string, path: string, bo
 
 interface Preview {
   estimate: { audience: number; reachable: number; warnings: string[]; messagesPerSecond: number };
+  experiment: { arms: number; perArm: number; minimumDetectableEffect: number | null } | null;
   samples: {
     contactId: string;
     name: string;
@@ -68,6 +69,8 @@ describe('the campaign preview', () => {
     ]);
     expect(body.estimate).toMatchObject({ audience: 4, reachable: 3, messagesPerSecond: 1 });
     expect(body.estimate.warnings).toContain('1 of the audience have no opt-in on sms: they will be skipped.');
+    // No variants and no holdout: no experiment, so no power figures.
+    expect(body.experiment).toBeNull();
   });
 
   it('renders each variant, as many samples as asked, and says a flow starts instead of a text', async () => {
@@ -91,6 +94,8 @@ describe('the campaign preview', () => {
     ]);
     // The holdout keeps half out: two of the four with a number are sent, both opted in.
     expect(body.estimate.reachable).toBe(2);
+    // Before launch: a holdout of 2 and two variants of 1 each — far too few to detect anything.
+    expect(body.experiment).toMatchObject({ arms: 3, perArm: 1, minimumDetectableEffect: null });
   });
 
   it('answers the template a WhatsApp draft would send, its variables personalised', async () => {

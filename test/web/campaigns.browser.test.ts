@@ -127,6 +127,12 @@ describe('the Campaigns tab', () => {
       '1 SMS segment · UCS-2 (because of 🌷) · 39 / 70',
     );
 
+    // A holdout makes it an experiment: the preview says, before launch, what it could detect.
+    const holdout = page.getByLabel('Holdout percent');
+    await holdout.fill('20');
+    await page.locator('.cp-preview [data-estimate="power"]', { hasText: 'per arm (2 arms)' }).waitFor();
+    await holdout.fill('0');
+    await page.locator('.cp-preview [data-estimate="power"]').waitFor({ state: 'detached' });
     // A broken template says why, where the preview was.
     await message.fill('Hi {{ contact.first_name ');
     await page.locator('.cp-preview .cp-problem', { hasText: 'not a valid template' }).waitFor();

@@ -260,6 +260,7 @@ export function createCampaignComposer(opened: (id: string) => void) {
       ),
       estimate.warnings.length > 0 &&
         h('ul', { class: 'cp-warnings' }, ...estimate.warnings.map((warning) => h('li', {}, icon('alert'), warning))),
+      answer.experiment && experimentNote(answer.experiment),
       h('p', { class: 'cp-note' }, 'Quiet hours: messages outside the sending window are held and sent when it opens.'),
       answer.samples.length === 0 && h('p', { class: 'cp-note' }, 'The segment has no contacts yet.'),
       ...answer.samples.map((sample) =>
@@ -338,4 +339,20 @@ export function createCampaignComposer(opened: (id: string) => void) {
       else void refresh();
     },
   };
+}
+
+/** Before launch, in plain words: how small a difference this audience can show. */
+function experimentNote(experiment: NonNullable<Preview['experiment']>): HTMLElement {
+  const points = (rate: number): string => `${(rate * 100).toFixed(1)} points`;
+  const base = `${Math.round(experiment.baselineRate * 100)}%`;
+  const detectable =
+    experiment.minimumDetectableEffect === null
+      ? `About ${experiment.perArm} per arm (${experiment.arms} arms) is too few to detect any difference from a ${base} rate.`
+      : `About ${experiment.perArm} per arm (${experiment.arms} arms): from a ${base} rate, this can detect a lift of ` +
+        `${points(experiment.minimumDetectableEffect)} or more (80% power).`;
+  const needed =
+    experiment.requiredPerArm === null
+      ? ''
+      : ` Detecting ${points(experiment.minimumEffect)} needs ${experiment.requiredPerArm} per arm.`;
+  return h('p', { class: 'cp-note', attrs: { 'data-estimate': 'power' } }, detectable + needed);
 }

@@ -84,6 +84,15 @@ export interface RenderedMessage {
 
 export interface Preview {
   estimate: Estimate;
+  /** What a split (variants or a holdout) can detect before launch; null without one. */
+  experiment: {
+    arms: number;
+    perArm: number;
+    baselineRate: number;
+    minimumDetectableEffect: number | null;
+    requiredPerArm: number | null;
+    minimumEffect: number;
+  } | null;
   samples: { contactId: string; name: string; phone: string | null; messages: RenderedMessage[] }[];
 }
 
