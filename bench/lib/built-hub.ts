@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -37,16 +38,18 @@ export async function startBuiltHub(env: Record<string, string>, nodeArgs: strin
   // The bench's own DATABASE_URL names the server to make scratch databases on, never the hub's
   // database: a PGlite run must not inherit it.
   const { DATABASE_URL: _server, ...inherited } = process.env;
+  // A port chosen here, not PORT=0: with PUBLIC_URL set, the banner shows that URL, not the port.
+  const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, HUB_ENTRY], {
-    env: { ...inherited, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', METRICS_TOKEN, ...env },
+    env: { ...inherited, HOST: '127.0.0.1', LOG_LEVEL: 'warn', METRICS_TOKEN, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
+  const url = `http://127.0.0.1:${port}`;
+  await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /Rapport is running at (http:\/\/\S+)/.exec(output);
-      if (match) resolve(match[1]);
+      if (output.includes('Rapport is running at')) resolve();
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -88,4 +91,16 @@ export async function startBuiltHub(env: Record<string, string>, nodeArgs: strin
       return await exited;
     },
   };
+}
+
+/** A TCP port free on 127.0.0.1 at the moment of asking. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
 }
