@@ -1,7 +1,8 @@
 import express, { type Express } from 'express';
 import type { ChannelAdapter, InboundSink } from '../adapter';
 import type { EventBus } from '../../src/core/events';
-import { BotFrameworkChannel, type BotFrameworkLogger } from './bot-framework-channel';
+import type * as BotFrameworkChannelModule from './bot-framework-channel';
+import type { BotFrameworkChannel, BotFrameworkLogger } from './bot-framework-channel';
 import { resolveBotFrameworkSettings, type BotFrameworkConfig } from './bot-framework-settings';
 
 export interface BotFrameworkWiring {
@@ -31,6 +32,10 @@ export function registerBotFramework(wiring: BotFrameworkWiring): BotFrameworkCh
         'to /webhooks/botframework and make the hub call any serviceUrl. Local development only.',
     );
   }
+  // botbuilder (with its @azure and msal packages, ~12 MB of heap) is loaded only when the channel
+  // is configured: a hub without Bot Framework never pays for it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { BotFrameworkChannel } = require('./bot-framework-channel') as typeof BotFrameworkChannelModule;
   const channel = new BotFrameworkChannel(
     settings,
     {

@@ -1,4 +1,4 @@
-import { LogLevel, type Logger } from '@slack/bolt';
+import type { LogLevel, Logger } from '@slack/bolt';
 import type { SlackLogger } from './slack-hub';
 
 /** Bolt's log lines, through the hub's structured logger and tagged with the channel. */
@@ -13,7 +13,8 @@ export function boltLogger(log: SlackLogger): Logger {
     warn: write('warn'),
     error: write('error'),
     setLevel: () => undefined,
-    getLevel: () => LogLevel.DEBUG,
+    // LogLevel.DEBUG's value, spelled out: a type-only import keeps Bolt unloaded until Slack is on.
+    getLevel: () => 'debug' as LogLevel,
     setName: () => undefined,
   };
 }

@@ -1,4 +1,5 @@
-import { App, ExpressReceiver, type BlockButtonAction } from '@slack/bolt';
+import type * as Bolt from '@slack/bolt';
+import type { BlockButtonAction } from '@slack/bolt';
 import { agentContext, type SlackAgentAppOptions } from './agent-context';
 import { boltLogger } from './bolt-logger';
 import { claimButton, csatButton, resolveButton } from './conversation-buttons';
@@ -24,6 +25,9 @@ export function createSlackAgentApp<User extends HubUser>(
   hub: SlackHub<User>,
   log: SlackLogger,
 ) {
+  // Bolt (~4 MB of heap) is loaded only when Slack is configured, which is when this runs.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { App, ExpressReceiver } = require('@slack/bolt') as typeof Bolt;
   const logger = boltLogger(log);
   const receiver = new ExpressReceiver({
     signingSecret: options.signingSecret,

@@ -1,7 +1,12 @@
 // natural's root module pulls storage backends and dotenv at require time: submodules only.
-import { BayesClassifier } from 'natural/lib/natural/classifiers';
-import { PorterStemmer } from 'natural/lib/natural/stemmers';
+import type * as Classifiers from 'natural/lib/natural/classifiers';
+import { PorterStemmer } from './porter-stemmer';
 import type { IntentExamples, Recognition, Recognizer, RecognizerFactory } from './recognizer';
+
+// Of the classifiers, the Bayes one alone: their index also loads the maxent and logistic
+// regression classifiers, 16 MB of heap the hub never uses (bench:memory).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const BayesClassifier: typeof Classifiers.BayesClassifier = require('natural/lib/natural/classifiers/bayes_classifier');
 
 /**
  * Intent recognition with natural's naive Bayes classifier over Porter stems. Bayes always

@@ -57,6 +57,15 @@ const common = {
  */
 const CONNECT_TIMEOUT_MS = 5_000;
 
+/**
+ * PGlite's own start parameters plus a smaller buffer cache. PGlite keeps PostgreSQL's default
+ * shared_buffers (128 MB), which lives inside its WebAssembly memory and is resident for the whole
+ * run: it was the largest single item of an idle hub (bench:memory, BENCHMARKS.md). The embedded
+ * database serves one process and small data; 16 MB holds its working set, and pages it drops are
+ * still in the kernel's page cache of the data folder.
+ */
+const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+
 /** Options for real PostgreSQL: the only thing that differs from PGlite is the connection. */
 export function postgresOptions(
   databaseUrl: string,
@@ -102,6 +111,7 @@ export function createStore(options: StoreOptions): Store {
   if (!inMemory) mkdirSync(path.resolve(dataDir), { recursive: true });
   const pglite = new PGlite(inMemory ? dataDir : path.resolve(dataDir), {
     extensions: { pgcrypto },
+    startParams: PGLITE_START_PARAMS,
     ...(inMemory && options.pgliteDump ? { loadDataDir: options.pgliteDump } : {}),
   });
   const pgConfig = createPgConfig(pglite);
