@@ -101,7 +101,7 @@ describe('the import wizard in a browser', () => {
     await page.getByLabel('Password').fill(manager.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('tab', { name: 'Contacts' }).click();
-    await page.locator('.ct-bar').getByRole('button', { name: 'Import' }).click();
+    await page.locator('.ct-page .ct-bar').getByRole('button', { name: 'Import' }).click();
 
     const csv = customersCsv();
     await page

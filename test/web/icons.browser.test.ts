@@ -107,8 +107,8 @@ describe('icons in the inbox', () => {
     expect(await page.locator('svg.icon[aria-hidden="true"]').count()).toBeGreaterThan(5);
 
     await page.getByRole('tab', { name: 'Contacts' }).click();
-    await page.locator('.ct-bar .ct-nav svg.icon-users').waitFor();
-    await page.locator('.ct-bar .ct-nav', { hasText: 'Segments' }).click();
+    await page.locator('.ct-page .ct-bar .ct-nav svg.icon-users').waitFor();
+    await page.locator('.ct-page .ct-bar .ct-nav', { hasText: 'Segments' }).click();
     await page.locator('.segments .sb-editor').waitFor();
     expect(await pictographs(page)).toEqual([]);
   });

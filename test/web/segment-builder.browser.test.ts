@@ -118,7 +118,7 @@ describe('the segment builder in a browser', () => {
     await page.getByLabel('Password').fill(manager.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('tab', { name: 'Contacts' }).click();
-    await page.locator('.ct-bar').getByRole('button', { name: 'Segments' }).click();
+    await page.locator('.ct-page .ct-bar').getByRole('button', { name: 'Segments' }).click();
     await builder().getByLabel('Segment name').fill('Loyal SMS VIPs');
 
     // A tag, typed: the count follows once the typing stops, not once per key.
@@ -209,7 +209,7 @@ describe('the segment builder in a browser', () => {
       [6, 12, 30, 36].map((n) => shoppers.get(n)).sort(),
     );
 
-    await page.locator('.ct-bar').getByRole('button', { name: 'Directory' }).click();
+    await page.locator('.ct-page .ct-bar').getByRole('button', { name: 'Directory' }).click();
     await page.locator('.ct-filters').getByLabel('Segment').selectOption(segment.id);
     const deadline = Date.now() + 10_000;
     while ((await page.locator('.ct-row').count()) !== 4 && Date.now() < deadline) await page.waitForTimeout(50);

@@ -27,6 +27,9 @@ export const MERGE_RULES: Record<string, string> = {
   feedback: 'move (the daily counts’ trigger re-files each row under the survivor’s segment and tags)',
   feedback_requests: 'move',
   contact_events: 'move (the eventId key is global, not per contact: nothing can clash)',
+  contact_event_totals:
+    'nothing to do: the triggers on contact_events re-file the totals as the events move, and the merged contact’s rows go with it',
+  contact_event_numbers: 'nothing to do: kept by the same triggers, as the events move',
   campaign_recipients:
     'move; where both were recipients of the same campaign occurrence, one row stays: the one that was sent (the survivor’s when both or neither were)',
 };
