@@ -1,3 +1,4 @@
+import { PeriodicRound } from '../lifecycle/periodic-round';
 import type { Logger } from '../logger';
 import type { AutomationStore } from '../store/campaigns/automation-store';
 import type { AudiencePredicate } from './campaign-service';
@@ -10,9 +11,7 @@ import type { AudiencePredicate } from './campaign-service';
  * caught up once, within a day and a half.
  */
 export class AutomationScheduler {
-  private timer?: NodeJS.Timeout;
-  private round?: Promise<void>;
-  private stopped = true;
+  private readonly rounds: PeriodicRound;
 
   constructor(
     private readonly deps: {
@@ -25,21 +24,25 @@ export class AutomationScheduler {
       clock?: () => Date;
       intervalMs?: number;
     },
-  ) {}
-
-  start(): void {
-    this.stopped = false;
-    this.schedule(0);
+  ) {
+    this.rounds = new PeriodicRound({
+      round: () => this.runOnce(),
+      intervalMs: deps.intervalMs ?? 60_000,
+      log: deps.log,
+      failure: 'automation round failed',
+    });
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.round?.catch(() => undefined);
+  start(): void {
+    this.rounds.start();
+  }
+
+  stop(): Promise<void> {
+    return this.rounds.stop();
   }
 
   running(): boolean {
-    return !this.stopped;
+    return this.rounds.running();
   }
 
   /** One look at every running automation; answers how many recipients it added. */
@@ -65,19 +68,5 @@ export class AutomationScheduler {
     const audience = await this.deps.audience(automation.segmentId, 'c', 1, now);
     if (audience)
       await this.deps.automations.materialize(automation, audience, now, this.deps.defaultTimeZone, { baseline: true });
-  }
-
-  private schedule(delay: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.round = this.runOnce()
-        .then(() => undefined)
-        .catch((error: unknown) => this.deps.log.warn({ err: error }, 'automation round failed'))
-        .finally(() => {
-          this.round = undefined;
-          if (!this.stopped) this.schedule(this.deps.intervalMs ?? 60_000);
-        });
-    }, delay);
-    this.timer.unref();
   }
 }

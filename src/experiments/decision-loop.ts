@@ -1,3 +1,4 @@
+import { PeriodicRound } from '../lifecycle/periodic-round';
 import type { Logger } from '../logger';
 import type { ExperimentStore } from '../store/experiments/experiment-store';
 import type { ExperimentService } from './experiment-service';
@@ -9,9 +10,7 @@ import type { ExperimentService } from './experiment-service';
  * runner reads. Every process runs it: a decision is logged once (a conditional UPDATE).
  */
 export class DecisionLoop {
-  private timer?: NodeJS.Timeout;
-  private round?: Promise<void>;
-  private stopped = true;
+  private readonly rounds: PeriodicRound;
 
   constructor(
     private readonly deps: {
@@ -20,17 +19,21 @@ export class DecisionLoop {
       log: Logger;
       intervalMs?: number;
     },
-  ) {}
-
-  start(): void {
-    this.stopped = false;
-    this.schedule(0);
+  ) {
+    this.rounds = new PeriodicRound({
+      round: () => this.runOnce(),
+      intervalMs: deps.intervalMs ?? 30_000,
+      log: deps.log,
+      failure: 'experiments round failed',
+    });
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.round?.catch(() => undefined);
+  start(): void {
+    this.rounds.start();
+  }
+
+  stop(): Promise<void> {
+    return this.rounds.stop();
   }
 
   /** One pass; answers how many experiments it looked at. */
@@ -49,19 +52,5 @@ export class DecisionLoop {
     }
     await this.deps.service.refreshRollouts();
     return undecided.length;
-  }
-
-  private schedule(delay: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.round = this.runOnce()
-        .then(() => undefined)
-        .catch((error: unknown) => this.deps.log.warn({ err: error }, 'experiments round failed'))
-        .finally(() => {
-          this.round = undefined;
-          if (!this.stopped) this.schedule(this.deps.intervalMs ?? 30_000);
-        });
-    }, delay);
-    this.timer.unref();
   }
 }
