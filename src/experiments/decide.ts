@@ -38,8 +38,16 @@ export type DecisionStatus = 'running' | 'winner' | 'no_difference' | 'invalid';
 export interface GuardrailCheck {
   rate: number;
   controlRate: number;
-  /** Always-valid interval of variant − control; `worse` when it lies wholly above 0. */
+  /** Always-valid interval of variant − control, shown beside the rate. */
   sequentialCi: [number, number];
+  /** One-sided fixed-horizon p of "the variant's rate is higher" (pooled two-proportion z). */
+  p: number;
+  /**
+   * Significantly higher on the one-sided fixed-horizon test at α. A guardrail errs towards
+   * blocking: looking often can only hold back a variant that was harmless, never crown a harmful
+   * one, so it does not need the always-valid test's width (which, at a few hundred contacts, let a
+   * variant with a quarter of its audience opting out win on replies).
+   */
   worse: boolean;
 }
 
@@ -225,7 +233,10 @@ export function decide(arms: ArmData[], config: DecisionConfig): Decision {
 
 function guardrail(control: Counts, variant: Counts, options: SequentialOptions): GuardrailCheck {
   const { ci } = sequentialLift(control, variant, options);
-  return { rate: rate(variant), controlRate: rate(control), sequentialCi: ci, worse: ci[0] > 0 };
+  const { z, p: twoSided } = twoProportionZTest(control, variant);
+  const p = z > 0 ? twoSided / 2 : 1 - twoSided / 2;
+  const alpha = options.alpha ?? 0.05;
+  return { rate: rate(variant), controlRate: rate(control), sequentialCi: ci, p, worse: p < alpha };
 }
 
 function blockedSentence(arm: ArmVerdict): string {

@@ -152,6 +152,22 @@ describe('decide', () => {
     expect(decision.reason).toContain('raises delivery failures from 2.0% to 4.0%');
   });
 
+  it('blocks on a guardrail as soon as a one-look test sees it worse: peeking may only hold a variant back', () => {
+    // 60 a side: "Loud" gets every reply but a quarter of its audience opts out. The always-valid
+    // interval of that rise is still wide enough to hold 0 — a guardrail must not wait for it.
+    const control = arm('Calm', true, { exposed: 60, conversions: 5 });
+    const loud = arm('Loud', false, { exposed: 60, conversions: 60, optOuts: 15 });
+    const decision = decide([control, loud], { ...config, minSamplePerArm: 20 });
+    const check = decision.perArm[1].guardrails!.optOut;
+    expect(check.sequentialCi[0]).toBeLessThan(0);
+    const { z, p } = twoProportionZTest({ exposed: 60, conversions: 0 }, { exposed: 60, conversions: 15 });
+    expect(z).toBeGreaterThan(0);
+    expect(check.p).toBeCloseTo(p / 2, 12);
+    expect(check.worse).toBe(true);
+    expect(decision.status).toBe('running');
+    expect(decision.reason).toContain('raises opt-outs from 0.0% to 25.0%');
+  });
+
   it('lets a guardrail-safe variant win when the better one is blocked', () => {
     const decision = decide(
       [
