@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { Agent, fetch } from 'undici';
 import type { HubEvents } from '../../src/core/events';
 import type { TestApp } from '../helpers/test-app';
 import { lineMatches, type TranscriptCase, type TranscriptLine } from './transcript';
+
+/**
+ * A new connection for each event: cases between two events run for seconds without HTTP, and a
+ * kept-alive socket reused just as the hub's keep-alive timer closes it is reset (ECONNRESET).
+ */
+const oneShot = new Agent({ pipelining: 0 });
 
 export const API_KEY = 'test-api-key-for-flow-events';
 
@@ -54,6 +61,7 @@ export async function playCase(hub: TestApp, testCase: TranscriptCase) {
   try {
     if (testCase.start) {
       const response = await fetch(`${hub.url}/api/events`, {
+        dispatcher: oneShot,
         method: 'POST',
         headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
         body: JSON.stringify({ contactId, name: testCase.start.event, data: testCase.start.data ?? {} }),
