@@ -40,7 +40,7 @@ module.exports = {
   testTimeout: 120_000,
   maxWorkers: 3,
   setupFiles: ['reflect-metadata'],
-  // One migrated PGlite database, dumped once; test hubs start from copies (test/helpers).
-  globalSetup: '<rootDir>/test/helpers/pglite-template.ts',
-  globalTeardown: '<rootDir>/test/helpers/pglite-template-teardown.ts',
+  // One migrated database (a PGlite dump, or a PostgreSQL template), made once; test hubs start from copies.
+  globalSetup: '<rootDir>/test/helpers/migrated-template.ts',
+  globalTeardown: '<rootDir>/test/helpers/migrated-template-teardown.ts',
 };

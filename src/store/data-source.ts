@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
@@ -135,6 +135,15 @@ export function createStore(options: StoreOptions): Store {
       if (!pglite.closed) await pglite.close();
     },
   };
+}
+
+/**
+ * Whether an embedded cluster already lives in `dataDir` (PGlite's initdb writes PG_VERSION first).
+ * An in-memory directory never holds one before it is opened.
+ */
+export function embeddedClusterExists(dataDir: string): boolean {
+  if (dataDir.startsWith('memory://')) return true;
+  return existsSync(path.join(path.resolve(dataDir), 'PG_VERSION'));
 }
 
 /** Creates the store and connects; the caller runs migrations. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { createApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { createMigratedTestDatabase, type TestDatabase } from '../helpers/database';
 
 /**
  * A hub that can be stopped and started again on the same database: PGlite in a folder on disk,
@@ -21,7 +21,7 @@ export class RestartableHub {
   ) {}
 
   async start(): Promise<App> {
-    this.database ??= await createTestDatabase();
+    this.database ??= await createMigratedTestDatabase();
     const config = loadConfig({
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',

@@ -1,17 +1,17 @@
 import { openStore, type Store } from '../../src/store/data-source';
-import { createTestDatabase, type TestDatabase } from './database';
+import { createMigratedTestDatabase, type TestDatabase } from './database';
+import { migratedPgliteDump } from './migrated-template';
 
 /**
- * A store on a database of the suite's own, with every migration run (one transaction each):
+ * A store on a database of the suite's own, a copy of the migrated template (test/helpers):
  * opened in beforeAll, closed with its database dropped in afterAll. Read `dataSource` in tests.
  */
 export function useMigratedStore(): Pick<Store, 'dataSource'> {
   let database: TestDatabase | undefined;
   let store: Store | undefined;
   beforeAll(async () => {
-    database = await createTestDatabase();
-    store = await openStore({ databaseUrl: database.url, pgliteDataDir: 'memory://' });
-    await store.dataSource.runMigrations({ transaction: 'each' });
+    database = await createMigratedTestDatabase();
+    store = await openStore({ databaseUrl: database.url, pgliteDataDir: 'memory://', pgliteDump: migratedPgliteDump() });
   });
   afterAll(async () => {
     await store?.close();

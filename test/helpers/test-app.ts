@@ -4,8 +4,8 @@ import path from 'node:path';
 import pino from 'pino';
 import { createApp, type App, type AppOptions } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
-import { createTestDatabase } from './database';
-import { migratedPgliteDump } from './pglite-template';
+import { createMigratedTestDatabase } from './database';
+import { migratedPgliteDump } from './migrated-template';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256-signing';
 
@@ -41,7 +41,7 @@ export async function startTestApp(
   env: Record<string, string> = {},
   options: Pick<AppOptions, 'clock'> = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const database = await createMigratedTestDatabase();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'rapport-test-'));
   const config = testConfig({
     RAPPORT_DATA_DIR: dataDir,

@@ -2,8 +2,8 @@ import { Writable } from 'node:stream';
 import { QueryFailedError } from 'typeorm';
 import { createLogger } from '../../src/logger';
 import { openStore, type Store } from '../../src/store/data-source';
-import { migratedPgliteDump } from '../helpers/pglite-template';
-import { createTestDatabase } from '../helpers/database';
+import { migratedPgliteDump } from '../helpers/migrated-template';
+import { createMigratedTestDatabase } from '../helpers/database';
 
 /** A logger whose lines are kept in memory, as JSON objects. */
 function capturedLogger() {
@@ -22,14 +22,13 @@ describe('the error log', () => {
   let dropDatabase: () => Promise<void>;
 
   beforeAll(async () => {
-    const database = await createTestDatabase();
+    const database = await createMigratedTestDatabase();
     dropDatabase = database.drop;
     store = await openStore({
       databaseUrl: database.url,
       pgliteDataDir: 'memory://',
       pgliteDump: migratedPgliteDump(),
     });
-    await store.dataSource.runMigrations({ transaction: 'each' });
   });
 
   afterAll(async () => {

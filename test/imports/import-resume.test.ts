@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { createApp, type App } from '../../src/app';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { createMigratedTestDatabase, type TestDatabase } from '../helpers/database';
 import { pollUntil } from '../helpers/poll-until';
 import { testConfig } from '../helpers/test-app';
 import { importStatus, uploadCsv, waitForImport } from './import-client';
@@ -48,7 +48,7 @@ describe('an import whose hub stops half-way', () => {
   }
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createMigratedTestDatabase();
     dataDir = mkdtempSync(path.join(tmpdir(), 'rapport-import-resume-'));
   });
   afterAll(async () => {

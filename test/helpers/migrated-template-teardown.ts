@@ -1,0 +1,5 @@
+import { removeMigratedTemplate } from './migrated-template';
+
+export default async function teardown(): Promise<void> {
+  await removeMigratedTemplate();
+}

@@ -1,5 +1,0 @@
-import { removePgliteTemplate } from './pglite-template';
-
-export default function teardown(): void {
-  removePgliteTemplate();
-}
