@@ -7,6 +7,7 @@ import { rolledBack } from '../store/imports/rolled-back';
 import type { ChunkCounts, StagedRow } from '../store/imports/import-job-store';
 import type { ImportColumn } from './import-fields';
 import { readImportRow, type ImportChannel, type ImportRecord } from './import-record';
+import { PhaseTimer } from './phase-timer';
 import { mergeDuplicates, mergeGroup, type MergedRecord } from './merge-records';
 
 export interface ChunkJob {
@@ -37,6 +38,7 @@ export async function importChunk(
   job: ChunkJob,
   rows: StagedRow[],
   stores: { contacts: ContactImportStore; consents: ConsentImportStore },
+  timer: PhaseTimer = new PhaseTimer(),
 ): Promise<ChunkOutcome> {
   const errors: { rowNumber: number; error: string }[] = [];
   const records: ImportRecord[] = [];
@@ -45,13 +47,17 @@ export async function importChunk(
     if (result.ok) records.push(result.record);
     else errors.push({ rowNumber: row.rowNumber, error: result.error });
   }
+  timer.mark('read rows');
 
   const living = await refuseErased(tx, records, stores.contacts, errors);
+  timer.mark('tombstones');
   const groups = mergeDuplicates(living);
+  timer.mark('merge in file');
   const matches = await stores.contacts.match(
     tx,
     groups.map((group, index) => ({ index, externalId: group.externalId, phone: group.phone, email: group.email })),
   );
+  timer.mark('match');
   // Two groups of the file that turn out to be one stored contact are one person too.
   const byContact = new Map<string, MergedRecord[]>();
   const fresh: MergedRecord[] = [];
@@ -63,6 +69,7 @@ export async function importChunk(
   const matched = new Map([...byContact].map(([contactId, list]) => [contactId, mergeGroup(list)]));
 
   const current = await stores.consents.current(tx, [...matched.keys()]);
+  timer.mark('current consents');
   for (const [contactId, record] of matched) {
     const refusal = optInRefusal(record, contactId, current);
     if (!refusal) continue;
@@ -73,10 +80,12 @@ export async function importChunk(
   const write = async () => {
     const created = fresh.map((record) => profileOf(randomUUID(), record));
     await stores.contacts.insert(tx, created);
+    timer.mark('insert contacts');
     const changed = await stores.contacts.update(
       tx,
       [...matched].map(([contactId, record]) => profileOf(contactId, record)),
     );
+    timer.mark('update contacts');
     const decisions = [...created.map((profile, index) => [profile.id, fresh[index]] as const), ...matched].flatMap(
       ([contactId, record]) =>
         (Object.entries(record.consents) as [ImportChannel, MergedRecord['consents'][ImportChannel]][]).map(
@@ -94,6 +103,7 @@ export async function importChunk(
       decisions,
       `import:${job.id}`,
     )) as ChunkOutcome['consentChanges'];
+    timer.mark('record consents');
     return { created, changed, consentChanges };
   };
   const { changed, consentChanges } = job.dryRun ? await rolledBack(tx, write) : await write();

@@ -8,6 +8,7 @@ import { ContactImportStore } from '../store/imports/contact-import-store';
 import type { ImportJob, ImportJobStore } from '../store/imports/import-job-store';
 import { importChunk, type ChunkOutcome } from './import-chunk';
 import type { ImportColumn } from './import-fields';
+import { PhaseTimer } from './phase-timer';
 
 export interface ImportWorkerOptions {
   /** Rows per chunk: one transaction, one statement per kind of write. */
@@ -46,7 +47,7 @@ export class ImportWorker {
     private readonly log: Logger,
     options: ImportWorkerOptions = {},
   ) {
-    this.chunkRows = options.chunkRows ?? 2_000;
+    this.chunkRows = options.chunkRows ?? 5_000;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.idlePollMs = options.idlePollMs ?? 2_000;
     this.abandonedUploadMs = options.abandonedUploadMs ?? 6 * 3_600_000;
@@ -109,17 +110,22 @@ export class ImportWorker {
     for (;;) {
       if (this.stopping) return this.jobs.release(job.id, this.owner);
       let outcome: ChunkOutcome | 'done' | 'lost';
+      const timer = new PhaseTimer();
       try {
         outcome = await this.dataSource.transaction(async (tx) => {
           const held = await this.jobs.holdForChunk(tx, job.id, this.owner);
           if (!held) return 'lost';
+          timer.mark('hold job');
           const rows = await this.jobs.rowsAfter(tx, job.id, held.processed, this.chunkRows);
           if (!rows.length) return 'done';
-          const result = await importChunk(tx, job, rows, { contacts: this.contacts, consents: this.consents });
+          timer.mark('read staged');
+          const result = await importChunk(tx, job, rows, { contacts: this.contacts, consents: this.consents }, timer);
           await this.jobs.recordErrors(tx, job.id, result.errors);
           await this.jobs.advance(tx, job.id, rows[rows.length - 1].rowNumber, result.counts, this.leaseMs);
+          timer.mark('record progress');
           return result;
         });
+        timer.mark('commit');
       } catch (error) {
         // The database went away: the job stays running and is taken again when its lease passes.
         if (isDatabaseUnavailable(error)) throw error;
@@ -133,6 +139,7 @@ export class ImportWorker {
         this.log.info({ importId: job.id }, 'contact import done');
         return;
       }
+      this.log.debug({ importId: job.id, rows: outcome.counts, phases: timer.phases }, 'contact import chunk');
       for (const change of outcome.consentChanges) this.bus.publish('consent.changed', change);
       // On embedded PGlite the database runs on this thread and answers in microtasks: without a
       // turn of the event loop between chunks, no request would be served until the import ends.
