@@ -4,9 +4,10 @@ import { tombstoneHash, type TombstoneKind } from '../core/tombstone';
 import type { ConsentImportStore, CurrentConsent } from '../store/contacts/consent-import-store';
 import type { ContactImportStore, ImportedProfile } from '../store/imports/contact-import-store';
 import { rolledBack } from '../store/imports/rolled-back';
-import type { ChunkCounts, StagedRow } from '../store/imports/import-job-store';
+import type { ChunkCounts } from '../store/imports/import-job-store';
+import type { CheckedChunk } from './checked-chunk';
 import type { ImportColumn } from './import-fields';
-import { readImportRow, type ImportChannel, type ImportRecord } from './import-record';
+import type { ImportChannel, ImportRecord } from './import-record';
 import { PhaseTimer } from './phase-timer';
 import { mergeDuplicates, mergeGroup, type MergedRecord } from './merge-records';
 
@@ -28,28 +29,20 @@ export interface ChunkOutcome {
 const CUSTOMER_OPT_OUT = /^(keyword|provider|twilio):/;
 
 /**
- * One chunk of an import, set-based, in the caller's transaction: rows read and checked, erased
- * people refused, duplicates merged, contacts matched (external id, phone, email), new ones
+ * One chunk of an import, set-based, in the caller's transaction, from its rows read and checked
+ * (checkChunk): erased people refused, duplicates merged, contacts matched (external id, phone, email), new ones
  * inserted and changed ones updated in one statement each, consents recorded with evidence.
  * A dry run does all of it and rolls the writes back to a savepoint, so its counts are real.
  */
 export async function importChunk(
   tx: EntityManager,
   job: ChunkJob,
-  rows: StagedRow[],
+  checked: CheckedChunk,
   stores: { contacts: ContactImportStore; consents: ConsentImportStore },
   timer: PhaseTimer = new PhaseTimer(),
 ): Promise<ChunkOutcome> {
-  const errors: { rowNumber: number; error: string }[] = [];
-  const records: ImportRecord[] = [];
-  for (const row of rows) {
-    const result = readImportRow(row.rowNumber, row.fields, job.columns, job.defaultRegion);
-    if (result.ok) records.push(result.record);
-    else errors.push({ rowNumber: row.rowNumber, error: result.error });
-  }
-  timer.mark('read rows');
-
-  const living = await refuseErased(tx, records, stores.contacts, errors);
+  const errors = [...checked.errors];
+  const living = await refuseErased(tx, checked.records, stores.contacts, errors);
   timer.mark('tombstones');
   const groups = mergeDuplicates(living);
   timer.mark('merge in file');

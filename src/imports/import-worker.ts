@@ -6,7 +6,8 @@ import type { Logger } from '../logger';
 import { ConsentImportStore } from '../store/contacts/consent-import-store';
 import { ContactImportStore } from '../store/imports/contact-import-store';
 import type { ImportJob, ImportJobStore } from '../store/imports/import-job-store';
-import { importChunk, type ChunkOutcome } from './import-chunk';
+import { checkChunk, type CheckedChunk } from './checked-chunk';
+import { importChunk, type ChunkJob, type ChunkOutcome } from './import-chunk';
 import type { ImportColumn } from './import-fields';
 import { PhaseTimer } from './phase-timer';
 
@@ -107,21 +108,38 @@ export class ImportWorker {
       columns: claimed.columns as ImportColumn[],
     };
     this.log.info({ importId: job.id, from: claimed.processed, rows: claimed.rows }, 'contact import running');
+    let next = this.checkAfter(job, claimed.processed);
     for (;;) {
       if (this.stopping) return this.jobs.release(job.id, this.owner);
       let outcome: ChunkOutcome | 'done' | 'lost';
       const timer = new PhaseTimer();
       try {
+        // Awaited before the transaction opens: on PGlite the one connection would be the
+        // transaction's, and the read outside it would wait for it for ever.
+        let checked = await next;
+        timer.mark('read and check');
         outcome = await this.dataSource.transaction(async (tx) => {
           const held = await this.jobs.holdForChunk(tx, job.id, this.owner);
           if (!held) return 'lost';
+          if (checked.after !== held.processed)
+            checked = await checkChunk(
+              job,
+              held.processed,
+              await this.jobs.rowsAfter(tx, job.id, held.processed, this.chunkRows),
+            );
           timer.mark('hold job');
-          const rows = await this.jobs.rowsAfter(tx, job.id, held.processed, this.chunkRows);
-          if (!rows.length) return 'done';
-          timer.mark('read staged');
-          const result = await importChunk(tx, job, rows, { contacts: this.contacts, consents: this.consents }, timer);
+          if (!checked.rows) return 'done';
+          // The next chunk is read and checked while this one's statements run.
+          next = this.checkAfter(job, checked.last);
+          const result = await importChunk(
+            tx,
+            job,
+            checked,
+            { contacts: this.contacts, consents: this.consents },
+            timer,
+          );
           await this.jobs.recordErrors(tx, job.id, result.errors);
-          await this.jobs.advance(tx, job.id, rows[rows.length - 1].rowNumber, result.counts, this.leaseMs);
+          await this.jobs.advance(tx, job.id, checked.last, result.counts, this.leaseMs);
           timer.mark('record progress');
           return result;
         });
@@ -145,5 +163,17 @@ export class ImportWorker {
       // turn of the event loop between chunks, no request would be served until the import ends.
       await new Promise((resolve) => setImmediate(resolve));
     }
+  }
+
+  /**
+   * Reads (outside any transaction: staged rows never change) and checks the chunk after
+   * `position`. Its failure is the chunk's, met when it is awaited; a chunk given up is not news.
+   */
+  private checkAfter(job: ChunkJob, position: number): Promise<CheckedChunk> {
+    const checked = this.jobs
+      .rowsAfter(this.dataSource.manager, job.id, position, this.chunkRows)
+      .then((rows) => checkChunk(job, position, rows));
+    checked.catch(() => undefined);
+    return checked;
   }
 }
