@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { tombstoneHash, type TombstoneKind } from '../core/tombstone';
 import type { ConsentImportStore, CurrentConsent } from '../store/contacts/consent-import-store';
 import type { ContactImportStore, ImportedProfile } from '../store/imports/contact-import-store';
 import { rolledBack } from '../store/imports/rolled-back';
@@ -42,7 +41,7 @@ export async function importChunk(
   timer: PhaseTimer = new PhaseTimer(),
 ): Promise<ChunkOutcome> {
   const errors = [...checked.errors];
-  const living = await refuseErased(tx, checked.records, stores.contacts, errors);
+  const living = await refuseErased(tx, checked, stores.contacts, errors);
   timer.mark('tombstones');
   const groups = mergeDuplicates(living);
   timer.mark('merge in file');
@@ -119,24 +118,14 @@ export async function importChunk(
  */
 async function refuseErased(
   tx: EntityManager,
-  records: ImportRecord[],
+  checked: CheckedChunk,
   contacts: ContactImportStore,
   errors: { rowNumber: number; error: string }[],
 ): Promise<ImportRecord[]> {
-  const addresses = (record: ImportRecord) =>
-    (
-      [
-        ['external_id', record.externalId],
-        ['phone', record.phone],
-        ['email', record.email],
-      ] as [TombstoneKind, string | null][]
-    )
-      .filter((entry): entry is [TombstoneKind, string] => entry[1] !== null)
-      .map(([kind, value]) => ({ kind, hash: tombstoneHash(kind, value) }));
-  const erased = await contacts.tombstoned(tx, records.flatMap(addresses));
-  if (!erased.size) return records;
-  return records.filter((record) => {
-    const hit = addresses(record).find((address) => erased.has(`${address.kind}:${address.hash}`));
+  const erased = await contacts.tombstoned(tx, checked.addresses.flat());
+  if (!erased.size) return checked.records;
+  return checked.records.filter((record, index) => {
+    const hit = checked.addresses[index].find((address) => erased.has(`${address.kind}:${address.hash}`));
     if (hit)
       errors.push({
         rowNumber: record.rowNumber,
