@@ -8,22 +8,25 @@
  * The file: 100,000 rows of realistic customers (external id, phone without a country code,
  * email, names, time zone, birthday, tags, SMS consent with evidence or an opt-out, and three
  * attribute columns: a number, a boolean, a text), 2% of them repeats of earlier rows (one
- * person twice) and 0.5% bad rows. In the same run, the baseline: the same file streamed
- * through the same CSV parser into a plain table with multi-row INSERTs (what COPY would do; no
- * checks, no matching). Then the import (upload streamed, then the worker's chunks), then the
- * same file again (every row unchanged). Options (env): BENCH_ROWS (default 100000),
- * BENCH_CHUNK (rows per chunk, default the worker's 2000).
+ * person twice) and 0.5% bad rows. In the same run, the yardstick: a bare COPY of the same file
+ * into a plain table of text columns (on PGlite, whose driver has no COPY FROM STDIN, the same
+ * file through the same CSV parser in multi-row INSERTs). Then the import (upload streamed, then
+ * the worker's chunks), then the same file again (every row unchanged), and where each one's
+ * time went, phase by phase, summed from the worker's per-chunk debug log. Options (env):
+ * BENCH_ROWS (default 100000), BENCH_CHUNK (rows per chunk, default the worker's).
  */
 import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { parse } from 'csv-parse';
+import { Client } from 'pg';
 import pino from 'pino';
 import { createApp, type App } from '../src/app';
 import { loadConfig } from '../src/config';
 import type { ImportStatusView } from '../src/imports/import-service';
 import { createTestDatabase } from '../test/helpers/database';
+import { copyFile } from './lib/copy-file';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const CHUNK = process.env.BENCH_CHUNK ? Number(process.env.BENCH_CHUNK) : undefined;
@@ -31,11 +34,11 @@ const BATCH = 2_000;
 
 const ZONES = ['America/New_York', 'America/Chicago', 'America/Los_Angeles', 'Europe/London', ''];
 const TAGS = ['vip', 'newsletter', 'wholesale', 'lapsed', 'gold'];
+const HEADER =
+  'external_id,phone,email,first_name,last_name,time_zone,birthday,tags,sms_consent,consent_source,consent_at,orders,vip,city';
 
 function customersFile(file: string): void {
-  const lines = [
-    'external_id,phone,email,first_name,last_name,time_zone,birthday,tags,sms_consent,consent_source,consent_at,orders,vip,city',
-  ];
+  const lines = [HEADER];
   for (let n = 0; n < ROWS; n++) {
     // 2% repeat an earlier person (same row), 0.5% are bad (an email that is not one).
     const person = n % 50 === 49 ? n - 37 : n;
@@ -63,8 +66,35 @@ function customersFile(file: string): void {
   writeFileSync(file, lines.join('\n') + '\n');
 }
 
-/** The floor: the same file, same parser, into a plain table in multi-row INSERTs of 2,000. */
-async function baseline(app: App, file: string): Promise<number> {
+/**
+ * The yardstick on PostgreSQL: a bare COPY of the same file into a plain table of text columns
+ * (the server parses the CSV; no checks, no matching, no indexes).
+ */
+async function bareCopy(url: string, file: string): Promise<number> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(
+      `CREATE TABLE bench_import_plain (${HEADER.split(',')
+        .map((name) => `${name} text`)
+        .join(', ')})`,
+    );
+    const started = performance.now();
+    const rows = await copyFile(client, 'COPY bench_import_plain FROM STDIN WITH (FORMAT csv, HEADER true)', file);
+    const seconds = (performance.now() - started) / 1000;
+    if (rows !== ROWS) throw new Error(`the bare COPY stored ${rows} rows of ${ROWS}`);
+    await client.query('DROP TABLE bench_import_plain');
+    return seconds;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The yardstick on PGlite (no COPY FROM STDIN through its driver): the same file, same parser,
+ * into a plain table in multi-row INSERTs of 2,000.
+ */
+async function plainInserts(app: App, file: string): Promise<number> {
   const db = app.store.dataSource;
   await db.query('CREATE TABLE bench_import_plain (line integer, fields text[])');
   const started = performance.now();
@@ -89,11 +119,31 @@ async function baseline(app: App, file: string): Promise<number> {
   return seconds;
 }
 
+/**
+ * Sums the worker's per-chunk phase timings (its debug log "contact import chunk") by import:
+ * where an import's time goes.
+ */
+class ChunkPhases extends Writable {
+  readonly byImport = new Map<string, { chunks: number; phases: Record<string, number> }>();
+
+  override _write(line: Buffer, _encoding: string, done: () => void): void {
+    for (const text of line.toString('utf8').split('\n')) {
+      if (!text.includes('contact import chunk')) continue;
+      const entry = JSON.parse(text) as { importId: string; phases: Record<string, number> };
+      const sums = this.byImport.get(entry.importId) ?? { chunks: 0, phases: {} };
+      sums.chunks += 1;
+      for (const [phase, ms] of Object.entries(entry.phases)) sums.phases[phase] = (sums.phases[phase] ?? 0) + ms;
+      this.byImport.set(entry.importId, sums);
+    }
+    done();
+  }
+}
+
 async function runImport(
   url: string,
   token: string,
   file: string,
-): Promise<{ upload: number; total: number; status: ImportStatusView }> {
+): Promise<{ id: string; upload: number; total: number; status: ImportStatusView }> {
   const started = performance.now();
   const response = await fetch(`${url}/api/contacts/import`, {
     method: 'POST',
@@ -108,7 +158,7 @@ async function runImport(
       await fetch(`${url}/api/contacts/imports/${id}`, { headers: { authorization: `Bearer ${token}` } })
     ).json()) as ImportStatusView;
     if (status.status === 'done' || status.status === 'failed')
-      return { upload, total: (performance.now() - started) / 1000, status };
+      return { id, upload, total: (performance.now() - started) / 1000, status };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -126,9 +176,10 @@ async function main(): Promise<void> {
     TWILIO_DEFAULT_REGION: 'US',
     ...(database.url ? { DATABASE_URL: database.url } : {}),
   });
+  const phases = new ChunkPhases();
   const app = await createApp(config, {
     pgliteDataDir: 'memory://',
-    logger: pino({ level: 'silent' }),
+    logger: pino({ level: 'debug' }, phases),
     imports: CHUNK ? { chunkRows: CHUNK } : undefined,
   });
   try {
@@ -145,7 +196,7 @@ async function main(): Promise<void> {
     });
     const { token } = await app.inbox.tokens.create(user.id, 'bench');
 
-    const plain = await baseline(app, file);
+    const plain = database.url ? await bareCopy(database.url, file) : await plainInserts(app, file);
     const first = await runImport(url, token, file);
     const again = await runImport(url, token, file);
     const [{ contacts }] = await app.store.dataSource.query('SELECT count(*)::int AS contacts FROM contacts');
@@ -166,11 +217,30 @@ async function main(): Promise<void> {
       );
     const outcome = (s: ImportStatusView) =>
       `${s.status}: ${s.created} created, ${s.updated} updated, ${s.unchanged} unchanged, ${s.merged} merged, ${s.failed} failed`;
-    row('baseline: same file, same parser, multi-row INSERT into a plain table', plain, '—');
+    row(
+      database.url
+        ? 'baseline: bare COPY of the same file into a plain table'
+        : 'baseline: same file, same parser, multi-row INSERT into a plain table',
+      plain,
+      '—',
+    );
     row('import: upload (parse + stage)', first.upload, `${first.status.rows} rows staged`);
     row('**import: upload to done**', first.total, outcome(first.status));
     row('re-import of the same file: upload to done', again.total, outcome(again.status));
     console.log(`\ncontacts in the table: ${contacts}`);
+    for (const [label, run] of [
+      ['import', first],
+      ['re-import', again],
+    ] as const) {
+      const sums = phases.byImport.get(run.id);
+      if (!sums) continue;
+      const total = Object.values(sums.phases).reduce((sum, ms) => sum + ms, 0);
+      console.log(`\n${label}: ${sums.chunks} chunks, ${(total / 1000).toFixed(2)} s in them`);
+      for (const [phase, ms] of Object.entries(sums.phases))
+        console.log(
+          `  ${phase.padEnd(18)} ${(ms / 1000).toFixed(2).padStart(7)} s  ${((100 * ms) / total).toFixed(0)}%`,
+        );
+    }
   } finally {
     await app.close();
     await database.drop();

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { tombstoneHash, type TombstoneKind } from '../core/tombstone';
 import type { ConsentImportStore, CurrentConsent } from '../store/contacts/consent-import-store';
 import type { ContactImportStore, ImportedProfile } from '../store/imports/contact-import-store';
 import { rolledBack } from '../store/imports/rolled-back';
-import type { ChunkCounts, StagedRow } from '../store/imports/import-job-store';
+import type { ChunkCounts } from '../store/imports/import-job-store';
+import type { CheckedChunk } from './checked-chunk';
 import type { ImportColumn } from './import-fields';
-import { readImportRow, type ImportChannel, type ImportRecord } from './import-record';
+import type { ImportChannel, ImportRecord } from './import-record';
+import { PhaseTimer } from './phase-timer';
 import { mergeDuplicates, mergeGroup, type MergedRecord } from './merge-records';
 
 export interface ChunkJob {
@@ -27,31 +28,28 @@ export interface ChunkOutcome {
 const CUSTOMER_OPT_OUT = /^(keyword|provider|twilio):/;
 
 /**
- * One chunk of an import, set-based, in the caller's transaction: rows read and checked, erased
- * people refused, duplicates merged, contacts matched (external id, phone, email), new ones
+ * One chunk of an import, set-based, in the caller's transaction, from its rows read and checked
+ * (checkChunk): erased people refused, duplicates merged, contacts matched (external id, phone, email), new ones
  * inserted and changed ones updated in one statement each, consents recorded with evidence.
  * A dry run does all of it and rolls the writes back to a savepoint, so its counts are real.
  */
 export async function importChunk(
   tx: EntityManager,
   job: ChunkJob,
-  rows: StagedRow[],
+  checked: CheckedChunk,
   stores: { contacts: ContactImportStore; consents: ConsentImportStore },
+  timer: PhaseTimer = new PhaseTimer(),
 ): Promise<ChunkOutcome> {
-  const errors: { rowNumber: number; error: string }[] = [];
-  const records: ImportRecord[] = [];
-  for (const row of rows) {
-    const result = readImportRow(row.rowNumber, row.fields, job.columns, job.defaultRegion);
-    if (result.ok) records.push(result.record);
-    else errors.push({ rowNumber: row.rowNumber, error: result.error });
-  }
-
-  const living = await refuseErased(tx, records, stores.contacts, errors);
+  const errors = [...checked.errors];
+  const living = await refuseErased(tx, checked, stores.contacts, errors);
+  timer.mark('tombstones');
   const groups = mergeDuplicates(living);
+  timer.mark('merge in file');
   const matches = await stores.contacts.match(
     tx,
     groups.map((group, index) => ({ index, externalId: group.externalId, phone: group.phone, email: group.email })),
   );
+  timer.mark('match');
   // Two groups of the file that turn out to be one stored contact are one person too.
   const byContact = new Map<string, MergedRecord[]>();
   const fresh: MergedRecord[] = [];
@@ -63,6 +61,7 @@ export async function importChunk(
   const matched = new Map([...byContact].map(([contactId, list]) => [contactId, mergeGroup(list)]));
 
   const current = await stores.consents.current(tx, [...matched.keys()]);
+  timer.mark('current consents');
   for (const [contactId, record] of matched) {
     const refusal = optInRefusal(record, contactId, current);
     if (!refusal) continue;
@@ -73,10 +72,12 @@ export async function importChunk(
   const write = async () => {
     const created = fresh.map((record) => profileOf(randomUUID(), record));
     await stores.contacts.insert(tx, created);
+    timer.mark('insert contacts');
     const changed = await stores.contacts.update(
       tx,
       [...matched].map(([contactId, record]) => profileOf(contactId, record)),
     );
+    timer.mark('update contacts');
     const decisions = [...created.map((profile, index) => [profile.id, fresh[index]] as const), ...matched].flatMap(
       ([contactId, record]) =>
         (Object.entries(record.consents) as [ImportChannel, MergedRecord['consents'][ImportChannel]][]).map(
@@ -94,6 +95,7 @@ export async function importChunk(
       decisions,
       `import:${job.id}`,
     )) as ChunkOutcome['consentChanges'];
+    timer.mark('record consents');
     return { created, changed, consentChanges };
   };
   const { changed, consentChanges } = job.dryRun ? await rolledBack(tx, write) : await write();
@@ -116,24 +118,14 @@ export async function importChunk(
  */
 async function refuseErased(
   tx: EntityManager,
-  records: ImportRecord[],
+  checked: CheckedChunk,
   contacts: ContactImportStore,
   errors: { rowNumber: number; error: string }[],
 ): Promise<ImportRecord[]> {
-  const addresses = (record: ImportRecord) =>
-    (
-      [
-        ['external_id', record.externalId],
-        ['phone', record.phone],
-        ['email', record.email],
-      ] as [TombstoneKind, string | null][]
-    )
-      .filter((entry): entry is [TombstoneKind, string] => entry[1] !== null)
-      .map(([kind, value]) => ({ kind, hash: tombstoneHash(kind, value) }));
-  const erased = await contacts.tombstoned(tx, records.flatMap(addresses));
-  if (!erased.size) return records;
-  return records.filter((record) => {
-    const hit = addresses(record).find((address) => erased.has(`${address.kind}:${address.hash}`));
+  const erased = await contacts.tombstoned(tx, checked.addresses.flat());
+  if (!erased.size) return checked.records;
+  return checked.records.filter((record, index) => {
+    const hit = checked.addresses[index].find((address) => erased.has(`${address.kind}:${address.hash}`));
     if (hit)
       errors.push({
         rowNumber: record.rowNumber,

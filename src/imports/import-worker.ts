@@ -6,8 +6,10 @@ import type { Logger } from '../logger';
 import { ConsentImportStore } from '../store/contacts/consent-import-store';
 import { ContactImportStore } from '../store/imports/contact-import-store';
 import type { ImportJob, ImportJobStore } from '../store/imports/import-job-store';
-import { importChunk, type ChunkOutcome } from './import-chunk';
+import { checkChunk, type CheckedChunk } from './checked-chunk';
+import { importChunk, type ChunkJob, type ChunkOutcome } from './import-chunk';
 import type { ImportColumn } from './import-fields';
+import { PhaseTimer } from './phase-timer';
 
 export interface ImportWorkerOptions {
   /** Rows per chunk: one transaction, one statement per kind of write. */
@@ -46,7 +48,7 @@ export class ImportWorker {
     private readonly log: Logger,
     options: ImportWorkerOptions = {},
   ) {
-    this.chunkRows = options.chunkRows ?? 2_000;
+    this.chunkRows = options.chunkRows ?? 5_000;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.idlePollMs = options.idlePollMs ?? 2_000;
     this.abandonedUploadMs = options.abandonedUploadMs ?? 6 * 3_600_000;
@@ -106,20 +108,42 @@ export class ImportWorker {
       columns: claimed.columns as ImportColumn[],
     };
     this.log.info({ importId: job.id, from: claimed.processed, rows: claimed.rows }, 'contact import running');
+    let next = this.checkAfter(job, claimed.processed);
     for (;;) {
       if (this.stopping) return this.jobs.release(job.id, this.owner);
       let outcome: ChunkOutcome | 'done' | 'lost';
+      const timer = new PhaseTimer();
       try {
+        // Awaited before the transaction opens: on PGlite the one connection would be the
+        // transaction's, and the read outside it would wait for it for ever.
+        let checked = await next;
+        timer.mark('read and check');
         outcome = await this.dataSource.transaction(async (tx) => {
           const held = await this.jobs.holdForChunk(tx, job.id, this.owner);
           if (!held) return 'lost';
-          const rows = await this.jobs.rowsAfter(tx, job.id, held.processed, this.chunkRows);
-          if (!rows.length) return 'done';
-          const result = await importChunk(tx, job, rows, { contacts: this.contacts, consents: this.consents });
+          if (checked.after !== held.processed)
+            checked = await checkChunk(
+              job,
+              held.processed,
+              await this.jobs.rowsAfter(tx, job.id, held.processed, this.chunkRows),
+            );
+          timer.mark('hold job');
+          if (!checked.rows) return 'done';
+          // The next chunk is read and checked while this one's statements run.
+          next = this.checkAfter(job, checked.last);
+          const result = await importChunk(
+            tx,
+            job,
+            checked,
+            { contacts: this.contacts, consents: this.consents },
+            timer,
+          );
           await this.jobs.recordErrors(tx, job.id, result.errors);
-          await this.jobs.advance(tx, job.id, rows[rows.length - 1].rowNumber, result.counts, this.leaseMs);
+          await this.jobs.advance(tx, job.id, checked.last, result.counts, this.leaseMs);
+          timer.mark('record progress');
           return result;
         });
+        timer.mark('commit');
       } catch (error) {
         // The database went away: the job stays running and is taken again when its lease passes.
         if (isDatabaseUnavailable(error)) throw error;
@@ -133,10 +157,23 @@ export class ImportWorker {
         this.log.info({ importId: job.id }, 'contact import done');
         return;
       }
+      this.log.debug({ importId: job.id, rows: outcome.counts, phases: timer.phases }, 'contact import chunk');
       for (const change of outcome.consentChanges) this.bus.publish('consent.changed', change);
       // On embedded PGlite the database runs on this thread and answers in microtasks: without a
       // turn of the event loop between chunks, no request would be served until the import ends.
       await new Promise((resolve) => setImmediate(resolve));
     }
+  }
+
+  /**
+   * Reads (outside any transaction: staged rows never change) and checks the chunk after
+   * `position`. Its failure is the chunk's, met when it is awaited; a chunk given up is not news.
+   */
+  private checkAfter(job: ChunkJob, position: number): Promise<CheckedChunk> {
+    const checked = this.jobs
+      .rowsAfter(this.dataSource.manager, job.id, position, this.chunkRows)
+      .then((rows) => checkChunk(job, position, rows));
+    checked.catch(() => undefined);
+    return checked;
   }
 }

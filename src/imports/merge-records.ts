@@ -30,7 +30,10 @@ export function mergeDuplicates(records: ImportRecord[]): MergedRecord[] {
     if (group) group.push(record);
     else groups.set(root(index), [record]);
   });
-  return [...groups.values()].map(mergeGroup);
+  // Most people are in a file once: their record stands as it is (mergeGroup would copy it alike).
+  return [...groups.values()].map((group) =>
+    group.length === 1 ? { ...group[0], rowNumbers: [group[0].rowNumber] } : mergeGroup(group),
+  );
 }
 
 /** Merges records known to be one person (file order), as `mergeDuplicates` does within a group. */

@@ -69,47 +69,37 @@ export class ContactImportStore {
   /**
    * The contact each record is, by external id, else phone (the contact's own or an SMS or
    * WhatsApp identity's), else email; records that are nobody yet are absent from the answer.
-   * The matched contacts are locked, so a concurrent merge or erase waits for the chunk.
+   * One statement for the chunk: COALESCE asks the next key only when the one before found
+   * nobody (a re-import matched by external id makes one lookup a row, not four), and the matched
+   * contacts are locked in id order as they are answered, so a concurrent merge or erase waits for
+   * the chunk (and a contact it removed first is not answered).
    */
   async match(tx: EntityManager, keys: MatchKeys[]): Promise<Map<number, string>> {
     if (!keys.length) return new Map();
-    // Joins, not correlated `ORDER BY … LIMIT 1` subqueries: while an import fills the table its
-    // statistics lag, and the planner then walks contacts in created_at order for every row.
+    // Each later key reads every contact with that value and takes the oldest through an ordered
+    // aggregate, not `ORDER BY … LIMIT 1`: while an import fills the table its statistics lag,
+    // and a LIMIT then tempts the planner to walk contacts in created_at order for every row.
     const rows = await queryRows<{ index: number; contact_id: string }>(
       tx,
       `WITH k AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS k(index integer, external_id text, phone text, email text)),
-       by_external AS (
-         SELECT k.index, c.id FROM k JOIN contacts c ON c.external_id = k.external_id),
-       by_phone AS (
-         SELECT DISTINCT ON (k.index) k.index, c.id FROM k JOIN contacts c ON c.phone = k.phone
-          ORDER BY k.index, c.created_at, c.id),
-       by_identity AS (
-         SELECT DISTINCT ON (k.index) k.index, i.contact_id AS id FROM k
-           JOIN contact_identities i ON i.channel IN ('sms', 'whatsapp') AND i.address = k.phone
-          ORDER BY k.index, i.created_at, i.id),
-       by_email AS (
-         SELECT DISTINCT ON (k.index) k.index, c.id FROM k JOIN contacts c ON c.email = k.email
-          ORDER BY k.index, c.created_at, c.id)
-       SELECT k.index, COALESCE(x.id, p.id, i.id, e.id) AS contact_id
-         FROM k
-         LEFT JOIN by_external x ON x.index = k.index
-         LEFT JOIN by_phone p ON p.index = k.index
-         LEFT JOIN by_identity i ON i.index = k.index
-         LEFT JOIN by_email e ON e.index = k.index
-        WHERE COALESCE(x.id, p.id, i.id, e.id) IS NOT NULL`,
+       m AS MATERIALIZED (
+         SELECT k.index, COALESCE(
+                  (SELECT c.id FROM contacts c WHERE c.external_id = k.external_id),
+                  (SELECT (array_agg(c.id ORDER BY c.created_at, c.id))[1] FROM contacts c WHERE c.phone = k.phone),
+                  (SELECT (array_agg(i.contact_id ORDER BY i.created_at, i.id))[1] FROM contact_identities i
+                    WHERE i.channel IN ('sms', 'whatsapp') AND i.address = k.phone),
+                  (SELECT (array_agg(c.id ORDER BY c.created_at, c.id))[1] FROM contacts c WHERE c.email = k.email)
+                ) AS id
+           FROM k)
+       SELECT m.index, c.id AS contact_id FROM m JOIN contacts c ON c.id = m.id ORDER BY c.id FOR UPDATE OF c`,
       [
         JSON.stringify(
           keys.map((key) => ({ index: key.index, external_id: key.externalId, phone: key.phone, email: key.email })),
         ),
       ],
     );
-    const matched = new Map(rows.map((row) => [row.index, row.contact_id]));
-    if (matched.size)
-      await queryRows(tx, 'SELECT id FROM contacts WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [
-        [...new Set(matched.values())],
-      ]);
-    return matched;
+    return new Map(rows.map((row) => [row.index, row.contact_id]));
   }
 
   /** Creates the contacts of a chunk that matched nobody, with the ids given. */
