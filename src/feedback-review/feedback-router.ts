@@ -7,7 +7,9 @@ import { parseInput } from '../http/validate';
 import { streamFeedbackCsv } from './csv-export';
 import type { FeedbackDashboard } from './dashboard';
 import type { FeedbackList } from './feedback-list';
+import { SegmentStore } from '../store/segments/segment-store';
 import { feedbackFilterSchema, parseFeedbackFilter, type FeedbackViewer } from './filters';
+import { resolveSegmentFilter } from './segment-filter';
 import type { ApiOperation } from '../inbox/api-operation';
 import { followUpAgentSchema, noteSchema, tagsSchema, type FeedbackReviewActions } from './review-actions';
 import type { StandoutTermsAnalysis } from './standout-terms';
@@ -132,8 +134,13 @@ function filtersOf(query: Request['query']) {
  */
 export function feedbackRouter(deps: FeedbackRouterDeps): Router {
   const router = Router();
-  /** The request's filters, a standout term resolved into the comments it occurs in. */
-  const filterOf = (req: Request) => deps.terms.resolveTerm(filtersOf(req.query), viewerOf(req));
+  const segments = new SegmentStore(deps.dataSource);
+  /**
+   * The request's filters: a saved segment resolved into its membership, then a standout term
+   * into the comments it occurs in (among those of the segment's contacts).
+   */
+  const filterOf = async (req: Request) =>
+    deps.terms.resolveTerm(await resolveSegmentFilter(filtersOf(req.query), segments, new Date()), viewerOf(req));
 
   router.get('/feedback/dashboard', async (req, res) => {
     res.json(await deps.dashboard.compute(await filterOf(req), viewerOf(req)));

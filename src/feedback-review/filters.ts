@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../core/errors';
 import { CHANNELS } from '../core/types';
 import { calendarDate, text } from '../http/text-schemas';
+import type { SegmentMembership } from '../store/segments/segment-store';
 
 const csvList = text().transform((value) =>
   value
@@ -34,6 +35,7 @@ export const feedbackFilterSchema = z.object({
   variant: text().max(100).optional(),
   agentId: z.uuid().optional(),
   tag: text().max(100).optional(),
+  /** A saved segment, by key or id: the ratings of the contacts it holds now. */
   segment: text().max(100).optional(),
   scoreMin: z.coerce.number().int().min(0).max(10).optional(),
   scoreMax: z.coerce.number().int().min(0).max(10).optional(),
@@ -51,6 +53,8 @@ export const feedbackFilterSchema = z.object({
 export type FeedbackFilter = z.infer<typeof feedbackFilterSchema> & {
   /** `term`, resolved by StandoutTermsAnalysis.resolveTerm into the comments it occurs in. */
   termFeedbackIds?: string[];
+  /** `segment`, resolved by resolveSegmentFilter into the saved segment's membership predicate. */
+  segmentMembership?: SegmentMembership;
 };
 
 export function parseFeedbackFilter(query: unknown): FeedbackFilter {

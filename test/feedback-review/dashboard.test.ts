@@ -1,6 +1,8 @@
 import { AppError } from '../../src/core/errors';
 import { FeedbackDashboard } from '../../src/feedback-review/dashboard';
 import { parseFeedbackFilter, type FeedbackViewer } from '../../src/feedback-review/filters';
+import { resolveSegmentFilter } from '../../src/feedback-review/segment-filter';
+import { SegmentStore } from '../../src/store/segments/segment-store';
 import { seedFeedback, type FeedbackWorld, type SeededFeedback } from '../helpers/feedback-seed';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
@@ -184,7 +186,13 @@ describe('the managers’ dashboard', () => {
       negative: inSeed.filter((r) => r.sentimentLabel === 'negative').length,
     });
 
-    const lapsed = await dashboard.compute(parseFeedbackFilter({ segment: 'lapsed', from: '2026-06-01' }), manager);
+    // `segment` names a saved segment (the seed saves one per attribute value), resolved first.
+    const lapsedFilter = await resolveSegmentFilter(
+      parseFeedbackFilter({ segment: 'lapsed', from: '2026-06-01' }),
+      new SegmentStore(hub.app.store.dataSource),
+      new Date(),
+    );
+    const lapsed = await dashboard.compute(lapsedFilter, manager);
     expect(lapsed.csat).toEqual(direct(inSeed.filter((r) => r.segment === 'lapsed')).csat);
   });
 

@@ -135,6 +135,46 @@ describe('GET /api/feedback…', () => {
     expect(rows.map((line) => line.split(',')[0]).sort()).toEqual(ownIds);
   });
 
+  it('filters by a saved segment (key or id), not by the free-text attribute, and 404s an unknown one', async () => {
+    // A saved segment whose rule is not the `segment` attribute: the contacts tagged "filter-me".
+    const chosen = [...new Set(world.feedback.map((r) => r.contactId))].slice(0, 3);
+    await query(`UPDATE contacts SET tags = tags || ARRAY['filter-me'] WHERE id = ANY($1::uuid[])`, [chosen]);
+    const [saved] = await query<{ id: string }>(
+      `INSERT INTO segments (key, name, rules) VALUES ('tagged-filter-me', 'Tagged', '{"tag": "filter-me"}') RETURNING id`,
+    );
+    // An attribute spelling the key, on a contact outside the segment: no longer what the filter reads.
+    const outside = world.feedback.find((r) => !chosen.includes(r.contactId))!;
+    await query(`UPDATE contacts SET attributes = attributes || '{"segment": "tagged-filter-me"}' WHERE id = $1`, [
+      outside.contactId,
+    ]);
+    const rated = await query<{ id: string; kind: string }>(
+      'SELECT id, kind FROM feedback WHERE contact_id = ANY($1::uuid[])',
+      [chosen],
+    );
+    const expected = rated.map((r) => r.id).sort();
+
+    for (const segment of ['tagged-filter-me', saved.id]) {
+      const page = await api<{ items: { id: string }[] }>(hub, 'GET', `/feedback?limit=100&segment=${segment}`, {
+        as: manager.session,
+      });
+      expect(page.status).toBe(200);
+      expect(page.body.items.map((item) => item.id).sort()).toEqual(expected);
+      const dashboard = await api<{ csat: { responses: number } }>(
+        hub,
+        'GET',
+        `/feedback/dashboard?segment=${segment}`,
+        { as: manager.session },
+      );
+      expect(dashboard.body.csat.responses).toBe(rated.filter((r) => r.kind === 'csat').length);
+    }
+    const unknown = await api<{ error: { code: string } }>(hub, 'GET', '/feedback/dashboard?segment=no-such-one', {
+      as: manager.session,
+    });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('SEGMENT_NOT_FOUND');
+    await query(`DELETE FROM segments WHERE id = $1`, [saved.id]);
+  });
+
   it('names every active colleague to a manager, and only themselves to an agent', async () => {
     type People = { people: { id: string; name: string; role: string }[] };
     const forManager = await api<People>(hub, 'GET', '/feedback/people', { as: manager.session });

@@ -40,6 +40,7 @@ export class FeedbackDashboardStore {
       agentId: filter.agentId,
       tag: filter.tag,
       segment: filter.segment,
+      segmentMembership: filter.segmentMembership,
     };
     const where = feedbackWhere(asked, viewer);
     // The contact is joined only when a filter is about the contact.

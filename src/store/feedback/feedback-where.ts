@@ -52,7 +52,13 @@ export function feedbackWhere(
   if (filter.variant) clauses.push(`f.variant = ${param(filter.variant)}`);
   if (filter.agentId) clauses.push(`f.agent_id = ${param(filter.agentId)}`);
   if (filter.tag) clauses.push(`(${param(filter.tag)} = ANY(ct.tags) OR $${offset + params.length} = ANY(f.tags))`);
-  if (filter.segment) clauses.push(`ct.attributes->>'segment' = ${param(filter.segment)}`);
+  if (filter.segment !== undefined) {
+    // A saved segment's rule is read from the database, which this function cannot do.
+    if (!filter.segmentMembership) throw new Error('feedbackWhere: resolve the segment filter first');
+    const member = filter.segmentMembership('ct', offset + params.length + 1);
+    params.push(...member.params);
+    clauses.push(member.sql);
+  }
   if (filter.scoreMin !== undefined) clauses.push(`f.score >= ${param(filter.scoreMin)}`);
   if (filter.scoreMax !== undefined) clauses.push(`f.score <= ${param(filter.scoreMax)}`);
   if (filter.sentiment?.length) clauses.push(`f.sentiment_label = ANY(${param(filter.sentiment)})`);

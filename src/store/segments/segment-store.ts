@@ -24,6 +24,9 @@ export interface SegmentInput {
   rules: SegmentRule;
 }
 
+/** A saved segment's membership predicate over a contacts alias, parameters numbered from `firstParam`. */
+export type SegmentMembership = (contactAlias: string, firstParam: number) => SegmentSql;
+
 export interface SegmentPreview {
   count: number;
   /** Up to 10 members, by name. */
@@ -203,6 +206,19 @@ export class SegmentStore {
     const segment = await this.get(segmentId);
     if (!segment) return null;
     return this.compileFor(segment.rules, contactAlias, firstParam, now);
+  }
+
+  /**
+   * A saved segment, by key or id, as a predicate to place in a statement whose parameters are
+   * numbered only when it is built (the feedback filters' `?segment=`); the rules it names are read
+   * now. Null for an unknown segment.
+   */
+  async membership(keyOrId: string, now: Date): Promise<SegmentMembership | null> {
+    const segment = UUID.test(keyOrId) ? await this.get(keyOrId) : await this.byKey(keyOrId);
+    if (!segment) return null;
+    const named = await this.namedRules(segment.rules);
+    return (contactAlias, firstParam) =>
+      compileSegment(segment.rules, this.compileOptions(named, firstParam, now, contactAlias));
   }
 
   /**
