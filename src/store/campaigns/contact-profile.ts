@@ -1,16 +1,19 @@
+import type { ContactRecord, ContactRow } from '../contacts/contact-row';
+
 /** A contact as campaigns see them: what their templates render and their decisions read. */
-export interface ContactProfile {
-  firstName: string | null;
-  lastName: string | null;
-  displayName: string | null;
-  email: string | null;
-  phone: string | null;
-  timeZone: string | null;
-  locale: string | null;
-  birthday: string | null;
-  attributes: Record<string, unknown>;
-  tags: string[];
-}
+export type ContactProfile = Pick<
+  ContactRecord,
+  | 'firstName'
+  | 'lastName'
+  | 'displayName'
+  | 'email'
+  | 'phone'
+  | 'timeZone'
+  | 'locale'
+  | 'birthday'
+  | 'attributes'
+  | 'tags'
+>;
 
 /** The profile's columns of a `contacts` row aliased `alias`, in the shape `contactProfileOf` reads. */
 export function contactProfileColumns(alias: string): string {
@@ -19,18 +22,19 @@ export function contactProfileColumns(alias: string): string {
 }
 
 /** A row holding `contactProfileColumns`. */
-export interface ContactProfileRow {
-  first_name: string | null;
-  last_name: string | null;
-  display_name: string | null;
-  email: string | null;
-  phone: string | null;
-  time_zone: string | null;
-  locale: string | null;
-  birthday: string | null;
-  attributes: Record<string, unknown> | null;
-  tags: string[] | null;
-}
+export type ContactProfileRow = Pick<
+  ContactRow,
+  | 'first_name'
+  | 'last_name'
+  | 'display_name'
+  | 'email'
+  | 'phone'
+  | 'time_zone'
+  | 'locale'
+  | 'birthday'
+  | 'attributes'
+  | 'tags'
+>;
 
 /** The one row → profile mapping: the campaign send's facts and the composer's sample contacts both read it. */
 export function contactProfileOf(row: ContactProfileRow): ContactProfile {
