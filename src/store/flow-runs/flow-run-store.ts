@@ -75,31 +75,32 @@ export class FlowRunStore implements FlowStore {
     const outcomes = await this.conversations.transaction(async (manager) => {
       const ids = items.map((item) => item.conversationId);
       const { conversations, runs } = await this.lockAndRead(manager, ids);
-      const settled = await Promise.allSettled(
-        items.map(async (item): Promise<TurnOutcome> => {
-          const row = conversations.get(item.conversationId);
-          if (!row) return { found: false };
-          const contact = contactOf(row.contact);
-          const inferred = contact.time_zone ? null : inferTimeZone(contact.phone, this.options.defaultRegion);
-          const tx = new StoredConversationTx(
-            manager,
-            conversationOf(row),
-            contact,
-            inferred,
-            runs.get(item.conversationId) ?? null,
-            { stored: this.snapshots, written },
-            this.options.feedback,
-            this.conversations,
-            this.segments,
-          );
-          return { found: true, value: await item.work(tx) };
-        }),
-      );
-      // One failed turn fails the transaction: nothing of the batch commits, and the batcher
-      // takes each turn again alone.
-      const failed = settled.find((result) => result.status === 'rejected');
-      if (failed) throw failed.reason;
-      return settled.map((result) => (result as PromiseFulfilledResult<TurnOutcome>).value);
+      // One turn after the other on the batch's connection (node-postgres takes one statement at
+      // a time). A turn that throws fails the transaction: nothing of the batch commits, and the
+      // batcher takes each turn again alone.
+      const outcomes: TurnOutcome[] = [];
+      for (const item of items) {
+        const row = conversations.get(item.conversationId);
+        if (!row) {
+          outcomes.push({ found: false });
+          continue;
+        }
+        const contact = contactOf(row.contact);
+        const inferred = contact.time_zone ? null : inferTimeZone(contact.phone, this.options.defaultRegion);
+        const tx = new StoredConversationTx(
+          manager,
+          conversationOf(row),
+          contact,
+          inferred,
+          runs.get(item.conversationId) ?? null,
+          { stored: this.snapshots, written },
+          this.options.feedback,
+          this.conversations,
+          this.segments,
+        );
+        outcomes.push({ found: true, value: await item.work(tx) });
+      }
+      return outcomes;
     });
     this.snapshots.committed(written);
     return outcomes;
