@@ -1,6 +1,7 @@
 import { EventBus } from '../../../src/core/events';
 import { FeedbackStore } from '../../../src/store/feedback/feedback-store';
 import { FlowRunStore } from '../../../src/store/flow-runs/flow-run-store';
+import type { ConversationTx } from '../../../flows/engine/ports';
 import type { RunState } from '../../../flows/engine/types';
 import { useMigratedStore } from '../../helpers/migrated-store';
 
@@ -37,6 +38,12 @@ const newRun = (step: string): RunState => ({
   trigger: { kind: 'keyword', text: 'start' },
 });
 
+/** A run starts on a snapshotted version (flow_runs refers to flow_versions). */
+async function start(tx: ConversationTx, step: string): Promise<RunState> {
+  await tx.saveVersion('group', 'v1', 'id: group');
+  return tx.saveRun(newRun(step));
+}
+
 const runsOf = (conversationId: string) =>
   store.dataSource.query('SELECT step_id, status FROM flow_runs WHERE conversation_id = $1', [conversationId]);
 
@@ -44,7 +51,7 @@ describe('turns of many conversations at once (group commit)', () => {
   it('gives each turn its own conversation, contact and run, and commits every one', async () => {
     const runs = flowRunStore();
     const ids = await Promise.all(Array.from({ length: 12 }, () => newConversation()));
-    await Promise.all(ids.map((id) => runs.inConversation(id, (tx) => tx.saveRun(newRun(`first-${id}`)))));
+    await Promise.all(ids.map((id) => runs.inConversation(id, (tx) => start(tx, `first-${id}`))));
     const seen = await Promise.all(
       ids.map((id) =>
         runs.inConversation(id, async (tx) => {
@@ -61,7 +68,7 @@ describe('turns of many conversations at once (group commit)', () => {
   it('keeps one conversation’s turns in order, each reading what the one before wrote', async () => {
     const runs = flowRunStore();
     const id = await newConversation();
-    await runs.inConversation(id, (tx) => tx.saveRun(newRun('0')));
+    await runs.inConversation(id, (tx) => start(tx, '0'));
     const steps = await Promise.all(
       Array.from({ length: 8 }, () =>
         runs.inConversation(id, async (tx) => {
@@ -81,7 +88,7 @@ describe('turns of many conversations at once (group commit)', () => {
     const outcomes = await Promise.allSettled(
       ids.map((id, index) =>
         runs.inConversation(id, async (tx) => {
-          await tx.saveRun(newRun('asked'));
+          await start(tx, 'asked');
           if (index === 2) throw new Error('this turn fails');
           return index;
         }),
