@@ -11,7 +11,11 @@ export function useMigratedStore(): Pick<Store, 'dataSource'> {
   let store: Store | undefined;
   beforeAll(async () => {
     database = await createMigratedTestDatabase();
-    store = await openStore({ databaseUrl: database.url, pgliteDataDir: 'memory://', pgliteDump: migratedPgliteDump() });
+    store = await openStore({
+      databaseUrl: database.url,
+      pgliteDataDir: 'memory://',
+      pgliteDump: migratedPgliteDump(),
+    });
   });
   afterAll(async () => {
     await store?.close();
