@@ -120,43 +120,31 @@ async function rapport(
     events: { handedOff: () => undefined },
   });
   void conversationIds;
+  const runConcurrently = async (ids: string[], concurrency: number): Promise<Result> => {
+    replies = 0;
+    const latencies: number[] = [];
+    const queue = [...ids];
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        for (let conversationId = queue.shift(); conversationId; conversationId = queue.shift()) {
+          for (const text of TURNS) {
+            const t0 = performance.now();
+            await runner.handleMessage({ conversationId, text, isNewContact: false });
+            latencies.push(performance.now() - t0);
+          }
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    if (replies !== ids.length * REPLIES_PER_DIALOGUE) throw new Error(`rapport replied ${replies} times`);
+    return { name: 'rapport', turns: latencies.length, seconds, latencies };
+  };
   return {
     /** Many conversations at once, each one's turns in order (the hub under load). */
-    runConcurrently: async (ids: string[], concurrency: number): Promise<Result> => {
-      replies = 0;
-      const latencies: number[] = [];
-      const queue = [...ids];
-      const started = performance.now();
-      await Promise.all(
-        Array.from({ length: concurrency }, async () => {
-          for (let conversationId = queue.shift(); conversationId; conversationId = queue.shift()) {
-            for (const text of TURNS) {
-              const t0 = performance.now();
-              await runner.handleMessage({ conversationId, text, isNewContact: false });
-              latencies.push(performance.now() - t0);
-            }
-          }
-        }),
-      );
-      const seconds = (performance.now() - started) / 1000;
-      if (replies !== ids.length * REPLIES_PER_DIALOGUE) throw new Error(`rapport replied ${replies} times`);
-      return { name: 'rapport', turns: latencies.length, seconds, latencies };
-    },
-    run: async (ids) => {
-      replies = 0;
-      const latencies: number[] = [];
-      const started = performance.now();
-      for (const conversationId of ids) {
-        for (const text of TURNS) {
-          const t0 = performance.now();
-          await runner.handleMessage({ conversationId, text, isNewContact: false });
-          latencies.push(performance.now() - t0);
-        }
-      }
-      const seconds = (performance.now() - started) / 1000;
-      if (replies !== ids.length * REPLIES_PER_DIALOGUE) throw new Error(`rapport replied ${replies} times`);
-      return { name: 'rapport', turns: latencies.length, seconds, latencies };
-    },
+    runConcurrently,
+    /** One conversation after another. */
+    run: (ids) => runConcurrently(ids, 1),
   };
 }
 
