@@ -127,10 +127,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           })
         : { seeded: false },
     );
-    if (createsEmbeddedCluster) {
+    if (createsEmbeddedCluster && seed.seeded) {
       // initdb, the migrations and the demo data grow PGlite's WebAssembly memory, which never
       // shrinks: a newcomer's first start idled ~120 MB above a restart (bench:memory). Reopening the
-      // new cluster once gives the first start a restart's footprint, for a second of start time.
+      // new cluster once gives that first start a restart's footprint, for a second or two of start
+      // time. Without demo data (production, the test suite's restartable hubs) the next restart
+      // does the same, and starts stay quick.
       await store.close();
       store = await openStore(storeOptions);
     }
