@@ -97,13 +97,8 @@ async function main(): Promise<void> {
 
     const load = os.loadavg();
     const heapBefore = process.memoryUsage().heapUsed;
-    const rssBefore = process.memoryUsage.rss();
     let heapPeak = heapBefore;
-    let rssPeak = rssBefore;
-    const sampler = setInterval(() => {
-      heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
-      rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
-    }, 100);
+    const sampler = setInterval(() => (heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed)), 100);
     started = performance.now();
     await service.launch(id);
     const launchedMs = performance.now() - started;
@@ -144,7 +139,6 @@ async function main(): Promise<void> {
           bareInsertMs: Math.round(bareMs),
           ratio: Number((campaignMs / bareMs).toFixed(2)),
           heap: { before: mb(heapBefore), peak: mb(heapPeak) },
-          rss: { before: mb(rssBefore), peak: mb(rssPeak) },
           loadAverage: { before: load.map((n) => n.toFixed(1)), after: loadAfter.map((n) => n.toFixed(1)) },
         },
         null,

@@ -8,7 +8,6 @@ import { flowEventOf, type AutomationTrigger } from './automation-triggers';
 import type { CampaignMessage } from './campaign-schemas';
 import { campaignScope, Personalizer } from './personalize';
 import { decideSend, type CampaignContent, type SendingPolicy } from './send-decision';
-import { rememberedOpenings } from './sending-window';
 
 /**
  * Starts a flow in a conversation (the flow runtime's runner), when flows are on; `event` is what
@@ -45,8 +44,6 @@ export interface CampaignDispatcherOptions {
  */
 export class CampaignDispatcher {
   private readonly personalizer = new Personalizer();
-  /** Most of a round's contacts share a handful of zones: each zone's opening is worked out once per moment. */
-  private readonly openings = rememberedOpenings();
   private readonly clock: () => Date;
   private readonly batchSize: number;
   private readonly tickMs: number;
@@ -98,45 +95,21 @@ export class CampaignDispatcher {
 
   /** One round; answers how many recipients it claimed (tests drive rounds with a clock of their own). */
   async runOnce(): Promise<number> {
-    const round = await this.prepare(this.clock(), NO_CONTACTS);
-    await this.write(round);
+    const now = this.clock();
+    const due = await this.deps.sends.claimDue(now, this.batchSize, this.lockSeconds);
+    if (due.length > 0) await this.dispatch(due, now);
     await this.deps.campaigns.completeFinished();
-    return round.claimed;
-  }
-
-  /**
-   * Rounds back to back while they come full, each round's claim, decisions and rendering
-   * overlapping the previous round's writes (one core computes while the database writes). A
-   * contact whose message is still being written is left to a later round, where the caps see it.
-   */
-  private async runRounds(): Promise<number> {
-    let writing: { done: Promise<void>; contacts: ReadonlySet<string> } | null = null;
-    let claimed = 0;
-    try {
-      do {
-        const round = await this.prepare(this.clock(), writing?.contacts ?? NO_CONTACTS);
-        await writing?.done;
-        claimed = round.claimed;
-        writing = { done: this.write(round).catch((error: unknown) => this.failed(error)), contacts: round.contacts };
-      } while (claimed === this.batchSize && !this.stopped);
-    } finally {
-      await writing?.done;
-    }
-    await this.deps.campaigns.completeFinished();
-    return claimed;
-  }
-
-  private failed(error: unknown): void {
-    this.deps.log.warn({ err: error }, 'campaign round failed');
+    return due.length;
   }
 
   private schedule(delay: number): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       if (this.round) return this.schedule(this.tickMs);
-      this.round = this.runRounds()
+      this.round = this.runOnce()
+        .then((claimed) => claimed)
         .catch((error: unknown) => {
-          this.failed(error);
+          this.deps.log.warn({ err: error }, 'campaign round failed');
           return 0;
         })
         .finally(() => (this.round = undefined));
@@ -148,45 +121,15 @@ export class CampaignDispatcher {
     this.timer.unref();
   }
 
-  /**
-   * Claims a batch and decides it: skipped and postponed recipients are written at once; the
-   * rest get their pace slots and rendered messages, for `write`. `busy`: contacts whose message
-   * another round is still writing (left for later).
-   */
-  private async prepare(now: Date, busy: ReadonlySet<string>): Promise<PreparedRound> {
-    const due = await this.deps.sends.claimDue(now, this.batchSize, this.lockSeconds);
-    const round: PreparedRound = {
-      now,
-      claimed: due.length,
-      contacts: new Set(),
-      outgoing: [],
-      flowStarts: [],
-      later: [],
-    };
-    if (due.length > 0) await this.decide(due, busy, round);
-    return round;
-  }
-
-  /** Writes a prepared round: messages and jobs, flows started, the recipients left for later let go. */
-  private async write(round: PreparedRound): Promise<void> {
-    const { sent } = await this.deps.sends.send(round.outgoing);
-    await this.deps.outbound.announce(
-      sent.map(({ message }) => messageView(message)),
-      round.outgoing.map((item) => item.runAfter),
-    );
-    await this.startFlows(round.flowStarts, round.now);
-    await this.deps.sends.release(round.later);
-  }
-
-  private async decide(due: DueRecipient[], busy: ReadonlySet<string>, round: PreparedRound): Promise<void> {
-    const { now, later, outgoing, flowStarts } = round;
+  private async dispatch(due: DueRecipient[], now: Date): Promise<void> {
     const campaigns = new Map<string, CampaignRecord | null>();
     for (const id of new Set(due.map((recipient) => recipient.campaignId))) {
       campaigns.set(id, await this.deps.campaigns.find(id));
     }
     // One message per contact per round: a second campaign's message waits for the next round,
     // where the caps see the first.
-    const seen = round.contacts;
+    const seen = new Set<string>();
+    const later: string[] = [];
     const postpone: Parameters<CampaignSendStore['postpone']>[0] = [];
     const skip: Parameters<CampaignSendStore['skip']>[0] = [];
     const sending = new Map<
@@ -196,7 +139,7 @@ export class CampaignDispatcher {
 
     for (const recipient of due) {
       const campaign = campaigns.get(recipient.campaignId);
-      if (!campaign || seen.has(recipient.contactId) || busy.has(recipient.contactId)) {
+      if (!campaign || seen.has(recipient.contactId)) {
         later.push(recipient.id);
         continue;
       }
@@ -207,7 +150,7 @@ export class CampaignDispatcher {
         'flowId' in message
           ? { text: `flow:${message.flowId}` }
           : { text: message.text, template: 'template' in message ? message.template : undefined };
-      const decision = decideSend(recipient, campaign, content, this.options.policy, now, this.openings);
+      const decision = decideSend(recipient, campaign, content, this.options.policy, now);
       if (decision.action === 'skip') skip.push({ recipientId: recipient.id, reason: decision.reason });
       else if (decision.action === 'hold')
         postpone.push({ recipientId: recipient.id, until: decision.until, state: 'held', reason: decision.reason });
@@ -223,7 +166,9 @@ export class CampaignDispatcher {
     await this.deps.sends.skip(skip);
     await this.deps.sends.postpone(postpone);
 
+    const outgoing: OutgoingCampaignMessage[] = [];
     const renderFailed: Parameters<CampaignSendStore['skip']>[0] = [];
+    const flowStarts: FlowStart[] = [];
     for (const [channel, group] of sending) {
       const slots = await this.deps.sends.reserveSlots(
         channel,
@@ -268,6 +213,13 @@ export class CampaignDispatcher {
       });
     }
     await this.deps.sends.skip(renderFailed);
+    const { sent } = await this.deps.sends.send(outgoing);
+    await this.deps.outbound.announce(
+      sent.map(({ message }) => messageView(message)),
+      outgoing.map((item) => item.runAfter),
+    );
+    await this.startFlows(flowStarts, now);
+    await this.deps.sends.release(later);
   }
 
   private async startFlows(starts: FlowStart[], now: Date): Promise<void> {
@@ -289,20 +241,6 @@ export class CampaignDispatcher {
     }
   }
 }
-
-/** A claimed batch, decided and rendered, waiting to be written. */
-interface PreparedRound {
-  now: Date;
-  claimed: number;
-  /** The contacts this round sends to (one message each). */
-  contacts: Set<string>;
-  outgoing: OutgoingCampaignMessage[];
-  flowStarts: FlowStart[];
-  /** Claimed but not decided this round: let go for the next. */
-  later: string[];
-}
-
-const NO_CONTACTS: ReadonlySet<string> = new Set();
 
 interface FlowStart {
   recipientId: string;

@@ -9,7 +9,6 @@ import { applyProfilePatch } from '../contacts/profile-patch';
 import { isOpenStatus } from '../conversations/conversation-rules';
 import type { ConversationStore } from '../conversations/conversation-store';
 import { queryRows } from '../prepared-query';
-import { keyOf as versionKey, type SnapshotBatch, type VersionSnapshots } from './version-snapshots';
 import type { SegmentStore } from '../segments/segment-store';
 
 const LIVE = "status IN ('active', 'waiting')";
@@ -18,8 +17,7 @@ const ENDED = ['done', 'handed_off', 'gave_up', 'cancelled'];
 /** A contacts row as `row_to_json` answers it: every column, the contacts store's row type. */
 export type { ContactRow };
 
-/** A flow_runs row as the turn reads it. */
-export interface RunRow {
+interface RunRow {
   id: string;
   flow_id: string;
   flow_version: string;
@@ -41,9 +39,6 @@ export class StoredConversationTx implements ConversationTx {
     readonly conversation: ConversationInfo,
     readonly contact: ContactProfile,
     readonly inferredTimeZone: string | null,
-    /** The live run as the batch read it after taking the lock; stale once this turn saves a run. */
-    private prefetchedRun: RunRow | null | undefined,
-    private readonly snapshots: { stored: VersionSnapshots; written: SnapshotBatch },
     private readonly feedback: FeedbackStore,
     private readonly conversations: ConversationStore,
     private readonly segments: SegmentStore,
@@ -55,7 +50,6 @@ export class StoredConversationTx implements ConversationTx {
   }
 
   async activeRun(): Promise<RunState | null> {
-    if (this.prefetchedRun !== undefined) return this.prefetchedRun ? runOf(this.prefetchedRun) : null;
     const [row] = await queryRows<RunRow>(
       this.tx,
       `SELECT id, flow_id, flow_version, status, step_id, awaiting, tries, answers, variant, trigger, resume_at, last_intent
@@ -66,7 +60,6 @@ export class StoredConversationTx implements ConversationTx {
   }
 
   async saveRun(run: RunState): Promise<RunState> {
-    this.prefetchedRun = undefined;
     const ended = ENDED.includes(run.status);
     const params = [
       run.status,
@@ -103,12 +96,7 @@ export class StoredConversationTx implements ConversationTx {
     return { ...run, id: row.id };
   }
 
-  /** Written once per version and process: a version known to be stored costs no statement. */
   async saveVersion(flowId: string, version: string, source: string): Promise<void> {
-    const { stored, written } = this.snapshots;
-    const key = versionKey(flowId, version);
-    if (stored.has(flowId, version) || written.has(key)) return;
-    written.add(key);
     await queryRows(
       this.tx,
       'INSERT INTO flow_versions (flow_id, version, source) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
