@@ -40,7 +40,7 @@ module.exports = {
   testTimeout: 120_000,
   maxWorkers: 3,
   setupFiles: ['reflect-metadata'],
-  // One migrated database (a PGlite dump, or a PostgreSQL template), made once; test hubs start from copies.
-  globalSetup: '<rootDir>/test/helpers/migrated-template.ts',
+  // The inbox UI built and one migrated database made, once; test hubs start from copies of it.
+  globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/test/helpers/migrated-template-teardown.ts',
 };

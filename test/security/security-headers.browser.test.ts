@@ -1,5 +1,4 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildInboxUi } from '../../scripts/build-inbox';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
 // Finding 9: one Content-Security-Policy (helmet) on every page; the pages still work under it
@@ -10,7 +9,6 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 let hub: TestApp;
 let browser: Browser;
 beforeAll(async () => {
-  await buildInboxUi();
   hub = await startTestApp();
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }, 120_000);

@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildInboxUi } from '../../scripts/build-inbox';
 import { ConsentStore } from '../../src/store/contacts/consent-store';
 import { api, createUser, type TestUser } from '../helpers/inbox-client';
 import { postSigned, startTwilioHub, textHub, waitFor, type TwilioHub } from '../helpers/twilio-hub';
@@ -40,7 +39,6 @@ let page: Page;
 let automationId: string;
 
 beforeAll(async () => {
-  await buildInboxUi();
   mkdirSync(SHOTS, { recursive: true });
   env = await startTwilioHub({ TWILIO_SMS_MPS: '2' });
   manager = await createUser(env.hub, 'manager');

@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildInboxUi } from '../../scripts/build-inbox';
 import { ConsentStore } from '../../src/store/contacts/consent-store';
 import { api, createUser, type TestUser } from '../helpers/inbox-client';
 import { inboundSms, knownSmsContact } from '../helpers/inbox-fixtures';
@@ -95,7 +94,6 @@ async function seedCrowd(): Promise<void> {
 }
 
 beforeAll(async () => {
-  await buildInboxUi();
   mkdirSync(SHOTS, { recursive: true });
   hub = await startTestApp({});
   manager = await createUser(hub, 'manager');

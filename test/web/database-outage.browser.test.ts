@@ -1,5 +1,4 @@
 import { chromium, type Browser } from 'playwright-core';
-import { buildInboxUi } from '../../scripts/build-inbox';
 import { startHubsSharingDatabase, type TestApp } from '../helpers/test-app';
 import { PrivatePostgres } from '../operations/private-postgres';
 
@@ -17,7 +16,6 @@ let hub: TestApp;
 let browser: Browser;
 
 beforeAll(async () => {
-  await buildInboxUi();
   postgres = await PrivatePostgres.start();
   const [started] = await startHubsSharingDatabase(postgres.url, 1, {
     RAPPORT_SEED_DEMO: 'true',

@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildInboxUi } from '../../scripts/build-inbox';
 import { knownSmsContact } from '../helpers/inbox-fixtures';
 import { api, createUser, type TestUser } from '../helpers/inbox-client';
 import type { TestApp } from '../helpers/test-app';
@@ -62,7 +61,6 @@ async function postEvents(events: { contactId: string; name: string }[]): Promis
 }
 
 beforeAll(async () => {
-  await buildInboxUi();
   mkdirSync(SHOTS, { recursive: true });
   hub = await startHubWithFlows({ 'welcome-offer.yaml': FLOW }, { RAPPORT_API_KEY: API_KEY });
   await hub.app.experiments.stop();

@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildInboxUi } from '../../scripts/build-inbox';
 import { seedFeedback } from '../helpers/feedback-seed';
 import { api, createUser, type TestUser } from '../helpers/inbox-client';
 import { startTestApp, type TestApp } from '../helpers/test-app';
@@ -39,7 +38,6 @@ let agent: TestUser;
 let page: Page;
 
 beforeAll(async () => {
-  await buildInboxUi();
   mkdirSync(SHOTS, { recursive: true });
   hub = await startTestApp({});
   await seedFeedback(hub.app.store.dataSource, { records: 300, start: new Date(Date.now() - 60 * DAY), days: 59 });

@@ -1,5 +1,4 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildInboxUi } from '../../scripts/build-inbox';
 import { seedFeedback } from '../helpers/feedback-seed';
 import { api, signIn as apiSignIn } from '../helpers/inbox-client';
 import { inboundSms } from '../helpers/inbox-fixtures';
@@ -31,7 +30,6 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  await buildInboxUi();
   hub = await startTestApp({ RAPPORT_SEED_DEMO: 'true', RAPPORT_ADMIN_PASSWORD: ADMIN.password });
   await seedFeedback(hub.app.store.dataSource, { records: 40, start: new Date(Date.now() - 20 * DAY), days: 19 });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });

@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildInboxUi } from '../../scripts/build-inbox';
 import { ConsentStore } from '../../src/store/contacts/consent-store';
 import { createUser, type TestUser } from '../helpers/inbox-client';
 import { eventually } from '../helpers/inbox-fixtures';
@@ -34,7 +33,6 @@ async function contact(firstName: string, lastName: string, phone: string): Prom
 }
 
 beforeAll(async () => {
-  await buildInboxUi();
   mkdirSync(SHOTS, { recursive: true });
   manager = await createUser(env.hub, 'manager');
   ada = await contact('Ada', 'Lovelace', '+14155550142');

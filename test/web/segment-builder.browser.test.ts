@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { buildInboxUi } from '../../scripts/build-inbox';
 import { api, createUser, type TestUser } from '../helpers/inbox-client';
 import { startTestApp, type TestApp } from '../helpers/test-app';
 
@@ -62,7 +61,6 @@ async function seedShoppers(): Promise<Map<number, string>> {
 let shoppers: Map<number, string>;
 
 beforeAll(async () => {
-  await buildInboxUi();
   mkdirSync(SHOTS, { recursive: true });
   hub = await startTestApp({});
   manager = await createUser(hub, 'manager');
