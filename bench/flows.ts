@@ -7,6 +7,7 @@
  */
 import { channelCapabilities } from '../channels/capabilities';
 import 'reflect-metadata';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import {
   ActivityTypes,
@@ -40,6 +41,7 @@ import { FeedbackStore } from '../src/store/feedback/feedback-store';
 import { FlowRunStore } from '../src/store/flow-runs/flow-run-store';
 import { openStore, type Store } from '../src/store/data-source';
 import { createTestDatabase } from '../test/helpers/database';
+import { countRoundTrips } from './lib/round-trips';
 
 const INTENTS = [
   { name: 'buy', examples: ['I want to buy a book', 'looking for a present', 'shopping for novels'] },
@@ -81,6 +83,10 @@ ${INTENTS.map((intent) => `      - name: ${intent.name}\n        examples: [${in
 /** Four customer turns make the six steps. */
 const TURNS = ['start', 'coffee', '4', 'I want to buy a book'];
 const REPLIES_PER_DIALOGUE = 5;
+/** The concurrent SQL row: this many dialogues, this many conversations in flight at once. */
+const CONCURRENT_DIALOGUES = Number(process.env.BENCH_CONCURRENT_DIALOGUES ?? 2000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const roundTrips = countRoundTrips();
 
 interface Result {
   name: string;
@@ -93,7 +99,10 @@ interface Result {
 async function rapport(
   store: FlowStore,
   conversationIds: string[],
-): Promise<{ run: (ids: string[]) => Promise<Result> }> {
+): Promise<{
+  run: (ids: string[]) => Promise<Result>;
+  runConcurrently: (ids: string[], concurrency: number) => Promise<Result>;
+}> {
   const catalog = new FlowCatalog([parseFlow(FLOW, 'bench.yaml')], naturalRecognizer);
   let replies = 0;
   const runner = new FlowRunner({
@@ -111,22 +120,31 @@ async function rapport(
     events: { handedOff: () => undefined },
   });
   void conversationIds;
-  return {
-    run: async (ids) => {
-      replies = 0;
-      const latencies: number[] = [];
-      const started = performance.now();
-      for (const conversationId of ids) {
-        for (const text of TURNS) {
-          const t0 = performance.now();
-          await runner.handleMessage({ conversationId, text, isNewContact: false });
-          latencies.push(performance.now() - t0);
+  /** Many conversations at once, each one's turns in order (the hub under load). */
+  const runConcurrently = async (ids: string[], concurrency: number): Promise<Result> => {
+    replies = 0;
+    const latencies: number[] = [];
+    const queue = [...ids];
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        for (let conversationId = queue.shift(); conversationId; conversationId = queue.shift()) {
+          for (const text of TURNS) {
+            const t0 = performance.now();
+            await runner.handleMessage({ conversationId, text, isNewContact: false });
+            latencies.push(performance.now() - t0);
+          }
         }
-      }
-      const seconds = (performance.now() - started) / 1000;
-      if (replies !== ids.length * REPLIES_PER_DIALOGUE) throw new Error(`rapport replied ${replies} times`);
-      return { name: 'rapport', turns: latencies.length, seconds, latencies };
-    },
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    if (replies !== ids.length * REPLIES_PER_DIALOGUE) throw new Error(`rapport replied ${replies} times`);
+    return { name: 'rapport', turns: latencies.length, seconds, latencies };
+  };
+  return {
+    runConcurrently,
+    /** One conversation at a time: the same loop with one worker. */
+    run: (ids) => runConcurrently(ids, 1),
   };
 }
 
@@ -259,14 +277,15 @@ function summarize(result: Result) {
 
 async function main(): Promise<void> {
   const dialogues = Number(process.env.BENCH_DIALOGUES ?? 2000);
-  const rounds = 3;
+  // BENCH_SQL_ONLY=true skips the in-memory comparison (when working on the store).
+  const rounds = process.env.BENCH_SQL_ONLY === 'true' ? 0 : 3;
   const memory = new MemoryFlowStore();
   const ours = await rapport(memory, []);
   const theirs = botbuilder();
 
   // Warm up both (JIT, classifier caches), then alternate rounds so drift hits both alike.
   await ours.run(memoryConversations(memory, 'warm', 200));
-  await theirs.run(Array.from({ length: 200 }, (_, i) => `warm-${i}`));
+  if (rounds > 0) await theirs.run(Array.from({ length: 200 }, (_, i) => `warm-${i}`));
   const totals: Record<string, Result> = {};
   for (let round = 0; round < rounds; round++) {
     for (const result of [
@@ -279,19 +298,20 @@ async function main(): Promise<void> {
       total.latencies.push(...result.latencies);
     }
   }
-  const rows = [summarize(totals['botbuilder-dialogs']), summarize(totals.rapport)];
-  const ratio = rows[1].turnsPerSecond / rows[0].turnsPerSecond;
+  const rows = rounds > 0 ? [summarize(totals['botbuilder-dialogs']), summarize(totals.rapport)] : [];
+  const ratio = rounds > 0 ? rows[1].turnsPerSecond / rows[0].turnsPerSecond : NaN;
 
   // For reference: the same dialogue on the real store (one transaction with a row lock per turn).
-  const stores: { label: string; postgres: boolean }[] = [
-    { label: 'rapport + SQL store (PGlite in memory)', postgres: false },
-  ];
+  // BENCH_PGLITE=false leaves PGlite out (when working on PostgreSQL's figures).
+  const stores: { label: string; postgres: boolean }[] =
+    process.env.BENCH_PGLITE === 'false' ? [] : [{ label: 'rapport + SQL store (PGlite in memory)', postgres: false }];
   if (process.env.DATABASE_URL) stores.push({ label: 'rapport + SQL store (PostgreSQL 15)', postgres: true });
-  const real: ReturnType<typeof summarize>[] = [];
+  const real: (ReturnType<typeof summarize> & { roundTripsPerTurn?: number })[] = [];
   for (const target of stores) {
     // A database of its own on the PostgreSQL server, dropped afterwards.
     const database = target.postgres ? await createTestDatabase() : { url: undefined, drop: async () => undefined };
-    const store = await openStore({ databaseUrl: database.url, pgliteDataDir: 'memory://', poolSize: 4 });
+    // The hub's default pool.
+    const store = await openStore({ databaseUrl: database.url, pgliteDataDir: 'memory://', poolSize: 10 });
     try {
       await store.dataSource.runMigrations({ transaction: 'each' });
       const sql = await rapport(
@@ -302,8 +322,23 @@ async function main(): Promise<void> {
         [],
       );
       await sql.run(await sqlConversations(store, 50));
+      const before = roundTrips.count();
       const result = await sql.run(await sqlConversations(store, 300));
-      real.push({ ...summarize(result), name: target.label });
+      const perTurn = (roundTrips.count() - before) / result.turns;
+      real.push({
+        ...summarize(result),
+        name: `${target.label}, one conversation at a time`,
+        roundTripsPerTurn: Number(perTurn.toFixed(2)),
+      });
+      // Many conversations at once, as a hub under load sees them; one conversation's turns in order.
+      const ids = await sqlConversations(store, CONCURRENT_DIALOGUES);
+      const concurrentBefore = roundTrips.count();
+      const concurrent = await sql.runConcurrently(ids, CONCURRENCY);
+      real.push({
+        ...summarize(concurrent),
+        name: `${target.label}, ${CONCURRENCY} conversations at once`,
+        roundTripsPerTurn: Number(((roundTrips.count() - concurrentBefore) / concurrent.turns).toFixed(2)),
+      });
     } finally {
       await store.close();
       await database.drop();
@@ -314,7 +349,13 @@ async function main(): Promise<void> {
     `bench:flows — ${dialogues} dialogues x ${rounds} rounds, ${TURNS.length} turns each, Node ${process.version}`,
   );
   console.table([...rows, ...real]);
-  console.log(`rapport / botbuilder-dialogs turns per second: ${ratio.toFixed(2)}x (target >= 2x)`);
+  if (rounds > 0) console.log(`rapport / botbuilder-dialogs turns per second: ${ratio.toFixed(2)}x (target >= 2x)`);
+  console.log(
+    `load average: ${os
+      .loadavg()
+      .map((load) => load.toFixed(2))
+      .join(', ')}`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -9,8 +9,9 @@
  *
  * Traffic, all at once: web chat visitors over socket.io (each sends a message every two
  * seconds; a fifth of them are replaced by new visitors every minute), signed Twilio SMS
- * webhooks (the hub's replies go to the fake Twilio API), and agents' inbox sockets receiving
- * every event. Each sample is the minute's lowest heap used (read every 5 s: the floor between
+ * webhooks (the hub's replies go to the fake Twilio API), agents' inbox sockets receiving
+ * every event, and a campaign every SOAK_CAMPAIGN_MINUTES (default 5) to everyone who has texted
+ * in (a few hundred by then), through the API: rendered, paced and sent by the hub's dispatcher. Each sample is the minute's lowest heap used (read every 5 s: the floor between
  * collections) and its last RSS. The verdict is the least-squares slope of heap used over the samples after the
  * warm-up (SOAK_WARMUP_MINUTES, default a third of the run, at most 5): above
  * SOAK_MAX_HEAP_SLOPE_MB_PER_HOUR (default 30) it fails. RSS is reported beside it.
@@ -32,6 +33,7 @@ const MAX_SLOPE = Number(process.env.SOAK_MAX_HEAP_SLOPE_MB_PER_HOUR ?? 30);
 const VISITORS = Number(process.env.SOAK_VISITORS ?? 20);
 const WEBHOOKS_PER_SECOND = Number(process.env.SOAK_WEBHOOKS_PER_SECOND ?? 5);
 const AGENTS = Number(process.env.SOAK_AGENTS ?? 5);
+const CAMPAIGN_EVERY_MS = Number(process.env.SOAK_CAMPAIGN_MINUTES ?? 5) * 60_000;
 
 const AUTH_TOKEN = 'soak-auth-token-0123456789abcdef';
 const ACCOUNT_SID = `AC${'0123456789abcdef'.repeat(2)}`;
@@ -43,6 +45,7 @@ interface Counts {
   webchat: number;
   webhooks: number;
   inboxEvents: number;
+  campaigns: number;
   errors: number;
 }
 
@@ -91,6 +94,36 @@ async function agentToken(url: string): Promise<string> {
   return ((await created.json()) as { token: string }).token;
 }
 
+/** Calls the hub's API as the soak's admin (an API token); answers the JSON body, or throws. */
+async function api<T>(url: string, token: string, method: string, route: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${url}/api${route}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/**
+ * A campaign to everyone who has texted in so far (a segment of the SMS contacts), launched now:
+ * a transactional text, so it goes out now to those who have not opted out (the webhooks' +1 415
+ * senders are in Los Angeles by their number: inside the sending window from 08:00 to 21:00 there).
+ */
+async function campaign(url: string, token: string, segmentId: string, n: number, counts: Counts): Promise<void> {
+  const { id } = await api<{ id: string }>(url, token, 'POST', '/campaigns', {
+    name: `Soak campaign ${n}`,
+    audience: { segmentId },
+    channel: 'sms',
+    purpose: 'transactional',
+    message: {
+      text: 'Hi {{ contact.first_name | default: "there" }}, your order {{ "now" | date: "%H:%M" }} is on its way.',
+    },
+  });
+  await api(url, token, 'POST', `/campaigns/${id}/launch`);
+  counts.campaigns += 1;
+}
+
 async function webhook(url: string, index: number, counts: Counts): Promise<void> {
   const params = {
     MessageSid: `SM${randomBytes(16).toString('hex')}`,
@@ -114,8 +147,18 @@ async function webhook(url: string, index: number, counts: Counts): Promise<void
 }
 
 async function soak(hub: BuiltHub): Promise<boolean> {
-  const counts: Counts = { webchat: 0, webhooks: 0, inboxEvents: 0, errors: 0 };
+  const counts: Counts = { webchat: 0, webhooks: 0, inboxEvents: 0, campaigns: 0, errors: 0 };
   const token = await agentToken(hub.url);
+  const segment = await api<{ id: string }>(hub.url, token, 'POST', '/segments', {
+    name: 'Texted in',
+    rules: { identity: 'sms' },
+  });
+  const campaigns = setInterval(() => {
+    void campaign(hub.url, token, segment.id, counts.campaigns + 1, counts).catch((error: unknown) => {
+      counts.errors += 1;
+      console.error(error);
+    });
+  }, CAMPAIGN_EVERY_MS);
   const agents = Array.from({ length: AGENTS }, () => {
     const socket = io(`${hub.url}/inbox`, { transports: ['websocket'], forceNew: true, auth: { token } });
     socket.onAny(() => (counts.inboxEvents += 1));
@@ -131,9 +174,9 @@ async function soak(hub: BuiltHub): Promise<boolean> {
   const started = Date.now();
   const samples: { minute: number; memory: MemoryFigures }[] = [];
   console.log(
-    '| minute | RSS MB | heap used MB (lowest) | external MB | web chat | webhooks | inbox events | errors |',
+    '| minute | RSS MB | heap used MB (lowest) | external MB | web chat | webhooks | inbox events | campaigns | errors |',
   );
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   while (Date.now() - started < MINUTES * 60_000) {
     // Heap used is a sawtooth between collections: the period's lowest reading (polled every
     // 5 s) is the nearest to what is live, and what the verdict fits.
@@ -147,7 +190,7 @@ async function soak(hub: BuiltHub): Promise<boolean> {
     const minute = (Date.now() - started) / 60_000;
     samples.push({ minute, memory });
     console.log(
-      `| ${minute.toFixed(1)} | ${(memory.rss / MB).toFixed(0)} | ${(memory.heapUsed / MB).toFixed(1)} | ${(memory.external / MB).toFixed(0)} | ${counts.webchat} | ${counts.webhooks} | ${counts.inboxEvents} | ${counts.errors} |`,
+      `| ${minute.toFixed(1)} | ${(memory.rss / MB).toFixed(0)} | ${(memory.heapUsed / MB).toFixed(1)} | ${(memory.external / MB).toFixed(0)} | ${counts.webchat} | ${counts.webhooks} | ${counts.inboxEvents} | ${counts.campaigns} | ${counts.errors} |`,
     );
     // Churn: a fifth of the visitors leave and new ones arrive (new sessions, new conversations).
     const leaving = visitors.slice(0, Math.ceil(VISITORS / 5));
@@ -155,6 +198,7 @@ async function soak(hub: BuiltHub): Promise<boolean> {
     visitors = [...visitors.slice(leaving.length), ...leaving.map(() => visitor(hub.url, counts))];
   }
   clearInterval(webhooks);
+  clearInterval(campaigns);
   visitors.forEach((socket) => socket.disconnect());
   agents.forEach((socket) => socket.disconnect());
 

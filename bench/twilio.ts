@@ -20,7 +20,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import express from 'express';
@@ -114,6 +114,8 @@ async function listen(server: Server): Promise<string> {
 /** The bare baseline: parse the form, one INSERT, answer. */
 async function baseline(poolConfig: PoolConfig): Promise<{ url: string; close(): Promise<void> }> {
   const pool = new Pool(poolConfig);
+  // An idle connection the server ends (its database dropped) must not end the bench with it.
+  pool.on('error', (error) => console.error(`baseline pool: ${error.message}`));
   await pool.query('CREATE TABLE IF NOT EXISTS bench_baseline (id bigserial PRIMARY KEY, sid text UNIQUE, body text)');
   const app = express();
   app.post('/webhooks/twilio', express.urlencoded({ extended: false }), async (req, res) => {
@@ -143,9 +145,83 @@ async function waitForEmptyQueue(dataSource: DataSource): Promise<{ jobs: number
   return { jobs, seconds: (performance.now() - started) / 1000 };
 }
 
+/** What one hub configuration measured: its maximum-rate sweep and its latency at half that rate. */
+interface HubMeasure {
+  runs: Run[];
+  halfRate: number;
+  halfCount: number;
+  halfRun: number[];
+  history: number;
+  queuedReplies: number;
+  botMessages: number;
+  backlog: { jobs: number; seconds: number };
+}
+
+/**
+ * The hub on a fresh database: flows off (a one-line bot queues a reply to every message) or the
+ * shipped flows on (they are the bot: "hello" starts the welcome flow, later messages answer it).
+ */
+async function measureHub(flows: boolean, fakeUrl: string): Promise<HubMeasure> {
+  const database = await createTestDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    RAPPORT_SECRET: 'bench-secret-that-is-long-enough-for-signing',
+    RAPPORT_DATA_DIR: `/tmp/rapport-bench-${process.pid}`,
+    RAPPORT_SEED_DEMO: 'false',
+    RAPPORT_FLOWS_ENABLED: flows ? 'true' : 'false',
+    TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+    TWILIO_SMS_FROM: '+14155550100',
+    TWILIO_API_URL: fakeUrl,
+    PUBLIC_URL,
+    ...(database.url ? { DATABASE_URL: database.url } : {}),
+  });
+  const app = await createApp(config, { pgliteDataDir: 'memory://', logger: pino({ level: 'silent' }) });
+  let replies = 0;
+  // Flows off: a one-line bot, every message gets a reply through the outbound queue (row + job).
+  if (!flows) {
+    app.bus.on('message.received', async ({ conversation }) => {
+      await app.outbound.send({ conversationId: conversation.id, text: 'Thanks, we got it', authorKind: 'bot' });
+      replies += 1;
+    });
+  }
+  const address = await app.listen();
+  const hubUrl = `http://127.0.0.1:${address.port}/webhooks/twilio`;
+  const prefix = flows ? 'F' : 'O';
+  // A hub in service: its customers are known (their first message, which creates the contact,
+  // is the warm-up) and their conversations have a past (bench/lib/history.ts).
+  await closedLoop(hubUrl, prepare(WARMUP, `${prefix}x`));
+  await app.bus.drain();
+  const history = await seedHistory(app.store.dataSource, HISTORY_PER_CONVERSATION);
+  const botBefore = await countBotMessages(app.store.dataSource);
+  const runs = await profiled(() => sweep(hubUrl, `${prefix}h`));
+  await app.bus.drain();
+  const botMessages = (await countBotMessages(app.store.dataSource)) - botBefore;
+  const queuedReplies = flows ? botMessages : replies - WARMUP;
+  const backlog = await waitForEmptyQueue(app.store.dataSource);
+  const halfRate = best(runs).rate / 2;
+  const halfCount = Math.max(200, Math.round(halfRate * 5));
+  const halfRun = await fixedRate(hubUrl, prepare(halfCount, `${prefix}f`), halfRate);
+  await app.bus.drain();
+  await waitForEmptyQueue(app.store.dataSource);
+  await app.close();
+  await database.drop();
+  return { runs, halfRate, halfCount, halfRun, history, queuedReplies, botMessages, backlog };
+}
+
+async function countBotMessages(dataSource: DataSource): Promise<number> {
+  const [row] = (await dataSource.query("SELECT count(*) AS n FROM messages WHERE author_kind = 'bot'")) as {
+    n: string;
+  }[];
+  return Number(row.n);
+}
+
 async function main(): Promise<void> {
   const database = await createTestDatabase();
   const kind = database.url ? 'PostgreSQL' : 'PGlite';
+  const loadBefore = loadavg()[0];
   const fake = await startFakeTwilioThread();
   const pglite = database.url ? undefined : new PGlite();
   const poolConfig: PoolConfig = database.url
@@ -156,50 +232,13 @@ async function main(): Promise<void> {
   await closedLoop(`${base.url}/webhooks/twilio`, prepare(WARMUP, 'w'));
   const baseRuns = await sweep(`${base.url}/webhooks/twilio`, 'b');
   await base.close();
-
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    RAPPORT_SECRET: 'bench-secret-that-is-long-enough-for-signing',
-    RAPPORT_DATA_DIR: `/tmp/rapport-bench-${process.pid}`,
-    RAPPORT_SEED_DEMO: 'false',
-    RAPPORT_FLOWS_ENABLED: process.env.RAPPORT_FLOWS_ENABLED ?? 'false',
-    TWILIO_ACCOUNT_SID: ACCOUNT_SID,
-    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-    TWILIO_SMS_FROM: '+14155550100',
-    TWILIO_API_URL: fake.url,
-    PUBLIC_URL,
-    ...(database.url ? { DATABASE_URL: database.url } : {}),
-  });
-  const app = await createApp(config, { pgliteDataDir: 'memory://', logger: pino({ level: 'silent' }) });
-  let replies = 0;
-  // A one-line bot: every message gets a reply through the outbound queue (row + job, one transaction).
-  app.bus.on('message.received', async ({ conversation }) => {
-    await app.outbound.send({ conversationId: conversation.id, text: 'Thanks, we got it', authorKind: 'bot' });
-    replies += 1;
-  });
-  const address = await app.listen();
-  const hubUrl = `http://127.0.0.1:${address.port}/webhooks/twilio`;
-  // A hub in service: its customers are known (their first message, which creates the contact,
-  // is the warm-up) and their conversations have a past (bench/lib/history.ts).
-  await closedLoop(hubUrl, prepare(WARMUP, 'x'));
-  await app.bus.drain();
-  const history = await seedHistory(app.store.dataSource, HISTORY_PER_CONVERSATION);
-  const hubRuns = await profiled(() => sweep(hubUrl, 'h'));
-  await app.bus.drain();
-  const queuedReplies = replies - WARMUP;
-  const backlog = await waitForEmptyQueue(app.store.dataSource);
-
-  const [baseBest, hubBest] = [best(baseRuns), best(hubRuns)];
-  const halfRate = hubBest.rate / 2;
-  const halfCount = Math.max(200, Math.round(halfRate * 5));
-  const halfRun = await fixedRate(hubUrl, prepare(halfCount, 'f'), halfRate);
-  await app.bus.drain();
-  await waitForEmptyQueue(app.store.dataSource);
-  await app.close();
   if (pglite) await pglite.close();
   await database.drop();
+
+  // BENCH_FLOWS=false leaves the flows-on hub out; BENCH_FLOWS=only measures it alone.
+  const hubs: { label: string; measure: HubMeasure }[] = [];
+  if (process.env.BENCH_FLOWS !== 'only') hubs.push({ label: 'flows off', measure: await measureHub(false, fake.url) });
+  if (process.env.BENCH_FLOWS !== 'false') hubs.push({ label: 'flows on', measure: await measureHub(true, fake.url) });
   const sent = await fake.close();
 
   const cells = (run: Run) =>
@@ -207,25 +246,37 @@ async function main(): Promise<void> {
   const measured = REQUESTS * CONCURRENCY_LEVELS.length;
   const cpuCells = (cpu: CpuSnapshot) =>
     [cpu.main, cpu.otherThreads, cpu.postgres].map((ms) => ms.toFixed(2)).join(' / ');
-  console.log(
-    [
-      `bench:twilio on ${kind}, ${cpus().length} cores, Node ${process.versions.node}, ${REQUESTS} requests per run`,
-      `hub in service: ${SENDERS} customers with ${history} earlier messages`,
+  const baseBest = best(baseRuns);
+  const lines = [
+    `bench:twilio on ${kind}, ${cpus().length} cores, Node ${process.versions.node}, ${REQUESTS} requests per run`,
+    `hub in service: ${SENDERS} customers with ${hubs[0]?.measure.history ?? 0} earlier messages`,
+    `maximum: baseline (express + one INSERT) ${baseBest.rate.toFixed(0)}/s at ${baseBest.clients} clients; ` +
+      `CPU ms per webhook (main / threads / PostgreSQL) ${cpuCells(baseBest.cpu)}`,
+  ];
+  for (const { label, measure } of hubs) {
+    const hubBest = best(measure.runs);
+    const halfP99 = percentile(measure.halfRun, 99);
+    lines.push(
       '',
+      `hub, ${label}:`,
       '| clients | baseline webhooks/s | p50 ms | p99 ms | hub webhooks/s | p50 ms | p99 ms |',
       '|---|---|---|---|---|---|---|',
-      ...baseRuns.map((run, index) => `| ${run.clients} | ${cells(run)} | ${cells(hubRuns[index])} |`),
-      '',
-      `maximum: baseline (express + one INSERT) ${baseBest.rate.toFixed(0)}/s at ${baseBest.clients} clients; ` +
-        `hub (signed, ingested, event, reply queued) ${hubBest.rate.toFixed(0)}/s at ${hubBest.clients} clients`,
-      `ratio hub/baseline: ${(hubBest.rate / baseBest.rate).toFixed(2)}`,
-      `CPU ms per webhook at the maximum (main thread / load and fake-Twilio threads / PostgreSQL): ` +
-        `baseline ${cpuCells(baseBest.cpu)}, hub ${cpuCells(hubBest.cpu)}`,
-      `replies queued during the runs: ${queuedReplies} of ${measured}; the send workers' backlog (${backlog.jobs} replies) was sent ${backlog.seconds.toFixed(1)} s after the last webhook`,
-      `replies the fake Twilio accepted in all (warm-up, maximum and half-rate runs): ${sent}`,
-      `at half the maximum (${halfRate.toFixed(0)}/s, ${halfCount} requests, open loop): p50 ${percentile(halfRun, 50).toFixed(1)} ms, p99 ${percentile(halfRun, 99).toFixed(1)} ms`,
-    ].join('\n'),
+      ...baseRuns.map((run, index) => `| ${run.clients} | ${cells(run)} | ${cells(measure.runs[index])} |`),
+      `maximum ${hubBest.rate.toFixed(0)}/s at ${hubBest.clients} clients; ratio hub/baseline: ${(hubBest.rate / baseBest.rate).toFixed(2)}; ` +
+        `p99 at the maximum / baseline's p99 at its maximum: ${(percentile(hubBest.latencies, 99) / percentile(baseBest.latencies, 99)).toFixed(2)}`,
+      `CPU ms per webhook at the maximum (main / threads / PostgreSQL): ${cpuCells(hubBest.cpu)}`,
+      `replies during the runs: ${measure.queuedReplies} for ${measured} webhooks (bot messages written: ${measure.botMessages}); ` +
+        `the send workers' backlog (${measure.backlog.jobs}) was sent ${measure.backlog.seconds.toFixed(1)} s after the last webhook`,
+      `at half the maximum (${measure.halfRate.toFixed(0)}/s, ${measure.halfCount} requests, open loop): ` +
+        `p50 ${percentile(measure.halfRun, 50).toFixed(1)} ms, p99 ${halfP99.toFixed(1)} ms`,
+    );
+  }
+  lines.push(
+    '',
+    `replies the fake Twilio accepted in all: ${sent}`,
+    `load average (1 min) before / after: ${loadBefore.toFixed(2)} / ${loadavg()[0].toFixed(2)}`,
   );
+  console.log(lines.join('\n'));
   process.exit(0);
 }
 

@@ -40,7 +40,7 @@ import { resolveSecret } from './secret';
 import { seedDemoData, type SeedResult } from './seed/demo-data';
 import { registerSlack } from './slack/register-slack';
 import { ConsentStore } from './store/contacts/consent-store';
-import { embeddedClusterExists, openStore, type Store } from './store/data-source';
+import { openStore, type Store } from './store/data-source';
 import { DatabaseHealthStore } from './store/database-health-store';
 import { migrateExclusively } from './store/migrations';
 
@@ -57,6 +57,11 @@ export interface AppOptions {
   clock?: () => Date;
   /** The contact import worker's chunk size, lease and polling (tests make chunks small). */
   imports?: ImportWorkerOptions;
+  /**
+   * The database was migrated and seeded already, by another process (`prepareDatabase` in
+   * main.ts's first-start child): what its seeding answered, used instead of seeding here.
+   */
+  prepared?: SeedResult;
 }
 
 export interface App {
@@ -104,44 +109,68 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const log = options.logger ?? createLogger(config.LOG_LEVEL);
   // Until the hub is assembled there is nobody to tell of a lost connection but the log.
   let connectionLost = (): void => undefined;
-  const storeOptions = {
-    databaseUrl: config.DATABASE_URL,
-    pgliteDataDir: options.pgliteDataDir ?? path.join(config.RAPPORT_DATA_DIR, 'pglite'),
-    pgliteDump: options.pgliteDump,
-    poolSize: config.DATABASE_POOL_SIZE,
+  const store = await openStore({
+    ...storeOptionsOf(config, options),
     onConnectionError: (error: Error) => {
       log.warn({ err: error }, 'database connection lost');
       connectionLost();
     },
-  };
-  const createsEmbeddedCluster = !storeOptions.databaseUrl && !embeddedClusterExists(storeOptions.pgliteDataDir);
-  let store = await openStore(storeOptions);
+  });
   try {
     const shouldSeed = config.RAPPORT_SEED_DEMO ?? store.kind === 'pglite';
-    // Of several processes starting at once, one migrates (and seeds) while the others wait.
-    const seed = await migrateExclusively(store.dataSource, async () =>
-      shouldSeed
-        ? await seedDemoData(store.dataSource, {
-            email: config.RAPPORT_ADMIN_EMAIL,
-            password: config.RAPPORT_ADMIN_PASSWORD,
-          })
-        : { seeded: false },
-    );
-    if (createsEmbeddedCluster && seed.seeded) {
-      // initdb, the migrations and the demo data grow PGlite's WebAssembly memory, which never
-      // shrinks: a newcomer's first start idled ~120 MB above a restart (bench:memory). Reopening the
-      // new cluster once gives that first start a restart's footprint, for a second or two of start
-      // time. Without demo data (production, the test suite's restartable hubs) the next restart
-      // does the same, and starts stay quick.
-      await store.close();
-      store = await openStore(storeOptions);
-    }
+    const seed = await migrateAndSeed(store, config, options.prepared);
     const app = await assemble(config, log, store, seed, options, twilioSandboxWanted(config, shouldSeed));
     connectionLost = () => app.databaseWatch?.suspect();
     return app;
   } catch (error) {
     await store.close().catch(() => undefined);
     throw error;
+  }
+}
+
+/** Where PGlite keeps its cluster: `RAPPORT_DATA_DIR/pglite`, unless a test says otherwise. */
+export function embeddedDataDir(config: Config, options: Pick<AppOptions, 'pgliteDataDir'> = {}): string {
+  return options.pgliteDataDir ?? path.join(config.RAPPORT_DATA_DIR, 'pglite');
+}
+
+function storeOptionsOf(config: Config, options: Pick<AppOptions, 'pgliteDataDir' | 'pgliteDump'>) {
+  return {
+    databaseUrl: config.DATABASE_URL,
+    pgliteDataDir: embeddedDataDir(config, options),
+    pgliteDump: options.pgliteDump,
+    poolSize: config.DATABASE_POOL_SIZE,
+  };
+}
+
+/**
+ * Migrates and, where wanted (`RAPPORT_SEED_DEMO`, by default on PGlite), seeds the demo data; of
+ * several processes starting at once, one migrates and seeds while the others wait.
+ */
+async function migrateAndSeed(store: Store, config: Config, prepared?: SeedResult): Promise<SeedResult> {
+  const shouldSeed = config.RAPPORT_SEED_DEMO ?? store.kind === 'pglite';
+  return migrateExclusively(store.dataSource, async () => {
+    if (prepared) return prepared;
+    return shouldSeed
+      ? await seedDemoData(store.dataSource, {
+          email: config.RAPPORT_ADMIN_EMAIL,
+          password: config.RAPPORT_ADMIN_PASSWORD,
+        })
+      : { seeded: false };
+  });
+}
+
+/**
+ * Creates, migrates and seeds the database and closes it again: what a first start on a new
+ * embedded cluster runs in a process of its own (main.ts). initdb, the migrations and the demo data
+ * grow PGlite's WebAssembly memory, which never shrinks: done in the hub's own process, they left a
+ * newcomer's first start idling 170 MB above a restart (bench:memory).
+ */
+export async function prepareDatabase(config: Config): Promise<SeedResult> {
+  const store = await openStore(storeOptionsOf(config, {}));
+  try {
+    return await migrateAndSeed(store, config);
+  } finally {
+    await store.close();
   }
 }
 
@@ -293,7 +322,7 @@ async function assemble(
     log,
     autoFollowUp: config.FEEDBACK_AUTO_FOLLOW_UP,
   });
-  const segments = registerSegments({ dataSource });
+  const segments = registerSegments({ dataSource, log });
   const segmentPredicate = (segmentId: string, alias: string, firstParam: number, now: Date) =>
     segments.store.membershipSql(segmentId, alias, firstParam, now);
   // Campaigns and lifecycle automations: /api/campaigns, /api/automations and their senders.
@@ -380,6 +409,7 @@ async function assemble(
           readiness.serving();
           databaseWatch?.start();
           campaigns.start();
+          segments.windows.start();
           experiments.start().then(
             () => resolve(http.address() as AddressInfo),
             (error: unknown) => reject(error instanceof Error ? error : new Error(String(error))),
@@ -410,6 +440,7 @@ async function assemble(
       http.closeAllConnections();
       await httpClosed;
       await campaigns.stop();
+      await segments.windows.stop();
       await experiments.stop();
       await flows?.close();
       await bus.drain();

@@ -1,6 +1,10 @@
 import 'reflect-metadata';
-import { createApp, type App } from './app';
-import { ConfigError, loadConfig } from './config';
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import { createApp, embeddedDataDir, type App } from './app';
+import { ConfigError, loadConfig, type Config } from './config';
+import type { SeedResult } from './seed/demo-data';
+import { embeddedClusterExists } from './store/data-source';
 
 /** Starts the hub: `npm start`. */
 async function main(): Promise<void> {
@@ -53,7 +57,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 
-  const app = await createApp(config);
+  const app = await createApp(config, { prepared: await prepareFirstStart(config) });
   hub.app = app;
   if (stopping) {
     await app.close();
@@ -83,6 +87,29 @@ async function main(): Promise<void> {
     );
   }
   console.log(`${lines.join('\n')}\n`);
+}
+
+/**
+ * A first start on a new embedded cluster (`npm install && npm start`): initdb, the migrations and
+ * the demo data run in a child process (src/prepare-database.ts), so the memory they grow in
+ * PGlite's WebAssembly heap, which never shrinks, leaves with it; the hub then opens the prepared
+ * cluster as it would on any restart. Anything else needs no preparing (undefined).
+ */
+async function prepareFirstStart(config: Config): Promise<SeedResult | undefined> {
+  if (config.DATABASE_URL || embeddedClusterExists(embeddedDataDir(config))) return undefined;
+  // The same runtime and loader this process runs under (node on dist/, or tsx on src/).
+  const child = fork(path.join(__dirname, `prepare-database${path.extname(__filename)}`), [], {
+    execArgv: process.execArgv,
+    stdio: 'inherit',
+  });
+  let seed: SeedResult | undefined;
+  child.on('message', (message) => (seed = message as SeedResult));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  if (code !== 0 || !seed) throw new Error(`preparing the embedded database failed (exit code ${code})`);
+  return seed;
 }
 
 main().catch((error: unknown) => {

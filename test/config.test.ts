@@ -1,3 +1,4 @@
+// @database-free: opens no database, so it runs in the PGlite pass only (jest.config.js).
 import { ConfigError, loadConfig } from '../src/config';
 
 describe('configuration', () => {

@@ -16,5 +16,8 @@ export function createTwilioClient(
   const httpClient = new TwilioHttpClient({ timeoutMs: 15_000, baseUrl });
   // Retries are the outbound queue's job (durable, with backoff): the SDK must not retry 429s itself.
   const client = twilio(accountSid, authToken, { httpClient, autoRetry: false });
+  // The SDK loads each resource on first use (about 30 ms for Messages): loaded now, the first
+  // reply or campaign message does not pay it (a paced campaign's first slot would slip by that).
+  client.messages.get('MM00000000000000000000000000000000');
   return { client, close: () => httpClient.close() };
 }

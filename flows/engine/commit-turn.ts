@@ -64,8 +64,10 @@ export async function commitTurn(tx: ConversationTx, { flow, result }: { flow: C
         });
         break;
       case 'handoff': {
+        const note = { team: effect.team, reason: effect.reason, summary: effect.summary };
         const view = await tx.setHandledBy('human', effect.team);
-        handoff = { conversation: view, team: effect.team, reason: effect.reason, summary: effect.summary };
+        await tx.recordHandoff(note);
+        handoff = { conversation: view, ...note };
         break;
       }
       case 'send':

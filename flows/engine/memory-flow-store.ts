@@ -1,6 +1,13 @@
 import type { ConversationView } from '../../src/core/events';
 import { applyPatch } from './engine';
-import type { ConversationTx, ExposureRecord, FeedbackRecord, FlowStore, FeedbackRequestRecord } from './ports';
+import type {
+  ConversationTx,
+  ExposureRecord,
+  FeedbackRecord,
+  FlowStore,
+  FeedbackRequestRecord,
+  HandoffNote,
+} from './ports';
 import type { ContactProfile, ConversationInfo, RunState } from './types';
 
 /**
@@ -16,6 +23,8 @@ export class MemoryFlowStore implements FlowStore {
   readonly feedback: FeedbackRecord[] = [];
   readonly feedbackRequests: FeedbackRequestRecord[] = [];
   readonly exposures: ExposureRecord[] = [];
+  /** Each conversation's latest handoff note. */
+  readonly handoffs = new Map<string, HandoffNote>();
   private sequence = 0;
 
   /** The saved segments each contact is in (by contact id), set by tests: no rules in memory. */
@@ -80,6 +89,9 @@ export class MemoryFlowStore implements FlowStore {
       },
       recordExposure: async (exposure) => {
         pending.push(() => this.exposures.push(exposure));
+      },
+      recordHandoff: async (handoff) => {
+        pending.push(() => this.handoffs.set(conversationId, handoff));
       },
       setHandledBy: async (handledBy, team) => {
         const updated = { ...conversation, handledBy, team: team ?? conversation.team };

@@ -75,6 +75,15 @@ export interface ConversationTx {
   recordExposure(exposure: ExposureRecord): Promise<void>;
   /** Marks the conversation as handled by people (or by the bot again) and returns its new view. */
   setHandledBy(handledBy: 'bot' | 'human', team?: string | null): Promise<ConversationView>;
+  /** Keeps why the bot handed over and what it learned, with the conversation (the inbox's banner). */
+  recordHandoff(handoff: HandoffNote): Promise<void>;
+}
+
+/** A handoff's reason and summary, as the inbox's banner shows them. */
+export interface HandoffNote {
+  team: string | null;
+  reason: string;
+  summary: Record<string, string>;
 }
 
 /** Where runs, flow versions and what flows learn are kept. */

@@ -30,11 +30,13 @@ export class NaturalRecognizer implements Recognizer {
   }
 
   classify(text: string): Recognition {
-    const known = stems(text).filter((stem) => this.vocabulary.has(stem));
+    const words = stems(text);
+    const known = words.filter((stem) => this.vocabulary.has(stem));
     if (known.length === 0) return { intent: null, confidence: 0 };
     // One class leaves Bayes nothing to compare: the share of the text's words the examples know is the confidence.
-    if (this.single) return { intent: this.single, confidence: known.length / stems(text).length };
-    const ranked = this.classifier.getClassifications(text);
+    if (this.single) return { intent: this.single, confidence: known.length / words.length };
+    // The stems, not the text: the classifier would tokenize and stem it again.
+    const ranked = this.classifier.getClassifications(words);
     const total = ranked.reduce((sum, item) => sum + item.value, 0);
     if (ranked.length === 0 || total <= 0) return { intent: null, confidence: 0 };
     return { intent: ranked[0].label, confidence: ranked[0].value / total };

@@ -8,6 +8,7 @@ import { flowEventOf, type AutomationTrigger } from './automation-triggers';
 import type { CampaignMessage } from './campaign-schemas';
 import { campaignScope, Personalizer } from './personalize';
 import { decideSend, type CampaignContent, type SendingPolicy } from './send-decision';
+import { rememberedOpenings } from './sending-window';
 
 /**
  * Starts a flow in a conversation (the flow runtime's runner), when flows are on; `event` is what
@@ -44,11 +45,15 @@ export interface CampaignDispatcherOptions {
  */
 export class CampaignDispatcher {
   private readonly personalizer = new Personalizer();
+  /** Most of a round's contacts share a handful of zones: each zone's opening is worked out once per moment. */
+  private readonly openings = rememberedOpenings();
   private readonly clock: () => Date;
   private readonly batchSize: number;
   private readonly tickMs: number;
   private readonly horizonMs: number;
   private readonly lockSeconds: number;
+  /** How long the last round took to write its messages and jobs (see `bookingFrom`). */
+  private lastWriteMs = FIRST_WRITE_GUESS_MS;
   private timer?: NodeJS.Timeout;
   private round?: Promise<unknown>;
   private stopped = true;
@@ -95,21 +100,45 @@ export class CampaignDispatcher {
 
   /** One round; answers how many recipients it claimed (tests drive rounds with a clock of their own). */
   async runOnce(): Promise<number> {
-    const now = this.clock();
-    const due = await this.deps.sends.claimDue(now, this.batchSize, this.lockSeconds);
-    if (due.length > 0) await this.dispatch(due, now);
+    const round = await this.prepare(this.clock(), NO_CONTACTS);
+    await this.write(round);
     await this.deps.campaigns.completeFinished();
-    return due.length;
+    return round.claimed;
+  }
+
+  /**
+   * Rounds back to back while they come full, each round's claim, decisions and rendering
+   * overlapping the previous round's writes (one core computes while the database writes). A
+   * contact whose message is still being written is left to a later round, where the caps see it.
+   */
+  private async runRounds(): Promise<number> {
+    let writing: { done: Promise<void>; contacts: ReadonlySet<string> } | null = null;
+    let claimed = 0;
+    try {
+      do {
+        const round = await this.prepare(this.clock(), writing?.contacts ?? NO_CONTACTS);
+        await writing?.done;
+        claimed = round.claimed;
+        writing = { done: this.write(round).catch((error: unknown) => this.failed(error)), contacts: round.contacts };
+      } while (claimed === this.batchSize && !this.stopped);
+    } finally {
+      await writing?.done;
+    }
+    await this.deps.campaigns.completeFinished();
+    return claimed;
+  }
+
+  private failed(error: unknown): void {
+    this.deps.log.warn({ err: error }, 'campaign round failed');
   }
 
   private schedule(delay: number): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       if (this.round) return this.schedule(this.tickMs);
-      this.round = this.runOnce()
-        .then((claimed) => claimed)
+      this.round = this.runRounds()
         .catch((error: unknown) => {
-          this.deps.log.warn({ err: error }, 'campaign round failed');
+          this.failed(error);
           return 0;
         })
         .finally(() => (this.round = undefined));
@@ -121,15 +150,47 @@ export class CampaignDispatcher {
     this.timer.unref();
   }
 
-  private async dispatch(due: DueRecipient[], now: Date): Promise<void> {
+  /**
+   * Claims a batch and decides it: skipped and postponed recipients are written at once; the
+   * rest get their pace slots and rendered messages, for `write`. `busy`: contacts whose message
+   * another round is still writing (left for later).
+   */
+  private async prepare(now: Date, busy: ReadonlySet<string>): Promise<PreparedRound> {
+    const due = await this.deps.sends.claimDue(now, this.batchSize, this.lockSeconds);
+    const round: PreparedRound = {
+      now,
+      claimed: due.length,
+      contacts: new Set(),
+      outgoing: [],
+      flowStarts: [],
+      later: [],
+    };
+    if (due.length > 0) await this.decide(due, busy, round);
+    return round;
+  }
+
+  /** Writes a prepared round: messages and jobs, flows started, the recipients left for later let go. */
+  private async write(round: PreparedRound): Promise<void> {
+    const started = performance.now();
+    const { sent } = await this.deps.sends.send(round.outgoing);
+    if (round.outgoing.length > 0) this.lastWriteMs = performance.now() - started;
+    await this.deps.outbound.announce(
+      sent.map(({ message }) => messageView(message)),
+      round.outgoing.map((item) => item.runAfter),
+    );
+    await this.startFlows(round.flowStarts, round.now);
+    await this.deps.sends.release(round.later);
+  }
+
+  private async decide(due: DueRecipient[], busy: ReadonlySet<string>, round: PreparedRound): Promise<void> {
+    const { now, later, outgoing, flowStarts } = round;
     const campaigns = new Map<string, CampaignRecord | null>();
     for (const id of new Set(due.map((recipient) => recipient.campaignId))) {
       campaigns.set(id, await this.deps.campaigns.find(id));
     }
     // One message per contact per round: a second campaign's message waits for the next round,
     // where the caps see the first.
-    const seen = new Set<string>();
-    const later: string[] = [];
+    const seen = round.contacts;
     const postpone: Parameters<CampaignSendStore['postpone']>[0] = [];
     const skip: Parameters<CampaignSendStore['skip']>[0] = [];
     const sending = new Map<
@@ -139,7 +200,7 @@ export class CampaignDispatcher {
 
     for (const recipient of due) {
       const campaign = campaigns.get(recipient.campaignId);
-      if (!campaign || seen.has(recipient.contactId)) {
+      if (!campaign || seen.has(recipient.contactId) || busy.has(recipient.contactId)) {
         later.push(recipient.id);
         continue;
       }
@@ -150,7 +211,7 @@ export class CampaignDispatcher {
         'flowId' in message
           ? { text: `flow:${message.flowId}` }
           : { text: message.text, template: 'template' in message ? message.template : undefined };
-      const decision = decideSend(recipient, campaign, content, this.options.policy, now);
+      const decision = decideSend(recipient, campaign, content, this.options.policy, now, this.openings);
       if (decision.action === 'skip') skip.push({ recipientId: recipient.id, reason: decision.reason });
       else if (decision.action === 'hold')
         postpone.push({ recipientId: recipient.id, until: decision.until, state: 'held', reason: decision.reason });
@@ -166,15 +227,13 @@ export class CampaignDispatcher {
     await this.deps.sends.skip(skip);
     await this.deps.sends.postpone(postpone);
 
-    const outgoing: OutgoingCampaignMessage[] = [];
     const renderFailed: Parameters<CampaignSendStore['skip']>[0] = [];
-    const flowStarts: FlowStart[] = [];
     for (const [channel, group] of sending) {
       const slots = await this.deps.sends.reserveSlots(
         channel,
         group.length,
         this.options.rates[channel],
-        now,
+        this.bookingFrom(),
         this.horizonMs,
       );
       group.slice(slots.length).forEach((item) => later.push(item.recipient.id));
@@ -213,13 +272,16 @@ export class CampaignDispatcher {
       });
     }
     await this.deps.sends.skip(renderFailed);
-    const { sent } = await this.deps.sends.send(outgoing);
-    await this.deps.outbound.announce(
-      sent.map(({ message }) => messageView(message)),
-      outgoing.map((item) => item.runAfter),
-    );
-    await this.startFlows(flowStarts, now);
-    await this.deps.sends.release(later);
+  }
+
+  /**
+   * The earliest moment a slot may be booked for: after this round's rows can be committed (the
+   * previous round's write, then this one's). A slot booked for a moment that passes before its job
+   * is committed would leave with the next one at once, faster than the sender's pace.
+   */
+  private bookingFrom(): Date {
+    const leadMs = Math.min(this.horizonMs / 2, Math.max(MIN_BOOKING_LEAD_MS, 2 * this.lastWriteMs));
+    return new Date(this.clock().getTime() + leadMs);
   }
 
   private async startFlows(starts: FlowStart[], now: Date): Promise<void> {
@@ -241,6 +303,24 @@ export class CampaignDispatcher {
     }
   }
 }
+
+/** Before a round has been written, the guess of how long writing one takes. */
+const FIRST_WRITE_GUESS_MS = 250;
+const MIN_BOOKING_LEAD_MS = 100;
+
+/** A claimed batch, decided and rendered, waiting to be written. */
+interface PreparedRound {
+  now: Date;
+  claimed: number;
+  /** The contacts this round sends to (one message each). */
+  contacts: Set<string>;
+  outgoing: OutgoingCampaignMessage[];
+  flowStarts: FlowStart[];
+  /** Claimed but not decided this round: let go for the next. */
+  later: string[];
+}
+
+const NO_CONTACTS: ReadonlySet<string> = new Set();
 
 interface FlowStart {
   recipientId: string;

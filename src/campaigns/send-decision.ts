@@ -56,7 +56,8 @@ const PHONE_CHANNELS: readonly ('sms' | 'whatsapp')[] = ['sms', 'whatsapp'];
  * which the hub only records with its evidence; transactional: no opt-out), WhatsApp's 24-hour
  * window (free text inside it, a template outside it, and no marketing template to +1 numbers),
  * the sending window in every zone the contact may be in (held until it opens), and the marketing
- * caps (deferred, or skipped when the campaign says so). Pure: the clock and the facts come in.
+ * caps (deferred, or skipped when the campaign says so). Pure: the clock and the facts come in
+ * (`openings`: nextOpening, or a remembering one for a batch decided at one moment).
  */
 export function decideSend(
   recipient: ContactSendingFacts,
@@ -64,6 +65,7 @@ export function decideSend(
   content: CampaignContent,
   policy: SendingPolicy,
   at: Date,
+  openings: typeof nextOpening = nextOpening,
 ): SendDecision {
   const marketing = terms.purpose === 'marketing';
   const candidates = terms.channel === 'auto' ? byLastActivity(recipient) : [terms.channel];
@@ -81,7 +83,7 @@ export function decideSend(
   if (!chosen) return { action: 'skip', reason: firstRefusal ?? 'no_number' };
 
   const whereabouts = { timeZone: recipient.contact.timeZone, phone: chosen.address };
-  const opening = nextOpening(
+  const opening = openings(
     at,
     possibleTimeZones(whereabouts, policy.defaultTimeZones),
     sendingWindowFor(whereabouts, policy.baseRule),

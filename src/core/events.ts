@@ -52,6 +52,8 @@ export interface HubEvents {
     conversationId: string;
     status: MessageStatus;
     errorCode: string | null;
+    /** Who the conversation was for when the status moved (for telling them without a lookup). */
+    audience?: { assigneeId: string | null; team: string | null };
   };
   /** A contact opted out of (or back into) messages on one channel. */
   'consent.changed': {

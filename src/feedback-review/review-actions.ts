@@ -103,8 +103,8 @@ export class FeedbackReviewActions {
       if (agentId && !(await this.assignees.isActive(agentId, tx))) {
         throw new AppError('VALIDATION_FAILED', 'agentId: no active user with that id');
       }
-      // The conversation first, then the rating: the order a flow's turn takes them in when it
-      // adds a comment to that rating. The other order deadlocked with it.
+      // The conversation first (its turn lock, then its row), then the rating: the order a flow's
+      // turn takes them in when it adds a comment to that rating. The other order deadlocked with it.
       const landing = conversationId ? await this.conversations.lockFollowUpLanding(tx, conversationId) : null;
       const rating = await this.feedback.lockForFollowUp(tx, feedbackId);
       if (!rating || (options.automatic && rating.followUpAt !== null)) return null;

@@ -134,8 +134,9 @@ export class InboxRealtime {
     const { bus } = this.deps;
     bus.on('message.received', (event) => this.messageCreated(event.message, event.isNewConversation));
     bus.on('message.created', (event) => this.messageCreated(event.message, false));
-    bus.on('message.status', async (event) => {
-      const audience = await this.audienceOf(event.conversationId);
+    bus.on('message.status', async ({ audience: known, ...event }) => {
+      if (this.nobodyListening()) return;
+      const audience = known ?? (await this.audienceOf(event.conversationId));
       if (audience) this.to(audience).emit('message.status', event);
     });
     bus.on('conversation.updated', ({ conversation, previous }) => {

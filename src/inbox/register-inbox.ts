@@ -137,12 +137,10 @@ export function registerInbox(deps: InboxDeps): Inbox {
   deps.express.use(inboxPageRouter());
   realtime.attach(deps.io);
 
-  // The handoff is stored before agents hear of it, so the conversation they fetch shows the banner.
+  // The handoff was stored by the turn that made it, in its transaction (conversation-turn.ts), so
+  // any read of the conversation since that commit carries the banner.
   const handoffs = new HandoffStore(dataSource);
-  bus.on('conversation.handoff', async (event) => {
-    await handoffs.record({ ...event, conversationId: event.conversation.id });
-    await realtime.handedOff(event);
-  });
+  bus.on('conversation.handoff', (event) => realtime.handedOff(event));
   bus.on('conversation.updated', async ({ conversation }) => {
     if (conversation.handledBy === 'bot') await handoffs.forgetIfBotHasIt(conversation.id);
   });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import argon2 from 'argon2';
 import type { DataSource } from 'typeorm';
 import { DemoDataStore, type DemoContact, type DemoLine, type DemoSegment } from '../store/demo-data-store';
+import { hashPassword } from '../auth/passwords';
 
 export interface SeedResult {
   seeded: boolean;
@@ -122,10 +122,14 @@ export async function seedDemoData(
   dataSource: DataSource,
   admin: { email: string; password?: string },
 ): Promise<SeedResult> {
+  const store = new DemoDataStore(dataSource);
+  // Every restart passes here: the password is hashed (argon2, 19 MiB and a third of a second)
+  // only for a hub that may still be empty. seedOnce checks again under its lock.
+  if (await store.hasUsers()) return { seeded: false };
   const password = admin.password ?? randomBytes(9).toString('base64url');
   const email = admin.email.toLowerCase();
-  const seeded = await new DemoDataStore(dataSource).seedOnce({
-    admin: { email, name: 'Demo Admin', passwordHash: await argon2.hash(password) },
+  const seeded = await store.seedOnce({
+    admin: { email, name: 'Demo Admin', passwordHash: await hashPassword(password) },
     contacts: DEMO_CONTACTS,
     sample: SAMPLE_CONVERSATION,
     segments: DEMO_SEGMENTS,

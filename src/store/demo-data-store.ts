@@ -50,6 +50,16 @@ export interface DemoData {
 export class DemoDataStore {
   constructor(private readonly dataSource: DataSource) {}
 
+  /** Whether the hub has users already (then it is seeded, or was set up without the demo). */
+  async hasUsers(): Promise<boolean> {
+    const [row] = await queryRows<{ found: boolean }>(
+      this.dataSource.manager,
+      'SELECT EXISTS (SELECT 1 FROM users) AS found',
+      [],
+    );
+    return row.found;
+  }
+
   /** Seeds and answers true, or answers false when the hub already has users. */
   seedOnce(data: DemoData): Promise<boolean> {
     return this.dataSource.transaction(async (tx) => {

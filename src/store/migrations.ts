@@ -28,6 +28,9 @@ import { Campaigns1796700000000 } from '../../migrations/1796700000000-Campaigns
 import { Automations1796710000000 } from '../../migrations/1796710000000-Automations';
 import { EventRollups1796800000000 } from '../../migrations/1796800000000-EventRollups';
 import { Experiments1796830000000 } from '../../migrations/1796830000000-Experiments';
+import { StoredTags1796900000000 } from '../../migrations/1796900000000-StoredTags';
+import { EventSumsByContact1796910000000 } from '../../migrations/1796910000000-EventSumsByContact';
+import { EventSumWindows1796920000000 } from '../../migrations/1796920000000-EventSumWindows';
 
 /** Every migration in order; a schema change adds one file in migrations/ and one line here. */
 export const MIGRATIONS = [
@@ -59,6 +62,9 @@ export const MIGRATIONS = [
   Automations1796710000000,
   EventRollups1796800000000,
   Experiments1796830000000,
+  StoredTags1796900000000,
+  EventSumsByContact1796910000000,
+  EventSumWindows1796920000000,
 ];
 
 /**

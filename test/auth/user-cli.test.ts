@@ -2,15 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runUserCommand } from '../../scripts/user';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { createMigratedTestDatabase, type TestDatabase } from '../helpers/database';
+import { fillMigratedPgliteFolder } from '../helpers/migrated-template';
 
 let database: TestDatabase;
 let dataDir: string;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  // A database as the hub's first start leaves it: what the CLI does on it is the subject.
+  database = await createMigratedTestDatabase();
   dataDir = mkdtempSync(path.join(tmpdir(), 'rapport-cli-'));
+  if (!database.url) await fillMigratedPgliteFolder(path.join(dataDir, 'pglite'));
   env = { RAPPORT_DATA_DIR: dataDir, ...(database.url ? { DATABASE_URL: database.url } : {}) };
 });
 afterAll(async () => {

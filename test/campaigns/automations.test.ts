@@ -119,9 +119,15 @@ describe('the birthday automation', () => {
     });
     await asManager('POST', `/automations/${created.body.id}/on`);
     await at('2026-07-20T13:00:00Z'); // 09:00 in New York
-    // The flow's own greeting (its first step), not a text automation's wish.
+    // The flow's own greeting (its first step) and then its offer, not a text automation's wish.
+    // Both replies of the turn are queued together and paced one per second on SMS, so the test
+    // waits for the pair rather than trying to catch the moment only the first is out.
     await eventually(
-      () => expect(textsTo('+12125553333')).toEqual([expect.stringMatching(/^Happy birthday, Ada! 🎂/)]),
+      () =>
+        expect(textsTo('+12125553333')).toEqual([
+          expect.stringMatching(/^Happy birthday, Ada! 🎂/),
+          expect.stringMatching(/^Would you like .*\?\n\n1\. Yes\n2\. No$/),
+        ]),
       15_000,
     );
     const [run] = await env.query<{ flow_id: string; trigger: { event: string } }>(

@@ -1,3 +1,4 @@
+// @database-free: opens no database, so it runs in the PGlite pass only (jest.config.js).
 import fc from 'fast-check';
 import {
   SENDING_RULES,

@@ -1,3 +1,4 @@
+// @database-free: opens no database, so it runs in the PGlite pass only (jest.config.js).
 import { type ArmData, decide, type DecisionConfig } from '../../src/experiments/decide';
 import { sequentialLift, twoProportionZTest } from '../../src/experiments/statistics';
 

@@ -1,3 +1,4 @@
+// @database-free: opens no database, so it runs in the PGlite pass only (jest.config.js).
 import { plannedPower } from '../../src/experiments/planned-power';
 import { minimumDetectableEffect, requiredSamplePerArm } from '../../src/experiments/statistics';
 

@@ -1,3 +1,4 @@
+// @database-free: opens no database, so it runs in the PGlite pass only (jest.config.js).
 import { type Counts, sequentialLift, twoProportionZTest, wilsonInterval } from '../../src/experiments/statistics';
 
 /**

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { createApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createMigratedTestDatabase, type TestDatabase } from '../helpers/database';
+import { fillMigratedPgliteFolder } from '../helpers/migrated-template';
 
 /**
  * A hub that can be stopped and started again on the same database: PGlite in a folder on disk,
@@ -22,6 +23,7 @@ export class RestartableHub {
 
   async start(): Promise<App> {
     this.database ??= await createMigratedTestDatabase();
+    if (!this.database.url) await fillMigratedPgliteFolder(path.join(this.dataDir, 'pglite'));
     const config = loadConfig({
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',

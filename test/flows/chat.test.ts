@@ -1,3 +1,4 @@
+// @database-free: `npm run chat` brings its own embedded PGlite whatever the pass, so this runs in the PGlite pass only (jest.config.js).
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 

@@ -1,3 +1,4 @@
+// @database-free: opens no database, so it runs in the PGlite pass only (jest.config.js).
 import { engineHarness } from './engine-harness';
 
 const flow = (steps: string) => `id: c\nname: C\ntriggers: [{ type: keyword, keywords: [go] }]\nsteps:\n${steps}`;

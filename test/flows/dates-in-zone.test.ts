@@ -1,3 +1,4 @@
+// @database-free: opens no database, so it runs in the PGlite pass only (jest.config.js).
 import { engineHarness } from './engine-harness';
 import { askDateFlow as askDate } from './sample-flows';
 

@@ -1,3 +1,4 @@
+// @database-free: opens no database, so it runs in the PGlite pass only (jest.config.js).
 import { parseReply } from '../../flows/engine/reply-parsers';
 import { channelCapabilities } from '../../channels/capabilities';
 import { renderForChannel } from '../../flows/engine/render';

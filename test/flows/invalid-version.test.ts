@@ -1,3 +1,4 @@
+// @database-free: opens no database, so it runs in the PGlite pass only (jest.config.js).
 import type { RunState } from '../../flows/engine/types';
 import { engineHarness } from './engine-harness';
 import { teaOrCoffeeSurvey } from './sample-flows';

@@ -7,7 +7,8 @@ import { loadFlowsFromDir, parseFlow, type FlowIssue } from '../../flows/schema/
 import pino from 'pino';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
-import { createTestDatabase } from '../helpers/database';
+import { createMigratedTestDatabase } from '../helpers/database';
+import { migratedPgliteDump } from '../helpers/migrated-template';
 
 const FLOWS_DIR = path.resolve(__dirname, '../../flows');
 
@@ -155,7 +156,7 @@ describe('flow files', () => {
 
   it('stops the hub from starting when a flow or one of its templates is invalid, naming file, line and step', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'rapport-flows-'));
-    const database = await createTestDatabase();
+    const database = await createMigratedTestDatabase();
     try {
       writeFileSync(
         path.join(dir, 'bad.yaml'),
@@ -173,9 +174,11 @@ describe('flow files', () => {
         RAPPORT_FLOWS_DIR: dir,
         ...(database.url ? { DATABASE_URL: database.url } : {}),
       });
-      const failure = await createApp(config, { pgliteDataDir: 'memory://', logger: pino({ level: 'silent' }) }).catch(
-        (error: unknown) => error,
-      );
+      const failure = await createApp(config, {
+        pgliteDataDir: 'memory://',
+        pgliteDump: migratedPgliteDump(),
+        logger: pino({ level: 'silent' }),
+      }).catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(AppError);
       expect((failure as AppError).message).toMatch(/bad\.yaml:6:12 \(step "ask_age"\) steps\.0\.input/);
       expect((failure as AppError).message).toMatch(

@@ -1,6 +1,8 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
 import { Client } from 'pg';
 import { openStore } from '../../src/store/data-source';
 
@@ -58,6 +60,21 @@ async function createTemplateDatabase(serverUrl: string): Promise<string> {
 export function migratedPgliteDump(): Blob | undefined {
   const file = process.env[DUMP_PATH_VARIABLE];
   return file ? new Blob([readFileSync(file)]) : undefined;
+}
+
+/**
+ * Fills an embedded data folder (the `pglite` folder in RAPPORT_DATA_DIR) with the migrated
+ * database, as the hub's first start leaves it, for suites whose subject is what comes after the
+ * first start (a restart, a CLI on the folder, a backup): unpacking the dump takes well under a
+ * second, initdb and every migration on disk take seconds. A folder that exists is left alone.
+ */
+export async function fillMigratedPgliteFolder(folder: string): Promise<void> {
+  const dump = migratedPgliteDump();
+  if (!dump || existsSync(folder)) return;
+  mkdirSync(path.dirname(folder), { recursive: true });
+  const pglite = new PGlite({ dataDir: folder, loadDataDir: dump, extensions: { pgcrypto } });
+  await pglite.waitReady;
+  await pglite.close();
 }
 
 /** The migrated PostgreSQL database to copy, when global setup made one. */

@@ -81,8 +81,8 @@ describe('importing a CSV file of contacts', () => {
     expect((await contacts())[0]).toMatchObject({ first_name: 'Ana', tags: ['vip', 'newsletter'] });
   });
 
-  it('splits tags on ; or |', async () => {
-    await importCsv(hub, manager, 'email,tags\nana@example.com,vip|newsletter | vip\nbo@example.com,a;b\n');
+  it('splits tags on ; or |, and stores them as every tag is stored (lower-cased, once each)', async () => {
+    await importCsv(hub, manager, 'email,tags\nana@example.com,VIP|newsletter | vip\nbo@example.com,a;b\n');
     expect((await contacts()).map((c) => c.tags)).toEqual([
       ['vip', 'newsletter'],
       ['a', 'b'],

@@ -103,6 +103,30 @@ describe('a handoff in the live inbox', () => {
     expect(list.body.items.find((c) => c.id === conversationId)?.handoff).toEqual(expected);
   });
 
+  it('is stored with the change to people: a read right after that commit already shows the banner', async () => {
+    const { from, conversationId } = await askingForHelp(null);
+    // The conversations store announces the change to people once the turn has committed, before
+    // the runner sends the bot's last words and announces the handoff. An agent's read at that
+    // moment (an inbox marking the question read) must not show the conversation without it.
+    const seenAtCommit = new Promise<unknown>((resolve) => {
+      const off = hub.app.bus.on('conversation.updated', async ({ conversation }) => {
+        if (conversation.id !== conversationId || conversation.handledBy !== 'human') return;
+        off();
+        resolve((await api(hub, 'GET', `/conversations/${conversationId}`, { as: manager.session })).body);
+      });
+    });
+
+    await sms(from, 'Can you gift-wrap a parcel for my aunt?');
+
+    expect(await seenAtCommit).toMatchObject({
+      handledBy: 'human',
+      handoff: {
+        reason: 'FAQ: question not recognised',
+        summary: { Question: 'Can you gift-wrap a parcel for my aunt?' },
+      },
+    });
+  });
+
   it('drops the handoff once the bot has the conversation back', async () => {
     const { from, conversationId } = await askingForHelp(null);
     await sms(from, 'Can you gift-wrap a parcel for my aunt?');

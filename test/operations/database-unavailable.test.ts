@@ -1,3 +1,4 @@
+// @database-free: opens no database, so it runs in the PGlite pass only (jest.config.js).
 import { QueryFailedError } from 'typeorm';
 import { AppError, toAppError } from '../../src/core/errors';
 import { isDatabaseUnavailable } from '../../src/core/database-unavailable';

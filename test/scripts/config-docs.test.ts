@@ -1,3 +1,4 @@
+// @database-free: opens no database, so it runs in the PGlite pass only (jest.config.js).
 import { readFileSync } from 'node:fs';
 import { configSchema } from '../../src/config';
 import { CONFIGURATION_REFERENCE, formattedConfigReference } from '../../scripts/config-docs';

@@ -1,6 +1,8 @@
 import pino from 'pino';
 import { createApp } from '../../src/app';
+import path from 'node:path';
 import { seedFeedback } from '../helpers/feedback-seed';
+import { fillMigratedPgliteFolder } from '../helpers/migrated-template';
 import { testConfig } from '../helpers/test-app';
 
 /**
@@ -11,6 +13,9 @@ import { testConfig } from '../helpers/test-app';
  * operator stops it before a backup or a move.
  */
 export async function buildHubHistory(env: Record<string, string>): Promise<void> {
+  // Its first start is not the subject here: the folder starts migrated (test/helpers).
+  if (!env.DATABASE_URL && env.RAPPORT_DATA_DIR)
+    await fillMigratedPgliteFolder(path.join(env.RAPPORT_DATA_DIR, 'pglite'));
   const config = testConfig({
     RAPPORT_SEED_DEMO: 'true',
     // The demo's welcome flow answers new customers: flow runs and outbound jobs (an identity column) too.

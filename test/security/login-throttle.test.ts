@@ -4,7 +4,8 @@ import path from 'node:path';
 import pino from 'pino';
 import { runUserCommand } from '../../scripts/user';
 import { createApp, type App } from '../../src/app';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { createMigratedTestDatabase, type TestDatabase } from '../helpers/database';
+import { fillMigratedPgliteFolder } from '../helpers/migrated-template';
 import { startHubsSharingDatabase, startTestApp, testConfig, type TestApp } from '../helpers/test-app';
 
 // Finding 4 of the security review: 60 wrong passwords in 10 s, then the right one succeeded.
@@ -133,8 +134,9 @@ describe('npm run user -- unlock', () => {
   let database: TestDatabase;
   let dataDir: string;
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createMigratedTestDatabase();
     dataDir = mkdtempSync(path.join(tmpdir(), 'rapport-unlock-'));
+    if (!database.url) await fillMigratedPgliteFolder(path.join(dataDir, 'pglite'));
   });
   afterAll(async () => {
     await database.drop();
@@ -174,7 +176,7 @@ describe('npm run user -- unlock', () => {
 
 (process.env.DATABASE_URL ? describe : describe.skip)('several hub processes', () => {
   it('share the counts: failures on two hubs add up to one lock', async () => {
-    const database = await createTestDatabase();
+    const database = await createMigratedTestDatabase();
     const hubs = await startHubsSharingDatabase(database.url as string, 2);
     try {
       const email = 'shared@example.com';

@@ -56,7 +56,7 @@ export async function seedSegmentFixtures(dataSource: DataSource): Promise<Recor
       empty: '',
       nul: null,
     },
-    tags: ['VIP', 'book'],
+    tags: ['vip', 'book'],
     created: 10,
     seen: 2,
   });

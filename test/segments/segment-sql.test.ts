@@ -29,8 +29,9 @@ async function members(rule: SegmentRule, now = NOW): Promise<string[]> {
 }
 
 const cases: [string, SegmentRule, string[]][] = [
-  // Tags: case-insensitive, like a flow's.
+  // Tags: case-insensitive, like a flow's (stored in one spelling, compared in it: stored-tags.ts).
   ['tag', { tag: 'vip' }, ['Ann']],
+  ['tag in another spelling', { tag: ' VIP ' }, ['Ann']],
   ['tag held by two', { tag: 'book' }, ['Ann', 'Bob']],
   // Fields, with the flows' semantics.
   ['field equals (any case)', { field: 'contact.attributes.city', equals: 'PARIS' }, ['Ann', 'Bob']],

@@ -1,5 +1,6 @@
 import { openStore, type Store } from '../../src/store/data-source';
-import { createTestDatabase } from '../helpers/database';
+import { createMigratedTestDatabase, createTestDatabase } from '../helpers/database';
+import { migratedPgliteDump } from '../helpers/migrated-template';
 
 /**
  * The migrations build the schema; the entities in src/store/entities document it. If the two
@@ -11,7 +12,7 @@ jest.setTimeout(180_000);
 
 describe('the TypeORM entities', () => {
   it('describe the migrated schema: TypeORM finds nothing to change', async () => {
-    const { upQueries } = await withStore(async (store) => {
+    const { upQueries } = await withStore('migrated', async (store) => {
       await store.dataSource.runMigrations({ transaction: 'each' });
       return store.dataSource.driver.createSchemaBuilder().log();
     });
@@ -24,11 +25,11 @@ describe('the TypeORM entities', () => {
   // columns: not check expressions, index conditions, column order or primary key names. A
   // database built from the entities reads back the same catalogue as a migrated one.
   it('build the same columns, constraints and indexes as the migrations', async () => {
-    const migrated = await withStore(async (store) => {
+    const migrated = await withStore('migrated', async (store) => {
       await store.dataSource.runMigrations({ transaction: 'each' });
       return catalogue(store);
     });
-    const synchronized = await withStore(async (store) => {
+    const synchronized = await withStore('empty', async (store) => {
       await store.dataSource.synchronize();
       return catalogue(store);
     });
@@ -38,11 +39,19 @@ describe('the TypeORM entities', () => {
   });
 });
 
-/** Runs `use` on a store over a fresh database of its own (PGlite, or PostgreSQL with DATABASE_URL). */
-async function withStore<T>(use: (store: Store) => Promise<T>): Promise<T> {
-  const database = await createTestDatabase();
+/**
+ * Runs `use` on a store over a database of its own (PGlite, or PostgreSQL with DATABASE_URL):
+ * empty, or the copy of the one jest's global setup migrated (test/helpers/migrated-template.ts:
+ * every migration run on an empty database, which is what the first test is about).
+ */
+async function withStore<T>(start: 'empty' | 'migrated', use: (store: Store) => Promise<T>): Promise<T> {
+  const database = start === 'empty' ? await createTestDatabase() : await createMigratedTestDatabase();
   try {
-    const store = await openStore({ databaseUrl: database.url, pgliteDataDir: 'memory://' });
+    const store = await openStore({
+      databaseUrl: database.url,
+      pgliteDataDir: 'memory://',
+      pgliteDump: start === 'migrated' ? migratedPgliteDump() : undefined,
+    });
     try {
       return await use(store);
     } finally {

@@ -1,3 +1,4 @@
+// @database-free: opens no database, so it runs in the PGlite pass only (jest.config.js).
 import { StatementBatcher } from '../../src/store/statement-batcher';
 
 /** A statement stand-in whose executions are held open until the test lets them finish. */

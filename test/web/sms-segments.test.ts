@@ -1,3 +1,4 @@
+// @database-free: opens no database, so it runs in the PGlite pass only (jest.config.js).
 import { smsSegments } from '../../src/web/inbox/sms-segments';
 
 /** The composer's SMS segment count (src/web/inbox/sms-segments.ts), as carriers bill a text. */

@@ -118,52 +118,34 @@ export class AutomationStore {
     defaultTimeZone: string,
     options: { baseline?: boolean } = {},
   ): Promise<number> {
-    const n = audience?.params.length ?? 0;
     const trigger = automation.trigger;
-    const named: Record<string, unknown> = {
-      NOW: now,
-      ZONE: defaultTimeZone,
-      LOCAL_TIME: 'localTime' in trigger ? (trigger.localTime ?? '00:00') : '00:00',
-      DAYS: 'days' in trigger ? trigger.days : 0,
-      EVENT:
-        trigger.type === 'after_event'
-          ? trigger.event
-          : trigger.type === 'inactive'
-            ? (trigger.since?.event ?? null)
-            : null,
-      ID: automation.id,
-      MARKETING: automation.marketing,
-      BASELINE: options.baseline ?? false,
-    };
-    const due = dueSql(trigger);
     const window =
       trigger.type === 'entered_segment'
         ? 'true'
         : `due.moment > $NOW::timestamptz - interval '${CATCH_UP_HOURS} hours'
            AND due.moment <= $NOW::timestamptz + interval '${LOOKAHEAD_HOURS} hours'`;
-    const statement = numbered(
-      `WITH due AS (${due}), added AS (
-         INSERT INTO campaign_recipients (campaign_id, contact_id, occurrence, state, reason, send_at, marketing)
-         SELECT $ID::uuid, due.contact_id, due.occurrence,
-                CASE WHEN $BASELINE::boolean THEN 'skipped' ELSE 'pending' END,
-                CASE WHEN $BASELINE::boolean THEN 'member_before_start' END,
-                due.moment, $MARKETING::boolean
-           FROM due JOIN contacts c ON c.id = due.contact_id
-          WHERE ${window} AND ${audience?.sql ?? 'true'}
-          ORDER BY due.contact_id
-         ON CONFLICT DO NOTHING
-         RETURNING 1
-       ), noted AS (
-         UPDATE campaigns SET scheduled_at = $NOW::timestamptz WHERE id = $ID::uuid
-       )
-       SELECT count(*)::int AS added FROM added`,
-      named,
-      n + 1,
+    const [row] = await this.overDue<{ added: number }>(
+      trigger,
+      audience,
+      { now, defaultTimeZone },
+      (due, inAudience) =>
+        `WITH due AS ${due}, added AS (
+           INSERT INTO campaign_recipients (campaign_id, contact_id, occurrence, state, reason, send_at, marketing)
+           SELECT $ID::uuid, due.contact_id, due.occurrence,
+                  CASE WHEN $BASELINE::boolean THEN 'skipped' ELSE 'pending' END,
+                  CASE WHEN $BASELINE::boolean THEN 'member_before_start' END,
+                  due.moment, $MARKETING::boolean
+             FROM due JOIN contacts c ON c.id = due.contact_id
+            WHERE ${window} AND ${inAudience}
+            ORDER BY due.contact_id
+           ON CONFLICT DO NOTHING
+           RETURNING 1
+         ), noted AS (
+           UPDATE campaigns SET scheduled_at = $NOW::timestamptz WHERE id = $ID::uuid
+         )
+         SELECT count(*)::int AS added FROM added`,
+      { ID: automation.id, MARKETING: automation.marketing, BASELINE: options.baseline ?? false },
     );
-    const [row] = await queryRows<{ added: number }>(this.dataSource.manager, statement.sql, [
-      ...(audience?.params ?? []),
-      ...statement.values,
-    ]);
     return row.added;
   }
 
@@ -183,27 +165,48 @@ export class AutomationStore {
     const moment = yearly
       ? "CASE WHEN due.moment > $NOW::timestamptz THEN due.moment ELSE due.moment + interval '1 year' END"
       : 'due.moment';
-    const statement = numbered(
-      `SELECT min(${moment}) AS next FROM (${dueSql(trigger)}) due JOIN contacts c ON c.id = due.contact_id
-        WHERE ${moment} > $NOW::timestamptz AND ${audience?.sql ?? 'true'}`,
-      {
-        NOW: now,
-        ZONE: defaultTimeZone,
-        LOCAL_TIME: 'localTime' in trigger ? (trigger.localTime ?? '00:00') : '00:00',
-        DAYS: 'days' in trigger ? trigger.days : 0,
-        EVENT:
-          trigger.type === 'after_event'
-            ? trigger.event
-            : trigger.type === 'inactive'
-              ? (trigger.since?.event ?? null)
-              : null,
-      },
-      (audience?.params.length ?? 0) + 1,
+    const [row] = await this.overDue<{ next: Date | null }>(
+      trigger,
+      audience,
+      { now, defaultTimeZone },
+      (due, inAudience) =>
+        `SELECT min(${moment}) AS next FROM ${due} due JOIN contacts c ON c.id = due.contact_id
+          WHERE ${moment} > $NOW::timestamptz AND ${inAudience}`,
     );
-    const [row] = await queryRows<{ next: Date | null }>(this.dataSource.manager, statement.sql, [
-      ...(audience?.params ?? []),
-      ...statement.values,
-    ]);
     return row.next ? new Date(row.next) : null;
+  }
+
+  /**
+   * Runs `statement` over one trigger's due contacts: it gets the due query (parenthesised; rows
+   * of contact_id, occurrence, moment) and the audience predicate over `c`; its named parameters
+   * ($NOW, $ZONE, $LOCAL_TIME, $DAYS, $EVENT, and `extra`'s) are numbered after the audience's.
+   */
+  private async overDue<Row>(
+    trigger: AutomationTrigger,
+    audience: { sql: string; params: unknown[] } | null,
+    at: { now: Date; defaultTimeZone: string },
+    statement: (due: string, inAudience: string) => string,
+    extra: Record<string, unknown> = {},
+  ): Promise<Row[]> {
+    const named: Record<string, unknown> = {
+      NOW: at.now,
+      ZONE: at.defaultTimeZone,
+      LOCAL_TIME: 'localTime' in trigger ? (trigger.localTime ?? '00:00') : '00:00',
+      DAYS: 'days' in trigger ? trigger.days : 0,
+      EVENT:
+        trigger.type === 'after_event'
+          ? trigger.event
+          : trigger.type === 'inactive'
+            ? (trigger.since?.event ?? null)
+            : null,
+      ...extra,
+    };
+    const params = audience?.params ?? [];
+    const numberedStatement = numbered(
+      statement(`(${dueSql(trigger)})`, audience?.sql ?? 'true'),
+      named,
+      params.length + 1,
+    );
+    return queryRows<Row>(this.dataSource.manager, numberedStatement.sql, [...params, ...numberedStatement.values]);
   }
 }

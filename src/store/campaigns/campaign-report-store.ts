@@ -1,6 +1,11 @@
 import type { DataSource } from 'typeorm';
 import { queryRows } from '../prepared-query';
-import type { DueRecipient } from './campaign-send-store';
+import {
+  contactProfileColumns,
+  contactProfileOf,
+  type ContactProfile,
+  type ContactProfileRow,
+} from './contact-profile';
 
 export type TimelineBucket = 'minute' | 'hour' | 'day';
 
@@ -15,7 +20,7 @@ export interface TimelinePoint {
 export interface SampleContact {
   id: string;
   name: string;
-  contact: DueRecipient['contact'];
+  contact: ContactProfile;
 }
 
 /** The most buckets a timeline answers: the latest ones, when a campaign ran longer. */
@@ -62,23 +67,9 @@ export class CampaignReportStore {
 
   /** Up to `limit` contacts of an audience (a predicate over `c`, parameters from $1), named ones first. */
   async sampleContacts(audience: { sql: string; params: unknown[] }, limit: number): Promise<SampleContact[]> {
-    const rows = await queryRows<{
-      id: string;
-      name: string;
-      first_name: string | null;
-      last_name: string | null;
-      display_name: string | null;
-      email: string | null;
-      phone: string | null;
-      time_zone: string | null;
-      locale: string | null;
-      birthday: string | null;
-      attributes: Record<string, unknown> | null;
-      tags: string[] | null;
-    }>(
+    const rows = await queryRows<ContactProfileRow & { id: string; name: string }>(
       this.dataSource.manager,
-      `SELECT c.id, c.first_name, c.last_name, c.display_name, c.email, c.phone, c.time_zone, c.locale,
-              c.birthday::text AS birthday, c.attributes, c.tags,
+      `SELECT c.id, ${contactProfileColumns('c')},
               COALESCE(NULLIF(c.display_name, ''), NULLIF(trim(concat_ws(' ', c.first_name, c.last_name)), ''), c.email,
                        c.phone, 'Unknown customer') AS name
          FROM contacts c
@@ -87,22 +78,7 @@ export class CampaignReportStore {
         LIMIT $${audience.params.length + 1}::int`,
       [...audience.params, limit],
     );
-    return rows.map((row) => ({
-      id: row.id,
-      name: row.name,
-      contact: {
-        firstName: row.first_name,
-        lastName: row.last_name,
-        displayName: row.display_name,
-        email: row.email,
-        phone: row.phone,
-        timeZone: row.time_zone,
-        locale: row.locale,
-        birthday: row.birthday,
-        attributes: row.attributes ?? {},
-        tags: row.tags ?? [],
-      },
-    }));
+    return rows.map((row) => ({ id: row.id, name: row.name, contact: contactProfileOf(row) }));
   }
 
   /**

@@ -1,26 +1,21 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { ChannelName, MessageTemplate } from '../../core/types';
 import { MESSAGE_COLUMNS, type MessageRow } from '../../conversations/views';
-import { openConversationSql } from '../conversations/conversation-rules';
 import { queryRows } from '../prepared-query';
+import { campaignConversations } from './campaign-conversations';
+import {
+  contactProfileColumns,
+  contactProfileOf,
+  type ContactProfile,
+  type ContactProfileRow,
+} from './contact-profile';
 
 /** The states in which a recipient still waits to be sent. */
 export const WAITING_STATES = ['pending', 'held', 'deferred'] as const;
 
 /** What a send decision reads about a contact (send-decision.ts): who, where, consents, recent sends. */
 export interface ContactSendingFacts {
-  contact: {
-    firstName: string | null;
-    lastName: string | null;
-    displayName: string | null;
-    email: string | null;
-    phone: string | null;
-    timeZone: string | null;
-    locale: string | null;
-    birthday: string | null;
-    attributes: Record<string, unknown>;
-    tags: string[];
-  };
+  contact: ContactProfile;
   /** The contact's SMS and WhatsApp addresses (E.164), by channel. */
   addresses: Partial<Record<ChannelName, string>>;
   consents: Partial<Record<ChannelName, 'opted_in' | 'opted_out'>>;
@@ -47,17 +42,7 @@ interface DueRow extends FactsRow {
   marketing: boolean;
 }
 
-interface FactsRow {
-  first_name: string | null;
-  last_name: string | null;
-  display_name: string | null;
-  email: string | null;
-  phone: string | null;
-  time_zone: string | null;
-  locale: string | null;
-  birthday: string | null;
-  attributes: Record<string, unknown> | null;
-  tags: string[] | null;
+interface FactsRow extends ContactProfileRow {
   addresses: Record<string, string> | null;
   consents: Record<string, 'opted_in' | 'opted_out'> | null;
   last_inbound: Record<string, string> | null;
@@ -67,9 +52,23 @@ interface FactsRow {
 /** How far back the caps look: the longest cap period (a week) and a margin. */
 const CAP_MEMORY_DAYS = 8;
 
+/** The facts columns of a due recipient or a contact, for the contact whose id is `contactId` (an SQL expression), as of `now` (a parameter). */
+const factsColumns = (contactId: string, now: string) => `
+         ${contactProfileColumns('k')},
+         (SELECT jsonb_object_agg(i.channel, i.address) FROM contact_identities i
+           WHERE i.contact_id = ${contactId} AND i.channel IN ('sms', 'whatsapp')) AS addresses,
+         (SELECT jsonb_object_agg(co.channel, co.status) FROM consents co WHERE co.contact_id = ${contactId}) AS consents,
+         (SELECT jsonb_object_agg(cv.channel, cv.at) FROM (
+            SELECT channel, max(last_inbound_at) AS at FROM conversations
+             WHERE contact_id = ${contactId} AND last_inbound_at IS NOT NULL GROUP BY channel) cv) AS last_inbound,
+         (SELECT array_agg(s.sent_at ORDER BY s.sent_at) FROM campaign_recipients s
+           WHERE s.contact_id = ${contactId} AND s.marketing AND s.sent_at > ${now}::timestamptz - interval '${CAP_MEMORY_DAYS} days')
+           AS recent_sends`;
+
 /**
- * Claims due recipients of running campaigns: locked for `lockSeconds` (a process that dies lets
- * them go when the lock runs out), skipping rows another process holds.
+ * Claims due recipients of running campaigns, with their facts, in one statement: locked for
+ * `lockSeconds` (a process that dies lets them go when the lock runs out), skipping rows another
+ * process holds.
  */
 const CLAIM = `
   WITH due AS (
@@ -81,34 +80,19 @@ const CLAIM = `
      ORDER BY r.send_at, r.id
      LIMIT $2
        FOR UPDATE OF r SKIP LOCKED
+  ), claimed AS (
+    UPDATE campaign_recipients r SET locked_until = $1::timestamptz + make_interval(secs => $3)
+      FROM due WHERE r.id = due.id
+    RETURNING r.id, r.campaign_id, r.contact_id, r.variant, r.marketing, r.send_at
   )
-  UPDATE campaign_recipients r SET locked_until = $1::timestamptz + make_interval(secs => $3)
-    FROM due WHERE r.id = due.id
-  RETURNING r.id`;
-
-/** The facts columns of CONTEXT, for the contact whose id is `contactId` (an SQL expression). */
-const factsColumns = (contactId: string) => `
-         k.first_name, k.last_name, k.display_name, k.email, k.phone, k.time_zone, k.locale,
-         k.birthday::text AS birthday, k.attributes, k.tags,
-         (SELECT jsonb_object_agg(i.channel, i.address) FROM contact_identities i
-           WHERE i.contact_id = ${contactId} AND i.channel IN ('sms', 'whatsapp')) AS addresses,
-         (SELECT jsonb_object_agg(co.channel, co.status) FROM consents co WHERE co.contact_id = ${contactId}) AS consents,
-         (SELECT jsonb_object_agg(cv.channel, cv.at) FROM (
-            SELECT channel, max(last_inbound_at) AS at FROM conversations
-             WHERE contact_id = ${contactId} AND last_inbound_at IS NOT NULL GROUP BY channel) cv) AS last_inbound,
-         (SELECT array_agg(s.sent_at ORDER BY s.sent_at) FROM campaign_recipients s
-           WHERE s.contact_id = ${contactId} AND s.marketing AND s.sent_at > $2::timestamptz - interval '${CAP_MEMORY_DAYS} days')
-           AS recent_sends`;
-
-const CONTEXT = `
-  SELECT r.id, r.campaign_id, r.contact_id, r.variant, r.marketing, ${factsColumns('r.contact_id')}
-    FROM campaign_recipients r
+  SELECT r.id, r.campaign_id, r.contact_id, r.variant, r.marketing, ${factsColumns('r.contact_id', '$1')}
+    FROM claimed r
     JOIN contacts k ON k.id = r.contact_id
-   WHERE r.id = ANY ($1::uuid[])`;
+   ORDER BY r.send_at, r.id`;
 
 /** One contact's facts, erased or not (an erased contact's are empty). */
 const CONTACT_FACTS = `
-  SELECT k.erased_at IS NOT NULL AS erased, ${factsColumns('k.id')}
+  SELECT k.erased_at IS NOT NULL AS erased, ${factsColumns('k.id', '$2')}
     FROM contacts k WHERE k.id = $1`;
 
 /** One recipient leaving now: the message as written, and when the sender's pace lets it go. */
@@ -133,6 +117,10 @@ export interface SentCampaignMessage {
  * Messages, their send jobs (at the paced moment) and the recipients' new state in one statement.
  * A recipient is sent only if it still waits when its row is locked here: a second process that
  * claimed it after a lock ran out finds it sent, and writes nothing — each recipient once.
+ * Conversations this transaction opened already carry the moment (campaignConversations): only
+ * older ones are bumped, so a new conversation is written once, not twice. The `= ANY ($n)`
+ * beside each join to a CTE lets the planner reach the rows by their primary key: it estimates a
+ * CTE at a few hundred rows and would otherwise scan the whole table for them, every round.
  */
 const SEND = `
   WITH input AS (
@@ -153,7 +141,11 @@ const SEND = `
     INSERT INTO outbound_jobs (message_id, conversation_id, run_after)
     SELECT msg.id, msg.conversation_id, go.run_after FROM msg JOIN go ON go.conversation_id = msg.conversation_id
   ), locked AS (
-    SELECT id FROM conversations WHERE id IN (SELECT conversation_id FROM go) ORDER BY id FOR NO KEY UPDATE
+    SELECT id FROM conversations
+     WHERE id IN (SELECT conversation_id FROM go) AND id = ANY ($2::uuid[])
+       AND (last_message_at IS DISTINCT FROM now() OR updated_at IS DISTINCT FROM now())
+     ORDER BY id
+       FOR NO KEY UPDATE
   ), bumped AS (
     UPDATE conversations SET last_message_at = now(), updated_at = now() WHERE id = ANY (ARRAY(SELECT id FROM locked))
   ), sent AS (
@@ -161,7 +153,7 @@ const SEND = `
        SET state = 'sent', reason = NULL, channel = go.channel, message_id = msg.id, sent_at = go.run_after,
            locked_until = NULL, updated_at = now()
       FROM go JOIN msg ON msg.conversation_id = go.conversation_id
-     WHERE r.id = go.recipient_id
+     WHERE r.id = go.recipient_id AND r.id = ANY ($1::uuid[])
   )
   SELECT go.recipient_id, msg.* FROM msg JOIN go ON go.conversation_id = msg.conversation_id`;
 
@@ -174,9 +166,7 @@ export class CampaignSendStore {
 
   /** Up to `limit` due recipients, locked for `lockSeconds`, with their contexts. */
   async claimDue(now: Date, limit: number, lockSeconds: number): Promise<DueRecipient[]> {
-    const claimed = await queryRows<{ id: string }>(this.dataSource.manager, CLAIM, [now, limit, lockSeconds]);
-    if (claimed.length === 0) return [];
-    const rows = await queryRows<DueRow>(this.dataSource.manager, CONTEXT, [claimed.map((row) => row.id), now]);
+    const rows = await queryRows<DueRow>(this.dataSource.manager, CLAIM, [now, limit, lockSeconds]);
     return rows.map(dueRecipientOf);
   }
 
@@ -199,7 +189,7 @@ export class CampaignSendStore {
    */
   async openConversation(contactId: string, channel: ChannelName, address: string): Promise<string | null> {
     return this.dataSource.transaction(async (tx) => {
-      const found = await this.conversationsFor(tx, [{ recipientId: contactId, contactId, channel, address }]);
+      const found = await campaignConversations(tx, [{ recipientId: contactId, contactId, channel, address }], false);
       return found.get(contactId) ?? null;
     });
   }
@@ -295,7 +285,7 @@ export class CampaignSendStore {
   ): Promise<{ sent: SentCampaignMessage[]; skipped: { recipientId: string; reason: string }[] }> {
     if (outgoing.length === 0) return { sent: [], skipped: [] };
     return this.dataSource.transaction(async (tx) => {
-      const conversations = await this.conversationsFor(tx, outgoing);
+      const conversations = await campaignConversations(tx, outgoing, true);
       const skipped = outgoing
         .filter((item) => !conversations.has(item.recipientId))
         .map((item) => ({ recipientId: item.recipientId, reason: 'address_of_another_contact' }));
@@ -341,7 +331,7 @@ export class CampaignSendStore {
   ): Promise<{ recipientId: string; conversationId: string }[]> {
     if (items.length === 0) return [];
     return this.dataSource.transaction(async (tx) => {
-      const conversations = await this.conversationsFor(tx, items);
+      const conversations = await campaignConversations(tx, items, false);
       const going = items.filter((item) => conversations.has(item.recipientId));
       const marked = await queryRows<{ id: string }>(
         tx,
@@ -365,63 +355,6 @@ export class CampaignSendStore {
       return marked.map((row) => ({ recipientId: row.id, conversationId: conversations.get(row.id) as string }));
     });
   }
-
-  /**
-   * Each recipient's conversation on its channel: the identity (channel, address) is added to the
-   * contact when missing; its open conversation is found, or opened (race-safe: one open
-   * conversation per identity). Recipients whose address is another contact's identity get none.
-   */
-  private async conversationsFor(
-    tx: EntityManager,
-    outgoing: Pick<OutgoingCampaignMessage, 'recipientId' | 'contactId' | 'channel' | 'address'>[],
-  ): Promise<Map<string, string>> {
-    const contactIds = outgoing.map((item) => item.contactId);
-    const channels = outgoing.map((item) => item.channel);
-    const addresses = outgoing.map((item) => item.address);
-    await queryRows(
-      tx,
-      `INSERT INTO contact_identities (contact_id, channel, address)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) ORDER BY 2, 3
-       ON CONFLICT (channel, address) DO NOTHING`,
-      [contactIds, channels, addresses],
-    );
-    const identities = await queryRows<{ id: string; contact_id: string; channel: string; address: string }>(
-      tx,
-      `SELECT i.id, i.contact_id, i.channel, i.address FROM contact_identities i
-         JOIN unnest($1::text[], $2::text[]) AS t(channel, address) ON i.channel = t.channel AND i.address = t.address`,
-      [channels, addresses],
-    );
-    const identityOf = new Map(identities.map((row) => [`${row.channel} ${row.address}`, row]));
-    const mine = outgoing.flatMap((item) => {
-      const identity = identityOf.get(`${item.channel} ${item.address}`);
-      return identity && identity.contact_id === item.contactId ? [{ item, identityId: identity.id }] : [];
-    });
-    if (mine.length === 0) return new Map();
-    await queryRows(
-      tx,
-      `INSERT INTO conversations (contact_id, identity_id, channel)
-       SELECT t.contact_id, t.identity_id, t.channel FROM unnest($1::uuid[], $2::uuid[], $3::text[])
-           AS t(contact_id, identity_id, channel)
-        WHERE NOT EXISTS (SELECT 1 FROM conversations c WHERE c.identity_id = t.identity_id AND ${openConversationSql('c')})
-        ORDER BY t.identity_id
-       ON CONFLICT DO NOTHING`,
-      [mine.map((m) => m.item.contactId), mine.map((m) => m.identityId), mine.map((m) => m.item.channel)],
-    );
-    const open = await queryRows<{ id: string; identity_id: string }>(
-      tx,
-      `SELECT DISTINCT ON (c.identity_id) c.id, c.identity_id FROM conversations c
-        WHERE c.identity_id = ANY ($1::uuid[]) AND ${openConversationSql('c')}
-        ORDER BY c.identity_id, c.created_at DESC`,
-      [mine.map((m) => m.identityId)],
-    );
-    const conversationOf = new Map(open.map((row) => [row.identity_id, row.id]));
-    const result = new Map<string, string>();
-    for (const { item, identityId } of mine) {
-      const conversationId = conversationOf.get(identityId);
-      if (conversationId) result.set(item.recipientId, conversationId);
-    }
-    return result;
-  }
 }
 
 function dueRecipientOf(row: DueRow): DueRecipient {
@@ -440,18 +373,7 @@ function factsOf(row: FactsRow): ContactSendingFacts {
   for (const [channel, at] of Object.entries(row.last_inbound ?? {}))
     lastInboundAt[channel as ChannelName] = new Date(at);
   return {
-    contact: {
-      firstName: row.first_name,
-      lastName: row.last_name,
-      displayName: row.display_name,
-      email: row.email,
-      phone: row.phone,
-      timeZone: row.time_zone,
-      locale: row.locale,
-      birthday: row.birthday,
-      attributes: row.attributes ?? {},
-      tags: row.tags ?? [],
-    },
+    contact: contactProfileOf(row),
     addresses: (row.addresses ?? {}) as Partial<Record<ChannelName, string>>,
     consents: (row.consents ?? {}) as ContactSendingFacts['consents'],
     lastInboundAt,

@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { EventBus } from '../../core/events';
 import type { ChannelName } from '../../core/types';
 import { endRunsOnOptOut, type RunEndedByOptOut } from '../flow-runs/end-runs-on-opt-out';
+import { lockConversationTurns } from '../conversations/turn-locks';
 import { queryRows } from '../prepared-query';
 
 export type ConsentStatus = 'opted_in' | 'opted_out';
@@ -50,9 +51,9 @@ export class ConsentStore {
 
   /**
    * An opt-out said in a conversation: records it and ends every live flow run of the contact's
-   * conversations on that channel, in one transaction. The conversations are locked first, in id
-   * order, with the lock a flow turn takes: a turn in progress finishes first, and its run is
-   * then ended; a turn that comes after finds no run.
+   * conversations on that channel, in one transaction. It takes those conversations' turn locks
+   * first (turn-locks.ts): a turn in progress finishes first, and its run is then ended; a turn
+   * that comes after finds no run.
    */
   async optOutInConversation(
     message: { contactId: string; channel: ChannelName },
@@ -60,19 +61,17 @@ export class ConsentStore {
   ): Promise<RunEndedByOptOut[]> {
     const { contactId, channel } = message;
     const { changed, ended } = await this.dataSource.transaction(async (tx) => {
-      // Contact before conversations, the order a merge locks them in: the two cannot deadlock.
-      await queryRows(tx, 'SELECT id FROM contacts WHERE id = $1 FOR KEY SHARE', [contactId]);
       const conversations = await queryRows<{ id: string }>(
         tx,
-        'SELECT id FROM conversations WHERE contact_id = $1 AND channel = $2 ORDER BY id FOR UPDATE',
+        'SELECT id FROM conversations WHERE contact_id = $1 AND channel = $2',
         [contactId, channel],
       );
+      const conversationIds = conversations.map((row) => row.id);
+      // Turn locks before any row: the order turns, merges and erasures take them in.
+      await lockConversationTurns(tx, conversationIds);
       return {
         changed: await this.write(tx, contactId, channel, 'opted_out', evidence),
-        ended: await endRunsOnOptOut(
-          tx,
-          conversations.map((row) => row.id),
-        ),
+        ended: await endRunsOnOptOut(tx, conversationIds),
       };
     });
     if (changed)

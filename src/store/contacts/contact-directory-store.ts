@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { queryRows } from '../prepared-query';
 import { contactDisplayNameSql } from './display-name-sql';
+import { storedTag } from './stored-tags';
 
 /** A SQL condition with its parameters, numbered from the first number its maker was given. */
 export interface SqlPredicate {
@@ -95,7 +96,7 @@ export class ContactDirectoryStore {
       where.push(`EXISTS (SELECT 1 FROM conversations c WHERE c.contact_id = ct.id AND ${visible.sql})`);
     }
     if (filters.q) where.push(searchCondition(filters.q, filters.phone, param));
-    if (filters.tag) where.push(`ct.tags @> ARRAY[${param(filters.tag.toLowerCase())}]::text[]`);
+    if (filters.tag) where.push(`ct.tags @> ARRAY[${param(storedTag(filters.tag))}]::text[]`);
     if (filters.channel) {
       where.push(
         `EXISTS (SELECT 1 FROM contact_identities i WHERE i.contact_id = ct.id AND i.channel = ${param(filters.channel)})`,

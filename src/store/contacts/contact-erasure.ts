@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { tombstoneHash, type TombstoneKind } from '../../core/tombstone';
 import { queryRows } from '../prepared-query';
+import { lockConversationTurns } from '../conversations/turn-locks';
 
 /** What an erasure left behind: the conversations it emptied (the inbox refreshes them). */
 export interface ErasureResult {
@@ -27,6 +28,13 @@ export const ERASED_BODY = '[erased]';
  */
 export async function eraseContact(dataSource: DataSource, contactId: string): Promise<ErasureResult | null> {
   return dataSource.transaction(async (tx) => {
+    // No turn may write the answers back after they are emptied: its conversations' turn locks
+    // first, before the contact's row (the order turns, opt-outs and merges take them in).
+    const own = await queryRows<{ id: string }>(tx, 'SELECT id FROM conversations WHERE contact_id = $1', [contactId]);
+    await lockConversationTurns(
+      tx,
+      own.map((row) => row.id),
+    );
     const [contact] = await queryRows<{ phone: string | null; email: string | null; external_id: string | null }>(
       tx,
       'SELECT phone, email, external_id FROM contacts WHERE id = $1 AND erased_at IS NULL FOR UPDATE',

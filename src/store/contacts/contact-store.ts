@@ -4,6 +4,7 @@ import { tombstoneHash, type TombstoneKind } from '../../core/tombstone';
 import type { ChannelName } from '../../core/types';
 import { queryRows } from '../prepared-query';
 import { mergeContactRows, type ContactMergeResult } from './merge-contacts';
+import { storedTags } from './stored-tags';
 import {
   CONTACT_COLUMNS,
   contactOf,
@@ -138,7 +139,7 @@ export class ContactStore {
       await this.refuseDuplicates(tx, fields);
       const columns = COLUMNS.filter(([field]) => fields[field] !== undefined);
       const params: unknown[] = columns.map(([field]) => fields[field]);
-      params.push(JSON.stringify(fields.attributes ?? {}), uniqueTags(fields.tags ?? []));
+      params.push(JSON.stringify(fields.attributes ?? {}), storedTags(fields.tags ?? []));
       const [row] = await queryRows<{ id: string }>(
         tx,
         `INSERT INTO contacts (${[...columns.map(([, column]) => column), 'attributes', 'tags'].join(', ')})
@@ -193,7 +194,7 @@ export class ContactStore {
       sets.push(`attributes = (attributes || $${params.length - 1}::jsonb) - $${params.length}::text[]`);
     }
     if (changes.tags) {
-      params.push(uniqueTags(changes.tags));
+      params.push(storedTags(changes.tags));
       sets.push(`tags = $${params.length}`);
     }
     const text =
@@ -207,11 +208,6 @@ export class ContactStore {
   merge(survivorId: string, mergedId: string): Promise<ContactMergeResult | null> {
     return this.dataSource.transaction((tx) => mergeContactRows(tx, survivorId, mergedId));
   }
-}
-
-/** Tags are kept lower-cased and once each. */
-function uniqueTags(tags: string[]): string[] {
-  return [...new Set(tags.map((tag) => tag.trim().toLowerCase()).filter(Boolean))];
 }
 
 function contactExists(field: string, existingId: string | null): AppError {

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { queryRows } from '../prepared-query';
+import { lockConversationTurns } from '../conversations/turn-locks';
 
 export interface ContactMergeResult {
   survivorId: string;
@@ -30,6 +31,8 @@ export const MERGE_RULES: Record<string, string> = {
   contact_event_totals:
     'nothing to do: the triggers on contact_events re-file the totals as the events move, and the merged contact’s rows go with it',
   contact_event_numbers: 'nothing to do: kept by the same triggers, as the events move',
+  contact_event_window_sums:
+    'nothing to do: the triggers on contact_event_numbers take the moved events from the merged contact’s totals and add them to the survivor’s',
   campaign_recipients:
     'move; where both were recipients of the same campaign occurrence, one row stays: the one that was sent (the survivor’s when both or neither were)',
 };
@@ -56,6 +59,17 @@ export async function mergeContactRows(
   survivorId: string,
   mergedId: string,
 ): Promise<ContactMergeResult | null> {
+  // The runs move with the conversations: no turn of theirs may run meanwhile. Their turn locks
+  // first, before the contacts' rows (the order turns, opt-outs and erasures take them in).
+  const conversations = await queryRows<{ id: string }>(
+    tx,
+    'SELECT id FROM conversations WHERE contact_id = ANY($1::uuid[])',
+    [[survivorId, mergedId]],
+  );
+  await lockConversationTurns(
+    tx,
+    conversations.map((row) => row.id),
+  );
   const locked = await queryRows<{ id: string }>(
     tx,
     // An erased contact takes part in no merge: it would be given (or give) a person's data again.

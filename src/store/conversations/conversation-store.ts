@@ -13,6 +13,7 @@ import {
 } from '../../conversations/views';
 import { queryRows } from '../prepared-query';
 import { HANDLED_BY_PEOPLE, isOpenStatus, NOTE_MAX_CHARACTERS, openConversationSql } from './conversation-rules';
+import { lockConversationTurns } from './turn-locks';
 
 /** What a writer may change on a conversation; a field left out is left as it is. */
 export interface ConversationChange {
@@ -97,7 +98,12 @@ export class ConversationStore {
    * actually changed. Answers the conversation as it is now, or null when nothing changed.
    */
   async change(conversationId: string, change: ConversationChange): Promise<ConversationView | null> {
-    const changed = await this.write(this.dataSource.manager, conversationId, change);
+    // After the bot's turn in progress, if any: a turn that read the conversation before this
+    // change must not write its own view of it (a handoff reopening what was just resolved).
+    const changed = await this.dataSource.transaction(async (tx) => {
+      await lockConversationTurns(tx, [conversationId]);
+      return this.write(tx, conversationId, change);
+    });
     if (changed) this.bus.publish('conversation.updated', changed);
     return changed?.conversation ?? null;
   }
@@ -163,6 +169,19 @@ export class ConversationStore {
    * can be reopened, else the contact's conversation already open on the same address.
    */
   async lockFollowUpLanding(tx: EntityManager, conversationId: string): Promise<string | null> {
+    // The turn locks of every conversation it may land in, before their rows: a bot turn adding a
+    // comment to the rating being followed up takes them in that order too.
+    const candidates = await queryRows<{ id: string }>(
+      tx,
+      `SELECT c.id FROM conversations c
+        WHERE c.id = $1
+           OR (c.identity_id = (SELECT identity_id FROM conversations WHERE id = $1) AND ${openConversationSql('c')})`,
+      [conversationId],
+    );
+    await lockConversationTurns(
+      tx,
+      candidates.map((row) => row.id),
+    );
     const [own] = await queryRows<{ id: string; identity_id: string; status: ConversationStatus }>(
       tx,
       'SELECT id, identity_id, status FROM conversations WHERE id = $1 FOR UPDATE',

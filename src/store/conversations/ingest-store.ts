@@ -60,9 +60,13 @@ const APPEND_TO_OPEN_CONVERSATIONS = `
       .join(', ')}
   ), seen AS (
     -- Last-seen is kept to the minute: rewriting the contact on every message costs throughput.
+    -- A contact whose row a bot turn holds (learning a name) is skipped, not waited for: the next
+    -- message records it, and a message never waits for a turn (store/conversations/turn-locks.ts).
     UPDATE contacts SET last_seen_at = now()
-     WHERE id = ANY (ARRAY(SELECT contact_id FROM msg))
-       AND (last_seen_at IS NULL OR last_seen_at < now() - interval '1 minute')
+     WHERE id IN (SELECT id FROM contacts
+                   WHERE id = ANY (ARRAY(SELECT contact_id FROM msg))
+                     AND (last_seen_at IS NULL OR last_seen_at < now() - interval '1 minute')
+                     FOR NO KEY UPDATE SKIP LOCKED)
   )
   SELECT conv.address, msg.provider_message_id, row_to_json(msg.*) AS message, row_to_json(bumped.*) AS conversation
     FROM msg JOIN bumped ON bumped.id = msg.conversation_id JOIN conv ON conv.id = msg.conversation_id`;

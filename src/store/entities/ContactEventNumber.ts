@@ -7,6 +7,7 @@ import { Column, Entity, ForeignKey, Index, PrimaryColumn } from 'typeorm';
  */
 @Entity({ name: 'contact_event_numbers' })
 @Index('ix_contact_event_numbers_sum', ['name', 'key', 'occurredAt', 'contactId', 'value'])
+@Index('ix_contact_event_numbers_by_contact', ['name', 'key', 'contactId', 'occurredAt', 'value'])
 export class ContactEventNumber {
   @PrimaryColumn({ name: 'event_id', type: 'uuid', primaryKeyConstraintName: 'contact_event_numbers_pkey' })
   @ForeignKey('ContactEvent', { name: 'contact_event_numbers_event_id_fkey', onDelete: 'CASCADE' })

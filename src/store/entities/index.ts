@@ -17,6 +17,8 @@ import { FlowVersion } from './FlowVersion';
 import { ContactEvent } from './ContactEvent';
 import { ContactEventNumber } from './ContactEventNumber';
 import { ContactEventTotal } from './ContactEventTotal';
+import { ContactEventWindowSum } from './ContactEventWindowSum';
+import { EventSumWindow } from './EventSumWindow';
 import { ContactImport } from './ContactImport';
 import { ContactImportRow } from './ContactImportRow';
 import { ContactIdentity } from './ContactIdentity';
@@ -51,7 +53,7 @@ export { ContactEvent, ContactTombstone, Segment };
 export { Campaign, CampaignRecipient, SendPacing };
 export { ContactImport, ContactImportRow };
 export { LoginThrottle };
-export { ContactEventNumber, ContactEventTotal };
+export { ContactEventNumber, ContactEventTotal, ContactEventWindowSum, EventSumWindow };
 export { Experiment, ExperimentDecision };
 export {
   ConversationHandoff,
@@ -104,6 +106,8 @@ export const ENTITIES = [
   LoginThrottle,
   ContactEventTotal,
   ContactEventNumber,
+  EventSumWindow,
+  ContactEventWindowSum,
   Experiment,
   ExperimentDecision,
 ];

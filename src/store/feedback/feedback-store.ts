@@ -111,7 +111,7 @@ export class FeedbackStore {
 
   /**
    * Locks a rating for its follow-up and answers when it was last followed up (null: never), or
-   * undefined when there is no such rating. Taken after the landing conversation's lock: the
+   * undefined when there is no such rating. Taken after the landing conversation's turn lock: the
    * order a flow's turn takes them in when it adds a comment to that rating.
    */
   async lockForFollowUp(tx: EntityManager, id: string): Promise<{ followUpAt: Date | null } | undefined> {

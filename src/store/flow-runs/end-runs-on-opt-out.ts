@@ -10,8 +10,8 @@ export interface RunEndedByOptOut {
 
 /**
  * Ends every live (active or waiting) run in these conversations with end reason `opted_out`,
- * inside the caller's transaction, which must hold the conversations' row locks (the lock the
- * flow runner takes for a turn), so a turn in progress cannot save its run over this.
+ * inside the caller's transaction, which must hold the conversations' turn locks
+ * (store/conversations/turn-locks.ts), so a turn in progress cannot save its run over this.
  * The run ends as the runner ends one itself: nothing awaited, nothing scheduled.
  */
 export function endRunsOnOptOut(tx: EntityManager, conversationIds: string[]): Promise<RunEndedByOptOut[]> {

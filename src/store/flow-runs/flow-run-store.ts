@@ -1,25 +1,61 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { ConversationTx, FlowStore } from '../../../flows/engine/ports';
 import { CONVERSATION_COLUMNS, type ConversationRow } from '../../conversations/views';
 import type { EventBus } from '../../core/events';
 import type { FeedbackStore } from '../feedback/feedback-store';
 import { queryRows } from '../prepared-query';
-import { contactOf, conversationOf, StoredConversationTx, type ContactRow } from './conversation-turn';
+import { StatementBatcher } from '../statement-batcher';
+import {
+  contactOf,
+  conversationOf,
+  RunUpdates,
+  StoredConversationTx,
+  type ContactRow,
+  type RunRow,
+} from './conversation-turn';
 import { ConversationStore } from '../conversations/conversation-store';
 import { inferTimeZone } from './infer-time-zone';
 import { SegmentStore } from '../segments/segment-store';
+import { VersionSnapshots } from './version-snapshots';
+import { lockConversationTurns } from '../conversations/turn-locks';
+
+/** One conversation's turn, waiting for a transaction. */
+interface TurnItem {
+  conversationId: string;
+  work(tx: ConversationTx): Promise<unknown>;
+}
+
+type TurnOutcome = { found: false } | { found: true; value: unknown };
+
+const LIVE_RUN_COLUMNS =
+  'id, conversation_id, flow_id, flow_version, status, step_id, awaiting, tries, answers, variant, trigger, resume_at, last_intent';
 
 /**
  * The owner of flow_runs, flow_versions and flow_exposures, and the flow engine's `FlowStore` on
- * the hub's database. A turn is one transaction that starts by locking the conversation's row
- * (`FOR UPDATE`): on PostgreSQL that serializes turns across processes, and every write of the
- * turn commits with the run's new state. The conversation changes a turn makes (a handoff) are the
+ * the hub's database. A turn runs in a transaction that starts by taking the conversation's turn
+ * lock (store/conversations/turn-locks.ts): on PostgreSQL that serializes turns across processes,
+ * and every write of the turn commits with the run's new state. The conversation changes a turn makes (a handoff) are the
  * conversations store's: written by it in the turn's transaction, published by it after the commit
  * with the audience they had before.
+ *
+ * Group commit: turns of different conversations that are ready at the same moment share one
+ * transaction — one `BEGIN`, one statement that takes all their turn locks, one that reads their
+ * conversations with their contacts and live runs, one `COMMIT` — and each
+ * turn then costs only its own writes. One conversation's turns never share a transaction nor run
+ * at once (they go one after the other, in order). The runs' new states are written together too,
+ * by one statement before the commit (`RunUpdates`). A transaction that fails takes each of its
+ * turns again on its own, so one bad turn cannot fail its neighbours.
  */
 export class FlowRunStore implements FlowStore {
   private readonly conversations: ConversationStore;
   private readonly segments: SegmentStore;
+  private readonly snapshots = new VersionSnapshots();
+  private readonly turns = new StatementBatcher<TurnItem, TurnOutcome>({
+    run: (items) => this.runTurns(items),
+    maxBatch: 32,
+    lanes: 2,
+    keyOf: (item) => item.conversationId,
+  });
 
   constructor(
     private readonly dataSource: DataSource,
@@ -35,30 +71,78 @@ export class FlowRunStore implements FlowStore {
   }
 
   async inConversation<T>(conversationId: string, work: (tx: ConversationTx) => Promise<T>): Promise<T | null> {
-    // The conversations store's transaction: a handoff's change is written by that store, and its
-    // event goes out once the turn has committed.
-    const result = await this.conversations.transaction(async (manager) => {
-      const [row] = await queryRows<ConversationRow & { contact: ContactRow }>(
-        manager,
-        `SELECT ${CONVERSATION_COLUMNS}, (SELECT row_to_json(k.*) FROM contacts k WHERE k.id = c.contact_id) AS contact
-           FROM conversations c WHERE c.id = $1 FOR UPDATE`,
-        [conversationId],
-      );
-      if (!row) return { found: false as const };
-      const contact = contactOf(row.contact);
-      const inferred = contact.time_zone ? null : inferTimeZone(contact.phone, this.options.defaultRegion);
-      const tx = new StoredConversationTx(
-        manager,
-        conversationOf(row),
-        contact,
-        inferred,
-        this.options.feedback,
-        this.conversations,
-        this.segments,
-      );
-      return { found: true as const, value: await work(tx) };
+    const outcome = await this.turns.submit({ conversationId, work });
+    return outcome.found ? (outcome.value as T) : null;
+  }
+
+  /**
+   * The turns of one batch in one transaction (the conversations store's: a handoff's change is
+   * written by that store, and its event goes out once the batch has committed).
+   */
+  private async runTurns(items: TurnItem[]): Promise<TurnOutcome[]> {
+    const written = this.snapshots.batch();
+    const outcomes = await this.conversations.transaction(async (manager) => {
+      const ids = items.map((item) => item.conversationId);
+      const { conversations, runs } = await this.lockAndRead(manager, ids);
+      const runUpdates = new RunUpdates();
+      // One turn after the other on the batch's connection (node-postgres takes one statement at
+      // a time), in conversation id order: a turn that writes its conversation's row (a handoff)
+      // then takes the rows in the order ingest locks them, and the two cannot wait in a cycle.
+      // A turn that throws fails the transaction: nothing of the batch commits, and the batcher
+      // takes each turn again alone.
+      const outcomes: TurnOutcome[] = new Array(items.length);
+      const inIdOrder = items.map((item, index) => ({ item, index }));
+      inIdOrder.sort((a, b) => (a.item.conversationId < b.item.conversationId ? -1 : 1));
+      for (const { item, index } of inIdOrder) {
+        const row = conversations.get(item.conversationId);
+        if (!row) {
+          outcomes[index] = { found: false };
+          continue;
+        }
+        const contact = contactOf(row.contact);
+        const inferred = contact.time_zone ? null : inferTimeZone(contact.phone, this.options.defaultRegion);
+        const tx = new StoredConversationTx(
+          manager,
+          conversationOf(row),
+          contact,
+          inferred,
+          runs.get(item.conversationId) ?? null,
+          { stored: this.snapshots, written },
+          this.options.feedback,
+          this.conversations,
+          this.segments,
+          runUpdates,
+        );
+        outcomes[index] = { found: true, value: await item.work(tx) };
+      }
+      await runUpdates.flush(manager);
+      return outcomes;
     });
-    return result.found ? result.value : null;
+    this.snapshots.committed(written);
+    return outcomes;
+  }
+
+  /**
+   * Takes the conversations' turn locks (turn-locks.ts), then reads them with their contacts and
+   * live runs in one statement. The read comes after the lock, not with it: a statement reads what
+   * had committed when it began, and the lock may have waited for another hub's turn (or an
+   * opt-out) that changed the run meanwhile.
+   */
+  private async lockAndRead(manager: EntityManager, ids: string[]) {
+    await lockConversationTurns(manager, ids);
+    const rows = await queryRows<ConversationRow & { contact: ContactRow; run: RunRow | null }>(
+      manager,
+      `SELECT ${CONVERSATION_COLUMNS},
+              (SELECT row_to_json(k.*) FROM contacts k WHERE k.id = c.contact_id) AS contact,
+              (SELECT row_to_json(r.*) FROM (SELECT ${LIVE_RUN_COLUMNS} FROM flow_runs
+                                              WHERE conversation_id = c.id AND status IN ('active', 'waiting')) r) AS run
+         FROM conversations c WHERE c.id = ANY($1::uuid[])`,
+      [ids],
+    );
+    const conversations = new Map(rows.map((row) => [row.id, row]));
+    const runs = new Map<string, RunRow>();
+    for (const row of rows) if (row.run) runs.set(row.id, row.run);
+    return { conversations, runs };
   }
 
   async dueRuns(now: Date, limit: number): Promise<string[]> {

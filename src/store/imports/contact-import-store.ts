@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { TombstoneKind } from '../../core/tombstone';
+import { storedTags } from '../contacts/stored-tags';
 import { queryRows } from '../prepared-query';
 
 /** The addresses a record is matched by, with its index in the caller's list. */
@@ -44,7 +45,7 @@ const profileJson = (profiles: ImportedProfile[]) =>
       time_zone: p.timeZone,
       locale: p.locale,
       birthday: p.birthday,
-      tags: p.tags,
+      tags: storedTags(p.tags),
       attributes: p.attributes,
     })),
   );

@@ -9,6 +9,7 @@ import type {
 } from '../../../flows/schema/audience-condition';
 import { AppError } from '../../core/errors';
 import { scoreClassSql } from '../../feedback-review/scores';
+import { storedTag } from '../contacts/stored-tags';
 
 /** A WHERE fragment over a contacts alias and its parameters, numbered from `firstParam`. */
 export interface SegmentSql {
@@ -27,6 +28,12 @@ export interface CompileOptions {
   defaultTimeZone: string;
   /** Rules of the saved segments the rule names (`{ segment: key }`), by key. */
   segments: ReadonlyMap<string, SegmentRule>;
+  /**
+   * The kept sum windows (`event_sum_windows`) as last read, by `sumWindowKey`, with where each
+   * starts (`counted_from`): a sum over one of them reads its kept totals. Absent: every sum is
+   * summed from the events.
+   */
+  sumWindows?: ReadonlyMap<string, Date>;
 }
 
 const DAY_MS = 86_400_000;
@@ -77,8 +84,8 @@ class Compiler {
     if ('any' in rule) return `(${rule.any.map((child) => this.rule(child, including)).join(' OR ')})`;
     if ('not' in rule) return `(NOT ${this.rule(rule.not, including)})`;
     if ('segment' in rule) return this.segment(rule.segment, including);
-    if ('tag' in rule)
-      return `EXISTS (SELECT 1 FROM unnest(${this.c}.tags) AS t(tag) WHERE lower(t.tag) = lower(${this.p(rule.tag, 'text')}))`;
+    // Tags are stored in one spelling (stored-tags.ts): containment, with no per-row lower-casing.
+    if ('tag' in rule) return `(${this.c}.tags @> ARRAY[${this.p(storedTag(rule.tag), 'text')}])`;
     if ('field' in rule) return jsonPredicate(this.fieldValue(rule.field), rule, (v, cast) => this.p(v, cast));
     return this.audience(rule);
   }
@@ -215,6 +222,10 @@ class Compiler {
     if (leaf.sum) {
       const { property, ...sum } = leaf.sum;
       const path = property.split('.');
+      const keptWindow = sumWindowOf(leaf);
+      const countedFrom = keptWindow && this.options.sumWindows?.get(sumWindowKey(keptWindow));
+      if (keptWindow && countedFrom && since !== null)
+        return this.windowSum(keptWindow, countedFrom, name, this.p(keptWindow.key, 'text'), since, sum);
       if (path.length === 1 && property.length <= 100) {
         rows = `FROM contact_event_numbers e WHERE e.name = ${name} AND e.key = ${this.p(property, 'text')}${window('e.occurred_at')}`;
         aggregate = 'COALESCE(sum(e.value), 0)';
@@ -235,6 +246,67 @@ class Compiler {
       : `${c}.id IN (SELECT e.contact_id ${rows} GROUP BY e.contact_id HAVING ${test})`;
   }
 
+  /**
+   * A sum of a top-level property over the last N days, read from the window's kept totals
+   * (`contact_event_window_sums`, kept for the windows saved segments use:
+   * event-sum-window-store.ts) and corrected exactly to this cutoff: the values between the
+   * window's start (`countedFrom`, as read before compiling) and the cutoff are taken away (they
+   * aged out since the window last moved), or added when the cutoff is the earlier one. Should the
+   * window have moved or gone since it was read, the kept totals answer nothing and the events are
+   * summed instead: each path runs only when the window's row says it applies, so the answer is
+   * exact whatever happened in between. Shaped for the planner: joins rather than uncorrelated
+   * subqueries (an InitPlan keeps a whole count out of parallel workers); the correction's range
+   * given as literal moments (estimated as the few rows it is, not a third of the table, which
+   * would put a Gather inside the subquery and keep the count itself serial); and only the few
+   * corrected contacts apart from the many whose kept total is their sum, filtered on the total
+   * by its index.
+   */
+  private windowSum(
+    spec: EventSumWindowSpec,
+    countedFrom: Date,
+    name: string,
+    key: string,
+    cutoff: string,
+    comparison: NumberComparison,
+  ): string {
+    const param = (v: unknown, cast: string) => this.p(v, cast);
+    const cutoffAt = this.options.now.getTime() - spec.days * DAY_MS;
+    // The values between the window's start and the cutoff: taken away when they aged out, added
+    // back when the count asks about a moment before the window's start.
+    const aged = countedFrom.getTime() <= cutoffAt;
+    const from = this.p(aged ? countedFrom : new Date(cutoffAt), 'timestamptz');
+    const until = this.p(aged ? new Date(cutoffAt) : countedFrom, 'timestamptz');
+    const current = `sw.name = ${name} AND sw.key = ${key} AND sw.days = ${this.p(spec.days, 'int')}
+                 AND sw.counted_from = ${this.p(countedFrom, 'timestamptz')}`;
+    const corrected = `FROM contact_event_numbers a
+       WHERE a.name = ${name} AND a.key = ${key} AND a.occurred_at >= ${from} AND a.occurred_at < ${until}`;
+    // The contacts whose sum over the window passes: `kept` tests a kept total (never NULL, so a
+    // plain comparison an index can serve), `test` any total.
+    const passing = (kept: (total: string) => string, test: (total: string) => string) => `
+      SELECT ws.contact_id FROM contact_event_window_sums ws JOIN event_sum_windows sw ON sw.id = ws.window_id
+       WHERE ${current} AND ${kept('ws.total')} AND ws.contact_id NOT IN (SELECT a.contact_id ${corrected})
+      UNION ALL
+      SELECT d.contact_id FROM (SELECT a.contact_id, sum(a.value) AS value ${corrected} GROUP BY a.contact_id) d
+        JOIN event_sum_windows sw ON ${current}
+        LEFT JOIN contact_event_window_sums ws ON ws.window_id = sw.id AND ws.contact_id = d.contact_id
+       WHERE ${test(`COALESCE(ws.total, 0) ${aged ? '-' : '+'} d.value`)}
+      UNION ALL
+      SELECT e.contact_id FROM (SELECT 1) AS one LEFT JOIN event_sum_windows sw ON ${current}
+        JOIN contact_event_numbers e ON e.name = ${name} AND e.key = ${key} AND e.occurred_at >= ${cutoff}
+       WHERE sw.id IS NULL
+       GROUP BY e.contact_id HAVING ${test('COALESCE(sum(e.value), 0)')}`;
+    // A contact without such events has a sum of 0: when 0 passes, they belong.
+    return holds(comparison, 0)
+      ? `${this.c}.id NOT IN (${passing(
+          (total) => `NOT (${plainCompare(total, comparison, param)})`,
+          (total) => `NOT ${compare(total, comparison, param)}`,
+        )})`
+      : `${this.c}.id IN (${passing(
+          (total) => plainCompare(total, comparison, param),
+          (total) => compare(total, comparison, param),
+        )})`;
+  }
+
   /** A profile field as jsonb: a column from the fixed list, or a path into `attributes`. */
   private fieldValue(field: string): string {
     const [, name, ...rest] = field.split('.');
@@ -247,8 +319,49 @@ class Compiler {
 
 type Param = (value: unknown, cast: string) => string;
 
-/** Every comparison given, over a numeric SQL expression (never NULL). */
+/** A window over which a rule sums an event property: what `event_sum_windows` may keep. */
+export interface EventSumWindowSpec {
+  name: string;
+  key: string;
+  days: number;
+}
+
+/** The key of a sum window in `CompileOptions.sumWindows`. */
+export function sumWindowKey(spec: EventSumWindowSpec): string {
+  return JSON.stringify([spec.name, spec.key, spec.days]);
+}
+
+/** Whether a sum leaf reads a kept window (`Compiler.windowSum`): a top-level property over N days. */
+function sumWindowOf(leaf: EventCondition): EventSumWindowSpec | null {
+  if (!leaf.sum || leaf.within_days === undefined) return null;
+  const { property } = leaf.sum;
+  if (property.includes('.') || property.length > 100) return null;
+  return { name: leaf.event, key: property, days: leaf.within_days };
+}
+
+/** The sum windows these rules read, once each (named segments are not followed: pass their rules too). */
+export function sumWindowsOf(rules: Iterable<SegmentRule>): EventSumWindowSpec[] {
+  const found = new Map<string, EventSumWindowSpec>();
+  const visit = (rule: SegmentRule): void => {
+    if ('all' in rule) rule.all.forEach(visit);
+    else if ('any' in rule) rule.any.forEach(visit);
+    else if ('not' in rule) visit(rule.not);
+    else if ('event' in rule) {
+      const spec = sumWindowOf(rule);
+      if (spec) found.set(sumWindowKey(spec), spec);
+    }
+  };
+  for (const rule of rules) visit(rule);
+  return [...found.values()];
+}
+
+/** Every comparison given, over a numeric SQL expression; true or false, never NULL. */
 function compare(expression: string, comparison: NumberComparison, p: Param): string {
+  return `COALESCE(${plainCompare(expression, comparison, p)}, false)`;
+}
+
+/** The same comparisons over an expression that is never NULL: no COALESCE, so an index can serve them. */
+function plainCompare(expression: string, comparison: NumberComparison, p: Param): string {
   const ops: [keyof NumberComparison, string][] = [
     ['equals', '='],
     ['gt', '>'],
@@ -256,10 +369,10 @@ function compare(expression: string, comparison: NumberComparison, p: Param): st
     ['lt', '<'],
     ['lte', '<='],
   ];
-  const tests = ops
+  return ops
     .filter(([name]) => comparison[name] !== undefined)
-    .map(([name, op]) => `${expression} ${op} ${p(comparison[name], 'numeric')}`);
-  return `COALESCE(${tests.join(' AND ')}, false)`;
+    .map(([name, op]) => `${expression} ${op} ${p(comparison[name], 'numeric')}`)
+    .join(' AND ');
 }
 
 function holds(comparison: NumberComparison, value: number): boolean {

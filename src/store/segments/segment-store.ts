@@ -4,7 +4,8 @@ import type { SegmentRule } from '../../../flows/schema/audience-condition';
 import { AppError } from '../../core/errors';
 import { contactDisplayNameSql } from '../contacts/display-name-sql';
 import { queryRows } from '../prepared-query';
-import { compileSegment, type SegmentSql } from './segment-sql';
+import { EventSumWindowStore } from './event-sum-window-store';
+import { compileSegment, sumWindowKey, type SegmentSql } from './segment-sql';
 
 export interface SegmentView {
   id: string;
@@ -58,7 +59,12 @@ const rulesCaches = new WeakMap<DataSource, { at: number; rules: Map<string, Seg
 export class SegmentStore {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly options: { defaultTimeZone?: string; clock?: () => Date } = {},
+    private readonly options: {
+      defaultTimeZone?: string;
+      clock?: () => Date;
+      /** Told after a segment is saved or deleted (the sum windows' keeper). */
+      changed?: () => void;
+    } = {},
   ) {}
 
   async list(): Promise<SegmentView[]> {
@@ -217,8 +223,9 @@ export class SegmentStore {
     const segment = UUID.test(keyOrId) ? await this.get(keyOrId) : await this.byKey(keyOrId);
     if (!segment) return null;
     const named = await this.namedRules(segment.rules);
+    const sumWindows = await this.sumWindows();
     return (contactAlias, firstParam) =>
-      compileSegment(segment.rules, this.compileOptions(named, firstParam, now, contactAlias));
+      compileSegment(segment.rules, { ...this.compileOptions(named, firstParam, now, contactAlias), sumWindows });
   }
 
   /**
@@ -241,10 +248,20 @@ export class SegmentStore {
     saving?: { key: string },
   ): Promise<SegmentSql> {
     const named = await this.namedRules(rules);
-    if (!saving) return compileSegment(rules, this.compileOptions(named, firstParam, now, alias));
+    const sumWindows = await this.sumWindows();
+    if (!saving) return compileSegment(rules, { ...this.compileOptions(named, firstParam, now, alias), sumWindows });
     // A segment being saved is compiled under its key with its new rule, so a cycle through it is caught.
     named.set(saving.key, rules);
     return compileSegment({ segment: saving.key }, this.compileOptions(named, firstParam, now, alias));
+  }
+
+  /**
+   * The kept sum windows and where each starts, for a statement over many contacts (one contact's
+   * check in a bot turn does without them, so that the turn stays one statement).
+   */
+  private async sumWindows(): Promise<Map<string, Date>> {
+    const kept = await new EventSumWindowStore(this.dataSource).list();
+    return new Map(kept.map((window) => [sumWindowKey(window), window.countedFrom]));
   }
 
   /** The rules of every segment `rules` names, directly or through others. */
@@ -294,7 +311,9 @@ export class SegmentStore {
 
   private async write<T>(work: () => Promise<T>): Promise<T> {
     try {
-      return await work();
+      const written = await work();
+      this.options.changed?.();
+      return written;
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new AppError('SEGMENT_KEY_TAKEN');
       throw error;

@@ -194,6 +194,9 @@ export class ContactsController {
     const done = await this.guard(contactsApi.erase(contact.id));
     if (done === null) return;
     this.state.contact = null;
+    // The directory shows at once from the page in hand: the erased person must not be on it
+    // while the fresh page loads.
+    this.state.items = this.state.items.filter((item) => item.id !== contact.id);
     this.show('directory');
     await this.reload();
   }

@@ -99,8 +99,7 @@ export class Controller {
     for (const message of page.items) state.messages.set(message.id, message);
     state.olderCursor = page.nextCursor;
     this.views?.thread({ scroll: true });
-    const conversation = await call<InboxConversation>('POST', `/conversations/${conversationId}/read`);
-    this.upsert(conversation);
+    const conversation = await this.markRead(conversationId);
     state.contact = await call<ContactProfile>('GET', `/contacts/${conversation.contactId}`);
     this.views?.contact();
   }
@@ -223,9 +222,7 @@ export class Controller {
       this.state.typing.delete(message.conversationId);
       this.addMessage(message);
       if (message.conversationId === this.state.selectedId && message.direction === 'inbound') {
-        void call<InboxConversation>('POST', `/conversations/${message.conversationId}/read`).then((c) =>
-          this.upsert(c),
-        );
+        void this.markRead(message.conversationId);
       }
     });
     socket.on('message.status', ({ messageId, status, errorCode }) => {
@@ -274,7 +271,7 @@ export class Controller {
     const unseenInbound = latest.items.some((m) => m.direction === 'inbound' && !this.state.messages.has(m.id));
     for (const message of latest.items) this.state.messages.set(message.id, message);
     this.views?.thread({ scroll: true });
-    if (unseenInbound) this.upsert(await call<InboxConversation>('POST', `/conversations/${id}/read`));
+    if (unseenInbound) await this.markRead(id);
   }
 
   /** The open conversation is no longer mine to see. */
@@ -317,6 +314,19 @@ export class Controller {
     } else this.state.conversations.delete(conversation.id);
     this.views?.list();
     if (isSelected) this.views?.thread();
+  }
+
+  /**
+   * Marks the conversation read. Of the answer, only how much is unread is taken when the
+   * conversation is known: the rest was read when the request ran, and the live events (sent in
+   * order) may already have brought a newer state — a bot's handoff committed meanwhile, whose
+   * banner that older copy would take away again.
+   */
+  private async markRead(conversationId: string): Promise<InboxConversation> {
+    const answer = await call<InboxConversation>('POST', `/conversations/${conversationId}/read`);
+    const known = this.state.conversations.get(conversationId);
+    this.upsert(known ? { ...known, unreadCount: answer.unreadCount } : answer);
+    return answer;
   }
 
   private async fetchConversation(id: string): Promise<InboxConversation | null> {

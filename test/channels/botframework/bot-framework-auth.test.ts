@@ -7,7 +7,8 @@ import { BotFrameworkChannel } from '../../../channels/botframework/bot-framewor
 import { createApp } from '../../../src/app';
 import { loadConfig } from '../../../src/config';
 import { resolveBotFrameworkSettings } from '../../../channels/botframework/bot-framework-settings';
-import { createTestDatabase } from '../../helpers/database';
+import { createMigratedTestDatabase } from '../../helpers/database';
+import { migratedPgliteDump } from '../../helpers/migrated-template';
 import { CHANNEL_TOKEN_ISSUER, startFakeBotFrameworkIssuer } from '../../helpers/fake-bot-framework-issuer';
 import { startFakeConnector, type FakeConnector } from '../../helpers/fake-connector';
 import { TEST_SECRET, startTestApp, type TestApp } from '../../helpers/test-app';
@@ -161,7 +162,7 @@ describe('Bot Framework authentication', () => {
 
   describe('with authentication switched off', () => {
     it('says so loudly at start, as a warning', async () => {
-      const database = await createTestDatabase();
+      const database = await createMigratedTestDatabase();
       const dataDir = mkdtempSync(path.join(tmpdir(), 'rapport-test-'));
       const lines: { level: number; msg: string }[] = [];
       const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
@@ -174,7 +175,7 @@ describe('Bot Framework authentication', () => {
           BOTFRAMEWORK_AUTH: 'disabled',
           ...(database.url ? { DATABASE_URL: database.url } : {}),
         }),
-        { pgliteDataDir: 'memory://', logger },
+        { pgliteDataDir: 'memory://', pgliteDump: migratedPgliteDump(), logger },
       );
       await app.close();
       await database.drop();

@@ -113,7 +113,14 @@ describe('Agents answering from Slack', () => {
 
     expect(response.status).toBe(200);
     expect(message.text).toBe('Sure, see our returns page');
-    expect(await outboundOf(conversation.id)).toEqual([
+    // The visitor can have the message a moment before the outbox records it sent.
+    const sent = await pollUntil(async () => {
+      const rows = await outboundOf(conversation.id);
+      return rows.length > 0 && rows.every((row) => row.status !== 'queued' && row.status !== 'sending')
+        ? rows
+        : undefined;
+    });
+    expect(sent).toEqual([
       {
         body: 'Sure, see our returns page',
         author_kind: 'agent',

@@ -1,0 +1,230 @@
+import { EventBus } from '../../../src/core/events';
+import { FeedbackStore } from '../../../src/store/feedback/feedback-store';
+import { FlowRunStore } from '../../../src/store/flow-runs/flow-run-store';
+import type { ConversationTx } from '../../../flows/engine/ports';
+import type { RunState } from '../../../flows/engine/types';
+import { useMigratedStore } from '../../helpers/migrated-store';
+import { startRun } from './new-run';
+
+const store = useMigratedStore();
+
+function flowRunStore(): FlowRunStore {
+  const { dataSource } = store;
+  return new FlowRunStore(dataSource, new EventBus(() => undefined), {
+    feedback: new FeedbackStore(dataSource),
+    defaultRegion: 'US',
+  });
+}
+
+async function newConversation(): Promise<string> {
+  const [row]: { id: string }[] = await store.dataSource.query(
+    `WITH k AS (INSERT INTO contacts (first_name) VALUES ('Maya') RETURNING id),
+          i AS (INSERT INTO contact_identities (contact_id, channel, address)
+                SELECT id, 'webchat', gen_random_uuid()::text FROM k RETURNING id, contact_id)
+     INSERT INTO conversations (contact_id, identity_id, channel) SELECT contact_id, id, 'webchat' FROM i RETURNING id`,
+  );
+  return row.id;
+}
+
+/** A run of the flow `group` started at `step`. */
+const start = (tx: ConversationTx, step: string): Promise<RunState> => startRun(tx, 'group', step);
+
+const runsOf = (conversationId: string) =>
+  store.dataSource.query('SELECT step_id, status FROM flow_runs WHERE conversation_id = $1', [conversationId]);
+
+describe('turns of many conversations at once (group commit)', () => {
+  it('gives each turn its own conversation, contact and run, and commits every one', async () => {
+    const runs = flowRunStore();
+    const ids = await Promise.all(Array.from({ length: 12 }, () => newConversation()));
+    await Promise.all(ids.map((id) => runs.inConversation(id, (tx) => start(tx, `first-${id}`))));
+    const seen = await Promise.all(
+      ids.map((id) =>
+        runs.inConversation(id, async (tx) => {
+          const run = await tx.activeRun();
+          await tx.saveRun({ ...(run as RunState), stepId: `second-${id}` });
+          return { conversation: tx.conversation.id, contact: tx.contact.first_name, step: run?.stepId };
+        }),
+      ),
+    );
+    expect(seen).toEqual(ids.map((id) => ({ conversation: id, contact: 'Maya', step: `first-${id}` })));
+    for (const id of ids) expect(await runsOf(id)).toEqual([{ step_id: `second-${id}`, status: 'active' }]);
+  });
+
+  it('replaces a run within one turn: the moved run is written before the new one, which the live-run index allows', async () => {
+    const runs = flowRunStore();
+    const ids = await Promise.all(Array.from({ length: 4 }, () => newConversation()));
+    await Promise.all(ids.map((id) => runs.inConversation(id, (tx) => start(tx, 'old'))));
+    const readBack = await Promise.all(
+      ids.map((id) =>
+        runs.inConversation(id, async (tx) => {
+          const run = (await tx.activeRun()) as RunState;
+          await tx.saveRun({
+            ...run,
+            status: 'cancelled',
+            stepId: null,
+            awaiting: false,
+            endReason: 'version_missing',
+          });
+          await start(tx, 'new');
+          return (await tx.activeRun())?.stepId;
+        }),
+      ),
+    );
+    // Read back in the same turn: what the turn saved, not what the turn began with.
+    expect(readBack).toEqual(ids.map(() => 'new'));
+    for (const id of ids) {
+      const rows = await store.dataSource.query(
+        `SELECT step_id, status, end_reason, ended_at IS NOT NULL AS ended FROM flow_runs
+          WHERE conversation_id = $1 ORDER BY created_at, status`,
+        [id],
+      );
+      expect(rows).toEqual([
+        { step_id: null, status: 'cancelled', end_reason: 'version_missing', ended: true },
+        { step_id: 'new', status: 'active', end_reason: null, ended: false },
+      ]);
+    }
+  });
+
+  it('writes a moved run’s whole state: answers, tries, variant, wake-up time', async () => {
+    const runs = flowRunStore();
+    const id = await newConversation();
+    await runs.inConversation(id, (tx) => start(tx, 'asked'));
+    const resumeAt = '2026-12-24T09:00:00.000Z';
+    const read = await runs.inConversation(id, async (tx) => {
+      const run = (await tx.activeRun()) as RunState;
+      await tx.saveRun({
+        ...run,
+        status: 'waiting',
+        stepId: 'later',
+        awaiting: false,
+        tries: 2,
+        answers: { colour: 'green', size: 42 },
+        variant: 'coupon',
+        resumeAt,
+        lastIntent: 'hours',
+      });
+      return tx.activeRun();
+    });
+    expect(read).toMatchObject({ status: 'waiting', stepId: 'later', tries: 2, variant: 'coupon', resumeAt });
+    const [row] = await store.dataSource.query(
+      'SELECT status, step_id, awaiting, tries, answers, variant, resume_at, last_intent FROM flow_runs WHERE conversation_id = $1',
+      [id],
+    );
+    expect(row).toEqual({
+      status: 'waiting',
+      step_id: 'later',
+      awaiting: false,
+      tries: 2,
+      answers: { colour: 'green', size: 42 },
+      variant: 'coupon',
+      resume_at: new Date(resumeAt),
+      last_intent: 'hours',
+    });
+  });
+
+  it('lets a segment check see the answers an earlier turn of the same batch gave, in another conversation of the contact', async () => {
+    const runs = flowRunStore();
+    await store.dataSource.query(
+      `INSERT INTO segments (key, name, rules) VALUES ('likes-green', 'Likes green', '{"answer": {"key": "colour", "equals": "green"}}')`,
+    );
+    // One contact, two conversations; the turns go in conversation id order within a batch.
+    const webchat = await newConversation();
+    const [{ contact_id: contactId }] = await store.dataSource.query(
+      'SELECT contact_id FROM conversations WHERE id = $1',
+      [webchat],
+    );
+    const [{ id: sms }] = await store.dataSource.query(
+      `WITH i AS (INSERT INTO contact_identities (contact_id, channel, address) VALUES ($1, 'sms', '+14155550188')
+                  RETURNING id, contact_id)
+       INSERT INTO conversations (contact_id, identity_id, channel) SELECT contact_id, id, 'sms' FROM i RETURNING id`,
+      [contactId],
+    );
+    const [first, second] = [webchat, sms].sort();
+    await Promise.all([first, second].map((id) => runs.inConversation(id, (tx) => start(tx, 'asked'))));
+
+    // Both lanes busy (a batch goes out as it is submitted), so that the two turns below wait
+    // and then share one batch.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const busy = await Promise.all([newConversation(), newConversation()]);
+    const holding = busy.map((id) => runs.inConversation(id, () => released));
+    const answered = runs.inConversation(first, async (tx) => {
+      const run = (await tx.activeRun()) as RunState;
+      await tx.saveRun({ ...run, answers: { colour: 'green' } });
+    });
+    const checked = runs.inConversation(second, (tx) => tx.segmentsOf(['likes-green'], new Date()));
+    release();
+    await Promise.all([...holding, answered]);
+    expect([...((await checked) ?? [])]).toEqual(['likes-green']);
+  });
+
+  it('keeps one conversation’s turns in order, each reading what the one before wrote', async () => {
+    const runs = flowRunStore();
+    const id = await newConversation();
+    await runs.inConversation(id, (tx) => start(tx, '0'));
+    const steps = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        runs.inConversation(id, async (tx) => {
+          const run = (await tx.activeRun()) as RunState;
+          await tx.saveRun({ ...run, stepId: String(Number(run.stepId) + 1) });
+          return run.stepId;
+        }),
+      ),
+    );
+    expect(steps).toEqual(['0', '1', '2', '3', '4', '5', '6', '7']);
+    expect(await runsOf(id)).toEqual([{ step_id: '8', status: 'active' }]);
+  });
+
+  it('commits the other turns when one turn of the same moment fails, and nothing of the failed one', async () => {
+    const runs = flowRunStore();
+    const ids = await Promise.all(Array.from({ length: 6 }, () => newConversation()));
+    const outcomes = await Promise.allSettled(
+      ids.map((id, index) =>
+        runs.inConversation(id, async (tx) => {
+          await start(tx, 'asked');
+          if (index === 2) throw new Error('this turn fails');
+          return index;
+        }),
+      ),
+    );
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    for (const [index, id] of ids.entries()) {
+      expect(await runsOf(id)).toEqual(index === 2 ? [] : [{ step_id: 'asked', status: 'active' }]);
+    }
+  });
+
+  it('answers null for a conversation that does not exist, and still runs its neighbours', async () => {
+    const runs = flowRunStore();
+    const id = await newConversation();
+    const [missing, found] = await Promise.all([
+      runs.inConversation('00000000-0000-4000-8000-000000000000', async () => 'ran'),
+      runs.inConversation(id, async () => 'ran'),
+    ]);
+    expect([missing, found]).toEqual([null, 'ran']);
+  });
+
+  it('snapshots a flow version once, and again after a transaction that wrote it rolled back', async () => {
+    const runs = flowRunStore();
+    const [first, second, third] = await Promise.all([newConversation(), newConversation(), newConversation()]);
+    await expect(
+      runs.inConversation(first, async (tx) => {
+        await tx.saveVersion('snap', 'v1', 'source one');
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    await runs.inConversation(second, (tx) => tx.saveVersion('snap', 'v1', 'source one'));
+    const versions = () => store.dataSource.query("SELECT source FROM flow_versions WHERE flow_id = 'snap'");
+    expect(await versions()).toEqual([{ source: 'source one' }]);
+    // Known to be stored: the next run on it costs no statement (a removed row stays removed).
+    await store.dataSource.query("DELETE FROM flow_versions WHERE flow_id = 'snap'");
+    await runs.inConversation(third, (tx) => tx.saveVersion('snap', 'v1', 'source one'));
+    expect(await versions()).toEqual([]);
+  });
+});
