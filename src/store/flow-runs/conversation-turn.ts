@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { ConversationTx, ExposureRecord, HandoffNote } from '../../../flows/engine/ports';
 import type { ContactPatch, ContactProfile, ConversationInfo, RunState } from '../../../flows/engine/types';
@@ -48,19 +49,19 @@ export class StoredConversationTx implements ConversationTx {
     private readonly feedback: FeedbackStore,
     private readonly conversations: ConversationStore,
     private readonly segments: SegmentStore,
-    private readonly runUpdates: RunUpdates,
+    private readonly runWrites: RunWrites,
   ) {}
 
   /** Membership in the saved segments a flow names: one statement, in the turn's transaction. */
   async segmentsOf(keys: readonly string[], now: Date): Promise<ReadonlySet<string>> {
-    // A segment may ask for this contact's flow answers: its waiting run updates are written first.
-    await this.runUpdates.flushFor(this.tx, { contactId: this.contact.id });
+    // A segment may ask for this contact's flow answers: its waiting run writes go first.
+    await this.runWrites.flushFor(this.tx, { contactId: this.contact.id });
     return this.segments.membershipOf(this.tx, this.contact.id, keys, now);
   }
 
   async activeRun(): Promise<RunState | null> {
     if (this.prefetchedRun !== undefined) return this.prefetchedRun ? runOf(this.prefetchedRun) : null;
-    await this.runUpdates.flushFor(this.tx, { conversationId: this.conversation.id });
+    await this.runWrites.flushFor(this.tx, { conversationId: this.conversation.id });
     const [row] = await queryRows<RunRow>(
       this.tx,
       `SELECT id, flow_id, flow_version, status, step_id, awaiting, tries, answers, variant, trigger, resume_at, last_intent
@@ -71,45 +72,14 @@ export class StoredConversationTx implements ConversationTx {
   }
 
   /**
-   * An existing run's new state waits in the batch's `runUpdates`, written with the other turns'
-   * in one statement before the batch commits; a new run is inserted at once (its id is needed),
-   * after the waiting updates (one may have ended this conversation's live run).
+   * The run's new state waits in the batch's `runWrites`, written with the other turns' before
+   * the batch commits. A new run gets its id here, so it needs no statement of its own either.
    */
   async saveRun(run: RunState): Promise<RunState> {
     this.prefetchedRun = undefined;
-    if (run.id) {
-      this.runUpdates.add(run, { conversationId: this.conversation.id, contactId: this.contact.id });
-      return run;
-    }
-    // The live-run index allows one live run per conversation: this one's waiting end goes first.
-    await this.runUpdates.flushFor(this.tx, { conversationId: this.conversation.id });
-    const ended = ENDED.includes(run.status);
-    const [row] = await queryRows<{ id: string }>(
-      this.tx,
-      `INSERT INTO flow_runs (status, step_id, awaiting, tries, answers, variant, resume_at, ended_at, end_reason,
-                              last_intent, conversation_id, contact_id, flow_id, flow_version, trigger)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, CASE WHEN $8 THEN now() ELSE NULL END, $9, $10, $11, $12, $13, $14,
-               $15::jsonb)
-       RETURNING id`,
-      [
-        run.status,
-        run.stepId,
-        run.awaiting,
-        run.tries,
-        JSON.stringify(run.answers),
-        run.variant,
-        run.resumeAt,
-        ended,
-        ended ? (run.endReason ?? null) : null,
-        run.lastIntent ?? null,
-        this.conversation.id,
-        this.contact.id,
-        run.flowId,
-        run.version,
-        JSON.stringify(run.trigger),
-      ],
-    );
-    return { ...run, id: row.id };
+    const saved = run.id ? run : { ...run, id: randomUUID() };
+    this.runWrites.add(saved, { conversationId: this.conversation.id, contactId: this.contact.id }, !run.id);
+    return saved;
   }
 
   /** Written once per version and process: a version known to be stored costs no statement. */
@@ -148,6 +118,8 @@ export class StoredConversationTx implements ConversationTx {
   }
 
   async recordExposure(exposure: ExposureRecord): Promise<void> {
+    // The exposure refers to its run, which may still wait to be inserted.
+    await this.runWrites.flushFor(this.tx, { conversationId: this.conversation.id });
     await queryRows(
       this.tx,
       `INSERT INTO flow_exposures (run_id, contact_id, flow_id, flow_version, step_id, variant)
@@ -177,60 +149,114 @@ export class StoredConversationTx implements ConversationTx {
 }
 
 /**
- * The new states of a batch's existing runs, written by one statement (group commit: most turns
- * only move their run a step, and each statement is a round trip). The batch writes them before
- * it commits; a turn writes them earlier when it would read or add to what they change: a run of
- * its own conversation (read back, or a new one beside it) or, for a segment check, its
- * contact's flow answers.
+ * The runs a batch's turns saved, written by at most two statements before the batch commits
+ * (group commit: most turns only move their run a step or start one, and each statement is a
+ * round trip). A turn writes them earlier when it would read or refer to what they change: a
+ * run of its own conversation (read back, or an exposure that names it) or, for a segment check,
+ * its contact's flow answers.
  */
-export class RunUpdates {
+export class RunWrites {
   private readonly waiting = new Map<string, { run: RunState; conversationId: string; contactId: string }>();
+  /** Runs saved for the first time in this batch: inserted, in their latest state. */
+  private readonly inserts = new Set<string>();
 
-  add(run: RunState, of: { conversationId: string; contactId: string }): void {
-    this.waiting.set(run.id as string, { run, ...of });
+  add(run: RunState, of: { conversationId: string; contactId: string }, isNew: boolean): void {
+    const id = run.id as string;
+    this.waiting.set(id, { run, ...of });
+    if (isNew) this.inserts.add(id);
   }
 
-  /** Writes the waiting updates when one concerns this conversation or contact. */
+  /** Writes the waiting runs when one concerns this conversation or contact. */
   async flushFor(tx: EntityManager, of: { conversationId?: string; contactId?: string }): Promise<void> {
     for (const waiting of this.waiting.values()) {
       if (waiting.conversationId === of.conversationId || waiting.contactId === of.contactId) return this.flush(tx);
     }
   }
 
+  /**
+   * Updates first, then inserts: the live-run index allows one live run per conversation, and an
+   * update may end the run a new one replaces. Each in id order, as every batch writes them: two
+   * writers of the same runs cannot deadlock.
+   */
   async flush(tx: EntityManager): Promise<void> {
     if (this.waiting.size === 0) return;
-    // In id order, as every batch writes them: two writers of the same runs cannot deadlock.
-    const runs = [...this.waiting.values()]
-      .map((waiting) => waiting.run)
-      .sort((a, b) => ((a.id as string) < (b.id as string) ? -1 : 1));
+    const updates: RunState[] = [];
+    const inserts: { run: RunState; conversationId: string; contactId: string }[] = [];
+    for (const [id, waiting] of this.waiting) {
+      if (this.inserts.has(id)) inserts.push(waiting);
+      else updates.push(waiting.run);
+    }
     this.waiting.clear();
-    const ended = runs.map((run) => ENDED.includes(run.status));
-    await queryRows(
-      tx,
-      `UPDATE flow_runs r
-          SET status = u.status, step_id = u.step_id, awaiting = u.awaiting, tries = u.tries, answers = u.answers,
-              variant = u.variant, resume_at = u.resume_at, updated_at = now(),
-              ended_at = CASE WHEN u.ended THEN now() ELSE NULL END, end_reason = u.end_reason,
-              last_intent = u.last_intent
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::boolean[], $5::integer[], $6::jsonb[], $7::text[],
-                     $8::timestamptz[], $9::boolean[], $10::text[], $11::text[])
-                AS u(id, status, step_id, awaiting, tries, answers, variant, resume_at, ended, end_reason, last_intent)
-        WHERE r.id = u.id`,
-      [
-        runs.map((run) => run.id),
-        runs.map((run) => run.status),
-        runs.map((run) => run.stepId),
-        runs.map((run) => run.awaiting),
-        runs.map((run) => run.tries),
-        runs.map((run) => JSON.stringify(run.answers)),
-        runs.map((run) => run.variant),
-        runs.map((run) => run.resumeAt),
-        ended,
-        runs.map((run, index) => (ended[index] ? (run.endReason ?? null) : null)),
-        runs.map((run) => run.lastIntent ?? null),
-      ],
-    );
+    this.inserts.clear();
+    updates.sort((a, b) => ((a.id as string) < (b.id as string) ? -1 : 1));
+    inserts.sort((a, b) => ((a.run.id as string) < (b.run.id as string) ? -1 : 1));
+    if (updates.length > 0) await updateRuns(tx, updates);
+    if (inserts.length > 0) await insertRuns(tx, inserts);
   }
+}
+
+function updateRuns(tx: EntityManager, runs: RunState[]) {
+  const ended = runs.map((run) => ENDED.includes(run.status));
+  return queryRows(
+    tx,
+    `UPDATE flow_runs r
+        SET status = u.status, step_id = u.step_id, awaiting = u.awaiting, tries = u.tries, answers = u.answers,
+            variant = u.variant, resume_at = u.resume_at, updated_at = now(),
+            ended_at = CASE WHEN u.ended THEN now() ELSE NULL END, end_reason = u.end_reason,
+            last_intent = u.last_intent
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::boolean[], $5::integer[], $6::jsonb[], $7::text[],
+                   $8::timestamptz[], $9::boolean[], $10::text[], $11::text[])
+              AS u(id, status, step_id, awaiting, tries, answers, variant, resume_at, ended, end_reason, last_intent)
+      WHERE r.id = u.id`,
+    [
+      runs.map((run) => run.id),
+      runs.map((run) => run.status),
+      runs.map((run) => run.stepId),
+      runs.map((run) => run.awaiting),
+      runs.map((run) => run.tries),
+      runs.map((run) => JSON.stringify(run.answers)),
+      runs.map((run) => run.variant),
+      runs.map((run) => run.resumeAt),
+      ended,
+      runs.map((run, index) => (ended[index] ? (run.endReason ?? null) : null)),
+      runs.map((run) => run.lastIntent ?? null),
+    ],
+  );
+}
+
+function insertRuns(tx: EntityManager, rows: { run: RunState; conversationId: string; contactId: string }[]) {
+  const runs = rows.map((row) => row.run);
+  const ended = runs.map((run) => ENDED.includes(run.status));
+  return queryRows(
+    tx,
+    `INSERT INTO flow_runs (id, status, step_id, awaiting, tries, answers, variant, resume_at, ended_at, end_reason,
+                            last_intent, conversation_id, contact_id, flow_id, flow_version, trigger)
+     SELECT id, status, step_id, awaiting, tries, answers, variant, resume_at, CASE WHEN ended THEN now() END,
+            end_reason, last_intent, conversation_id, contact_id, flow_id, flow_version, trigger
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::boolean[], $5::integer[], $6::jsonb[], $7::text[],
+                   $8::timestamptz[], $9::boolean[], $10::text[], $11::text[], $12::uuid[], $13::uuid[], $14::text[],
+                   $15::text[], $16::jsonb[])
+              AS u(id, status, step_id, awaiting, tries, answers, variant, resume_at, ended, end_reason, last_intent,
+                   conversation_id, contact_id, flow_id, flow_version, trigger)`,
+    [
+      runs.map((run) => run.id),
+      runs.map((run) => run.status),
+      runs.map((run) => run.stepId),
+      runs.map((run) => run.awaiting),
+      runs.map((run) => run.tries),
+      runs.map((run) => JSON.stringify(run.answers)),
+      runs.map((run) => run.variant),
+      runs.map((run) => run.resumeAt),
+      ended,
+      runs.map((run, index) => (ended[index] ? (run.endReason ?? null) : null)),
+      runs.map((run) => run.lastIntent ?? null),
+      rows.map((row) => row.conversationId),
+      rows.map((row) => row.contactId),
+      runs.map((run) => run.flowId),
+      runs.map((run) => run.version),
+      runs.map((run) => JSON.stringify(run.trigger)),
+    ],
+  );
 }
 
 /** What the engine knows of a conversation: the hub's view of it, without its activity time. */

@@ -122,6 +122,58 @@ describe('turns of many conversations at once (group commit)', () => {
     });
   });
 
+  it('inserts the new runs of a batch with the ids their turns were given, each in its last state', async () => {
+    const runs = flowRunStore();
+    const ids = await Promise.all(Array.from({ length: 5 }, () => newConversation()));
+    const given = await Promise.all(
+      ids.map((id) =>
+        runs.inConversation(id, async (tx) => {
+          const started = await start(tx, 'first');
+          // Moved again before the batch writes: one row, in this state.
+          const moved = await tx.saveRun({ ...started, stepId: 'second', answers: { size: 42 }, variant: 'b' });
+          return { started: started.id, moved: moved.id };
+        }),
+      ),
+    );
+    for (const [index, id] of ids.entries()) {
+      const { started, moved } = given[index] ?? { started: null, moved: null };
+      expect(moved).toBe(started);
+      const rows = await store.dataSource.query(
+        'SELECT id, step_id, answers, variant, trigger, status FROM flow_runs WHERE conversation_id = $1',
+        [id],
+      );
+      expect(rows).toEqual([
+        {
+          id: started,
+          step_id: 'second',
+          answers: { size: 42 },
+          variant: 'b',
+          trigger: { kind: 'keyword', text: 'start' },
+          status: 'active',
+        },
+      ]);
+    }
+  });
+
+  it('writes a new run before an exposure that names it, in the same turn', async () => {
+    const runs = flowRunStore();
+    const id = await newConversation();
+    const runId = await runs.inConversation(id, async (tx) => {
+      const run = await start(tx, 'split');
+      await tx.recordExposure({
+        runId: run.id as string,
+        contactId: tx.contact.id,
+        flowId: 'group',
+        flowVersion: 'v1',
+        stepId: 'split',
+        variant: 'a',
+      });
+      return run.id;
+    });
+    const exposures = await store.dataSource.query('SELECT run_id, variant FROM flow_exposures');
+    expect(exposures).toEqual([{ run_id: runId, variant: 'a' }]);
+  });
+
   it('lets a segment check see the answers an earlier turn of the same batch gave, in another conversation of the contact', async () => {
     const runs = flowRunStore();
     await store.dataSource.query(
