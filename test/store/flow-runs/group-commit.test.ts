@@ -252,6 +252,33 @@ describe('turns of many conversations at once (group commit)', () => {
     }
   });
 
+  it('lets the event loop’s waiting work in between the turns of a batch, when the turns hold it', async () => {
+    const runs = flowRunStore();
+    const ids = await Promise.all(Array.from({ length: 40 }, () => newConversation()));
+    // A stand-in for the requests and acks that wait on the loop: it counts the loop's turns.
+    let loopTurns = 0;
+    let counting = true;
+    const count = () => {
+      loopTurns += 1;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    const seen = await Promise.all(
+      ids.map((id) =>
+        runs.inConversation(id, async () => {
+          // One millisecond of work without I/O: a turn that writes nothing resolves in microtasks.
+          const until = performance.now() + 1;
+          while (performance.now() < until);
+          return loopTurns;
+        }),
+      ),
+    );
+    counting = false;
+    // Without a pause a batch's turns all see one count; with one every 2 ms, about every other turn
+    // sees a new one. The 40 turns go in two or three batches.
+    expect(new Set(seen).size).toBeGreaterThanOrEqual(10);
+  });
+
   it('answers null for a conversation that does not exist, and still runs its neighbours', async () => {
     const runs = flowRunStore();
     const id = await newConversation();

@@ -1,0 +1,30 @@
+// @database-free: opens no database, so it runs in the PGlite pass only (jest.config.js).
+import { EventLoopShare } from '../../src/core/event-loop-share';
+
+const busyFor = (ms: number) => {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+};
+
+describe('EventLoopShare', () => {
+  it('costs nothing until the work has held the loop for its share, then lets the waiting work go first', async () => {
+    const loop = new EventLoopShare(5);
+    let ranBetween = false;
+    setImmediate(() => (ranBetween = true));
+    await loop.breathe();
+    expect(ranBetween).toBe(false);
+    busyFor(6);
+    await loop.breathe();
+    expect(ranBetween).toBe(true);
+  });
+
+  it('counts the hold again from the pause', async () => {
+    const loop = new EventLoopShare(5);
+    busyFor(6);
+    await loop.breathe();
+    let ranBetween = false;
+    setImmediate(() => (ranBetween = true));
+    await loop.breathe();
+    expect(ranBetween).toBe(false);
+  });
+});
