@@ -16,6 +16,12 @@ export interface StatementBatcherOptions<Item, Result> {
   /** Batches in flight at once. */
   lanes: number;
   /**
+   * A lane beyond the first opens only when this many items wait (default 1: at once). Batches
+   * whose fixed cost is several round trips (a transaction's begin, locks, commit) then stay
+   * large, each fixed cost shared by many items, until one lane cannot keep up.
+   */
+  extraLaneFrom?: number;
+  /**
    * Items with the same key never share a batch nor run in two lanes at once: they go one batch
    * after the other, in the order they were submitted. For statements that must not touch the
    * same row twice, and for rows whose order matters (one customer's messages).
@@ -52,7 +58,9 @@ export class StatementBatcher<Item, Result> {
   }
 
   private dispatch(): void {
-    while (this.inFlight < this.options.lanes && this.queue.length > 0) {
+    const { lanes, extraLaneFrom = 1 } = this.options;
+    while (this.inFlight < lanes && this.queue.length > 0) {
+      if (this.inFlight > 0 && this.queue.length < extraLaneFrom) return;
       const batch = this.takeBatch();
       if (batch.length === 0) return; // every waiting item's key is in flight: its batch will call again
       const { keyOf } = this.options;

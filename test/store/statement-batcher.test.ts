@@ -51,6 +51,29 @@ describe('StatementBatcher (group commit)', () => {
     await expect(Promise.all(results)).resolves.toEqual([10, 20, 30, 40]);
   });
 
+  it('opens a lane beyond the first only when enough items wait, when told to', async () => {
+    const statement = heldStatement<number>();
+    const batcher = new StatementBatcher({ run: statement.run, maxBatch: 10, lanes: 2, extraLaneFrom: 3 });
+    const results = [1, 2, 3].map((item) => batcher.submit(item));
+    await settle();
+    // One batch in flight and two items waiting: too few to open the second lane.
+    expect(statement.batches).toEqual([[1]]);
+    results.push(batcher.submit(4));
+    await settle();
+    // Three wait: the second lane takes them all while the first is still busy.
+    expect(statement.batches).toEqual([[1], [2, 3, 4]]);
+    results.push(batcher.submit(5));
+    // The first lane is free again but a batch is still in flight: one item does not open a lane.
+    statement.releaseNext();
+    await settle();
+    expect(statement.batches).toEqual([[1], [2, 3, 4]]);
+    statement.releaseNext();
+    await settle();
+    expect(statement.batches).toEqual([[1], [2, 3, 4], [5]]);
+    statement.releaseNext();
+    await expect(Promise.all(results)).resolves.toEqual([1, 2, 3, 4, 5]);
+  });
+
   it('keeps as many batches in flight as it has lanes', async () => {
     const statement = heldStatement<number>();
     const batcher = new StatementBatcher({ run: statement.run, maxBatch: 10, lanes: 2 });

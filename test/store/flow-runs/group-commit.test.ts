@@ -194,8 +194,8 @@ describe('turns of many conversations at once (group commit)', () => {
     const [first, second] = [webchat, sms].sort();
     await Promise.all([first, second].map((id) => runs.inConversation(id, (tx) => start(tx, 'asked'))));
 
-    // Both lanes busy (a batch goes out as it is submitted), so that the two turns below wait
-    // and then share one batch.
+    // The lanes busy or closed (a batch goes out as it is submitted; a second lane opens only for
+    // many waiting turns), so that the two turns below wait and then share one batch.
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     const busy = await Promise.all([newConversation(), newConversation()]);
