@@ -26,7 +26,11 @@ export class ConversationIngest {
   private readonly appends = new StatementBatcher<AppendItem, Appended>({
     run: (items) => this.store.appendToOpenConversations(this.dataSource.manager, items),
     maxBatch: 64,
+    // The second lane waits for 8 messages: a lone message still goes at once, and under load the
+    // batches grow (bench:twilio, flows on, 64 clients: 909-930 messages answered/s against
+    // 823-840 with the second lane at once; p99 79-80 ms against 93-108).
     lanes: 2,
+    extraLaneFrom: 8,
     // One message per identity per statement: two would bump one conversation in one UPDATE.
     keyOf: identityKey,
   });
