@@ -12,7 +12,18 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
  * oldest dropped first.
  */
 const RECENT_NUMBERS_KEPT = 10_000;
-const recentNumbers = new Map<string, string | null>();
+const recentNumbers = new Map<string, { e164: string | null; region: string | null }>();
+
+function parsedNumber(number: string, defaultRegion: string): { e164: string | null; region: string | null } {
+  const key = `${defaultRegion} ${number}`;
+  const known = recentNumbers.get(key);
+  if (known !== undefined) return known;
+  const parsed = parsePhoneNumberFromString(number, defaultRegion as CountryCode);
+  const answer = { e164: parsed?.isPossible() ? parsed.number : null, region: parsed?.country ?? null };
+  if (recentNumbers.size >= RECENT_NUMBERS_KEPT) recentNumbers.delete(recentNumbers.keys().next().value as string);
+  recentNumbers.set(key, answer);
+  return answer;
+}
 
 /**
  * The number in E.164 (`+14155550123`), or null when it cannot be a phone number. Numbers
@@ -23,14 +34,15 @@ const recentNumbers = new Map<string, string | null>();
  * that (nor the fictional 555 numbers of `npm run simulate`).
  */
 export function toE164(number: string, defaultRegion: string): string | null {
-  const key = `${defaultRegion} ${number}`;
-  const known = recentNumbers.get(key);
-  if (known !== undefined) return known;
-  const parsed = parsePhoneNumberFromString(number, defaultRegion as CountryCode);
-  const e164 = parsed?.isPossible() ? parsed.number : null;
-  if (recentNumbers.size >= RECENT_NUMBERS_KEPT) recentNumbers.delete(recentNumbers.keys().next().value as string);
-  recentNumbers.set(key, e164);
-  return e164;
+  return parsedNumber(number, defaultRegion).e164;
+}
+
+/**
+ * The region (ISO country code) of a number, read in `defaultRegion` when it has no country
+ * code; null when no country is known (a bot turn asks this of its contact's number every turn).
+ */
+export function regionOfNumber(number: string, defaultRegion: string): string | null {
+  return parsedNumber(number, defaultRegion).region;
 }
 
 /** The region (ISO country code) an E.164 number belongs to, or null when it is not one. */

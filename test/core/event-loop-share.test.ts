@@ -27,4 +27,15 @@ describe('EventLoopShare', () => {
     await loop.breathe();
     expect(ranBetween).toBe(false);
   });
+
+  it('adds no pause after a step that waited for I/O: the loop had its turn then', async () => {
+    const loop = new EventLoopShare(5);
+    busyFor(3);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    busyFor(3);
+    let ranBetween = false;
+    setImmediate(() => (ranBetween = true));
+    await loop.breathe();
+    expect(ranBetween).toBe(false);
+  });
 });

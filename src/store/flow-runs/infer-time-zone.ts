@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { regionOfNumber } from '../../core/identity';
 
 const zonesByRegion = new Map<string, string | null>();
 
@@ -10,7 +10,7 @@ const zonesByRegion = new Map<string, string | null>();
  * countries, not to zones), and a wrong zone is worse than UTC. Null: read the clock in UTC.
  */
 export function inferTimeZone(phone: string | null, defaultRegion: string): string | null {
-  const region = phone ? parsePhoneNumberFromString(phone, defaultRegion as CountryCode)?.country : defaultRegion;
+  const region = phone ? regionOfNumber(phone, defaultRegion) : defaultRegion;
   return region ? zoneOfRegion(region) : null;
 }
 
