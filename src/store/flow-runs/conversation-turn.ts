@@ -195,8 +195,28 @@ export class RunWrites {
   }
 }
 
-function updateRuns(tx: EntityManager, runs: RunState[]) {
+/**
+ * The run state both statements write, as their first eleven array parameters: id, status,
+ * step_id, awaiting, tries, answers, variant, resume_at, ended, end_reason, last_intent.
+ */
+function stateColumns(runs: RunState[]): unknown[][] {
   const ended = runs.map((run) => ENDED.includes(run.status));
+  return [
+    runs.map((run) => run.id),
+    runs.map((run) => run.status),
+    runs.map((run) => run.stepId),
+    runs.map((run) => run.awaiting),
+    runs.map((run) => run.tries),
+    runs.map((run) => JSON.stringify(run.answers)),
+    runs.map((run) => run.variant),
+    runs.map((run) => run.resumeAt),
+    ended,
+    runs.map((run, index) => (ended[index] ? (run.endReason ?? null) : null)),
+    runs.map((run) => run.lastIntent ?? null),
+  ];
+}
+
+function updateRuns(tx: EntityManager, runs: RunState[]) {
   return queryRows(
     tx,
     `UPDATE flow_runs r
@@ -208,25 +228,12 @@ function updateRuns(tx: EntityManager, runs: RunState[]) {
                    $8::timestamptz[], $9::boolean[], $10::text[], $11::text[])
               AS u(id, status, step_id, awaiting, tries, answers, variant, resume_at, ended, end_reason, last_intent)
       WHERE r.id = u.id`,
-    [
-      runs.map((run) => run.id),
-      runs.map((run) => run.status),
-      runs.map((run) => run.stepId),
-      runs.map((run) => run.awaiting),
-      runs.map((run) => run.tries),
-      runs.map((run) => JSON.stringify(run.answers)),
-      runs.map((run) => run.variant),
-      runs.map((run) => run.resumeAt),
-      ended,
-      runs.map((run, index) => (ended[index] ? (run.endReason ?? null) : null)),
-      runs.map((run) => run.lastIntent ?? null),
-    ],
+    [...stateColumns(runs)],
   );
 }
 
 function insertRuns(tx: EntityManager, rows: { run: RunState; conversationId: string; contactId: string }[]) {
   const runs = rows.map((row) => row.run);
-  const ended = runs.map((run) => ENDED.includes(run.status));
   return queryRows(
     tx,
     `INSERT INTO flow_runs (id, status, step_id, awaiting, tries, answers, variant, resume_at, ended_at, end_reason,
@@ -239,17 +246,7 @@ function insertRuns(tx: EntityManager, rows: { run: RunState; conversationId: st
               AS u(id, status, step_id, awaiting, tries, answers, variant, resume_at, ended, end_reason, last_intent,
                    conversation_id, contact_id, flow_id, flow_version, trigger)`,
     [
-      runs.map((run) => run.id),
-      runs.map((run) => run.status),
-      runs.map((run) => run.stepId),
-      runs.map((run) => run.awaiting),
-      runs.map((run) => run.tries),
-      runs.map((run) => JSON.stringify(run.answers)),
-      runs.map((run) => run.variant),
-      runs.map((run) => run.resumeAt),
-      ended,
-      runs.map((run, index) => (ended[index] ? (run.endReason ?? null) : null)),
-      runs.map((run) => run.lastIntent ?? null),
+      ...stateColumns(runs),
       rows.map((row) => row.conversationId),
       rows.map((row) => row.contactId),
       runs.map((run) => run.flowId),
