@@ -31,6 +31,9 @@ describe('EventLoopShare', () => {
   it('adds no pause after a step that waited for I/O: the loop had its turn then', async () => {
     const loop = new EventLoopShare(5);
     busyFor(3);
+    // An I/O wait spans a turn of the loop, as a statement's round trip does. One timer alone may
+    // not: called from the loop's check phase, the next timers phase comes before the next check.
+    await new Promise((resolve) => setTimeout(resolve, 1));
     await new Promise((resolve) => setTimeout(resolve, 1));
     busyFor(3);
     let ranBetween = false;
