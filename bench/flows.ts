@@ -38,7 +38,11 @@ import { NaturalSentiment } from '../flows/nlu/natural-sentiment';
 import { parseFlow } from '../flows/schema/load-flow';
 import { EventBus } from '../src/core/events';
 import { FeedbackStore } from '../src/store/feedback/feedback-store';
+import pino from 'pino';
 import { FlowRunStore } from '../src/store/flow-runs/flow-run-store';
+import { MessageStatusUpdater } from '../src/conversations/message-status';
+import { ChannelRegistry } from '../src/outbound/channel-registry';
+import { OutboundService } from '../src/outbound/outbound-service';
 import { openStore, type Store } from '../src/store/data-source';
 import { createTestDatabase } from '../test/helpers/database';
 import { countRoundTrips } from './lib/round-trips';
@@ -112,9 +116,9 @@ async function rapport(
     triggers: new TriggerMatcher(catalog.list(), naturalRecognizer),
     engine: new FlowEngine({ templates: new TemplateRenderer(), sentiment: new NaturalSentiment() }),
     sender: {
-      send: async () => {
-        replies += 1;
-        return { ok: true };
+      release: async (kept) => {
+        replies += kept.length;
+        return { released: kept.length };
       },
     },
     events: { handedOff: () => undefined },
@@ -314,13 +318,14 @@ async function main(): Promise<void> {
     const store = await openStore({ databaseUrl: database.url, pgliteDataDir: 'memory://', poolSize: 10 });
     try {
       await store.dataSource.runMigrations({ transaction: 'each' });
-      const sql = await rapport(
-        new FlowRunStore(store.dataSource, new EventBus(() => undefined), {
+      const bus = new EventBus(() => undefined);
+      const flowStore = (replyRules?: OutboundService) =>
+        new FlowRunStore(store.dataSource, bus, {
           feedback: new FeedbackStore(store.dataSource),
           defaultRegion: 'US',
-        }),
-        [],
-      );
+          replyRules,
+        });
+      const sql = await rapport(flowStore(), []);
       await sql.run(await sqlConversations(store, 50));
       const before = roundTrips.count();
       const result = await sql.run(await sqlConversations(store, 300));
@@ -338,6 +343,25 @@ async function main(): Promise<void> {
         ...summarize(concurrent),
         name: `${target.label}, ${CONCURRENCY} conversations at once`,
         roundTripsPerTurn: Number(((roundTrips.count() - concurrentBefore) / concurrent.turns).toFixed(2)),
+      });
+      // The same with the hub's sending rules: each turn's replies are checked and written in its
+      // transaction, as the hub writes them (web chat here, which delivers at once: no send jobs;
+      // this bench's sender only counts them). The rows above keep the replies for the sender only.
+      const outbound = new OutboundService(
+        store.dataSource,
+        bus,
+        new MessageStatusUpdater(store.dataSource, bus),
+        new ChannelRegistry(),
+        pino({ level: 'silent' }),
+      );
+      const withReplies = await rapport(flowStore(outbound), []);
+      const replyIds = await sqlConversations(store, CONCURRENT_DIALOGUES);
+      const repliesBefore = roundTrips.count();
+      const written = await withReplies.runConcurrently(replyIds, CONCURRENCY);
+      real.push({
+        ...summarize(written),
+        name: `${target.label}, ${CONCURRENCY} at once, replies written in the turn`,
+        roundTripsPerTurn: Number(((roundTrips.count() - repliesBefore) / written.turns).toFixed(2)),
       });
     } finally {
       await store.close();

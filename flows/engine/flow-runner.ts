@@ -3,7 +3,7 @@ import { commitTurn } from './commit-turn';
 import type { CompiledFlow } from './compiled-flow';
 import type { FlowEngine } from './engine';
 import type { FlowCatalog } from './flow-catalog';
-import type { ConversationTx, FlowEvents, FlowSender, FlowStore, SendOutcome } from './ports';
+import type { ConversationTx, FlowEvents, FlowSender, FlowStore, ReleaseOutcome, StagedReply } from './ports';
 import { renderForChannel, type RenderCapabilities, type RenderedMessage } from './render';
 import type { TriggerMatcher } from './trigger-matcher';
 import type { RunEndReason, RunState, RunTrigger, TurnContext, TurnResult } from './types';
@@ -49,8 +49,9 @@ const SILENT: TurnReport = { runId: null, flowId: null, status: null, sent: [] }
 
 /**
  * Runs turns: holds the conversation (in process and by row lock), loads the run, lets the
- * engine decide, commits the new state and what the flow learned, and only then sends and
- * announces. A turn that fails commits nothing and sends nothing. A message that cannot be sent
+ * engine decide, commits the new state, what the flow learned and the messages it says together,
+ * and only then releases the messages and announces. A turn that fails commits nothing and sends
+ * nothing. A message that cannot be sent
  * ends the run (`send_failed`): a run must not wait for an answer to a question nobody saw.
  */
 export class FlowRunner {
@@ -199,37 +200,39 @@ export class FlowRunner {
     return { contact: tx.contact, conversation, now, inferredTimeZone: tx.inferredTimeZone, segments, rollouts };
   }
 
-  /** One turn: serialized per conversation, decided and committed in the store, then sent. */
+  /**
+   * One turn: serialized per conversation, decided and committed in the store with its replies,
+   * then released to the channels. A reply the sending rules refuse ends the run in the turn
+   * itself; one that fails after the commit ends it in a turn of its own.
+   */
   private turn(conversationId: string, decide: (tx: ConversationTx) => Promise<Decision>): Promise<TurnReport> {
     const previous = this.chains.get(conversationId) ?? Promise.resolve();
     const next = previous.then(async () => {
       const committed = await this.deps.store.inConversation(conversationId, async (tx) => {
         const decision = await decide(tx);
         if (!decision || !('flow' in decision)) return decision;
-        return { ...(await commitTurn(tx, decision)), channel: tx.conversation.channel, ended: decision.ended };
+        const turn = await commitTurn(tx, decision);
+        const { replies, refused } = await this.keepReplies(tx, turn.result);
+        // What the turn did stands (the customer did answer); only the run stops waiting.
+        const refusal =
+          refused !== undefined && isLive(turn.state)
+            ? await this.stopRun(tx, turn.state, 'send_failed', refused)
+            : null;
+        return { ...turn, state: refusal?.ended.run ?? turn.state, replies, refused, refusal, ended: decision.ended };
       });
       if (!committed) return SILENT;
       if (committed.ended) this.announceEnd(conversationId, committed.ended);
       if (!('result' in committed)) return SILENT;
-      const sent: RenderedMessage[] = [];
-      let undelivered: string | undefined;
-      sending: for (const effect of committed.result.effects) {
-        if (effect.type !== 'send') continue;
-        for (const message of renderForChannel(this.deps.capabilities(committed.channel), effect)) {
-          const outcome = await this.send(conversationId, message);
-          if (!outcome.ok) {
-            // Later messages would be out of context without this one (a question without its intro).
-            undelivered = outcome.reason;
-            break sending;
-          }
-          sent.push(message);
-        }
-      }
-      // What the turn committed stands (the customer did answer); only the run stops waiting.
+      if (committed.refusal) this.announceEnd(conversationId, committed.refusal.ended);
+      const { released, failure } = await this.release(committed.replies);
+      const sent = committed.replies
+        .slice(0, released)
+        .map(({ text, choices }) => (choices ? { text, choices } : { text }));
       if (committed.handoff) this.deps.events.handedOff(committed.handoff);
       for (const stored of committed.feedback) this.deps.events.feedbackRecorded?.(stored);
       let { state } = committed;
-      if (undelivered !== undefined) state = (await this.endUndelivered(conversationId, state, undelivered)) ?? state;
+      if (failure !== undefined) state = (await this.endUndelivered(conversationId, state, failure)) ?? state;
+      const undelivered = committed.refused ?? failure;
       const report = { runId: state.id ?? null, flowId: state.flowId, status: state.status, sent };
       return undelivered === undefined ? report : { ...report, undelivered };
     });
@@ -241,13 +244,36 @@ export class FlowRunner {
     return next;
   }
 
-  /** A sender that throws is a failed send too: the run must not be left waiting either way. */
-  private async send(conversationId: string, message: RenderedMessage): Promise<SendOutcome> {
+  /**
+   * The turn's messages, rendered for its channel and kept with it in order, until the sending
+   * rules refuse one: later messages would be out of context without it (a question without its
+   * intro).
+   */
+  private async keepReplies(
+    tx: ConversationTx,
+    result: TurnResult,
+  ): Promise<{ replies: StagedReply[]; refused?: string }> {
+    const replies: StagedReply[] = [];
+    const capabilities = this.deps.capabilities(tx.conversation.channel);
+    for (const effect of result.effects) {
+      if (effect.type !== 'send') continue;
+      for (const message of renderForChannel(capabilities, effect)) {
+        const outcome = await tx.reply(message);
+        if (!outcome.ok) return { replies, refused: outcome.reason };
+        replies.push(outcome.reply);
+      }
+    }
+    return { replies };
+  }
+
+  /** A sender that throws has released nothing it can vouch for: the run must not be left waiting. */
+  private async release(replies: StagedReply[]): Promise<ReleaseOutcome> {
+    if (replies.length === 0) return { released: 0 };
     try {
-      return await this.deps.sender.send(conversationId, message);
+      return await this.deps.sender.release(replies);
     } catch (error) {
       const code = (error as { code?: unknown }).code;
-      return { ok: false, reason: typeof code === 'string' ? code : 'SEND_ERROR' };
+      return { released: 0, failure: typeof code === 'string' ? code : 'SEND_ERROR' };
     }
   }
 
@@ -256,7 +282,7 @@ export class FlowRunner {
    * (on another hub) has moved it on since. Runs in the same per-conversation chain as the turn.
    */
   private async endUndelivered(conversationId: string, sentFrom: RunState, reason: string): Promise<RunState | null> {
-    if (sentFrom.status !== 'active' && sentFrom.status !== 'waiting') return null;
+    if (!isLive(sentFrom)) return null;
     const ended = await this.deps.store.inConversation(conversationId, async (tx) => {
       const run = await tx.activeRun();
       if (!run || run.id !== sentFrom.id || run.stepId !== sentFrom.stepId) return null;
@@ -271,6 +297,10 @@ export class FlowRunner {
     const event = { conversationId, runId: run.id as string, flowId: run.flowId, reason };
     this.deps.events.runEnded?.(detail === undefined ? event : { ...event, detail });
   }
+}
+
+function isLive(run: RunState): boolean {
+  return run.status === 'active' || run.status === 'waiting';
 }
 
 /** The run ended by the runner: nothing awaited, nothing scheduled, the reason kept. */

@@ -98,6 +98,8 @@ export class MemoryFlowStore implements FlowStore {
         pending.push(() => this.conversations.set(conversationId, updated));
         return viewOf(updated);
       },
+      // Nothing to write: the sender gets the message after the turn, and refuses it there.
+      reply: async (message) => ({ ok: true, reply: { conversationId, ...message } }),
     };
     const result = await work(tx);
     for (const apply of pending) apply();

@@ -77,7 +77,26 @@ export interface ConversationTx {
   setHandledBy(handledBy: 'bot' | 'human', team?: string | null): Promise<ConversationView>;
   /** Keeps why the bot handed over and what it learned, with the conversation (the inbox's banner). */
   recordHandoff(handoff: HandoffNote): Promise<void>;
+  /**
+   * A message of the turn, checked against the sending rules and kept with the turn: it commits
+   * with the run's new state or not at all, and the sender hands it to its channel once the turn
+   * has committed. A store that knows the rules (the hub's: consent, WhatsApp's window, SMS
+   * length) refuses here, and the runner ends the run in the same turn.
+   */
+  reply(message: { text: string; choices?: string[] }): Promise<ReplyOutcome>;
 }
+
+/** A message a turn kept, for the sender to release after the commit. */
+export interface StagedReply {
+  conversationId: string;
+  text: string;
+  choices?: string[];
+  /** What the store wrote for it (the hub's message row and where it goes); the engine never reads it. */
+  written?: unknown;
+}
+
+/** A reply kept with the turn, or why the sending rules refused it. */
+export type ReplyOutcome = { ok: true; reply: StagedReply } | { ok: false; reason: string };
 
 /** A handoff's reason and summary, as the inbox's banner shows them. */
 export interface HandoffNote {
@@ -100,12 +119,44 @@ export interface FlowStore {
 /** Whether a message left (or was queued to leave), or why it could not. */
 export type SendOutcome = { ok: true } | { ok: false; reason: string };
 
+/** How many of a turn's replies left (or were queued to leave), and why the next one could not. */
+export interface ReleaseOutcome {
+  released: number;
+  failure?: string;
+}
+
 /**
- * How the engine's messages leave: the hub's outbound service, with the bot as author. A refusal
- * (opted out, WhatsApp's window closed) or a channel's failure is an outcome, not an exception.
+ * How the engine's messages leave, once the turn that kept them has committed: the hub's outbound
+ * service, with the bot as author. It releases a turn's replies in order and stops at the first
+ * that cannot leave (the rest would be out of context without it); a refusal or a channel's
+ * failure is an outcome, not an exception.
  */
 export interface FlowSender {
-  send(conversationId: string, message: { text: string; choices?: string[] }): Promise<SendOutcome>;
+  release(replies: StagedReply[]): Promise<ReleaseOutcome>;
+}
+
+/**
+ * A sender that sends each reply on its own, for stores that write none (the in-memory store,
+ * tests). A send that throws is a failed send: the run must not be left waiting either way.
+ */
+export function sendEach(
+  send: (conversationId: string, message: { text: string; choices?: string[] }) => Promise<SendOutcome>,
+): FlowSender {
+  return {
+    async release(replies) {
+      for (const [index, { conversationId, text, choices }] of replies.entries()) {
+        let outcome: SendOutcome;
+        try {
+          outcome = await send(conversationId, choices ? { text, choices } : { text });
+        } catch (error) {
+          const code = (error as { code?: unknown }).code;
+          outcome = { ok: false, reason: typeof code === 'string' ? code : 'SEND_ERROR' };
+        }
+        if (!outcome.ok) return { released: index, failure: outcome.reason };
+      }
+      return { released: replies.length };
+    },
+  };
 }
 
 /** What the runner tells the rest of the hub after a turn commits. */

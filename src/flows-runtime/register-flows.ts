@@ -10,10 +10,10 @@ import { naturalRecognizer } from '../../flows/nlu/natural-recognizer';
 import { NaturalSentiment } from '../../flows/nlu/natural-sentiment';
 import { loadFlowsFromDir, type LoadedFlow } from '../../flows/schema/load-flow';
 import type { Config } from '../config';
-import { AppError } from '../core/errors';
 import type { EventBus } from '../core/events';
 import type { Logger } from '../logger';
-import type { OutboundService } from '../outbound/outbound-service';
+import type { OutboundService, WrittenMessage } from '../outbound/outbound-service';
+import type { StagedReply } from '../../flows/engine/ports';
 import { channelCapabilities } from '../../channels/capabilities';
 import { eventsApi } from './events-api';
 import { FlowConversations } from './flow-conversations';
@@ -61,6 +61,7 @@ export function registerFlows(deps: FlowsDeps): FlowsRuntime | null {
   const store = new FlowRunStore(dataSource, bus, {
     feedback: new FeedbackStore(dataSource),
     defaultRegion: config.TWILIO_DEFAULT_REGION,
+    replyRules: outbound,
   });
   const runner = new FlowRunner({
     store,
@@ -68,23 +69,9 @@ export function registerFlows(deps: FlowsDeps): FlowsRuntime | null {
     catalog,
     triggers,
     engine: new FlowEngine({ templates: new TemplateRenderer(), sentiment: new NaturalSentiment() }),
-    sender: {
-      send: async (conversationId, message) => {
-        try {
-          const sent = await outbound.send({
-            conversationId,
-            text: message.text,
-            choices: message.choices,
-            authorKind: 'bot',
-          });
-          return sent.status === 'failed' ? { ok: false, reason: sent.errorCode ?? 'SEND_FAILED' } : { ok: true };
-        } catch (error) {
-          // The outbound guards refuse with an AppError (opted out, WhatsApp's window closed).
-          if (error instanceof AppError) return { ok: false, reason: error.code };
-          throw error;
-        }
-      },
-    },
+    // The store wrote each reply in its turn's transaction (after the same guards as any send);
+    // the outbound service announces and delivers them once the turn has committed.
+    sender: { release: (replies) => outbound.release(replies.map(writtenBy)) },
     events: {
       handedOff: (event) => bus.publish('conversation.handoff', event),
       // An opt-out is the customer's choice; the other reasons are something to look into.
@@ -152,4 +139,10 @@ export function registerFlows(deps: FlowsDeps): FlowsRuntime | null {
       await polling;
     },
   };
+}
+
+/** The message the flow store wrote for a reply (it always does, given the sending rules). */
+function writtenBy(reply: StagedReply): WrittenMessage {
+  if (!reply.written) throw new Error(`a reply in conversation ${reply.conversationId} was not written with its turn`);
+  return reply.written as WrittenMessage;
 }

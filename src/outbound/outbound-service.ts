@@ -9,7 +9,7 @@ import type { MessageStatusUpdater } from '../conversations/message-status';
 import { OutboundMessageStore, type OutboundRowInput } from '../store/conversations/outbound-message-store';
 import { StatementBatcher } from '../store/statement-batcher';
 import type { ChannelRegistry } from './channel-registry';
-import type { OutboundGuard, OutboundTarget } from './outbound-guard';
+import type { OutboundDraft, OutboundGuard, OutboundTarget } from './outbound-guard';
 
 export interface SendRequest {
   conversationId: string;
@@ -31,6 +31,13 @@ export interface QueuePort {
   notify(): void;
   /** Wakes a worker at each of these moments (jobs committed to leave then). */
   notifyAt(moments: readonly Date[]): void;
+}
+
+/** A message written outside `send` after `prepare`, with what its release needs. */
+export interface WrittenMessage {
+  message: MessageView;
+  target: OutboundTarget;
+  request: SendRequest;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -94,6 +101,81 @@ export class OutboundService {
   }
 
   async send(request: SendRequest): Promise<MessageView> {
+    // The request is checked before the look-up: a bad one costs no statement.
+    this.draftOf(request);
+    if (!UUID.test(request.conversationId)) throw new AppError('CONVERSATION_NOT_FOUND');
+    const target = await this.findTarget(request.conversationId);
+    const { row, queued, draft } = await this.prepare(target, request);
+    if (queued) {
+      const message = await this.queuedInserts.submit(row);
+      this.bus.publish('message.created', { message, conversation: target.conversation });
+      this.queue?.port.notify();
+      return message;
+    }
+    const message = await this.directInserts.submit(row);
+    this.bus.publish('message.created', { message, conversation: target.conversation });
+    return this.deliverWritten(message, target, request, draft);
+  }
+
+  /**
+   * A message someone else writes (the flow store, in a turn's transaction, with the turn's own
+   * look-up of the target): the same checks and guards as a send, nothing written. Throws the
+   * guards' AppError to refuse; answers the row to write and whether it goes through the queue
+   * (then with its send job, in the same statement).
+   */
+  async prepare(
+    target: OutboundTarget,
+    request: SendRequest,
+  ): Promise<{ row: OutboundRowInput; queued: boolean; draft: OutboundDraft }> {
+    const draft = this.draftOf(request);
+    const metadata: Record<string, unknown> = jsonWithoutNul({
+      ...(request.metadata ?? {}),
+      ...(request.choices ? { choices: request.choices } : {}),
+    });
+    for (const guard of this.guards) Object.assign(metadata, await guard.check(target, draft));
+    const row: OutboundRowInput = {
+      conversationId: target.conversation.id,
+      contactId: target.conversation.contactId,
+      channel: target.conversation.channel,
+      authorKind: request.authorKind,
+      authorUserId: request.authorUserId ?? null,
+      body: draft.text ?? null,
+      attachments: JSON.stringify(draft.attachments),
+      metadata: JSON.stringify(metadata),
+    };
+    return { row, queued: this.queue?.channels.has(target.conversation.channel) === true, draft };
+  }
+
+  /**
+   * Messages written by someone else after `prepare` (a turn's replies, once the turn has
+   * committed), in order: listeners hear `message.created`, queued ones wake the workers, the
+   * others go to their channel now. Stops at the first that cannot leave; the ones after it are
+   * marked failed (they would be out of context without it). Answers how many left.
+   */
+  async release(written: WrittenMessage[]): Promise<{ released: number; failure?: string }> {
+    let queued = false;
+    let failure: { index: number; code: string } | undefined;
+    for (const [index, { message, target, request }] of written.entries()) {
+      this.bus.publish('message.created', { message, conversation: target.conversation });
+      if (failure) {
+        await this.statuses.advance(message.id, {
+          status: 'failed',
+          errorCode: 'EARLIER_MESSAGE_FAILED',
+          errorMessage: 'Not sent: a message before it in the same turn could not be delivered',
+        });
+      } else if (this.queue?.channels.has(message.channel)) {
+        queued = true;
+      } else {
+        const sent = await this.deliverWritten(message, target, request, this.draftOf(request));
+        if (sent.status === 'failed') failure = { index, code: sent.errorCode ?? 'SEND_FAILED' };
+      }
+    }
+    if (queued) this.queue?.port.notify();
+    return failure ? { released: failure.index, failure: failure.code } : { released: written.length };
+  }
+
+  /** The request's content, checked: text (NUL dropped, size), attachments, template. */
+  private draftOf(request: SendRequest): OutboundDraft {
     // NUL cannot be stored (storable-text.ts): dropped before anything is checked or written.
     const cleanText = request.text === undefined ? undefined : withoutNul(request.text);
     const text = cleanText?.trim() ? cleanText : undefined;
@@ -106,50 +188,29 @@ export class OutboundService {
     });
     const template = request.template ? parseTemplate(request.template) : undefined;
     if (text === undefined && attachments.length === 0 && !template) throw new AppError('EMPTY_MESSAGE');
-    if (!UUID.test(request.conversationId)) throw new AppError('CONVERSATION_NOT_FOUND');
+    return { text, attachments, choices: request.choices, template };
+  }
 
-    const target = await this.findTarget(request.conversationId);
-    const metadata: Record<string, unknown> = jsonWithoutNul({
-      ...(request.metadata ?? {}),
-      ...(request.choices ? { choices: request.choices } : {}),
-    });
-    const draft = { text, attachments, choices: request.choices, template };
-    for (const guard of this.guards) Object.assign(metadata, await guard.check(target, draft));
-
-    const row: OutboundRowInput = {
-      conversationId: target.conversation.id,
-      contactId: target.conversation.contactId,
-      channel: target.conversation.channel,
-      authorKind: request.authorKind,
-      authorUserId: request.authorUserId ?? null,
-      body: text ?? null,
-      attachments: JSON.stringify(attachments),
-      metadata: JSON.stringify(metadata),
-    };
-    const queue = this.queue?.channels.has(target.conversation.channel) ? this.queue.port : undefined;
-    if (queue) {
-      const queued = await this.queuedInserts.submit(row);
-      this.bus.publish('message.created', { message: queued, conversation: target.conversation });
-      queue.notify();
-      return queued;
-    }
-
-    const message = await this.directInserts.submit(row);
-    this.bus.publish('message.created', { message, conversation: target.conversation });
-
+  /** A written message of a channel that delivers at once: handed to it, its state recorded. */
+  private async deliverWritten(
+    message: MessageView,
+    target: OutboundTarget,
+    request: SendRequest,
+    draft: OutboundDraft,
+  ): Promise<MessageView> {
     const envelope: OutboundEnvelope = {
       messageId: message.id,
       conversationId: message.conversationId,
       channel: message.channel,
       to: target.address,
-      text,
-      attachments,
+      text: draft.text,
+      attachments: draft.attachments,
       choices: request.choices,
       authorKind: request.authorKind,
       authorName: request.authorName,
       createdAt: new Date(message.createdAt),
       replyContext: target.replyContext ?? undefined,
-      template,
+      template: draft.template,
     };
     const result = await this.deliver(envelope);
     if (result.ok) {

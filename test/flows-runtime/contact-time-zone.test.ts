@@ -2,6 +2,7 @@ import { channelCapabilities } from '../../channels/capabilities';
 import { FlowEngine } from '../../flows/engine/engine';
 import { FlowCatalog } from '../../flows/engine/flow-catalog';
 import { FlowRunner } from '../../flows/engine/flow-runner';
+import { sendEach } from '../../flows/engine/ports';
 import { TemplateRenderer } from '../../flows/engine/templates';
 import { TriggerMatcher } from '../../flows/engine/trigger-matcher';
 import { naturalRecognizer } from '../../flows/nlu/natural-recognizer';
@@ -28,9 +29,9 @@ beforeAll(async () => {
     catalog,
     triggers: new TriggerMatcher(catalog.list(), naturalRecognizer),
     engine: new FlowEngine({ templates: new TemplateRenderer(), sentiment: new NaturalSentiment() }),
-    sender: {
-      send: async (conversationId, message) => (sent.push({ conversationId, text: message.text }), { ok: true }),
-    },
+    sender: sendEach(
+      async (conversationId, message) => (sent.push({ conversationId, text: message.text }), { ok: true }),
+    ),
     events: { handedOff: () => undefined },
     capabilities: channelCapabilities,
     clock: () => now,

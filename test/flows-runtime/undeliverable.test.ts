@@ -1,7 +1,7 @@
 import type { InboundMessage } from '../../src/core/types';
 import { api, createUser } from '../helpers/inbox-client';
 import type { TestApp } from '../helpers/test-app';
-import { checkinFlow } from '../flows/sample-flows';
+import { checkinFlow, introFlow as intro } from '../flows/sample-flows';
 import { botLines, startHubWithFlows } from './hub-with-flows';
 
 const quiz = `id: quiz
@@ -15,21 +15,6 @@ steps:
   - id: bye
     type: end
     text: Off we go.
-`;
-
-const intro = `id: intro
-name: Intro
-triggers: [{ type: keyword, keywords: [intro] }]
-steps:
-  - id: hello
-    type: say
-    text: Hello from the shop.
-  - id: ready
-    type: ask
-    input: yes_no
-    prompt: Shall we begin?
-  - id: bye
-    type: end
 `;
 
 let hub: TestApp;

@@ -3,7 +3,7 @@ import { FlowEngine } from '../../flows/engine/engine';
 import { FlowCatalog } from '../../flows/engine/flow-catalog';
 import { FlowRunner } from '../../flows/engine/flow-runner';
 import { contactProfile, MemoryFlowStore } from '../../flows/engine/memory-flow-store';
-import type { FlowEvents } from '../../flows/engine/ports';
+import { sendEach, type FlowEvents } from '../../flows/engine/ports';
 import { TemplateRenderer } from '../../flows/engine/templates';
 import { TriggerMatcher } from '../../flows/engine/trigger-matcher';
 import type { ContactProfile } from '../../flows/engine/types';
@@ -34,16 +34,14 @@ export function engineHarness(sources: string[], options: { now?: Date } = {}) {
     catalog,
     triggers: new TriggerMatcher(catalog.list(), naturalRecognizer),
     engine: new FlowEngine({ templates: new TemplateRenderer(), sentiment: new NaturalSentiment() }),
-    sender: {
-      send: async (conversationId, message) => {
-        const failure = failures.get(conversationId);
-        if (failure) throw failure;
-        const refusal = refusals.get(conversationId);
-        if (refusal) return { ok: false, reason: refusal };
-        sent.push({ conversationId, ...message });
-        return { ok: true };
-      },
-    },
+    sender: sendEach(async (conversationId, message) => {
+      const failure = failures.get(conversationId);
+      if (failure) throw failure;
+      const refusal = refusals.get(conversationId);
+      if (refusal) return { ok: false, reason: refusal };
+      sent.push({ conversationId, ...message });
+      return { ok: true };
+    }),
     events: {
       handedOff: (event) => void handoffs.push(event),
       runEnded: (event) => void ended.push(event),

@@ -52,3 +52,19 @@ steps:
     type: end
     text: "booked {{ answers.day }}"
 `;
+
+/** Two messages in one turn: a greeting, then the question the run waits on. */
+export const introFlow = `id: intro
+name: Intro
+triggers: [{ type: keyword, keywords: [intro] }]
+steps:
+  - id: hello
+    type: say
+    text: Hello from the shop.
+  - id: ready
+    type: ask
+    input: yes_no
+    prompt: Shall we begin?
+  - id: bye
+    type: end
+`;

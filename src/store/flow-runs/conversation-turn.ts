@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { ConversationTx, ExposureRecord, HandoffNote } from '../../../flows/engine/ports';
+import type { ConversationTx, ExposureRecord, HandoffNote, ReplyOutcome } from '../../../flows/engine/ports';
+import { AppError } from '../../core/errors';
+import type { OutboundTarget } from '../../outbound/outbound-guard';
+import type { SendRequest } from '../../outbound/outbound-service';
+import type { ReplyRules, ReplyWrites } from './reply-writes';
 import type { ContactPatch, ContactProfile, ConversationInfo, RunState } from '../../../flows/engine/types';
 import { conversationView, type ConversationRow } from '../../conversations/views';
 import type { ConversationView } from '../../core/events';
@@ -41,6 +45,8 @@ export class StoredConversationTx implements ConversationTx {
   constructor(
     private readonly tx: EntityManager,
     readonly conversation: ConversationInfo,
+    /** Where the turn's replies go and what the sending rules need, as the batch read it under the lock. */
+    private target: OutboundTarget,
     readonly contact: ContactProfile,
     readonly inferredTimeZone: string | null,
     /** The live run as the batch read it after taking the lock; stale once this turn saves a run. */
@@ -50,7 +56,27 @@ export class StoredConversationTx implements ConversationTx {
     private readonly conversations: ConversationStore,
     private readonly segments: SegmentStore,
     private readonly runWrites: RunWrites,
+    /** The batch's replies and the rules they pass; null keeps them for the runner's sender only. */
+    private readonly replies: { rules: ReplyRules; writes: ReplyWrites } | null,
   ) {}
+
+  /**
+   * Checks the reply against the sending rules now (the target was read under the turn lock, so
+   * an opt-out either committed before it or waits for this turn) and keeps it for the batch's
+   * one insert. A refusal is the rule's code.
+   */
+  async reply(message: { text: string; choices?: string[] }): Promise<ReplyOutcome> {
+    const conversationId = this.conversation.id;
+    if (!this.replies) return { ok: true, reply: { conversationId, ...message } };
+    const request: SendRequest = { conversationId, text: message.text, choices: message.choices, authorKind: 'bot' };
+    try {
+      const prepared = await this.replies.rules.prepare(this.target, request);
+      return { ok: true, reply: this.replies.writes.add(prepared, this.target, request) };
+    } catch (error) {
+      if (error instanceof AppError) return { ok: false, reason: error.code };
+      throw error;
+    }
+  }
 
   /** Membership in the saved segments a flow names: one statement, in the turn's transaction. */
   async segmentsOf(keys: readonly string[], now: Date): Promise<ReadonlySet<string>> {
@@ -137,6 +163,9 @@ export class StoredConversationTx implements ConversationTx {
   }
 
   async setHandledBy(handledBy: 'bot' | 'human', team?: string | null): Promise<ConversationView> {
+    // The batch locks conversation rows in id order (as ingest does): replies kept by earlier turns,
+    // of smaller ids, lock theirs first.
+    await this.replies?.writes.flush(this.tx);
     const status = isOpenStatus(this.conversation.status) ? 'open' : this.conversation.status;
     const view = await this.conversations.changeIn(this.tx, this.conversation.id, {
       handledBy,
@@ -144,6 +173,8 @@ export class StoredConversationTx implements ConversationTx {
       ...(team ? { team } : {}),
     });
     if (!view) throw new Error(`conversation ${this.conversation.id} vanished during its turn`);
+    // The turn's replies after this are announced to the conversation's new audience.
+    this.target = { ...this.target, conversation: view };
     return view;
   }
 }

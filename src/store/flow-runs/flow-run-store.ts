@@ -1,6 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ConversationTx, FlowStore } from '../../../flows/engine/ports';
-import { CONVERSATION_COLUMNS, type ConversationRow } from '../../conversations/views';
 import type { EventBus } from '../../core/events';
 import type { FeedbackStore } from '../feedback/feedback-store';
 import { queryRows } from '../prepared-query';
@@ -19,6 +18,14 @@ import { SegmentStore } from '../segments/segment-store';
 import { VersionSnapshots } from './version-snapshots';
 import { lockConversationTurns } from '../conversations/turn-locks';
 import { EventLoopShare } from '../../core/event-loop-share';
+import {
+  OutboundMessageStore,
+  TARGET_COLUMNS,
+  TARGET_FROM,
+  targetOf,
+  type TargetRow,
+} from '../conversations/outbound-message-store';
+import { ReplyWrites, type ReplyRules } from './reply-writes';
 
 /** How long a batch's turns may run before they let the event loop's waiting work go first. */
 const TURNS_HOLD_LOOP_MS = 2;
@@ -44,7 +51,8 @@ const LIVE_RUN_COLUMNS =
  *
  * Group commit: turns of different conversations that are ready at the same moment share one
  * transaction — one `BEGIN`, one statement that takes all their turn locks, one that reads their
- * conversations with their contacts and live runs, one `COMMIT` — and each
+ * conversations with their contacts, live runs and send targets, one that writes the turns' replies
+ * with their send jobs (`ReplyWrites`), one `COMMIT` — and each
  * turn then costs only its own writes. One conversation's turns never share a transaction nor run
  * at once (they go one after the other, in order). The runs' new states are written together too,
  * and their new runs inserted, by at most two statements before the commit (`RunWrites`). A transaction that fails takes each of its
@@ -53,6 +61,7 @@ const LIVE_RUN_COLUMNS =
 export class FlowRunStore implements FlowStore {
   private readonly conversations: ConversationStore;
   private readonly segments: SegmentStore;
+  private readonly messages: OutboundMessageStore;
   private readonly snapshots = new VersionSnapshots();
   private readonly turns = new StatementBatcher<TurnItem, TurnOutcome>({
     run: (items) => this.runTurns(items),
@@ -74,10 +83,17 @@ export class FlowRunStore implements FlowStore {
       feedback: FeedbackStore;
       /** The hub's default region (`TWILIO_DEFAULT_REGION`), for contacts without a time zone. */
       defaultRegion: string;
+      /**
+       * The sending rules (the hub's outbound service): with them a turn's replies are checked and
+       * written in its transaction. Without them (a store on its own) they are only kept for the
+       * runner's sender.
+       */
+      replyRules?: ReplyRules;
     },
   ) {
     this.conversations = new ConversationStore(dataSource, bus);
     this.segments = new SegmentStore(dataSource);
+    this.messages = new OutboundMessageStore(dataSource);
   }
 
   async inConversation<T>(conversationId: string, work: (tx: ConversationTx) => Promise<T>): Promise<T | null> {
@@ -95,6 +111,8 @@ export class FlowRunStore implements FlowStore {
       const ids = items.map((item) => item.conversationId);
       const { conversations, runs } = await this.lockAndRead(manager, ids);
       const runWrites = new RunWrites();
+      const rules = this.options.replyRules;
+      const replies = rules ? { rules, writes: new ReplyWrites(this.messages) } : null;
       // One turn after the other on the batch's connection (node-postgres takes one statement at
       // a time), in conversation id order: a turn that writes its conversation's row (a handoff)
       // then takes the rows in the order ingest locks them, and the two cannot wait in a cycle.
@@ -117,6 +135,7 @@ export class FlowRunStore implements FlowStore {
         const tx = new StoredConversationTx(
           manager,
           conversationOf(row),
+          targetOf(row),
           contact,
           inferred,
           runs.get(item.conversationId) ?? null,
@@ -125,11 +144,13 @@ export class FlowRunStore implements FlowStore {
           this.conversations,
           this.segments,
           runWrites,
+          replies,
         );
         outcomes[index] = { found: true, value: await item.work(tx) };
         await loop.breathe();
       }
       await runWrites.flush(manager);
+      await replies?.writes.flush(manager);
       return outcomes;
     });
     this.snapshots.committed(written);
@@ -144,13 +165,13 @@ export class FlowRunStore implements FlowStore {
    */
   private async lockAndRead(manager: EntityManager, ids: string[]) {
     await lockConversationTurns(manager, ids);
-    const rows = await queryRows<ConversationRow & { contact: ContactRow; run: RunRow | null }>(
+    const rows = await queryRows<TargetRow & { contact: ContactRow; run: RunRow | null }>(
       manager,
-      `SELECT ${CONVERSATION_COLUMNS},
+      `SELECT ${TARGET_COLUMNS},
               (SELECT row_to_json(k.*) FROM contacts k WHERE k.id = c.contact_id) AS contact,
               (SELECT row_to_json(r.*) FROM (SELECT ${LIVE_RUN_COLUMNS} FROM flow_runs
                                               WHERE conversation_id = c.id AND status IN ('active', 'waiting')) r) AS run
-         FROM conversations c WHERE c.id = ANY($1::uuid[])`,
+         FROM ${TARGET_FROM} WHERE c.id = ANY($1::uuid[])`,
       [ids],
     );
     const conversations = new Map(rows.map((row) => [row.id, row]));
