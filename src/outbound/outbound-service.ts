@@ -38,6 +38,8 @@ export interface WrittenMessage {
   message: MessageView;
   target: OutboundTarget;
   request: SendRequest;
+  /** The request's content as `prepare` checked it. */
+  draft: OutboundDraft;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -102,10 +104,10 @@ export class OutboundService {
 
   async send(request: SendRequest): Promise<MessageView> {
     // The request is checked before the look-up: a bad one costs no statement.
-    this.draftOf(request);
+    const draft = this.draftOf(request);
     if (!UUID.test(request.conversationId)) throw new AppError('CONVERSATION_NOT_FOUND');
     const target = await this.findTarget(request.conversationId);
-    const { row, queued, draft } = await this.prepare(target, request);
+    const { row, queued } = await this.guarded(target, request, draft);
     if (queued) {
       const message = await this.queuedInserts.submit(row);
       this.bus.publish('message.created', { message, conversation: target.conversation });
@@ -127,7 +129,15 @@ export class OutboundService {
     target: OutboundTarget,
     request: SendRequest,
   ): Promise<{ row: OutboundRowInput; queued: boolean; draft: OutboundDraft }> {
-    const draft = this.draftOf(request);
+    return this.guarded(target, request, this.draftOf(request));
+  }
+
+  /** The guards on a checked draft, and the row they let through. */
+  private async guarded(
+    target: OutboundTarget,
+    request: SendRequest,
+    draft: OutboundDraft,
+  ): Promise<{ row: OutboundRowInput; queued: boolean; draft: OutboundDraft }> {
     const metadata: Record<string, unknown> = jsonWithoutNul({
       ...(request.metadata ?? {}),
       ...(request.choices ? { choices: request.choices } : {}),
@@ -155,7 +165,7 @@ export class OutboundService {
   async release(written: WrittenMessage[]): Promise<{ released: number; failure?: string }> {
     let queued = false;
     let failure: { index: number; code: string } | undefined;
-    for (const [index, { message, target, request }] of written.entries()) {
+    for (const [index, { message, target, request, draft }] of written.entries()) {
       this.bus.publish('message.created', { message, conversation: target.conversation });
       if (failure) {
         await this.statuses.advance(message.id, {
@@ -166,7 +176,7 @@ export class OutboundService {
       } else if (this.queue?.channels.has(message.channel)) {
         queued = true;
       } else {
-        const sent = await this.deliverWritten(message, target, request, this.draftOf(request));
+        const sent = await this.deliverWritten(message, target, request, draft);
         if (sent.status === 'failed') failure = { index, code: sent.errorCode ?? 'SEND_FAILED' };
       }
     }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { StagedReply } from '../../../flows/engine/ports';
-import type { OutboundTarget } from '../../outbound/outbound-guard';
+import type { OutboundDraft, OutboundTarget } from '../../outbound/outbound-guard';
 import type { SendRequest, WrittenMessage } from '../../outbound/outbound-service';
 import type { OutboundMessageStore, OutboundRowInput, ReplyRowInput } from '../conversations/outbound-message-store';
 
@@ -10,7 +10,14 @@ import type { OutboundMessageStore, OutboundRowInput, ReplyRowInput } from '../c
  * consent, WhatsApp's window, SMS length). Refuses by throwing their AppError.
  */
 export interface ReplyRules {
-  prepare(target: OutboundTarget, request: SendRequest): Promise<{ row: OutboundRowInput; queued: boolean }>;
+  prepare(target: OutboundTarget, request: SendRequest): Promise<PreparedReply>;
+}
+
+/** A reply as the rules passed it: its row, whether it is queued, and its checked content. */
+export interface PreparedReply {
+  row: OutboundRowInput;
+  queued: boolean;
+  draft: OutboundDraft;
 }
 
 /**
@@ -19,15 +26,21 @@ export interface ReplyRules {
  * Once written, each staged reply carries its message for the sender to release after the commit.
  */
 export class ReplyWrites {
-  private waiting: { row: ReplyRowInput; reply: StagedReply; target: OutboundTarget; request: SendRequest }[] = [];
+  private waiting: {
+    row: ReplyRowInput;
+    reply: StagedReply;
+    target: OutboundTarget;
+    request: SendRequest;
+    draft: OutboundDraft;
+  }[] = [];
 
   constructor(private readonly messages: OutboundMessageStore) {}
 
-  add(prepared: { row: OutboundRowInput; queued: boolean }, target: OutboundTarget, request: SendRequest): StagedReply {
+  add(prepared: PreparedReply, target: OutboundTarget, request: SendRequest): StagedReply {
     const row = { ...prepared.row, id: randomUUID(), enqueue: prepared.queued };
     const reply: StagedReply = { conversationId: row.conversationId, text: request.text ?? '' };
     if (request.choices) reply.choices = request.choices;
-    this.waiting.push({ row, reply, target, request });
+    this.waiting.push({ row, reply, target, request, draft: prepared.draft });
     return reply;
   }
 
@@ -41,7 +54,8 @@ export class ReplyWrites {
       batch.map((item) => item.row),
     );
     batch.forEach((item, index) => {
-      const written: WrittenMessage = { message: messages[index], target: item.target, request: item.request };
+      const { target, request, draft } = item;
+      const written: WrittenMessage = { message: messages[index], target, request, draft };
       item.reply.written = written;
     });
   }
