@@ -8,22 +8,27 @@ import { setImmediate as nextLoopTurn } from 'node:timers/promises';
  * there, and no pause is added (on a busy loop each pause waits behind everything queued).
  */
 export class EventLoopShare {
-  private heldSince = performance.now();
+  private heldSince: number;
   private loopTurned = false;
 
-  constructor(private readonly holdMs: number) {
+  /** `now` is the clock the hold is measured on; tests pass their own so a stalled machine cannot move it. */
+  constructor(
+    private readonly holdMs: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.heldSince = now();
     this.watchTheLoop();
   }
 
   async breathe(): Promise<void> {
     if (this.loopTurned) {
-      this.heldSince = performance.now();
+      this.heldSince = this.now();
       this.watchTheLoop();
       return;
     }
-    if (performance.now() - this.heldSince < this.holdMs) return;
+    if (this.now() - this.heldSince < this.holdMs) return;
     await nextLoopTurn();
-    this.heldSince = performance.now();
+    this.heldSince = this.now();
     this.watchTheLoop();
   }
 
