@@ -2,7 +2,8 @@
  * `npm run bench:twilio`: signed inbound Twilio webhooks per second through the real hub (signature
  * check, parse, ingest, `message.received`, a reply queued through the outbound queue and sent by
  * the hub's workers to a fake Twilio API), against a bare baseline in the same run: express +
- * urlencoded + one INSERT with pg. Then p99 latency at half the hub's measured maximum rate.
+ * urlencoded + one INSERT with pg. Then p99 latency at half the hub's measured maximum rate, open
+ * loop, the hub's and the baseline's at that same rate.
  *
  * A server's maximum rate is the best of closed-loop runs at several numbers of concurrent
  * clients (8, 16, 32, 64, as one raises wrk's connections until the rate stops growing): a
@@ -247,14 +248,24 @@ async function main(): Promise<void> {
   const base = await baseline(poolConfig);
   await closedLoop(`${base.url}/webhooks/twilio`, prepare(WARMUP, 'w'));
   const baseRuns = await sweep(`${base.url}/webhooks/twilio`, 'b');
+
+  // BENCH_FLOWS=false leaves the flows-on hub out; BENCH_FLOWS=only measures it alone. After each
+  // hub, the baseline is driven open loop at that hub's half rate: the two p99s at the same load.
+  const hubs: { label: string; measure: HubMeasure; baseHalfRun: number[] }[] = [];
+  const measureBeside = async (label: string, flows: boolean) => {
+    const measure = await measureHub(flows, fake.url);
+    const baseHalfRun = await fixedRate(
+      `${base.url}/webhooks/twilio`,
+      prepare(measure.halfCount, flows ? 'bFf' : 'bOf'),
+      measure.halfRate,
+    );
+    hubs.push({ label, measure, baseHalfRun });
+  };
+  if (process.env.BENCH_FLOWS !== 'only') await measureBeside('flows off', false);
+  if (process.env.BENCH_FLOWS !== 'false') await measureBeside('flows on', true);
   await base.close();
   if (pglite) await pglite.close();
   await database.drop();
-
-  // BENCH_FLOWS=false leaves the flows-on hub out; BENCH_FLOWS=only measures it alone.
-  const hubs: { label: string; measure: HubMeasure }[] = [];
-  if (process.env.BENCH_FLOWS !== 'only') hubs.push({ label: 'flows off', measure: await measureHub(false, fake.url) });
-  if (process.env.BENCH_FLOWS !== 'false') hubs.push({ label: 'flows on', measure: await measureHub(true, fake.url) });
   const sent = await fake.close();
 
   const cells = (run: Run) =>
@@ -269,7 +280,7 @@ async function main(): Promise<void> {
     `maximum: baseline (express + one INSERT) ${baseBest.rate.toFixed(0)}/s at ${baseBest.clients} clients; ` +
       `CPU ms per webhook (main / threads / PostgreSQL) ${cpuCells(baseBest.cpu)}`,
   ];
-  for (const { label, measure } of hubs) {
+  for (const { label, measure, baseHalfRun } of hubs) {
     const hubBest = best(measure.runs);
     const halfP99 = percentile(measure.halfRun, 99);
     // The baseline at the hub's best concurrency: the same number of requests in flight. In a
@@ -294,7 +305,9 @@ async function main(): Promise<void> {
       `replies during the runs: ${measure.queuedReplies} for ${measured} webhooks (bot messages written: ${measure.botMessages}); ` +
         `the send workers' backlog (${measure.backlog.jobs}) was sent ${measure.backlog.seconds.toFixed(1)} s after the last reply was queued`,
       `at half the maximum (${measure.halfRate.toFixed(0)}/s, ${measure.halfCount} requests, open loop): ` +
-        `p50 ${percentile(measure.halfRun, 50).toFixed(1)} ms, p99 ${halfP99.toFixed(1)} ms`,
+        `p50 ${percentile(measure.halfRun, 50).toFixed(1)} ms, p99 ${halfP99.toFixed(1)} ms; ` +
+        `the baseline at the same rate: p50 ${percentile(baseHalfRun, 50).toFixed(1)} ms, ` +
+        `p99 ${percentile(baseHalfRun, 99).toFixed(1)} ms (hub / baseline p99: ${(halfP99 / percentile(baseHalfRun, 99)).toFixed(2)})`,
     );
   }
   lines.push(

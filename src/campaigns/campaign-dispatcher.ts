@@ -3,7 +3,12 @@ import { messageView } from '../conversations/views';
 import type { Logger } from '../logger';
 import type { OutboundService } from '../outbound/outbound-service';
 import type { CampaignRecord, CampaignStore } from '../store/campaigns/campaign-store';
-import type { CampaignSendStore, DueRecipient, OutgoingCampaignMessage } from '../store/campaigns/campaign-send-store';
+import {
+  HOLDOUT_VARIANT,
+  type CampaignSendStore,
+  type DueRecipient,
+  type OutgoingCampaignMessage,
+} from '../store/campaigns/campaign-send-store';
 import { flowEventOf, type AutomationTrigger } from './automation-triggers';
 import type { CampaignMessage } from './campaign-schemas';
 import { campaignScope, Personalizer } from './personalize';
@@ -198,13 +203,14 @@ export class CampaignDispatcher {
       { recipient: DueRecipient; message: CampaignMessage; address: string; useTemplate: boolean }[]
     >();
 
+    const holdouts: string[] = [];
     for (const recipient of due) {
       const campaign = campaigns.get(recipient.campaignId);
-      if (!campaign || seen.has(recipient.contactId) || busy.has(recipient.contactId)) {
+      const heldOut = recipient.variant === HOLDOUT_VARIANT;
+      if (!campaign || (!heldOut && (seen.has(recipient.contactId) || busy.has(recipient.contactId)))) {
         later.push(recipient.id);
         continue;
       }
-      seen.add(recipient.contactId);
       const message = messageOf(campaign, recipient.variant);
       // A flow speaks free text: it needs what a text needs (on WhatsApp, the open 24-hour window).
       const content: CampaignContent =
@@ -212,6 +218,15 @@ export class CampaignDispatcher {
           ? { text: `flow:${message.flowId}` }
           : { text: message.text, template: 'template' in message ? message.template : undefined };
       const decision = decideSend(recipient, campaign, content, this.options.policy, now, this.openings);
+      if (heldOut) {
+        // Its moment is the one its message would have had: quiet hours hold it as they hold the
+        // others; otherwise it is kept out from now (skipped or capped alike: intent to treat).
+        if (decision.action === 'hold')
+          postpone.push({ recipientId: recipient.id, until: decision.until, state: 'held', reason: decision.reason });
+        else holdouts.push(recipient.id);
+        continue;
+      }
+      seen.add(recipient.contactId);
       if (decision.action === 'skip') skip.push({ recipientId: recipient.id, reason: decision.reason });
       else if (decision.action === 'hold')
         postpone.push({ recipientId: recipient.id, until: decision.until, state: 'held', reason: decision.reason });
@@ -226,6 +241,7 @@ export class CampaignDispatcher {
     }
     await this.deps.sends.skip(skip);
     await this.deps.sends.postpone(postpone);
+    await this.deps.sends.settleHoldouts(holdouts, now);
 
     const renderFailed: Parameters<CampaignSendStore['skip']>[0] = [];
     for (const [channel, group] of sending) {

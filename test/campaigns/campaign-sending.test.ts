@@ -47,6 +47,15 @@ async function people(list: Person[]): Promise<{ tag: string; ids: Record<string
   return { tag: label, ids };
 }
 
+/** `count` opted-in New Yorkers named `first`0, 1, … with numbers from +1212555`from`. */
+const newYorkers = (first: string, from: number, count: number): Person[] =>
+  Array.from({ length: count }, (_, n) => ({
+    first: `${first}${n}`,
+    phone: `+1212555${String(from + n)}`,
+    timeZone: 'America/New_York',
+    consent: 'opted_in',
+  }));
+
 const segments = new Map<string, string>();
 
 async function segmentOf(label: string): Promise<string> {
@@ -201,13 +210,7 @@ describe('a marketing campaign', () => {
 
   it('keeps the holdout out and gives each contact one variant for good', async () => {
     now = new Date('2026-07-08T16:00:00Z');
-    const list = Array.from({ length: 40 }, (_, n) => ({
-      first: `Person${n}`,
-      phone: `+1212555${String(2000 + n)}`,
-      timeZone: 'America/New_York',
-      consent: 'opted_in' as const,
-    }));
-    const { tag: label } = await people(list);
+    const { tag: label } = await people(newYorkers('Person', 2000, 40));
     const id = await campaignFor(label, {
       purpose: 'transactional',
       holdoutPercent: 25,
@@ -230,6 +233,39 @@ describe('a marketing campaign', () => {
       await eventually(() => expect(textsTo(row.phone)).toEqual([expect.stringMatching(expected)]));
     }
     for (const row of held) expect(textsTo(row.phone)).toEqual([]);
+  });
+
+  it('holds the holdout through quiet hours with its peers, then keeps it out from their morning', async () => {
+    now = new Date('2026-07-09T06:00:00Z'); // 02:00 in New York
+    const { tag: label } = await people(newYorkers('Sleeper', 3000, 20));
+    const id = await campaignFor(label, { purpose: 'transactional', holdoutPercent: 50 });
+    await env.hub.app.campaigns.dispatcher.runOnce();
+    const night = await env.query<{ variant: string | null; state: string; phone: string }>(
+      `SELECT r.variant, r.state, k.phone FROM campaign_recipients r JOIN contacts k ON k.id = r.contact_id WHERE r.campaign_id = $1`,
+      [id],
+    );
+    // Everyone waits for 08:00 in New York, the holdout too (its moment is its peers').
+    expect(night.map((row) => row.state)).toEqual(night.map(() => 'held'));
+    const keptOut = night.filter((row) => row.variant === 'holdout');
+    expect(keptOut.length).toBeGreaterThan(0);
+    const { body } = await asManager<{ counts: { held: number; holdout: number } }>('GET', `/campaigns/${id}`);
+    expect(body.counts).toMatchObject({ held: 20 - keptOut.length, holdout: keptOut.length });
+
+    now = new Date('2026-07-09T12:00:00Z'); // 08:00 in New York
+    await env.hub.app.campaigns.dispatcher.runOnce();
+    const morning = await env.query<{ variant: string | null; state: string; phone: string; send_at: Date }>(
+      `SELECT r.variant, r.state, k.phone, r.send_at FROM campaign_recipients r JOIN contacts k ON k.id = r.contact_id
+        WHERE r.campaign_id = $1`,
+      [id],
+    );
+    for (const row of morning) {
+      expect(row.state).toBe(row.variant === 'holdout' ? 'holdout' : 'sent');
+      expect(new Date(row.send_at).toISOString()).toBe('2026-07-09T12:00:00.000Z');
+    }
+    for (const row of morning.filter((r) => r.state === 'sent')) {
+      await eventually(() => expect(textsTo(row.phone)).toHaveLength(1));
+    }
+    for (const row of keptOut) expect(textsTo(row.phone)).toEqual([]);
   });
 });
 

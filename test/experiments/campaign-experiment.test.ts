@@ -133,6 +133,13 @@ describe('a campaign experiment', () => {
     );
     expect(held.length).toBeGreaterThan(0);
     expect(held.some((row) => row.variant === 'plain')).toBe(true);
+    // The holdout in New York waits for its morning too: it is not "exposed" before its peers.
+    const newYork = await env.query<{ state: string; variant: string; phone: string }>(
+      `SELECT r.state, r.variant, c.phone FROM campaign_recipients r JOIN contacts c ON c.id = r.contact_id
+        WHERE r.campaign_id = $1 AND c.phone LIKE '+1%'`,
+      [campaignId],
+    );
+    expect(newYork.map((row) => row.state)).toEqual(newYork.map(() => 'held'));
     await eventually(() => expect(env.fake.accepted.length).toBe(sent.length));
 
     // Orders: 80% of "urgent", 20% of "plain", 10% of the holdout, within the week.
@@ -175,13 +182,16 @@ describe('a campaign experiment', () => {
     const lift = urgent.liftVsControl!;
     expect(lift.ci[1] - lift.ci[0]).toBeGreaterThan(lift.fixedHorizon.ci[1] - lift.fixedHorizon.ci[0]);
     expect(before.srm.p).toBeGreaterThan(0.001);
+    // Tokyo's recipients are the exposures, every arm alike; none of New York's yet.
+    expect(before.variants.reduce((sum, variant) => sum + variant.exposed, 0)).toBe(TOKYO);
 
     // The decision loop, as every process runs it; twice, as two processes would.
     await env.hub.app.experiments.loop.runOnce();
     await env.hub.app.experiments.loop.runOnce();
     const after = await experiment();
-    expect(after.decision).toMatchObject({ status: 'winner', winner: 'urgent' });
+    // The reason first: if the decision is not the winner, it says why.
     expect(after.decision.reason).toContain('urgent wins');
+    expect(after.decision).toMatchObject({ status: 'winner', winner: 'urgent' });
     expect(after.rollout).toMatchObject({ variant: 'urgent', source: 'auto' });
     expect(after.decisions.map((entry) => [entry.action, entry.winner])).toEqual([
       ['decision', 'urgent'],
@@ -190,22 +200,39 @@ describe('a campaign experiment', () => {
     expect(after.decisions[0].numbers.variants.find((v) => v.name === 'urgent')!.exposed).toBe(urgent.exposed);
 
     // Morning in New York: the held recipients are sent, every one of them the winner.
-    const heldNewYork = await env.query<{ variant: string }>(
-      `SELECT variant FROM campaign_recipients WHERE campaign_id = $1 AND state = 'held'`,
+    // The holdout among them stays the holdout: it never gets the winner.
+    const heldNewYork = await env.query<{ variant: string; phone: string }>(
+      `SELECT r.variant, c.phone FROM campaign_recipients r JOIN contacts c ON c.id = r.contact_id
+        WHERE r.campaign_id = $1 AND r.state = 'held'`,
       [campaignId],
     );
-    expect(heldNewYork.every((row) => row.variant === 'urgent')).toBe(true);
+    expect(heldNewYork).toHaveLength(NEW_YORK);
+    expect(heldNewYork.every((row) => row.variant === 'urgent' || row.variant === 'holdout')).toBe(true);
+    const toSend = heldNewYork.filter((row) => row.variant === 'urgent');
+    const keptOut = heldNewYork.filter((row) => row.variant === 'holdout');
+    expect(keptOut.map((row) => row.phone).sort()).toEqual(
+      newYork
+        .filter((row) => row.variant === 'holdout')
+        .map((row) => row.phone)
+        .sort(),
+    );
     now = new Date('2026-07-01T12:00:00Z');
     const accepted = env.fake.accepted.length;
     for (let round = 0; round < 3; round++) await env.hub.app.campaigns.dispatcher.runOnce();
-    await eventually(() => expect(env.fake.accepted.length).toBe(accepted + heldNewYork.length));
-    const newYorkTexts = env.fake.accepted.slice(accepted).map((message) => String(message.params.Body));
-    expect(newYorkTexts).toEqual(heldNewYork.map(() => 'Urgent: 10% off, today only!'));
-    const heldOut = await env.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM campaign_recipients WHERE campaign_id = $1 AND state = 'holdout'`,
+    await eventually(() => expect(env.fake.accepted.length).toBe(accepted + toSend.length));
+    const morning = env.fake.accepted.slice(accepted);
+    expect(morning.map((message) => String(message.params.Body))).toEqual(
+      toSend.map(() => 'Urgent: 10% off, today only!'),
+    );
+    expect(morning.map((message) => String(message.params.To)).sort()).toEqual(toSend.map((row) => row.phone).sort());
+    // New York's holdout settles at its morning, with nothing sent.
+    const settled = await env.query<{ phone: string; send_at: Date }>(
+      `SELECT c.phone, r.send_at FROM campaign_recipients r JOIN contacts c ON c.id = r.contact_id
+        WHERE r.campaign_id = $1 AND r.state = 'holdout' AND c.phone LIKE '+1%'`,
       [campaignId],
     );
-    expect(heldOut[0].n).toBeGreaterThan(0);
+    expect(settled.map((row) => row.phone).sort()).toEqual(keptOut.map((row) => row.phone).sort());
+    expect(settled.every((row) => new Date(row.send_at).toISOString() === '2026-07-01T12:00:00.000Z')).toBe(true);
   });
 
   it('exports the per-arm numbers as CSV', async () => {

@@ -13,6 +13,13 @@ import {
 /** The states in which a recipient still waits to be sent. */
 export const WAITING_STATES = ['pending', 'held', 'deferred'] as const;
 
+/**
+ * The variant of the audience kept out on purpose. A holdout waits like the others until its
+ * moment comes (its sending window in its own time zone), then settles as `holdout` at that
+ * moment with nothing sent: the experiment compares arms whose moments came alike.
+ */
+export const HOLDOUT_VARIANT = 'holdout';
+
 /** What a send decision reads about a contact (send-decision.ts): who, where, consents, recent sends. */
 export interface ContactSendingFacts {
   contact: ContactProfile;
@@ -211,6 +218,17 @@ export class CampaignSendStore {
         items.map((i) => i.state),
         items.map((i) => i.reason),
       ],
+    );
+  }
+
+  /** Holdout recipients whose moment has come: kept out from `at` on, nothing sent. */
+  async settleHoldouts(recipientIds: string[], at: Date): Promise<void> {
+    if (recipientIds.length === 0) return;
+    await queryRows(
+      this.dataSource.manager,
+      `UPDATE campaign_recipients SET state = 'holdout', reason = NULL, send_at = $2, locked_until = NULL, updated_at = now()
+        WHERE id = ANY ($1::uuid[]) AND variant = '${HOLDOUT_VARIANT}' AND state IN ('pending', 'held', 'deferred')`,
+      [recipientIds, at],
     );
   }
 

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { queryRows } from '../prepared-query';
+import { HOLDOUT_VARIANT } from './campaign-send-store';
 
 export type CampaignStatus = 'draft' | 'scheduled' | 'running' | 'paused' | 'completed' | 'cancelled';
 
@@ -180,8 +181,9 @@ export class CampaignStore {
    * Launch: in one transaction, the audience is materialised — one recipient per contact the
    * segment holds now (`audience` is the segment's predicate over the contacts alias `c`, with
    * its parameters numbered from $1), each assigned for good to the holdout or a variant by a hash
-   * of the campaign and the contact — and the campaign runs. Answers the audience's size, or null
-   * when the campaign was not a draft.
+   * of the campaign and the contact — and the campaign runs. Every recipient waits for its moment,
+   * the holdout too (HOLDOUT_VARIANT). Answers the audience's size, or null when the campaign was
+   * not a draft.
    */
   async launch(
     id: string,
@@ -211,8 +213,7 @@ export class CampaignStore {
              FROM contacts c WHERE ${audience.sql}
          ), added AS (
            INSERT INTO campaign_recipients (campaign_id, contact_id, variant, state, send_at, marketing)
-           SELECT $${n + 1}::uuid, audience.id, CASE WHEN held_out THEN 'holdout' ELSE variant END,
-                  CASE WHEN held_out THEN 'holdout' ELSE 'pending' END,
+           SELECT $${n + 1}::uuid, audience.id, CASE WHEN held_out THEN '${HOLDOUT_VARIANT}' ELSE variant END, 'pending',
                   CASE WHEN $${n + 8}::date IS NULL THEN $${n + 6}::timestamptz
                        ELSE ($${n + 8}::date + $${n + 9}::time) AT TIME ZONE COALESCE(zone.name, $${n + 10}::text) END,
                   $${n + 7}::boolean
@@ -276,7 +277,9 @@ export class CampaignStore {
       n: number;
     }>(
       this.dataSource.manager,
-      `SELECT r.state, r.reason, m.status,
+      // A holdout counts as one while it waits for its moment (quiet hours) as well as after.
+      `SELECT CASE WHEN r.variant = '${HOLDOUT_VARIANT}' AND r.state IN ('pending', 'held', 'deferred')
+                   THEN 'holdout' ELSE r.state END AS state, r.reason, m.status,
               EXISTS (SELECT 1 FROM messages i WHERE i.conversation_id = m.conversation_id
                         AND i.direction = 'inbound' AND i.created_at > m.created_at) AS replied,
               EXISTS (SELECT 1 FROM consent_evidence e WHERE e.contact_id = r.contact_id AND e.channel = r.channel

@@ -26,7 +26,10 @@ export type ExposureSource =
  *
  * A campaign is analysed as assigned ("intent to treat"): every recipient whose moment has come,
  * sent, skipped or held out, so the holdout and the variants are compared like for like and the
- * sample-ratio check reads the assignment itself. Its exposures stop at the rollout (`until`):
+ * sample-ratio check reads the assignment itself. A recipient's moment is when its message left,
+ * or was due to (a holdout's is when its message would have: quiet hours hold it as they hold its
+ * peers, else a holdout counted early would read as a broken split while the others wait).
+ * Its exposures stop at the rollout (`until`):
  * those who got the winner afterwards were not assigned at random.
  */
 export function armCountsQuery(
@@ -49,7 +52,7 @@ export function armCountsQuery(
             AND x.created_at <= ${at(now)}
           ORDER BY x.contact_id, x.created_at`
       : `SELECT DISTINCT ON (r.contact_id) r.contact_id,
-                CASE WHEN r.state = 'holdout' THEN 'holdout' ELSE COALESCE(r.variant, 'message') END AS arm,
+                COALESCE(r.variant, 'message') AS arm,
                 COALESCE(r.sent_at, r.send_at) AS exposed_at, r.message_id
            FROM campaign_recipients r
           WHERE r.campaign_id = ${param(source.campaignId, 'uuid')} AND r.state <> 'cancelled'

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ExperimentGoal } from '../../../flows/schema/experiment-goal';
 import { queryRows } from '../prepared-query';
+import { HOLDOUT_VARIANT } from '../campaigns/campaign-send-store';
 import { armCountsQuery, type ArmDay, type ExposureSource } from './arm-counts';
 
 export type ExperimentStatus = 'running' | 'winner' | 'no_difference' | 'invalid';
@@ -347,7 +348,7 @@ async function reassign(manager: EntityManager, campaignId: string, variant: str
     manager,
     `UPDATE campaign_recipients SET variant = $2::text, updated_at = now()
       WHERE campaign_id = $1::uuid AND state IN ('pending', 'held', 'deferred')
-        AND variant IS DISTINCT FROM $2::text AND (locked_until IS NULL OR locked_until < now())
+        AND variant IS DISTINCT FROM $2::text AND variant IS DISTINCT FROM '${HOLDOUT_VARIANT}' AND (locked_until IS NULL OR locked_until < now())
       RETURNING id`,
     [campaignId, variant],
   );
