@@ -250,6 +250,15 @@ describe('a marketing campaign', () => {
     expect(keptOut.length).toBeGreaterThan(0);
     const { body } = await asManager<{ counts: { held: number; holdout: number } }>('GET', `/campaigns/${id}`);
     expect(body.counts).toMatchObject({ held: 20 - keptOut.length, holdout: keptOut.length });
+    // The page lists them as the holdout, with the moment they wait for.
+    const listed = await asManager<{ items: { state: string; variant: string; sendAt: string }[] }>(
+      'GET',
+      `/campaigns/${id}/recipients?state=holdout`,
+    );
+    expect(listed.body.items).toHaveLength(keptOut.length);
+    for (const item of listed.body.items) {
+      expect(item).toMatchObject({ state: 'holdout', variant: 'holdout', sendAt: '2026-07-09T12:00:00.000Z' });
+    }
 
     now = new Date('2026-07-09T12:00:00Z'); // 08:00 in New York
     await env.hub.app.campaigns.dispatcher.runOnce();

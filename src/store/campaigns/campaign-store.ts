@@ -49,6 +49,13 @@ interface CampaignRow {
   created_at: Date;
 }
 
+/**
+ * A recipient's state as the campaign page shows it: a holdout is one while it waits for its moment
+ * (quiet hours; its `send_at` says until when) as well as after, in the counts and the list alike.
+ */
+const RECIPIENT_STATE = `CASE WHEN r.variant = '${HOLDOUT_VARIANT}' AND r.state IN ('pending', 'held', 'deferred')
+                              THEN 'holdout' ELSE r.state END`;
+
 const COLUMNS = `id, name, kind, trigger, scheduled_at, status, purpose, channel, segment_id, message, schedule, variants, holdout_percent,
   skip_when_capped, created_by, launched_at, finished_at, created_at`;
 
@@ -277,9 +284,7 @@ export class CampaignStore {
       n: number;
     }>(
       this.dataSource.manager,
-      // A holdout counts as one while it waits for its moment (quiet hours) as well as after.
-      `SELECT CASE WHEN r.variant = '${HOLDOUT_VARIANT}' AND r.state IN ('pending', 'held', 'deferred')
-                   THEN 'holdout' ELSE r.state END AS state, r.reason, m.status,
+      `SELECT ${RECIPIENT_STATE} AS state, r.reason, m.status,
               EXISTS (SELECT 1 FROM messages i WHERE i.conversation_id = m.conversation_id
                         AND i.direction = 'inbound' AND i.created_at > m.created_at) AS replied,
               EXISTS (SELECT 1 FROM consent_evidence e WHERE e.contact_id = r.contact_id AND e.channel = r.channel
@@ -349,11 +354,11 @@ export class CampaignStore {
       `SELECT r.id, r.contact_id,
               COALESCE(NULLIF(k.display_name, ''), NULLIF(trim(concat_ws(' ', k.first_name, k.last_name)), ''), k.email, k.phone,
                        'Unknown customer') AS name,
-              r.state, r.reason, r.variant, r.channel, r.send_at, r.sent_at, m.status AS message_status
+              ${RECIPIENT_STATE} AS state, r.reason, r.variant, r.channel, r.send_at, r.sent_at, m.status AS message_status
          FROM campaign_recipients r
          JOIN contacts k ON k.id = r.contact_id
          LEFT JOIN messages m ON m.id = r.message_id
-        WHERE r.campaign_id = $1 AND ($2::text IS NULL OR r.state = $2) AND ($3::uuid IS NULL OR r.id > $3)
+        WHERE r.campaign_id = $1 AND ($2::text IS NULL OR ${RECIPIENT_STATE} = $2) AND ($3::uuid IS NULL OR r.id > $3)
         ORDER BY r.id
         LIMIT $4`,
       [id, options.state ?? null, options.after ?? null, options.limit],
