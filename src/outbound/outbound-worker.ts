@@ -9,6 +9,9 @@ import type { ConsentRecorder } from './provider-status-recorder';
 /** Provider codes that mean "the person unsubscribed". */
 const UNSUBSCRIBED_CODES = new Set(['21610']);
 
+/** The code recorded on a queued message whose contact opted out before it left (the consent guard's code). */
+const CONTACT_OPTED_OUT = 'CONTACT_OPTED_OUT';
+
 /** The code recorded when an attempt's outcome never became known and the retries ran out. */
 export const SEND_UNCONFIRMED = 'SEND_UNCONFIRMED';
 
@@ -85,6 +88,10 @@ export class OutboundWorker {
     if (!row.attempt_id) {
       if (row.provider_message_id || row.status !== 'queued') {
         if (row.open_attempt_id) await this.finish(row.open_attempt_id, 'reconciled', row.provider_message_id);
+        return 'done';
+      }
+      if (row.opted_out && !row.open_attempt_id) {
+        await this.fail(row, CONTACT_OPTED_OUT, 'The contact opted out of this channel before the message was sent');
         return 'done';
       }
       // An attempt of unknown outcome is open: wait for the provider's callback, never resend.

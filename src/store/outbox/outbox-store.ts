@@ -78,25 +78,35 @@ export interface QueuedRow {
   open_attempt_id: string | null;
   /** The attempt this try opened: set only when the message may be sent now. */
   attempt_id: string | null;
+  /**
+   * The contact has opted out of the message's channel since it was written (every send to an
+   * opted-out contact is refused before it is written): no attempt is opened for it.
+   */
+  opted_out: boolean;
 }
 
 /**
  * Loads a batch's messages and opens an attempt (the ledger row) for each one that may be sent:
- * still queued, no provider id, no attempt of unknown outcome. One statement for the batch.
+ * still queued, no provider id, no attempt of unknown outcome, and its contact not opted out of
+ * the channel — a STOP that came while the message waited (for its retry, its pace slot) wins.
+ * One statement for the batch.
  */
 const LOAD_AND_OPEN_ATTEMPTS = `
   WITH loaded AS (
     SELECT m.id, m.conversation_id, m.contact_id, m.channel, m.author_kind, m.body, m.attachments, m.metadata,
            m.status, m.provider_message_id, m.created_at, i.address, i.reply_context,
            (SELECT a.id FROM outbound_attempts a WHERE a.message_id = m.id AND a.finished_at IS NULL LIMIT 1)
-             AS open_attempt_id
+             AS open_attempt_id,
+           EXISTS (SELECT 1 FROM consents co WHERE co.contact_id = m.contact_id AND co.channel = m.channel
+                      AND co.status = 'opted_out') AS opted_out
       FROM messages m
       JOIN conversations c ON c.id = m.conversation_id
       JOIN contact_identities i ON i.id = c.identity_id
      WHERE m.id = ANY($1::uuid[])
   ), opened AS (
     INSERT INTO outbound_attempts (message_id)
-    SELECT id FROM loaded WHERE status = 'queued' AND provider_message_id IS NULL AND open_attempt_id IS NULL
+    SELECT id FROM loaded
+     WHERE status = 'queued' AND provider_message_id IS NULL AND open_attempt_id IS NULL AND NOT opted_out
     RETURNING id, message_id
   )
   SELECT loaded.*, opened.id AS attempt_id FROM loaded LEFT JOIN opened ON opened.message_id = loaded.id`;
