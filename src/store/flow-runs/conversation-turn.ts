@@ -10,7 +10,7 @@ import { conversationView, type ConversationRow } from '../../conversations/view
 import type { ConversationView } from '../../core/events';
 import type { FeedbackStore } from '../feedback/feedback-store';
 import type { ContactRow } from '../contacts/contact-row';
-import { applyProfilePatch } from '../contacts/profile-patch';
+import type { ProfileWrites } from '../contacts/profile-patch';
 import { isOpenStatus } from '../conversations/conversation-rules';
 import type { ConversationStore } from '../conversations/conversation-store';
 import { recordHandoffIn } from '../conversations/handoff-store';
@@ -56,6 +56,7 @@ export class StoredConversationTx implements ConversationTx {
     private readonly conversations: ConversationStore,
     private readonly segments: SegmentStore,
     private readonly runWrites: RunWrites,
+    private readonly profileWrites: ProfileWrites,
     /** The batch's replies and the rules they pass; null keeps them for the runner's sender only. */
     private readonly replies: { rules: ReplyRules; writes: ReplyWrites } | null,
   ) {}
@@ -82,6 +83,7 @@ export class StoredConversationTx implements ConversationTx {
   async segmentsOf(keys: readonly string[], now: Date): Promise<ReadonlySet<string>> {
     // A segment may ask for this contact's flow answers: its waiting run writes go first.
     await this.runWrites.flushFor(this.tx, { contactId: this.contact.id });
+    await this.profileWrites.flushFor(this.tx, this.contact.id);
     return this.segments.membershipOf(this.tx, this.contact.id, keys, now);
   }
 
@@ -130,16 +132,23 @@ export class StoredConversationTx implements ConversationTx {
     return row?.source ?? null;
   }
 
-  /** What the turn learned goes to the contacts store, in the turn's transaction. */
+  /** What the turn learned goes to the contacts store with the batch's other profile changes. */
   updateContact(patch: ContactPatch): Promise<void> {
-    return applyProfilePatch(this.tx, this.contact.id, patch);
+    return this.profileWrites.add(this.tx, this.contact.id, patch);
   }
 
-  recordFeedback(record: Parameters<ConversationTx['recordFeedback']>[0]) {
+  /**
+   * Profile changes go before ratings (flows/engine/commit-turn.ts): a contact's new tags move its
+   * ratings' daily counts, oldest day first, and a rating adds to today's; written in that order,
+   * the days are locked ascending and the new rating is counted under the new tags at once.
+   */
+  async recordFeedback(record: Parameters<ConversationTx['recordFeedback']>[0]) {
+    await this.profileWrites.flush(this.tx);
     return this.feedback.recordFeedback(this.tx, record);
   }
 
-  recordFeedbackRequest(request: Parameters<ConversationTx['recordFeedbackRequest']>[0]): Promise<void> {
+  async recordFeedbackRequest(request: Parameters<ConversationTx['recordFeedbackRequest']>[0]): Promise<void> {
+    await this.profileWrites.flush(this.tx);
     return this.feedback.recordFeedbackRequest(this.tx, request);
   }
 

@@ -26,6 +26,7 @@ import {
   type TargetRow,
 } from '../conversations/outbound-message-store';
 import { ReplyWrites, type ReplyRules } from './reply-writes';
+import { ProfileWrites } from '../contacts/profile-patch';
 
 /** How long a batch's turns may run before they let the event loop's waiting work go first. */
 const TURNS_HOLD_LOOP_MS = 2;
@@ -111,6 +112,7 @@ export class FlowRunStore implements FlowStore {
       const ids = items.map((item) => item.conversationId);
       const { conversations, runs } = await this.lockAndRead(manager, ids);
       const runWrites = new RunWrites();
+      const profileWrites = new ProfileWrites();
       const rules = this.options.replyRules;
       const replies = rules ? { rules, writes: new ReplyWrites(this.messages) } : null;
       // One turn after the other on the batch's connection (node-postgres takes one statement at
@@ -144,12 +146,14 @@ export class FlowRunStore implements FlowStore {
           this.conversations,
           this.segments,
           runWrites,
+          profileWrites,
           replies,
         );
         outcomes[index] = { found: true, value: await item.work(tx) };
         await loop.breathe();
       }
       await runWrites.flush(manager);
+      await profileWrites.flush(manager);
       await replies?.writes.flush(manager);
       return outcomes;
     });

@@ -1,6 +1,7 @@
 import { EventBus } from '../../../src/core/events';
 import { FeedbackStore } from '../../../src/store/feedback/feedback-store';
 import { FlowRunStore } from '../../../src/store/flow-runs/flow-run-store';
+import { SegmentStore } from '../../../src/store/segments/segment-store';
 import type { ConversationTx } from '../../../flows/engine/ports';
 import type { RunState } from '../../../flows/engine/types';
 import { useMigratedStore } from '../../helpers/migrated-store';
@@ -305,5 +306,200 @@ describe('turns of many conversations at once (group commit)', () => {
     await store.dataSource.query("DELETE FROM flow_versions WHERE flow_id = 'snap'");
     await runs.inConversation(third, (tx) => tx.saveVersion('snap', 'v1', 'source one'));
     expect(await versions()).toEqual([]);
+  });
+});
+
+describe('what the turns of one batch learned about their contacts', () => {
+  /**
+   * Runs `turns` in one batch: the lanes are held by two other turns first (a batch goes out as it
+   * is submitted; a second lane opens only for many waiting turns), so these wait and go together.
+   */
+  async function inOneBatch<T>(runs: FlowRunStore, turns: (() => Promise<T>)[]): Promise<T[]> {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const busy = await Promise.all([newConversation(), newConversation()]);
+    const holding = busy.map((id) => runs.inConversation(id, () => released));
+    const outcomes = turns.map((turn) => turn());
+    release();
+    await Promise.all(holding);
+    return Promise.all(outcomes);
+  }
+
+  const contactOf = async (conversationId: string) => {
+    const [row] = await store.dataSource.query(
+      `SELECT k.id, k.first_name, k.email, k.birthday::text AS birthday, k.attributes, k.tags
+         FROM contacts k JOIN conversations c ON c.contact_id = k.id WHERE c.id = $1`,
+      [conversationId],
+    );
+    return row as {
+      id: string;
+      first_name: string;
+      email: string | null;
+      birthday: string | null;
+      attributes: object;
+      tags: string[];
+    };
+  };
+
+  /** A second conversation (SMS) of the contact of `conversationId`. */
+  async function secondConversation(conversationId: string): Promise<string> {
+    const [{ id }] = await store.dataSource.query(
+      `WITH k AS (SELECT contact_id FROM conversations WHERE id = $1),
+            i AS (INSERT INTO contact_identities (contact_id, channel, address)
+                  SELECT contact_id, 'sms', '+1415555' || lpad((random() * 9999)::int::text, 4, '0') FROM k
+                  RETURNING id, contact_id)
+       INSERT INTO conversations (contact_id, identity_id, channel) SELECT contact_id, id, 'sms' FROM i RETURNING id`,
+      [conversationId],
+    );
+    return id as string;
+  }
+
+  it('writes each contact what its own turn learned: fields as the columns keep them, attributes merged, tags', async () => {
+    const runs = flowRunStore();
+    const ids = await Promise.all(Array.from({ length: 5 }, () => newConversation()));
+    await store.dataSource.query(
+      `UPDATE contacts SET attributes = '{"plan": "basic", "city": "Lyon"}', tags = '{early,newsletter}'
+        WHERE id IN (SELECT contact_id FROM conversations WHERE id = ANY($1::uuid[]))`,
+      [ids],
+    );
+    await inOneBatch(
+      runs,
+      ids.map(
+        (id, index) => () =>
+          runs.inConversation(id, (tx) =>
+            tx.updateContact({
+              fields: {
+                first_name: `Name ${index}`,
+                email: index === 0 ? '  Maya.Lopez@Example.COM ' : undefined,
+                birthday: index === 1 ? 'next tuesday' : '1990-04-0' + (index + 1),
+              },
+              attributes: { plan: `plan-${index}`, colour: index % 2 ? 'green' : 'blue' },
+              addTags: [`t${index}`, 'early'],
+              removeTags: index === 2 ? ['newsletter'] : [],
+            }),
+          ),
+      ),
+    );
+    const contacts = await Promise.all(ids.map(contactOf));
+    expect(contacts.map(({ id: _id, ...contact }) => contact)).toEqual(
+      ids.map((_, index) => ({
+        first_name: `Name ${index}`,
+        email: index === 0 ? 'maya.lopez@example.com' : null,
+        birthday: index === 1 ? null : `1990-04-0${index + 1}`,
+        attributes: { plan: `plan-${index}`, city: 'Lyon', colour: index % 2 ? 'green' : 'blue' },
+        tags: index === 2 ? ['early', `t${index}`] : ['early', 'newsletter', `t${index}`],
+      })),
+    );
+  });
+
+  it('leaves a field no turn named as it was', async () => {
+    const runs = flowRunStore();
+    const id = await newConversation();
+    await store.dataSource.query(
+      `UPDATE contacts SET email = 'kept@example.com', birthday = '1985-12-24'
+        WHERE id = (SELECT contact_id FROM conversations WHERE id = $1)`,
+      [id],
+    );
+    await runs.inConversation(id, (tx) => tx.updateContact({ fields: { first_name: null }, addTags: ['x'] }));
+    expect(await contactOf(id)).toMatchObject({
+      first_name: null,
+      email: 'kept@example.com',
+      birthday: '1985-12-24',
+      tags: ['x'],
+    });
+  });
+
+  it('applies one contact’s changes from two turns of a batch as one after the other would', async () => {
+    const runs = flowRunStore();
+    const webchat = await newConversation();
+    const sms = await secondConversation(webchat);
+    const [first, second] = [webchat, sms].sort();
+    await store.dataSource.query(
+      `UPDATE contacts SET tags = '{a,b,c}' WHERE id = (SELECT contact_id FROM conversations WHERE id = $1)`,
+      [webchat],
+    );
+    await inOneBatch(runs, [
+      () =>
+        runs.inConversation(first, (tx) =>
+          tx.updateContact({
+            fields: { first_name: 'Ana' },
+            attributes: { plan: 'pro', size: 'M' },
+            addTags: ['d'],
+            removeTags: ['a'],
+          }),
+        ),
+      () =>
+        runs.inConversation(second, (tx) =>
+          tx.updateContact({
+            fields: { last_name: 'Ruiz' },
+            attributes: { size: 'L' },
+            addTags: ['e'],
+            removeTags: ['d'],
+          }),
+        ),
+    ]);
+    const [row] = await store.dataSource.query(
+      `SELECT first_name, last_name, attributes, tags FROM contacts WHERE id = (SELECT contact_id FROM conversations WHERE id = $1)`,
+      [webchat],
+    );
+    expect(row).toEqual({
+      first_name: 'Ana',
+      last_name: 'Ruiz',
+      attributes: { plan: 'pro', size: 'L' },
+      tags: ['b', 'c', 'e'],
+    });
+  });
+
+  it('moves a tag removed and then added again in the same turn to the end, as two separate changes do', async () => {
+    const runs = flowRunStore();
+    const id = await newConversation();
+    await store.dataSource.query(
+      `UPDATE contacts SET tags = '{a,b,c}' WHERE id = (SELECT contact_id FROM conversations WHERE id = $1)`,
+      [id],
+    );
+    await runs.inConversation(id, async (tx) => {
+      await tx.updateContact({ removeTags: ['a'] });
+      await tx.updateContact({ addTags: ['a', 'd'] });
+      await tx.updateContact({ removeTags: ['c'] });
+    });
+    expect((await contactOf(id)).tags).toEqual(['b', 'a', 'd']);
+  });
+
+  it('lets a segment check see the change its turn made before it, and counts a rating under the contact’s new tags', async () => {
+    const runs = flowRunStore();
+    // Through the segments store: its write clears the rules other turns have cached.
+    await new SegmentStore(store.dataSource).create({ key: 'vips', name: 'VIPs', rules: { tag: 'vip' } }, null);
+    const [checking, rating] = await Promise.all([newConversation(), newConversation()]);
+    const [members] = await inOneBatch(runs, [
+      () =>
+        runs.inConversation(checking, async (tx) => {
+          await tx.updateContact({ addTags: ['vip'] });
+          return tx.segmentsOf(['vips'], new Date());
+        }),
+      () =>
+        runs.inConversation(rating, async (tx) => {
+          await tx.updateContact({ addTags: ['loyal'] });
+          await tx.recordFeedback({
+            kind: 'csat',
+            score: 5,
+            comment: null,
+            sentiment: null,
+            tags: [],
+            contactId: tx.contact.id,
+            conversationId: tx.conversation.id,
+            channel: tx.conversation.channel,
+            flowId: 'group',
+            flowVersion: 'v1',
+            variant: null,
+            agentId: null,
+          });
+          return null;
+        }),
+    ]);
+    expect([...(members ?? [])]).toEqual(['vips']);
+    const counts = await store.dataSource.query(
+      `SELECT key, records FROM feedback_daily_counts WHERE dimension = 'tag'`,
+    );
+    expect(counts).toEqual([{ key: 'loyal', records: 1 }]);
   });
 });
