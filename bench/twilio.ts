@@ -11,6 +11,11 @@
  * kept busy, and Twilio, like any webhook sender, does not wait for one answer before sending
  * the next message.
  *
+ * The baseline is swept before the first hub and again after each: a hub is compared with the two
+ * sweeps on either side of it (their rates averaged, their latencies pooled). This machine's speed
+ * moves by a third within minutes; one baseline sweep at the start measured a hub two minutes
+ * later against another machine.
+ *
  * The load generator (undici keep-alive connections, like wrk) and the fake Twilio API run on
  * threads of their own, so the server under test keeps its event loop to itself, as it would with
  * Twilio's servers on the other end. DATABASE_URL=postgres://… runs on PostgreSQL (a fresh database
@@ -110,6 +115,29 @@ async function sweep(url: string, prefix: string, settle: () => Promise<void> = 
     runs.push({ clients, ...outcome, answeredRate, lagSeconds, cpu: cpuPerRequest(before, cpuSnapshot(), REQUESTS) });
   }
   return runs;
+}
+
+/**
+ * The baseline a hub is measured against: at each number of clients, the sweeps before and after
+ * it as one run (rates and CPU averaged, latencies pooled).
+ */
+function bracketing(before: Run[], after: Run[]): Run[] {
+  const mean = (a: number, b: number) => (a + b) / 2;
+  return before.map((run, index) => {
+    const other = after[index];
+    return {
+      clients: run.clients,
+      rate: mean(run.rate, other.rate),
+      answeredRate: mean(run.answeredRate, other.answeredRate),
+      lagSeconds: mean(run.lagSeconds, other.lagSeconds),
+      latencies: [...run.latencies, ...other.latencies],
+      cpu: {
+        main: mean(run.cpu.main, other.cpu.main),
+        otherThreads: mean(run.cpu.otherThreads, other.cpu.otherThreads),
+        postgres: mean(run.cpu.postgres, other.cpu.postgres),
+      },
+    };
+  });
 }
 
 /** The run that answered the most messages per second. */
@@ -247,19 +275,23 @@ async function main(): Promise<void> {
 
   const base = await baseline(poolConfig);
   await closedLoop(`${base.url}/webhooks/twilio`, prepare(WARMUP, 'w'));
-  const baseRuns = await sweep(`${base.url}/webhooks/twilio`, 'b');
+  const baseSweeps: Run[][] = [await sweep(`${base.url}/webhooks/twilio`, 'b0')];
 
   // BENCH_FLOWS=false leaves the flows-on hub out; BENCH_FLOWS=only measures it alone. After each
-  // hub, the baseline is driven open loop at that hub's half rate: the two p99s at the same load.
-  const hubs: { label: string; measure: HubMeasure; baseHalfRun: number[] }[] = [];
+  // hub, the baseline is driven open loop at that hub's half rate (the two p99s at the same load),
+  // then swept again: the sweeps before and after a hub are its yardstick.
+  const hubs: { label: string; measure: HubMeasure; baseHalfRun: number[]; baseRuns: Run[] }[] = [];
   const measureBeside = async (label: string, flows: boolean) => {
+    const before = baseSweeps[baseSweeps.length - 1];
     const measure = await measureHub(flows, fake.url);
     const baseHalfRun = await fixedRate(
       `${base.url}/webhooks/twilio`,
       prepare(measure.halfCount, flows ? 'bFf' : 'bOf'),
       measure.halfRate,
     );
-    hubs.push({ label, measure, baseHalfRun });
+    const after = await sweep(`${base.url}/webhooks/twilio`, `b${baseSweeps.length}`);
+    baseSweeps.push(after);
+    hubs.push({ label, measure, baseHalfRun, baseRuns: bracketing(before, after) });
   };
   if (process.env.BENCH_FLOWS !== 'only') await measureBeside('flows off', false);
   if (process.env.BENCH_FLOWS !== 'false') await measureBeside('flows on', true);
@@ -273,14 +305,19 @@ async function main(): Promise<void> {
   const measured = REQUESTS * CONCURRENCY_LEVELS.length;
   const cpuCells = (cpu: CpuSnapshot) =>
     [cpu.main, cpu.otherThreads, cpu.postgres].map((ms) => ms.toFixed(2)).join(' / ');
-  const baseBest = best(baseRuns);
   const lines = [
     `bench:twilio on ${kind}, ${cpus().length} cores, Node ${process.versions.node}, ${REQUESTS} requests per run`,
     `hub in service: ${SENDERS} customers with ${hubs[0]?.measure.history ?? 0} earlier messages`,
-    `maximum: baseline (express + one INSERT) ${baseBest.rate.toFixed(0)}/s at ${baseBest.clients} clients; ` +
-      `CPU ms per webhook (main / threads / PostgreSQL) ${cpuCells(baseBest.cpu)}`,
+    `baseline (express + one INSERT), maximum of each sweep, in order (before the first hub, after each): ` +
+      baseSweeps
+        .map((runs) => {
+          const top = best(runs);
+          return `${top.rate.toFixed(0)}/s at ${top.clients} clients (CPU ms per webhook ${cpuCells(top.cpu)})`;
+        })
+        .join('; '),
   ];
-  for (const { label, measure, baseHalfRun } of hubs) {
+  for (const { label, measure, baseHalfRun, baseRuns } of hubs) {
+    const baseBest = best(baseRuns);
     const hubBest = best(measure.runs);
     const halfP99 = percentile(measure.halfRun, 99);
     // The baseline at the hub's best concurrency: the same number of requests in flight. In a
@@ -289,7 +326,7 @@ async function main(): Promise<void> {
     const baseSameClients = baseRuns.find((run) => run.clients === hubBest.clients) ?? baseBest;
     lines.push(
       '',
-      `hub, ${label}:`,
+      `hub, ${label} (the baseline: the sweeps before and after it, rates averaged, latencies pooled):`,
       '| clients | baseline webhooks/s | p50 ms | p99 ms | hub webhooks/s | p50 ms | p99 ms | hub messages answered/s (bot behind by) |',
       '|---|---|---|---|---|---|---|---|',
       ...baseRuns.map((run, index) => {
