@@ -10,8 +10,8 @@ interface PgPool {
 
 /**
  * Runs a statement as a named prepared statement on the connection beneath TypeORM, so
- * PostgreSQL plans it once per connection instead of on every call. For the hot path only
- * (ingest): planning a multi-CTE statement costs more than executing it.
+ * PostgreSQL plans it once per connection instead of on every call. For the hot paths (ingest,
+ * the bot's turns, the send worker): planning a multi-CTE statement costs more than executing it.
  * Inside a transaction the statement runs on that transaction's connection.
  */
 export function preparedQuery<Row>(

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { normalizeEmail } from '../../core/identity';
-import { queryRows } from '../prepared-query';
+import { preparedQuery } from '../prepared-query';
 
 /** The profile fields a flow may set (the flows' `set` step names the same closed list). */
 export type ProfileField = 'first_name' | 'last_name' | 'display_name' | 'email' | 'birthday' | 'time_zone' | 'locale';
@@ -22,6 +22,28 @@ const FIELD_LENGTHS: Record<ProfileField, number> = {
   time_zone: 64,
   locale: 35,
 };
+
+const FIELD_SETS = Object.keys(FIELD_LENGTHS).map((field) => {
+  const value = field === 'birthday' ? `(u.fields->>'birthday')::date` : `u.fields->>'${field}'`;
+  return `${field} = CASE WHEN u.fields ? '${field}' THEN ${value} ELSE c.${field} END`;
+});
+
+/**
+ * A batch's patches, one row each: attributes merged, tags added at the end (in order, once) and
+ * removed, and only the fields a patch names set (the field list is closed: see FIELD_LENGTHS).
+ */
+const UPDATE_PROFILES = `
+  UPDATE contacts c
+     SET attributes = c.attributes || u.attributes,
+         tags = ARRAY(SELECT t FROM unnest(array_cat(c.tags, ARRAY(SELECT jsonb_array_elements_text(u.add_tags))))
+                                    WITH ORDINALITY AS x(t, n)
+                       WHERE t <> ALL(ARRAY(SELECT jsonb_array_elements_text(u.remove_tags)))
+                       GROUP BY t ORDER BY min(n)),
+         ${FIELD_SETS.join(',\n         ')},
+         updated_at = now()
+    FROM unnest($1::uuid[], $2::jsonb[], $3::jsonb[], $4::jsonb[], $5::jsonb[])
+           AS u(id, attributes, add_tags, remove_tags, fields)
+   WHERE c.id = u.id`;
 
 /**
  * The profile changes of a batch of turns, written by one statement (group commit, as the turns'
@@ -54,31 +76,13 @@ export class ProfileWrites {
     if (this.waiting.size === 0) return;
     const patches = [...this.waiting].sort(([a], [b]) => (a < b ? -1 : 1));
     this.waiting.clear();
-    const fieldSets = Object.keys(FIELD_LENGTHS).map((field) => {
-      const value = field === 'birthday' ? `(u.fields->>'birthday')::date` : `u.fields->>'${field}'`;
-      return `${field} = CASE WHEN u.fields ? '${field}' THEN ${value} ELSE c.${field} END`;
-    });
-    await queryRows(
-      tx,
-      `UPDATE contacts c
-          SET attributes = c.attributes || u.attributes,
-              tags = ARRAY(SELECT t FROM unnest(array_cat(c.tags, ARRAY(SELECT jsonb_array_elements_text(u.add_tags))))
-                                         WITH ORDINALITY AS x(t, n)
-                            WHERE t <> ALL(ARRAY(SELECT jsonb_array_elements_text(u.remove_tags)))
-                            GROUP BY t ORDER BY min(n)),
-              ${fieldSets.join(',\n              ')},
-              updated_at = now()
-         FROM unnest($1::uuid[], $2::jsonb[], $3::jsonb[], $4::jsonb[], $5::jsonb[])
-                AS u(id, attributes, add_tags, remove_tags, fields)
-        WHERE c.id = u.id`,
-      [
-        patches.map(([id]) => id),
-        patches.map(([, patch]) => JSON.stringify(patch.attributes)),
-        patches.map(([, patch]) => JSON.stringify(patch.addTags)),
-        patches.map(([, patch]) => JSON.stringify(patch.removeTags)),
-        patches.map(([, patch]) => JSON.stringify(patch.fields)),
-      ],
-    );
+    await preparedQuery(tx, 'rapport_turn_profiles', UPDATE_PROFILES, [
+      patches.map(([id]) => id),
+      patches.map(([, patch]) => JSON.stringify(patch.attributes)),
+      patches.map(([, patch]) => JSON.stringify(patch.addTags)),
+      patches.map(([, patch]) => JSON.stringify(patch.removeTags)),
+      patches.map(([, patch]) => JSON.stringify(patch.fields)),
+    ]);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { queryRows } from '../prepared-query';
+import { preparedQuery } from '../prepared-query';
 
 /**
  * The lock that serialises a conversation's bot turns, across processes, and that every change
@@ -20,8 +20,9 @@ const TURN_LOCK_SPACE = 1_796_017;
 
 export async function lockConversationTurns(tx: EntityManager, conversationIds: readonly string[]): Promise<void> {
   if (conversationIds.length === 0) return;
-  await queryRows(
+  await preparedQuery(
     tx,
+    'rapport_turn_locks',
     `SELECT count(pg_advisory_xact_lock(${TURN_LOCK_SPACE}, k))
        FROM (SELECT DISTINCT hashtext(id::text) AS k FROM unnest($1::uuid[]) AS id ORDER BY k) keys`,
     [conversationIds],

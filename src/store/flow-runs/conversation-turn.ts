@@ -14,7 +14,7 @@ import type { ProfileWrites } from '../contacts/profile-patch';
 import { isOpenStatus } from '../conversations/conversation-rules';
 import type { ConversationStore } from '../conversations/conversation-store';
 import { recordHandoffIn } from '../conversations/handoff-store';
-import { queryRows } from '../prepared-query';
+import { preparedQuery, queryRows } from '../prepared-query';
 import { keyOf as versionKey, type SnapshotBatch, type VersionSnapshots } from './version-snapshots';
 import type { SegmentStore } from '../segments/segment-store';
 
@@ -257,8 +257,9 @@ function stateColumns(runs: RunState[]): unknown[][] {
 }
 
 function updateRuns(tx: EntityManager, runs: RunState[]) {
-  return queryRows(
+  return preparedQuery(
     tx,
+    'rapport_turn_update_runs',
     `UPDATE flow_runs r
         SET status = u.status, step_id = u.step_id, awaiting = u.awaiting, tries = u.tries, answers = u.answers,
             variant = u.variant, resume_at = u.resume_at, updated_at = now(),
@@ -274,8 +275,9 @@ function updateRuns(tx: EntityManager, runs: RunState[]) {
 
 function insertRuns(tx: EntityManager, rows: { run: RunState; conversationId: string; contactId: string }[]) {
   const runs = rows.map((row) => row.run);
-  return queryRows(
+  return preparedQuery(
     tx,
+    'rapport_turn_insert_runs',
     `INSERT INTO flow_runs (id, status, step_id, awaiting, tries, answers, variant, resume_at, ended_at, end_reason,
                             last_intent, conversation_id, contact_id, flow_id, flow_version, trigger)
      SELECT id, status, step_id, awaiting, tries, answers, variant, resume_at, CASE WHEN ended THEN now() END,

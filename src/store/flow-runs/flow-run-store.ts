@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { ConversationTx, FlowStore } from '../../../flows/engine/ports';
 import type { EventBus } from '../../core/events';
 import type { FeedbackStore } from '../feedback/feedback-store';
-import { queryRows } from '../prepared-query';
+import { preparedQuery, queryRows } from '../prepared-query';
 import { StatementBatcher } from '../statement-batcher';
 import {
   contactOf,
@@ -169,8 +169,9 @@ export class FlowRunStore implements FlowStore {
    */
   private async lockAndRead(manager: EntityManager, ids: string[]) {
     await lockConversationTurns(manager, ids);
-    const rows = await queryRows<TargetRow & { contact: ContactRow; run: RunRow | null }>(
+    const rows = await preparedQuery<TargetRow & { contact: ContactRow; run: RunRow | null }>(
       manager,
+      'rapport_turn_read',
       `SELECT ${TARGET_COLUMNS},
               (SELECT row_to_json(k.*) FROM contacts k WHERE k.id = c.contact_id) AS contact,
               (SELECT row_to_json(r.*) FROM (SELECT ${LIVE_RUN_COLUMNS} FROM flow_runs
