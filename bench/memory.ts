@@ -5,10 +5,13 @@
  *   npm run bench:memory                              # PGlite: first start (initdb, migrations,
  *                                                     # demo data), then a restart on that folder
  *   DATABASE_URL=postgres://… npm run bench:memory    # PostgreSQL too (a scratch database)
- *   IDLE_SECONDS=20                                   # how long each process rests before the sample
+ *   IDLE_SECONDS=60                                   # how long each process rests before the sample
  *
- * Each figure is read after the process has idled: RSS, V8 heap used, external (ArrayBuffers —
- * PGlite's WASM memory lives there), and the peak RSS reached while starting.
+ * Each figure is read after the process has idled: RSS, V8 heap used, V8 heap reserved, external
+ * (ArrayBuffers — PGlite's WASM memory lives there), and the peak RSS reached while starting. The
+ * hub's RSS is also read at 20 s, the earlier default: a start leaves V8's young generation grown
+ * (about 30 MB reserved and unused), and V8's memory reducer hands it back only 10–30 s later —
+ * at 20 s a sample lands before or after that by chance.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,7 +22,8 @@ import { BARE_DATABASE_SCRIPT } from './lib/bare-database-script';
 import { startBuiltHub, type MemoryFigures } from './lib/built-hub';
 import { nextFrom } from './lib/processes';
 
-const IDLE_MS = Number(process.env.IDLE_SECONDS ?? 20) * 1000;
+const IDLE_MS = Number(process.env.IDLE_SECONDS ?? 60) * 1000;
+const EARLY_SAMPLE_MS = Math.min(20_000, IDLE_MS);
 const MB = 1024 * 1024;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -27,14 +31,18 @@ interface Row {
   label: string;
   memory: MemoryFigures;
   peakRss?: number;
+  /** RSS at EARLY_SAMPLE_MS into the idle (hub rows only). */
+  earlyRss?: number;
 }
 
 /** Starts the built hub, lets it idle, samples it, stops it. */
 async function measureHub(label: string, env: Record<string, string>): Promise<Row> {
   const hub = await startBuiltHub(env);
   try {
-    await sleep(IDLE_MS);
-    return { label, memory: await hub.memory(), peakRss: hub.peakRss() };
+    await sleep(EARLY_SAMPLE_MS);
+    const early = await hub.memory();
+    await sleep(IDLE_MS - EARLY_SAMPLE_MS);
+    return { label, memory: await hub.memory(), peakRss: hub.peakRss(), earlyRss: early.rss };
   } finally {
     await hub.stop();
   }
@@ -64,12 +72,15 @@ const mb = (bytes: number | undefined) => (bytes === undefined || Number.isNaN(b
 
 function print(database: string, bare: Row, rows: Row[]): void {
   console.log(`\n${database}`);
-  console.log('| run | RSS MB | heap used MB | external MB | peak RSS MB | RSS / bare |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  console.log(
+    `| run | RSS MB at ${IDLE_MS / 1000} s | heap used MB | heap reserved MB | external MB | RSS MB at ${EARLY_SAMPLE_MS / 1000} s | peak RSS MB | RSS / bare |`,
+  );
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const row of [bare, ...rows]) {
     const ratio = (row.memory.rss / bare.memory.rss).toFixed(2);
+    const { rss, heapUsed, heapTotal, external } = row.memory;
     console.log(
-      `| ${row.label} | ${mb(row.memory.rss)} | ${mb(row.memory.heapUsed)} | ${mb(row.memory.external)} | ${mb(row.peakRss)} | ${ratio}× |`,
+      `| ${row.label} | ${mb(rss)} | ${mb(heapUsed)} | ${mb(heapTotal)} | ${mb(external)} | ${mb(row.earlyRss)} | ${mb(row.peakRss)} | ${ratio}× |`,
     );
   }
 }

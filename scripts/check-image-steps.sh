@@ -61,12 +61,12 @@ done <<<"$copies"
   if (present.length) { console.error("dev dependencies in the runtime stage:", present.map(([at]) => at).join(", ")); process.exit(1); }
 ')
 
-say "start: node dist/src/main.js"
+say "start: node --max-semi-space-size=32 dist/src/main.js"
 port="$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
 (
   cd "$work/runtime"
   exec env -i PATH="$PATH" NODE_ENV=production HOST=127.0.0.1 PORT="$port" RAPPORT_DATA_DIR="$work/data" \
-    RAPPORT_SEED_DEMO=true LOG_LEVEL=warn node dist/src/main.js
+    RAPPORT_SEED_DEMO=true LOG_LEVEL=warn node --max-semi-space-size=32 dist/src/main.js
 ) >"$work/hub.log" 2>&1 &
 hub_pid=$!
 base="http://127.0.0.1:$port"

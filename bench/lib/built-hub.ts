@@ -6,6 +6,21 @@ import path from 'node:path';
 const ROOT = path.resolve(__dirname, '..', '..');
 /** What `npm start` runs, after `npm run build`. */
 export const HUB_ENTRY = path.join(ROOT, 'dist', 'src', 'main.js');
+
+/**
+ * The flags `npm start` gives Node before the entry (package.json's `start`: `node <flags> <entry>`),
+ * so a bench starts the hub exactly as a user does.
+ */
+export function startScriptNodeFlags(): string[] {
+  const packageJson = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const [command, ...words] = packageJson.scripts.start.trim().split(/\s+/);
+  if (command !== 'node' || words.at(-1) !== path.relative(ROOT, HUB_ENTRY)) {
+    throw new Error(`package.json's start is not "node <flags> dist/src/main.js": ${packageJson.scripts.start}`);
+  }
+  return words.slice(0, -1);
+}
 const METRICS_TOKEN = 'bench-metrics-token-long-enough';
 
 /** One sample of a process's memory: resident set, V8 heap in use, V8 heap reserved, external (ArrayBuffers, WASM). */
@@ -29,11 +44,14 @@ export interface BuiltHub {
 
 /**
  * Starts the hub as `npm start` does — the built `dist/src/main.js` in a process of its own — and
- * resolves once it prints its banner. `env` adds to the bench's own environment (DATABASE_URL,
- * RAPPORT_DATA_DIR…), and only `env` gives it a DATABASE_URL; /metrics is opened with a token of
- * the bench's.
+ * resolves once it prints its banner, with `npm start`'s Node flags unless `nodeArgs` says otherwise.
+ * `env` adds to the bench's own environment (DATABASE_URL, RAPPORT_DATA_DIR…), and only `env` gives
+ * it a DATABASE_URL; /metrics is opened with a token of the bench's.
  */
-export async function startBuiltHub(env: Record<string, string>, nodeArgs: string[] = []): Promise<BuiltHub> {
+export async function startBuiltHub(
+  env: Record<string, string>,
+  nodeArgs: string[] = startScriptNodeFlags(),
+): Promise<BuiltHub> {
   if (!existsSync(HUB_ENTRY)) throw new Error(`${HUB_ENTRY} is missing: run npm run build first`);
   // The bench's own DATABASE_URL names the server to make scratch databases on, never the hub's
   // database: a PGlite run must not inherit it.
