@@ -1,6 +1,7 @@
 // @database-free: reads the repository's files only.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { startScriptNodeFlags } from '../bench/lib/built-hub';
 
 /**
  * The hub runs with the Node flags of `npm start` wherever it is started: the image, the image
@@ -12,13 +13,8 @@ const ROOT = path.resolve(__dirname, '..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
 const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
 const ENTRY = 'dist/src/main.js';
-
-function startFlags(): string[] {
-  const [command, ...words] = scripts.start.split(/\s+/);
-  expect(command).toBe('node');
-  expect(words.at(-1)).toBe(ENTRY);
-  return words.slice(0, -1);
-}
+/** `npm start`'s flags, read as the benches read them (it throws unless start is `node <flags> <entry>`). */
+const startFlags = startScriptNodeFlags;
 
 describe('the command that starts the hub', () => {
   it('gives V8 a 32 MB young generation in npm start', () => {
